@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * bindsnoop: reports bind() on IPv4 and IPv6 sockets with the socket options that shape it.
+ *
+ * One object carries three hook variants; the loader keeps the first that loads and attaches:
+ *   fexit    fexit/inet_bind, fexit/inet6_bind
+ *   kprobe   kprobe + kretprobe on inet_bind, inet6_bind
+ *   syscall  syscalls:sys_enter_bind + sys_exit_bind (the socket is found from the fd)
+ * Failed binds report the address and port the caller asked for, read from bind()'s arguments.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+#include "bindsnoop.h"
+#include "emit_event.bpf.h"
+#include "task_filter.bpf.h"
+#include "socket_from_fd.bpf.h"
+
+#define AF_INET 2
+#define AF_INET6 10
+
+/* Bit numbers in inet_sock.inet_flags since Linux 6.6 (an anonymous enum CO-RE cannot see). */
+#define INET_FLAGS_FREEBIND 11
+#define INET_FLAGS_TRANSPARENT 15
+#define INET_FLAGS_BIND_ADDRESS_NO_PORT 18
+
+EXPORT_EVENT_TYPE(bind_event);
+
+const volatile bool report_errors = false;
+const volatile bool filter_ports = false;
+const volatile bool count_binds = false;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u16);
+	__type(value, __u8);
+} ports SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 10240);
+	__type(key, struct bind_count_key);
+	__type(value, __u64);
+} bind_counts SEC(".maps");
+
+/* What bind() was asked for, kept from the entry hook to the exit hook of one thread. */
+struct bind_request {
+	struct socket *sock; /* kprobe variant */
+	long fd;             /* syscall variant */
+	__u8 sockaddr[sizeof(struct sockaddr_in6)];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 10240);
+	__type(key, __u32);
+	__type(value, struct bind_request);
+} requests SEC(".maps");
+
+/* Linux 6.6+ keeps the IP option bits in one word ... */
+struct inet_sock___flags_word {
+	unsigned long inet_flags;
+} __attribute__((preserve_access_index));
+
+/* ... older kernels in bitfields. */
+struct inet_sock___flag_bits {
+	__u8 freebind : 1;
+	__u8 transparent : 1;
+	__u8 bind_address_no_port : 1;
+} __attribute__((preserve_access_index));
+
+static __always_inline void copy_sockaddr(struct bind_request *req, const void *addr, int len,
+					  bool user)
+{
+	__u32 size;
+
+	if (len <= 0)
+		return;
+	size = len > (int)sizeof(req->sockaddr) ? sizeof(req->sockaddr) : len;
+	/* keep clang from handing the helper the unclamped copy of len */
+	barrier_var(size);
+	size &= 0x1f; /* sizeof(struct sockaddr_in6) is 28 */
+	if (user)
+		bpf_probe_read_user(req->sockaddr, size, addr);
+	else
+		bpf_probe_read_kernel(req->sockaddr, size, addr);
+}
+
+static __always_inline __u8 socket_options(struct sock *sk)
+{
+	__u8 opts = 0;
+
+	if (bpf_core_field_exists(struct inet_sock___flags_word, inet_flags)) {
+		struct inet_sock___flags_word *inet = (void *)sk;
+		unsigned long flags = BPF_CORE_READ(inet, inet_flags);
+
+		if (flags & (1UL << INET_FLAGS_FREEBIND))
+			opts |= OPT_FREEBIND;
+		if (flags & (1UL << INET_FLAGS_TRANSPARENT))
+			opts |= OPT_TRANSPARENT;
+		if (flags & (1UL << INET_FLAGS_BIND_ADDRESS_NO_PORT))
+			opts |= OPT_BIND_ADDRESS_NO_PORT;
+	} else {
+		struct inet_sock___flag_bits *inet = (void *)sk;
+
+		if (BPF_CORE_READ_BITFIELD_PROBED(inet, freebind))
+			opts |= OPT_FREEBIND;
+		if (BPF_CORE_READ_BITFIELD_PROBED(inet, transparent))
+			opts |= OPT_TRANSPARENT;
+		if (BPF_CORE_READ_BITFIELD_PROBED(inet, bind_address_no_port))
+			opts |= OPT_BIND_ADDRESS_NO_PORT;
+	}
+	if (BPF_CORE_READ_BITFIELD_PROBED(sk, __sk_common.skc_reuse))
+		opts |= OPT_REUSEADDR;
+	if (BPF_CORE_READ_BITFIELD_PROBED(sk, __sk_common.skc_reuseport))
+		opts |= OPT_REUSEPORT;
+	return opts;
+}
+
+static __always_inline void bound_address(struct bind_event *e, struct sock *sk)
+{
+	struct inet_sock *inet = (struct inet_sock *)sk;
+
+	e->port = bpf_ntohs(BPF_CORE_READ(inet, inet_sport));
+	if (e->ip == 4)
+		BPF_CORE_READ_INTO((__u32 *)e->addr, sk, __sk_common.skc_rcv_saddr);
+	else
+		BPF_CORE_READ_INTO((struct in6_addr *)e->addr, sk, __sk_common.skc_v6_rcv_saddr);
+}
+
+static __always_inline void requested_address(struct bind_event *e, const __u8 *sockaddr)
+{
+	if (e->ip == 4) {
+		const struct sockaddr_in *in = (const void *)sockaddr;
+
+		e->port = bpf_ntohs(in->sin_port);
+		__builtin_memcpy(e->addr, &in->sin_addr, 4);
+	} else {
+		const struct sockaddr_in6 *in6 = (const void *)sockaddr;
+
+		e->port = bpf_ntohs(in6->sin6_port);
+		__builtin_memcpy(e->addr, &in6->sin6_addr, 16);
+	}
+}
+
+static __always_inline void count_bind(const struct bind_event *e)
+{
+	struct bind_count_key key;
+	__u64 one = 1, *count;
+
+	__builtin_memset(&key, 0, sizeof(key));
+	__builtin_memcpy(key.addr, e->addr, sizeof(key.addr));
+	key.port = e->port;
+	key.ip = e->ip;
+	count = bpf_map_lookup_elem(&bind_counts, &key);
+	if (!count && !bpf_map_update_elem(&bind_counts, &key, &one, BPF_NOEXIST))
+		return;
+	/* either present already, or another CPU inserted it first */
+	if (!count)
+		count = bpf_map_lookup_elem(&bind_counts, &key);
+	if (count)
+		__sync_fetch_and_add(count, 1);
+}
+
+static __always_inline int report_bind(void *ctx, struct socket *sock, const __u8 *sockaddr,
+				       int ret)
+{
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	struct bind_event e;
+	__u16 family;
+
+	if (!sk || (ret && !report_errors))
+		return 0;
+	__builtin_memset(&e, 0, sizeof(e));
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family == AF_INET)
+		e.ip = 4;
+	else if (family == AF_INET6)
+		e.ip = 6;
+	else
+		return 0;
+	if (ret)
+		requested_address(&e, sockaddr);
+	else
+		bound_address(&e, sk);
+	if (filter_ports && !bpf_map_lookup_elem(&ports, &e.port))
+		return 0;
+	if (count_binds) {
+		count_bind(&e);
+		return 0;
+	}
+	e.ts_ns = bpf_ktime_get_ns();
+	e.pid = bpf_get_current_pid_tgid() >> 32;
+	e.uid = (__u32)bpf_get_current_uid_gid();
+	bpf_get_current_comm(e.comm, sizeof(e.comm));
+	e.proto = BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);
+	e.opts = socket_options(sk);
+	e.bound_if = BPF_CORE_READ(sk, __sk_common.skc_bound_dev_if);
+	e.ret = ret;
+	emit_event(ctx, &e, sizeof(e));
+	return 0;
+}
+
+static __always_inline int remember_request(struct socket *sock, long fd, const void *sockaddr,
+					    int len, bool user)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct bind_request req;
+
+	if (!task_is_traced())
+		return 0;
+	__builtin_memset(&req, 0, sizeof(req));
+	req.sock = sock;
+	req.fd = fd;
+	copy_sockaddr(&req, sockaddr, len, user);
+	bpf_map_update_elem(&requests, &tid, &req, BPF_ANY);
+	return 0;
+}
+
+static __always_inline int finish_request(void *ctx, int ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct bind_request *req = bpf_map_lookup_elem(&requests, &tid);
+	struct socket *sock;
+
+	if (!req)
+		return 0;
+	sock = req->sock ? req->sock : socket_from_fd(req->fd);
+	if (sock)
+		report_bind(ctx, sock, req->sockaddr, ret);
+	bpf_map_delete_elem(&requests, &tid);
+	return 0;
+}
+
+static __always_inline int report_fexit(void *ctx, struct socket *sock, const void *sockaddr,
+					int len, int ret)
+{
+	struct bind_request req;
+
+	if (!task_is_traced())
+		return 0;
+	__builtin_memset(&req, 0, sizeof(req));
+	copy_sockaddr(&req, sockaddr, len, false);
+	return report_bind(ctx, sock, req.sockaddr, ret);
+}
+
+SEC("fexit/inet_bind")
+int BPF_PROG(fexit_inet_bind, struct socket *sock, struct sockaddr *uaddr, int addr_len, int ret)
+{
+	return report_fexit(ctx, sock, uaddr, addr_len, ret);
+}
+
+SEC("fexit/inet6_bind")
+int BPF_PROG(fexit_inet6_bind, struct socket *sock, struct sockaddr *uaddr, int addr_len, int ret)
+{
+	return report_fexit(ctx, sock, uaddr, addr_len, ret);
+}
+
+SEC("kprobe/inet_bind")
+int BPF_KPROBE(kprobe_inet_bind, struct socket *sock, struct sockaddr *uaddr, int addr_len)
+{
+	return remember_request(sock, -1, uaddr, addr_len, false);
+}
+
+SEC("kprobe/inet6_bind")
+int BPF_KPROBE(kprobe_inet6_bind, struct socket *sock, struct sockaddr *uaddr, int addr_len)
+{
+	return remember_request(sock, -1, uaddr, addr_len, false);
+}
+
+SEC("kretprobe/inet_bind")
+int BPF_KRETPROBE(kretprobe_inet_bind, int ret)
+{
+	return finish_request(ctx, ret);
+}
+
+SEC("kretprobe/inet6_bind")
+int BPF_KRETPROBE(kretprobe_inet6_bind, int ret)
+{
+	return finish_request(ctx, ret);
+}
+
+SEC("tracepoint/syscalls/sys_enter_bind")
+int sys_enter_bind(struct trace_event_raw_sys_enter *ctx)
+{
+	return remember_request(NULL, (long)ctx->args[0], (const void *)ctx->args[1],
+				(int)ctx->args[2], true);
+}
+
+SEC("tracepoint/syscalls/sys_exit_bind")
+int sys_exit_bind(struct trace_event_raw_sys_exit *ctx)
+{
+	return finish_request(ctx, (int)ctx->ret);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

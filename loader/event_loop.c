@@ -1,0 +1,249 @@
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include "event_loop.h"
+
+#define POLL_MS 100
+#define LOST_REPORT_MS 1000
+#define PERFBUF_PAGES 64
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/* No SA_RESTART: a signal interrupts the poll at once. SIGPIPE becomes an EPIPE write. */
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct loop {
+	struct event_loop_config *c;
+	struct ring_buffer *rb;
+	struct perf_buffer *pb;
+	uint8_t *scratch;      /* events shorter than their type, padded with zeros */
+	int lost_fd;           /* the package's counter of events it could not send, or -1 */
+	uint64_t perf_lost;    /* losses the perf buffer reported, when there is no counter */
+	uint64_t lost_reported;
+	uint64_t *next_sample; /* per sample map: when it is due */
+	bool *sample_header;
+};
+
+static void render_event(struct loop *l, const void *data, size_t size)
+{
+	struct event_loop_config *c = l->c;
+
+	if (size < c->event_size) {
+		memset(l->scratch, 0, c->event_size);
+		memcpy(l->scratch, data, size);
+		data = l->scratch;
+	}
+	record_view_row(c->events, data);
+}
+
+static int on_ringbuf_event(void *ctx, void *data, size_t size)
+{
+	render_event(ctx, data, size);
+	return 0;
+}
+
+static void on_perf_event(void *ctx, int cpu, void *data, __u32 size)
+{
+	(void)cpu;
+	render_event(ctx, data, size);
+}
+
+static void on_perf_lost(void *ctx, int cpu, __u64 count)
+{
+	struct loop *l = ctx;
+
+	(void)cpu;
+	l->perf_lost += count;
+}
+
+static int open_event_source(struct loop *l, struct diag *d)
+{
+	struct event_loop_config *c = l->c;
+	const struct events_spec *e = &c->meta->events;
+	enum bpf_map_type type = c->loaded->perfbuf ? BPF_MAP_TYPE_PERF_EVENT_ARRAY :
+						      BPF_MAP_TYPE_RINGBUF;
+	const char *name = c->loaded->perfbuf ? e->perfbuf : e->ringbuf;
+	struct bpf_map *map = NULL, *m;
+
+	if (!c->events)
+		return 0;
+	bpf_object__for_each_map(m, c->loaded->obj) if (name ? !strcmp(bpf_map__name(m), name) :
+							       bpf_map__type(m) == type) map = m;
+	if (!map)
+		return 0; /* the type describes sample maps only */
+	l->scratch = calloc(1, c->event_size);
+	if (!l->scratch)
+		return diag_set(d, -ENOMEM, "out of memory");
+	if (c->loaded->perfbuf)
+		l->pb = perf_buffer__new(bpf_map__fd(map), PERFBUF_PAGES, on_perf_event, on_perf_lost,
+					 l, NULL);
+	else
+		l->rb = ring_buffer__new(bpf_map__fd(map), on_ringbuf_event, l, NULL);
+	if (!l->pb && !l->rb)
+		return diag_set(d, -errno, "map %s: cannot read events: %s", bpf_map__name(map),
+				strerror(errno));
+	return 0;
+}
+
+static uint64_t read_lost(struct loop *l)
+{
+	int ncpus = libbpf_num_possible_cpus(), i;
+	uint64_t sum = 0, *vals;
+	uint32_t zero = 0;
+
+	if (l->lost_fd < 0)
+		return l->perf_lost;
+	vals = calloc(ncpus > 0 ? ncpus : 1, sizeof(*vals));
+	if (vals && !bpf_map_lookup_elem(l->lost_fd, &zero, vals))
+		for (i = 0; i < ncpus; i++)
+			sum += vals[i];
+	free(vals);
+	return sum;
+}
+
+static void report_lost(struct loop *l)
+{
+	uint64_t lost = read_lost(l);
+
+	if (lost <= l->lost_reported)
+		return;
+	fprintf(stderr, "lost %llu events (%llu in total)\n",
+		(unsigned long long)(lost - l->lost_reported), (unsigned long long)lost);
+	l->lost_reported = lost;
+}
+
+static int print_due_samples(struct loop *l, uint64_t now, struct diag *d)
+{
+	const struct package_meta *m = l->c->meta;
+	int i, err;
+
+	for (i = 0; i < m->nr_samples; i++) {
+		if (now < l->next_sample[i])
+			continue;
+		l->next_sample[i] = now + m->samples[i].interval_ms;
+		err = map_print_sample(&l->c->maps, &m->samples[i], &l->sample_header[i], d);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int poll_once(struct loop *l, struct diag *d)
+{
+	int n = 0;
+
+	if (l->rb)
+		n = ring_buffer__poll(l->rb, POLL_MS);
+	else if (l->pb)
+		n = perf_buffer__poll(l->pb, POLL_MS);
+	else
+		nanosleep(&(struct timespec){0, POLL_MS * 1000000L}, NULL);
+	if (n < 0 && n != -EINTR)
+		return diag_set(d, n, "reading events failed: %s", strerror(-n));
+	return 0;
+}
+
+static int run(struct loop *l, struct diag *d)
+{
+	struct event_loop_config *c = l->c;
+	uint64_t start = now_ms(), next_lost = start + LOST_REPORT_MS, now;
+	int err = 0;
+
+	while (!stop_requested && !err && !c->maps.out->error) {
+		err = poll_once(l, d);
+		now = now_ms();
+		if (!err && c->meta->nr_samples)
+			err = print_due_samples(l, now, d);
+		out_buf_flush(c->maps.out);
+		if (now >= next_lost) {
+			report_lost(l);
+			next_lost = now + LOST_REPORT_MS;
+		}
+		if (c->duration_ms && now - start >= c->duration_ms)
+			break;
+	}
+	return err;
+}
+
+/* Detach first, so nothing new arrives, then drain and print what the maps hold. */
+static int finish(struct loop *l, struct diag *d)
+{
+	struct event_loop_config *c = l->c;
+	const struct package_meta *m = c->meta;
+	uint64_t lost;
+	int i, err = 0;
+
+	loaded_detach(c->loaded);
+	if (l->rb)
+		ring_buffer__consume(l->rb);
+	if (l->pb)
+		perf_buffer__consume(l->pb);
+	for (i = 0; i < m->nr_exit_maps && !err && !c->maps.out->error; i++) {
+		const struct exit_map_spec *x = &m->exit_maps[i];
+
+		if (!x->when || c->maps.cond(c->maps.cond_ctx, x->when))
+			err = map_print_exit(&c->maps, x, d);
+	}
+	out_buf_flush(c->maps.out);
+	lost = read_lost(l);
+	if (lost)
+		fprintf(stderr, "lost %llu events\n", (unsigned long long)lost);
+	return err;
+}
+
+int event_loop_run(struct event_loop_config *c, struct diag *d)
+{
+	const struct events_spec *e = &c->meta->events;
+	struct bpf_map *lost_map = e->lost_counter ?
+					   bpf_object__find_map_by_name(c->loaded->obj, e->lost_counter) :
+					   NULL;
+	struct loop l = {.c = c, .lost_fd = lost_map ? bpf_map__fd(lost_map) : -1};
+	int n = c->meta->nr_samples, err;
+
+	install_signals();
+	l.next_sample = calloc(n + 1, sizeof(*l.next_sample));
+	l.sample_header = calloc(n + 1, sizeof(*l.sample_header));
+	err = l.next_sample && l.sample_header ? 0 : diag_set(d, -ENOMEM, "out of memory");
+	for (int i = 0; i < n && !err; i++)
+		l.next_sample[i] = now_ms() + c->meta->samples[i].interval_ms;
+	err = err ?: open_event_source(&l, d);
+	err = err ?: run(&l, d);
+	if (!err)
+		err = finish(&l, d);
+	else
+		loaded_detach(c->loaded);
+	ring_buffer__free(l.rb);
+	perf_buffer__free(l.pb);
+	free(l.scratch);
+	free(l.next_sample);
+	free(l.sample_header);
+	return err;
+}

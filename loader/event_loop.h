@@ -1,0 +1,27 @@
+/*
+ * Runs an attached package until SIGINT, SIGTERM, the end of --duration, or the reader of
+ * stdout going away: polls the ring buffer (or perf buffer) and renders each event, prints
+ * sample maps on their intervals and lost-event counts as they grow. At the end it detaches,
+ * drains what is still buffered, prints the exit maps and the total of lost events.
+ */
+#ifndef EVENT_LOOP_H
+#define EVENT_LOOP_H
+
+#include <stdint.h>
+#include "map_print.h"
+#include "meta.h"
+#include "render.h"
+#include "variants.h"
+
+struct event_loop_config {
+	struct loaded *loaded;
+	const struct package_meta *meta;
+	struct record_view *events; /* NULL when the package sends no events */
+	uint32_t event_size;
+	struct map_print_ctx maps;
+	uint32_t duration_ms;       /* 0: until a signal */
+};
+
+int event_loop_run(struct event_loop_config *c, struct diag *d);
+
+#endif

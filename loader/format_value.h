@@ -1,0 +1,23 @@
+/*
+ * How one field of a record is shown: as a JSON value, or as table text. Integers are exact,
+ * enums show their enumerator's name, char arrays their text, "ip" fields an address and
+ * "flags" fields their letters; arrays and nested records are JSON in both forms.
+ */
+#ifndef FORMAT_VALUE_H
+#define FORMAT_VALUE_H
+
+#include "btf_layout.h"
+#include "json_writer.h"
+#include "out_buf.h"
+
+/* record is the start of the layout that holds f (a sibling may say the IP version). */
+void format_json(struct json_writer *jw, const struct layout *l, const struct field *f,
+		 const void *record);
+void format_record_json(struct json_writer *jw, const struct layout *l, const void *record);
+void format_text(struct out_buf *out, const struct layout *l, const struct field *f,
+		 const void *record);
+
+/* Text of an address: 4 bytes are IPv4, 16 bytes IPv6. */
+void format_ip(char *buf, size_t len, const uint8_t *addr, int version);
+
+#endif

@@ -1,0 +1,15 @@
+/* zlib inflation of the packaged BPF object, bounded by the size the package declares. */
+#ifndef INFLATE_H
+#define INFLATE_H
+
+#include <stddef.h>
+#include "diag.h"
+
+/*
+ * Inflates a zlib stream that must decode to exactly expected bytes. Output beyond expected is
+ * never produced: a stream that would go on (a decompression bomb, or a wrong declared size)
+ * is refused after expected + 1 bytes. *out is malloc'ed.
+ */
+int inflate_exact(const void *in, size_t in_len, size_t expected, void **out, struct diag *d);
+
+#endif

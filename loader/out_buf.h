@@ -1,0 +1,39 @@
+/*
+ * Buffered output to a file descriptor. Rendering appends here and the event loop flushes once
+ * per poll, so output costs one write() per batch rather than one per event. A write error
+ * (the reader went away: EPIPE) is remembered and later output is dropped.
+ */
+#ifndef OUT_BUF_H
+#define OUT_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct out_buf {
+	int fd;    /* -1: keep everything in memory (tests, fuzzing) */
+	int error; /* first write error, a negative errno */
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+int out_buf_init(struct out_buf *ob, int fd, size_t cap);
+void out_buf_free(struct out_buf *ob);
+int out_buf_flush(struct out_buf *ob);
+void out_buf_reserve(struct out_buf *ob, size_t n);
+void out_write(struct out_buf *ob, const void *s, size_t n);
+void out_puts(struct out_buf *ob, const char *s);
+void out_pad(struct out_buf *ob, char c, size_t n);
+void out_u64(struct out_buf *ob, uint64_t v);
+void out_s64(struct out_buf *ob, int64_t v);
+void out_printf(struct out_buf *ob, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static inline void out_putc(struct out_buf *ob, char c)
+{
+	if (ob->len == ob->cap)
+		out_buf_reserve(ob, 1);
+	if (ob->len < ob->cap)
+		ob->data[ob->len++] = c;
+}
+
+#endif

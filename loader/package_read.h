@@ -1,0 +1,24 @@
+/* Reads package.json: the JSON document, the base64 + zlib BPF object inside it, its meta. */
+#ifndef PACKAGE_READ_H
+#define PACKAGE_READ_H
+
+#include <stddef.h>
+#include <cjson/cJSON.h>
+#include "diag.h"
+
+#define PACKAGE_MAX_FILE_BYTES (256u << 20)  /* a package file larger than this is refused */
+#define PACKAGE_MAX_OBJECT_BYTES (64u << 20) /* a declared object size larger than this too */
+
+struct package {
+	cJSON *root;        /* the whole document; meta points into it */
+	const cJSON *meta;
+	void *object;       /* the inflated ELF object */
+	size_t object_size;
+};
+
+/* path "-" reads standard input. */
+int package_read_file(const char *path, struct package *pkg, struct diag *d);
+int package_parse(const char *text, size_t len, struct package *pkg, struct diag *d);
+void package_free(struct package *pkg);
+
+#endif

@@ -1,0 +1,29 @@
+/* Shows records of one layout either as a table or as JSON lines, as the user chose. */
+#ifndef RENDER_H
+#define RENDER_H
+
+#include "btf_layout.h"
+#include "json_writer.h"
+#include "render_table.h"
+#include "tool_args.h"
+
+struct record_view {
+	enum output_mode mode;
+	const struct layout *layout;
+	struct table table;
+	struct json_writer jw;
+	struct out_buf *out;
+};
+
+int record_view_init(struct record_view *v, enum output_mode mode, const struct layout *l,
+		     const cJSON *columns, const char *custom, condition_fn cond, void *cond_ctx,
+		     struct out_buf *out, struct diag *d);
+void record_view_free(struct record_view *v);
+/* The table's header line; nothing for JSON. */
+void record_view_header(struct record_view *v);
+void record_view_row(struct record_view *v, const void *record);
+
+/* One JSON object per line, keys in the record's field order. */
+void render_json_line(struct json_writer *jw, const struct layout *l, const void *record);
+
+#endif

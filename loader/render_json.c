@@ -1,0 +1,8 @@
+#include "format_value.h"
+#include "render.h"
+
+void render_json_line(struct json_writer *jw, const struct layout *l, const void *record)
+{
+	format_record_json(jw, l, record);
+	out_putc(jw->out, '\n');
+}

@@ -1,0 +1,631 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include "btf_layout.h"
+#include "format_value.h"
+#include "object_vars.h"
+#include "tool_args.h"
+#include "value_parse.h"
+
+struct parser {
+	struct tool_settings *s;
+	const struct package_meta *m;
+	struct bpf_object *obj;
+	struct diag *d;
+};
+
+static int oom(struct diag *d)
+{
+	return diag_set(d, -ENOMEM, "out of memory parsing arguments");
+}
+
+/* eunomia-bpf packages: every variable of a data section is an option named after it. */
+static int add_generated_arg(struct tool_settings *s, struct bpf_object *obj, const cJSON *v)
+{
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(v, "name");
+	const cJSON *cmdarg = cJSON_GetObjectItemCaseSensitive(v, "cmdarg");
+	const cJSON *desc = cJSON_GetObjectItemCaseSensitive(v, "description");
+	const cJSON *lng = cJSON_GetObjectItemCaseSensitive(cmdarg, "long");
+	const cJSON *shrt = cJSON_GetObjectItemCaseSensitive(cmdarg, "short");
+	const cJSON *help = cJSON_GetObjectItemCaseSensitive(cmdarg, "help");
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_type *t;
+	struct arg_spec *a;
+	struct var_ref ref;
+
+	if (!cJSON_IsString(name) || !strncmp(name->valuestring, "__eunomia_dummy", 15) ||
+	    object_find_var(obj, name->valuestring, &ref))
+		return 0;
+	t = btf__type_by_id(btf, btf__resolve_type(btf, ref.type_id));
+	if (!t || !(btf_is_int(t) || btf_is_enum(t) || btf_is_enum64(t) || btf_is_float(t) ||
+		    btf_is_array(t)))
+		return 0; /* pointers and structs cannot be given on a command line */
+	a = &s->args[s->nr_args++];
+	memset(a, 0, sizeof(*a));
+	a->name = a->var = name->valuestring;
+	a->long_names[a->nr_long_names++] = cJSON_IsString(lng) ? lng->valuestring : a->name;
+	if (cJSON_IsString(shrt) && strlen(shrt->valuestring) == 1 && shrt->valuestring[0] != 'h')
+		a->short_name = shrt->valuestring[0];
+	a->help = cJSON_IsString(help) ? help->valuestring :
+		  cJSON_IsString(desc) ? desc->valuestring : NULL;
+	a->flag = btf_is_int(t) && (btf_int_encoding(t) & BTF_INT_BOOL);
+	a->metavar = a->flag ? NULL : "VALUE";
+	return 0;
+}
+
+static int generate_args(struct tool_settings *s, const struct package_meta *m,
+			 struct bpf_object *obj, struct diag *d)
+{
+	const cJSON *sec, *vars, *v;
+	int total = 0, err = 0;
+
+	cJSON_ArrayForEach(sec, m->data_sections)
+	{
+		vars = cJSON_GetObjectItemCaseSensitive(sec, "variables");
+		total += cJSON_IsArray(vars) ? cJSON_GetArraySize(vars) : 0;
+	}
+	s->args = calloc(total ? total : 1, sizeof(*s->args));
+	if (!s->args)
+		return oom(d);
+	s->args_owned = true;
+	cJSON_ArrayForEach(sec, m->data_sections)
+	{
+		vars = cJSON_GetObjectItemCaseSensitive(sec, "variables");
+		if (!cJSON_IsArray(vars))
+			continue;
+		cJSON_ArrayForEach(v, vars) err = err ?: add_generated_arg(s, obj, v);
+	}
+	return err;
+}
+
+static int add_var_write(struct parser *p, const char *var, const char *text,
+			 const char *option)
+{
+	struct tool_settings *s = p->s;
+	struct var_write *w;
+	struct var_ref ref;
+	char why[256];
+	int err;
+
+	if (object_find_var(p->obj, var, &ref))
+		return diag_set(p->d, -EINVAL, "%s: the BPF object has no variable \"%s\"", option,
+				var);
+	w = realloc(s->writes, (s->nr_writes + 1) * sizeof(*w));
+	if (!w)
+		return oom(p->d);
+	s->writes = w;
+	w = &w[s->nr_writes];
+	w->bytes = calloc(1, ref.size);
+	if (!w->bytes)
+		return oom(p->d);
+	err = value_parse(bpf_object__btf(p->obj), ref.type_id, text, w->bytes, ref.size, why,
+			  sizeof(why));
+	if (err) {
+		free(w->bytes);
+		return diag_set(p->d, err, "%s: %s", option, why);
+	}
+	w->var = var;
+	w->size = ref.size;
+	s->nr_writes++;
+	return 0;
+}
+
+static int apply_sets(struct parser *p, const struct arg_spec *a)
+{
+	const cJSON *item;
+	char text[64];
+	int err = 0;
+
+	cJSON_ArrayForEach(item, a->sets)
+	{
+		if (cJSON_IsBool(item))
+			snprintf(text, sizeof(text), "%d", cJSON_IsTrue(item));
+		else if (cJSON_IsNumber(item))
+			snprintf(text, sizeof(text), "%.17g", item->valuedouble);
+		else if (cJSON_IsString(item))
+			snprintf(text, sizeof(text), "%s", item->valuestring);
+		else
+			return diag_set(p->d, -EINVAL, "meta: %s: \"sets\" values must be scalars",
+					a->name);
+		err = add_var_write(p, item->string, text, a->name);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int parse_keys(struct parser *p, struct bpf_map *map, const char *text,
+		      const char *option, struct map_fill *fill)
+{
+	const struct btf *btf = bpf_object__btf(p->obj);
+	uint32_t key_type = bpf_map__btf_key_type_id(map), max = bpf_map__max_entries(map);
+	char *copy = strdup(text), *item, *save = NULL, why[256];
+	int err = 0;
+
+	fill->key_size = bpf_map__key_size(map);
+	fill->value_size = bpf_map__value_size(map);
+	fill->keys = calloc(max ? max : 1, fill->key_size);
+	if (!copy || !fill->keys) {
+		free(copy);
+		return oom(p->d);
+	}
+	for (item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		uint8_t *key = fill->keys + (size_t)fill->nr_keys * fill->key_size;
+
+		if (fill->nr_keys == max) {
+			err = diag_set(p->d, -ERANGE, "%s: '%s' has more than %u values", option,
+				       text, max);
+			break;
+		}
+		err = btf && key_type ?
+			      value_parse(btf, key_type, item, key, fill->key_size, why, sizeof(why)) :
+			      value_parse_int(item, false, fill->key_size, key, why, sizeof(why));
+		if (err) {
+			err = diag_set(p->d, err, "%s: %s", option, why);
+			break;
+		}
+		fill->nr_keys++;
+	}
+	if (!err && !fill->nr_keys)
+		err = diag_set(p->d, -EINVAL, "%s: '%s' holds no values", option, text);
+	free(copy);
+	return err;
+}
+
+static int add_fill(struct parser *p, const struct arg_spec *a, const char *text,
+		    const char *option)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(p->obj, a->map_keys);
+	struct tool_settings *s = p->s;
+	struct map_fill fill = {0}, *fills;
+	int err;
+
+	if (!map)
+		return diag_set(p->d, -EINVAL, "%s: the BPF object has no map \"%s\"", option,
+				a->map_keys);
+	err = parse_keys(p, map, text, option, &fill);
+	fill.map = strdup(a->map_keys);
+	fills = realloc(s->fills, (s->nr_fills + 1) * sizeof(*fills));
+	if (!err && (!fill.map || !fills))
+		err = oom(p->d);
+	if (fills)
+		s->fills = fills;
+	if (err) {
+		free(fill.keys);
+		free(fill.map);
+		return err;
+	}
+	s->fills[s->nr_fills++] = fill;
+	return 0;
+}
+
+static bool fd_is_bpf_map(int fd)
+{
+	char link[64], target[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = 0;
+	return !strcmp(target, "anon_inode:bpf-map");
+}
+
+static int check_pinned(struct parser *p, struct bpf_map *map, int fd, const char *path,
+			const char *option, struct bpf_map_info *info)
+{
+	__u32 len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	if (!fd_is_bpf_map(fd) || bpf_obj_get_info_by_fd(fd, info, &len))
+		return diag_set(p->d, -EINVAL, "%s: '%s' is not a pinned BPF map", option, path);
+	if (info->type != bpf_map__type(map) || info->key_size != bpf_map__key_size(map) ||
+	    info->value_size != bpf_map__value_size(map))
+		return diag_set(p->d, -EINVAL,
+				"%s: '%s' is a map of type %u with %u-byte keys and %u-byte values; "
+				"needs type %u with %u-byte keys and %u-byte values",
+				option, path, info->type, info->key_size, info->value_size,
+				bpf_map__type(map), bpf_map__key_size(map),
+				bpf_map__value_size(map));
+	return 0;
+}
+
+static int add_reuse(struct parser *p, const struct arg_spec *a, const char *path,
+		     const char *option)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(p->obj, a->pinned_map);
+	struct tool_settings *s = p->s;
+	struct map_reuse *r;
+	struct bpf_map_info info;
+	int fd, err;
+
+	if (!map)
+		return diag_set(p->d, -EINVAL, "%s: the BPF object has no map \"%s\"", option,
+				a->pinned_map);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return diag_set(p->d, -EINVAL, "%s: '%s' is not a pinned BPF map (%s)", option,
+				path, strerror(errno));
+	err = check_pinned(p, map, fd, path, option, &info);
+	r = err ? NULL : realloc(s->reuses, (s->nr_reuses + 1) * sizeof(*r));
+	if (!err && !r)
+		err = oom(p->d);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	s->reuses = r;
+	r = &r[s->nr_reuses++];
+	r->fd = fd;
+	r->max_entries = info.max_entries;
+	r->map_flags = info.map_flags;
+	r->map = strdup(a->pinned_map);
+	r->path = strdup(path);
+	return r->map && r->path ? 0 : oom(p->d);
+}
+
+static int set_output(struct parser *p, const char *text, const char *option)
+{
+	static const char custom[] = "custom-columns=";
+
+	if (!strcmp(text, "json")) {
+		p->s->output = OUTPUT_JSON;
+		return 0;
+	}
+	p->s->output = OUTPUT_TABLE;
+	if (!strcmp(text, "table"))
+		return 0;
+	if (strncmp(text, custom, sizeof(custom) - 1) || !text[sizeof(custom) - 1])
+		return diag_set(p->d, -EINVAL,
+				"%s: '%s' is not json, table or custom-columns=COLUMN[,COLUMN...]",
+				option, text);
+	free(p->s->columns);
+	p->s->columns = strdup(text + sizeof(custom) - 1);
+	return p->s->columns ? 0 : oom(p->d);
+}
+
+static int handle_flag(struct parser *p, const struct arg_spec *a, const char *value,
+		       const char *option)
+{
+	static const char *const yes[] = {"true", "1", "yes", "on"};
+	static const char *const no[] = {"false", "0", "no", "off"};
+	bool v = true;
+	size_t i;
+
+	if (value) {
+		for (i = 0; i < 4 && strcmp(value, yes[i]) && strcmp(value, no[i]); i++)
+			;
+		if (i == 4)
+			return diag_set(p->d, -EINVAL, "%s: '%s' is not true or false", option,
+					value);
+		v = !strcmp(value, yes[i]);
+	}
+	if (a->invert)
+		v = !v;
+	if (a->var)
+		return add_var_write(p, a->var, v ? "1" : "0", option);
+	p->s->flag_values[a - p->s->args] = v;
+	return 0;
+}
+
+static int handle_arg(struct parser *p, const struct arg_spec *a, const char *value,
+		      const char *option)
+{
+	int err;
+
+	if (a->flag)
+		err = handle_flag(p, a, value, option);
+	else if (a->var)
+		err = add_var_write(p, a->var, value, option);
+	else if (a->map_keys)
+		err = add_fill(p, a, value, option);
+	else if (a->pinned_map)
+		err = add_reuse(p, a, value, option);
+	else if (a->output)
+		err = set_output(p, value, option);
+	else
+		err = 0; /* a value that only display conditions read */
+	return err ?: apply_sets(p, a);
+}
+
+static const struct arg_spec *find_long(const struct tool_settings *s, const char *name,
+					size_t len)
+{
+	int i, j;
+
+	for (i = 0; i < s->nr_args; i++)
+		for (j = 0; j < s->args[i].nr_long_names; j++)
+			if (strlen(s->args[i].long_names[j]) == len &&
+			    !strncmp(s->args[i].long_names[j], name, len))
+				return &s->args[i];
+	return NULL;
+}
+
+static const struct arg_spec *find_short(const struct tool_settings *s, char c)
+{
+	int i;
+
+	for (i = 0; i < s->nr_args; i++)
+		if (s->args[i].short_name == c)
+			return &s->args[i];
+	return NULL;
+}
+
+static int parse_long(struct parser *p, int argc, char **argv, int *i)
+{
+	const char *tok = argv[*i], *eq = strchr(tok, '=');
+	size_t len = eq ? (size_t)(eq - tok - 2) : strlen(tok + 2);
+	const struct arg_spec *a = find_long(p->s, tok + 2, len);
+	char option[128];
+
+	snprintf(option, sizeof(option), "--%.*s", (int)len, tok + 2);
+	if (!a)
+		return diag_set(p->d, -EINVAL, "unknown option '%s' (see -h)", option);
+	if (a->flag)
+		return handle_arg(p, a, eq ? eq + 1 : NULL, option);
+	if (eq)
+		return handle_arg(p, a, eq + 1, option);
+	if (*i + 1 >= argc)
+		return diag_set(p->d, -EINVAL, "%s: needs a value", option);
+	return handle_arg(p, a, argv[++*i], option);
+}
+
+static int parse_shorts(struct parser *p, int argc, char **argv, int *i)
+{
+	const char *tok = argv[*i];
+	const struct arg_spec *a;
+	char option[3] = "-?";
+	int j, err;
+
+	for (j = 1; tok[j]; j++) {
+		option[1] = tok[j];
+		if (tok[j] == 'h') {
+			p->s->help = true;
+			return 0;
+		}
+		a = find_short(p->s, tok[j]);
+		if (!a)
+			return diag_set(p->d, -EINVAL, "unknown option '%s' (see -h)", option);
+		if (a->flag && tok[j + 1] != '=') {
+			err = handle_arg(p, a, NULL, option);
+			if (err)
+				return err;
+			continue;
+		}
+		if (tok[j + 1]) /* -p181, -p=181, -i=false */
+			return handle_arg(p, a, tok + j + 1 + (tok[j + 1] == '='), option);
+		if (*i + 1 >= argc)
+			return diag_set(p->d, -EINVAL, "%s: needs a value", option);
+		return handle_arg(p, a, argv[++*i], option);
+	}
+	return 0;
+}
+
+int tool_args_parse(struct tool_settings *s, const struct package_meta *m,
+		    struct bpf_object *obj, int argc, char **argv, struct diag *d)
+{
+	struct parser p = {s, m, obj, d};
+	int i, err = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (m->has_args) {
+		s->args = m->args;
+		s->nr_args = m->nr_args;
+	} else {
+		err = generate_args(s, m, obj, d);
+	}
+	s->flag_values = calloc(s->nr_args + 1, sizeof(*s->flag_values));
+	if (!err && !s->flag_values)
+		err = oom(d);
+	for (i = 0; i < s->nr_args && !err; i++) {
+		const cJSON *def = s->args[i].default_value;
+
+		s->flag_values[i] = cJSON_IsTrue(def);
+	}
+	for (i = 0; i < argc && !err && !s->help; i++) {
+		const char *tok = argv[i];
+
+		if (!strcmp(tok, "--help"))
+			s->help = true;
+		else if (tok[0] != '-' || !tok[1] || !strcmp(tok, "--"))
+			err = diag_set(d, -EINVAL, "unexpected argument '%s' (see -h)", tok);
+		else if (tok[1] == '-')
+			err = parse_long(&p, argc, argv, &i);
+		else
+			err = parse_shorts(&p, argc, argv, &i);
+	}
+	if (err)
+		tool_args_free(s);
+	return err;
+}
+
+void tool_args_free(struct tool_settings *s)
+{
+	int i;
+
+	for (i = 0; i < s->nr_writes; i++)
+		free(s->writes[i].bytes);
+	for (i = 0; i < s->nr_fills; i++) {
+		free(s->fills[i].map);
+		free(s->fills[i].keys);
+	}
+	for (i = 0; i < s->nr_reuses; i++) {
+		free(s->reuses[i].map);
+		free(s->reuses[i].path);
+		close(s->reuses[i].fd);
+	}
+	free(s->writes);
+	free(s->fills);
+	free(s->reuses);
+	free(s->flag_values);
+	free(s->columns);
+	if (s->args_owned)
+		free(s->args);
+	memset(s, 0, sizeof(*s));
+}
+
+int tool_args_apply_before_load(const struct tool_settings *s, struct bpf_object *obj,
+				struct diag *d)
+{
+	int i, err;
+
+	for (i = 0; i < s->nr_writes; i++) {
+		const struct var_write *w = &s->writes[i];
+		struct var_ref ref;
+
+		err = object_find_var(obj, w->var, &ref);
+		err = err ?: ref.size == w->size ? object_var_write(&ref, w->bytes) : -EINVAL;
+		if (err)
+			return diag_set(d, err, "variable %s: cannot set its initial value", w->var);
+	}
+	for (i = 0; i < s->nr_reuses; i++) {
+		const struct map_reuse *r = &s->reuses[i];
+		struct bpf_map *map = bpf_object__find_map_by_name(obj, r->map);
+
+		if (map && bpf_map__fd(map) >= 0)
+			continue; /* this object reuses it already */
+		err = map ? bpf_map__set_max_entries(map, r->max_entries) : -ENOENT;
+		err = err ?: bpf_map__set_map_flags(map, r->map_flags);
+		err = err ?: bpf_map__reuse_fd(map, r->fd);
+		if (err)
+			return diag_set(d, err, "%s: cannot use pinned map '%s': %s", r->map,
+					r->path, strerror(-err));
+	}
+	return 0;
+}
+
+int tool_args_apply_after_load(const struct tool_settings *s, struct bpf_object *obj,
+			       struct diag *d)
+{
+	uint8_t value[256] = {1}; /* a filter map's value says "present" */
+	uint32_t i, k;
+
+	for (i = 0; i < (uint32_t)s->nr_fills; i++) {
+		const struct map_fill *f = &s->fills[i];
+		struct bpf_map *map = bpf_object__find_map_by_name(obj, f->map);
+		int fd = map ? bpf_map__fd(map) : -1;
+
+		if (fd < 0 || f->value_size > sizeof(value))
+			return diag_set(d, -EINVAL, "map %s: cannot be filled", f->map);
+		for (k = 0; k < f->nr_keys; k++)
+			if (bpf_map_update_elem(fd, f->keys + (size_t)k * f->key_size, value, 0))
+				return diag_set(d, -errno, "map %s: update failed: %s", f->map,
+						strerror(errno));
+	}
+	return 0;
+}
+
+bool tool_args_condition(const struct tool_settings *s, struct bpf_object *obj,
+			 const char *name)
+{
+	int i;
+
+	for (i = 0; i < s->nr_args; i++)
+		if (!s->args[i].var && s->args[i].flag && !strcmp(s->args[i].name, name))
+			return s->flag_values[i];
+	return object_var_is_set(obj, name);
+}
+
+/* The default shown in help: the package's "default", or the variable's initial value. */
+static void default_text(const struct arg_spec *a, struct bpf_object *obj, struct out_buf *out)
+{
+	const cJSON *def = a->default_value;
+	struct var_ref ref;
+	struct field f;
+	const void *bytes;
+
+	if (cJSON_IsString(def)) {
+		out_puts(out, def->valuestring);
+	} else if (cJSON_IsBool(def) || cJSON_IsNumber(def)) {
+		char *text = cJSON_PrintUnformatted(def);
+
+		out_puts(out, text ? text : "?");
+		free(text);
+	} else if (a->var && !object_find_var(obj, a->var, &ref) &&
+		   (bytes = object_var_bytes(&ref)) &&
+		   !field_describe(bpf_object__btf(obj), ref.type_id, a->var, &f, NULL)) {
+		if (a->flag)
+			out_puts(out, (field_u64(&f, bytes) != 0) != a->invert ? "true" : "false");
+		else
+			format_text(out, NULL, &f, bytes);
+		field_release(&f);
+	} else {
+		out_puts(out, a->flag ? "false" : "none");
+	}
+}
+
+static void usage_item(struct out_buf *out, const struct arg_spec *a)
+{
+	const char *metavar = a->metavar ? a->metavar : "VALUE";
+
+	if (a->short_name)
+		out_printf(out, " [-%c", a->short_name);
+	else
+		out_printf(out, " [--%s", a->long_names[0]);
+	if (!a->flag)
+		out_printf(out, " %s", metavar);
+	else if (a->invert)
+		out_puts(out, "[=BOOL]");
+	out_putc(out, ']');
+}
+
+static void option_line(struct out_buf *out, const struct arg_spec *a, struct bpf_object *obj)
+{
+	size_t start = out->len, used;
+	int i;
+
+	out_puts(out, "  ");
+	if (a->short_name)
+		out_printf(out, "-%c%s", a->short_name, a->nr_long_names ? ", " : "");
+	for (i = 0; i < a->nr_long_names; i++)
+		out_printf(out, "--%s%s", a->long_names[i], i + 1 < a->nr_long_names ? ", " : "");
+	if (!a->flag)
+		out_printf(out, " %s", a->metavar ? a->metavar : "VALUE");
+	else if (a->invert)
+		out_puts(out, "[=BOOL]");
+	used = out->len - start;
+	if (used + 2 > 24) {
+		out_putc(out, '\n');
+		used = 0;
+	}
+	out_pad(out, ' ', 24 - used);
+	if (a->help)
+		out_puts(out, a->help);
+	else
+		out_printf(out, "set variable %s", a->var ? a->var : a->name);
+	out_puts(out, " (default: ");
+	default_text(a, obj, out);
+	out_puts(out, ")\n");
+}
+
+void tool_args_help(const struct tool_settings *s, const struct package_meta *m,
+		    struct bpf_object *obj, FILE *file)
+{
+	const cJSON *ex;
+	struct out_buf out;
+	int i;
+
+	if (out_buf_init(&out, -1, 4096))
+		return;
+	out_printf(&out, "usage: %s [-h]", m->tool_name);
+	for (i = 0; i < s->nr_args; i++)
+		usage_item(&out, &s->args[i]);
+	out_puts(&out, "\n\n");
+	if (m->description)
+		out_printf(&out, "%s\n\n", m->description);
+	out_puts(&out, "options:\n  -h, --help            show this help message and exit\n");
+	for (i = 0; i < s->nr_args; i++)
+		option_line(&out, &s->args[i], obj);
+	if (cJSON_GetArraySize(m->examples) > 0)
+		out_puts(&out, "\nexamples:\n");
+	cJSON_ArrayForEach(ex, m->examples) if (cJSON_IsString(ex))
+		out_printf(&out, "  %s\n", ex->valuestring);
+	if (m->details)
+		out_printf(&out, "\n%s\n", m->details);
+	fwrite(out.data, 1, out.len, file);
+	out_buf_free(&out);
+}

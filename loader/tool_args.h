@@ -1,0 +1,81 @@
+/*
+ * The tool's own command line, parsed from the package's meta: explicit "args", or, for
+ * eunomia-bpf packages, one option per data-section variable (cmdarg long/short/help). Values
+ * are checked against the BTF type of what they set, so a bad value is refused before anything
+ * is loaded. The result is a list of actions replayed on every load attempt.
+ */
+#ifndef TOOL_ARGS_H
+#define TOOL_ARGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <bpf/libbpf.h>
+#include "diag.h"
+#include "meta.h"
+
+enum output_mode {
+	OUTPUT_TABLE,
+	OUTPUT_JSON,
+};
+
+struct var_write {
+	const char *var;
+	uint32_t size;
+	uint8_t *bytes;
+};
+
+struct map_fill {
+	char *map;
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t nr_keys;
+	uint8_t *keys;
+};
+
+struct map_reuse {
+	char *map;
+	char *path;
+	int fd;
+	uint32_t max_entries; /* the pinned map's, adopted by the object's map */
+	uint32_t map_flags;
+};
+
+struct tool_settings {
+	struct arg_spec *args; /* the package's, or generated ones owned here */
+	int nr_args;
+	bool args_owned;
+	bool *flag_values;     /* per arg: the value of a flag that sets no variable */
+	struct var_write *writes;
+	int nr_writes;
+	struct map_fill *fills;
+	int nr_fills;
+	struct map_reuse *reuses;
+	int nr_reuses;
+	enum output_mode output;
+	char *columns; /* -o custom-columns=...: a comma list of keys */
+	bool help;
+};
+
+/* obj is opened, not loaded: its BTF types the values. Error exits are status 2. */
+int tool_args_parse(struct tool_settings *s, const struct package_meta *m,
+		    struct bpf_object *obj, int argc, char **argv, struct diag *d);
+void tool_args_free(struct tool_settings *s);
+void tool_args_help(const struct tool_settings *s, const struct package_meta *m,
+		    struct bpf_object *obj, FILE *out);
+
+/* Writes the variables into an opened object's initial values and reuses pinned maps. */
+int tool_args_apply_before_load(const struct tool_settings *s, struct bpf_object *obj,
+				struct diag *d);
+/* Fills maps from lists, once the object is loaded. */
+int tool_args_apply_after_load(const struct tool_settings *s, struct bpf_object *obj,
+			       struct diag *d);
+
+/*
+ * A display condition: the value of a flag that sets no variable and has this name, or else
+ * whether the variable of this name is non-zero in obj (after tool_args_apply_before_load).
+ */
+bool tool_args_condition(const struct tool_settings *s, struct bpf_object *obj,
+			 const char *name);
+
+#endif

@@ -1,0 +1,269 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "object_vars.h"
+#include "variants.h"
+
+/* The first libbpf warning of an attempt usually names the program and the reason. */
+static struct {
+	int verbose;
+	char first[512];
+	char last[512];
+} libbpf_log;
+
+static int log_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char line[512];
+	va_list copy;
+	size_t n;
+
+	if (level == LIBBPF_DEBUG && libbpf_log.verbose < 2)
+		return 0;
+	va_copy(copy, ap);
+	if (libbpf_log.verbose)
+		vfprintf(stderr, fmt, copy);
+	va_end(copy);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n && line[n - 1] == '\n')
+		line[--n] = 0;
+	if (level == LIBBPF_WARN) {
+		if (!libbpf_log.first[0])
+			snprintf(libbpf_log.first, sizeof(libbpf_log.first), "%s", line);
+		snprintf(libbpf_log.last, sizeof(libbpf_log.last), "%s", line);
+	}
+	return 0;
+}
+
+void variants_set_verbosity(int verbose)
+{
+	libbpf_log.verbose = verbose;
+	libbpf_set_print(log_libbpf);
+}
+
+static void log_reset(void)
+{
+	libbpf_log.first[0] = libbpf_log.last[0] = 0;
+}
+
+/* "libbpf: prog 'x': failed to load: -1" says less than the line before it; take the first. */
+static const char *log_reason(int err)
+{
+	const char *s = libbpf_log.first[0] ? libbpf_log.first : NULL;
+
+	if (!s)
+		return strerror(-err);
+	return !strncmp(s, "libbpf: ", 8) ? s + 8 : s;
+}
+
+int variants_open(const struct load_opts *o, struct bpf_object **obj, struct diag *d)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = o->btf_path,
+		    .object_name = o->meta->obj_name);
+	struct bpf_object *res;
+
+	log_reset();
+	res = bpf_object__open_mem(o->pkg->object, o->pkg->object_size, &opts);
+	if (!res)
+		return diag_set(d, -errno ?: -EINVAL, "bpf_object: cannot open the BPF object: %s",
+				log_reason(-errno));
+	*obj = res;
+	return 0;
+}
+
+static struct bpf_map *map_by_name_or_type(struct bpf_object *obj, const char *name,
+					   enum bpf_map_type type)
+{
+	struct bpf_map *map;
+
+	if (name)
+		return bpf_object__find_map_by_name(obj, name);
+	bpf_object__for_each_map(map, obj) if (bpf_map__type(map) == type) return map;
+	return NULL;
+}
+
+/* Ring buffer where the kernel has one, else the perf buffer, which the program is told of. */
+static int prepare_event_maps(const struct load_opts *o, struct bpf_object *obj, bool *perfbuf,
+			      struct diag *d)
+{
+	const struct events_spec *e = &o->meta->events;
+	struct bpf_map *rb = map_by_name_or_type(obj, e->ringbuf, BPF_MAP_TYPE_RINGBUF);
+	struct bpf_map *pb = map_by_name_or_type(obj, e->perfbuf, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	bool kernel_ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
+	struct var_ref ref;
+	uint8_t on[8] = {1};
+	int err = 0;
+
+	*perfbuf = pb && (!rb || o->force_perfbuf || !kernel_ringbuf);
+	if (o->force_perfbuf && !pb)
+		return diag_set(d, -EINVAL, "--perfbuf: the package has no perf event array map");
+	if (*perfbuf && e->perfbuf_switch) {
+		if (object_find_var(obj, e->perfbuf_switch, &ref) || ref.size > sizeof(on) ||
+		    object_var_write(&ref, on))
+			return diag_set(d, -EINVAL, "events.perfbuf_switch: no variable \"%s\"",
+					e->perfbuf_switch);
+	}
+	if (rb && !kernel_ringbuf && *perfbuf) {
+		/* an unused ring buffer must still be created: make it a tiny array instead */
+		err = bpf_map__set_type(rb, BPF_MAP_TYPE_ARRAY);
+		err = err ?: bpf_map__set_key_size(rb, 4);
+		err = err ?: bpf_map__set_value_size(rb, 4);
+		err = err ?: bpf_map__set_max_entries(rb, 1);
+	} else if (rb && !*perfbuf && o->ringbuf_bytes) {
+		err = bpf_map__set_max_entries(rb, o->ringbuf_bytes);
+	}
+	return err ? diag_set(d, err, "map %s: cannot be prepared: %s", bpf_map__name(rb),
+			      strerror(-err)) :
+		     0;
+}
+
+static bool in_variant(const struct hook_variant *v, const char *prog)
+{
+	int i;
+
+	for (i = 0; i < v->nr_programs; i++)
+		if (!strcmp(v->programs[i], prog))
+			return true;
+	return false;
+}
+
+static bool in_any_variant(const struct package_meta *m, const char *prog)
+{
+	int i;
+
+	for (i = 0; i < m->nr_variants; i++)
+		if (in_variant(&m->variants[i], prog))
+			return true;
+	return false;
+}
+
+static bool wants_link(const struct package_meta *m, const char *prog)
+{
+	int i;
+
+	for (i = 0; i < m->nr_programs; i++)
+		if (!strcmp(m->programs[i].name, prog))
+			return m->programs[i].link;
+	return true;
+}
+
+static void select_programs(const struct package_meta *m, const struct hook_variant *v,
+			    struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, obj)
+	{
+		const char *name = bpf_program__name(prog);
+
+		bpf_program__set_autoload(prog, !v || in_variant(v, name) ||
+							!in_any_variant(m, name));
+	}
+}
+
+static int attach_programs(const struct package_meta *m, struct loaded *l, struct diag *d)
+{
+	struct bpf_program *prog;
+	int n = 0;
+
+	bpf_object__for_each_program(prog, l->obj) n++;
+	l->links = calloc(n ? n : 1, sizeof(*l->links));
+	if (!l->links)
+		return diag_set(d, -ENOMEM, "out of memory");
+	bpf_object__for_each_program(prog, l->obj)
+	{
+		struct bpf_link *link;
+
+		if (!bpf_program__autoload(prog) || !wants_link(m, bpf_program__name(prog)))
+			continue;
+		link = bpf_program__attach(prog);
+		if (!link)
+			return diag_set(d, -errno ?: -EINVAL, "attach failed: %s", log_reason(-errno));
+		l->links[l->nr_links++] = link;
+	}
+	return 0;
+}
+
+/* One attempt on obj, which is consumed: on failure it is closed. */
+static int try_variant(const struct load_opts *o, const struct hook_variant *v,
+		       struct bpf_object *obj, struct loaded *l, struct diag *d)
+{
+	int err;
+
+	memset(l, 0, sizeof(*l));
+	l->obj = obj;
+	l->variant = v ? v->name : NULL;
+	log_reset();
+	err = tool_args_apply_before_load(o->settings, obj, d);
+	err = err ?: prepare_event_maps(o, obj, &l->perfbuf, d);
+	if (err)
+		goto fail;
+	select_programs(o->meta, v, obj);
+	err = bpf_object__load(obj);
+	if (err) {
+		err = diag_set(d, err, "load failed: %s", log_reason(err));
+		goto fail;
+	}
+	err = tool_args_apply_after_load(o->settings, obj, d);
+	err = err ?: attach_programs(o->meta, l, d);
+	if (!err)
+		return 0;
+fail:
+	loaded_detach(l);
+	loaded_close(l);
+	return err;
+}
+
+static int report_failures(const char *reasons, struct diag *d)
+{
+	return diag_set(d, -ENOTSUP, "no hook variant could be loaded and attached here: %s",
+			reasons);
+}
+
+int variants_load_first(const struct load_opts *o, struct loaded *out, struct diag *d)
+{
+	const struct package_meta *m = o->meta;
+	int i, n = m->nr_variants ? m->nr_variants : 1, err = 0;
+	char reasons[sizeof(d->msg)] = "";
+	struct bpf_object *obj;
+
+	for (i = 0; i < n; i++) {
+		const struct hook_variant *v = m->nr_variants ? &m->variants[i] : NULL;
+		size_t used = strlen(reasons);
+
+		err = variants_open(o, &obj, d);
+		err = err ?: try_variant(o, v, obj, out, d);
+		if (!err) {
+			if (o->verbose && v)
+				fprintf(stderr, "variant %s: loaded and attached %d programs\n", v->name,
+					out->nr_links);
+			return 0;
+		}
+		if (!v)
+			return err;
+		if (o->verbose)
+			fprintf(stderr, "variant %s: %s\n", v->name, d->msg);
+		snprintf(reasons + used, sizeof(reasons) - used, "%s%s: %.200s", used ? "; " : "",
+			 v->name, d->msg);
+	}
+	return report_failures(reasons, d);
+}
+
+void loaded_detach(struct loaded *l)
+{
+	int i;
+
+	for (i = 0; i < l->nr_links; i++)
+		bpf_link__destroy(l->links[i]);
+	free(l->links);
+	l->links = NULL;
+	l->nr_links = 0;
+}
+
+void loaded_close(struct loaded *l)
+{
+	bpf_object__close(l->obj);
+	l->obj = NULL;
+}

@@ -1,0 +1,48 @@
+/*
+ * Opening, loading and attaching the package's object. A package may carry hook variants
+ * (say fexit, kprobe, syscall tracepoints): each is tried in order on a fresh copy of the
+ * object, with the tool's arguments replayed, and the first that both loads and attaches
+ * is kept. Programs that belong to no variant are loaded with every variant.
+ */
+#ifndef VARIANTS_H
+#define VARIANTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <bpf/libbpf.h>
+#include "diag.h"
+#include "meta.h"
+#include "package_read.h"
+#include "tool_args.h"
+
+struct load_opts {
+	const struct package *pkg;
+	const struct package_meta *meta;
+	const struct tool_settings *settings;
+	const char *btf_path;    /* --btf: kernel BTF for CO-RE instead of /sys/kernel/btf/vmlinux */
+	uint32_t ringbuf_bytes;  /* 0: the size the object declares */
+	bool force_perfbuf;
+	int verbose;             /* 1: say which variant and why others failed; 2: libbpf debug too */
+};
+
+struct loaded {
+	struct bpf_object *obj;
+	struct bpf_link **links;
+	int nr_links;
+	const char *variant; /* NULL when the package has no variants */
+	bool perfbuf;        /* events come through the perf buffer */
+};
+
+/* libbpf's messages are kept to explain failures, and printed when verbose. */
+void variants_set_verbosity(int verbose);
+
+int variants_open(const struct load_opts *o, struct bpf_object **obj, struct diag *d);
+
+/* Each attempt opens its own copy of the object. */
+int variants_load_first(const struct load_opts *o, struct loaded *out, struct diag *d);
+
+/* Destroys the links (detaches), then closes the object. Both are safe to call twice. */
+void loaded_detach(struct loaded *l);
+void loaded_close(struct loaded *l);
+
+#endif

@@ -1,0 +1,13 @@
+/* Writes package.json: the object zlib-compressed and base64-encoded, its size, the meta. */
+#ifndef PACKAGE_WRITE_H
+#define PACKAGE_WRITE_H
+
+#include <stddef.h>
+#include <cjson/cJSON.h>
+#include "diag.h"
+
+/* meta is consumed. path "-" writes to standard output. */
+int package_write(const char *path, const void *object, size_t size, cJSON *meta,
+		  struct diag *d);
+
+#endif

@@ -1,0 +1,225 @@
+#include <errno.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include "btf_layout.h"
+#include "meta.h"
+#include "object_vars.h"
+#include "render_table.h"
+#include "schema_check.h"
+
+struct checker {
+	const struct package_meta *m;
+	struct bpf_object *obj;
+	struct diag *d;
+};
+
+static int need_var(struct checker *c, const char *var, const char *where)
+{
+	struct var_ref ref;
+
+	if (object_find_var(c->obj, var, &ref))
+		return diag_set(c->d, -EINVAL, "%s: the object has no variable \"%s\"", where, var);
+	return 0;
+}
+
+static int need_map(struct checker *c, const char *map, int type, const char *where)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(c->obj, map);
+
+	if (!m)
+		return diag_set(c->d, -EINVAL, "%s: the object has no map \"%s\"", where, map);
+	if (type >= 0 && bpf_map__type(m) != (enum bpf_map_type)type)
+		return diag_set(c->d, -EINVAL, "%s: map \"%s\" has type %u, not %d", where, map,
+				bpf_map__type(m), type);
+	return 0;
+}
+
+static int check_option_names(struct checker *c, int i)
+{
+	const struct arg_spec *a = &c->m->args[i], *b;
+	int j, k, l;
+
+	for (j = 0; j < i; j++) {
+		b = &c->m->args[j];
+		if (a->short_name && a->short_name == b->short_name)
+			return diag_set(c->d, -EINVAL, "args: -%c is used twice", a->short_name);
+		for (k = 0; k < a->nr_long_names; k++)
+			for (l = 0; l < b->nr_long_names; l++)
+				if (!strcmp(a->long_names[k], b->long_names[l]))
+					return diag_set(c->d, -EINVAL, "args: --%s is used twice",
+							a->long_names[k]);
+	}
+	return 0;
+}
+
+static int check_args(struct checker *c)
+{
+	const cJSON *item;
+	int i, err = 0;
+
+	for (i = 0; i < c->m->nr_args && !err; i++) {
+		const struct arg_spec *a = &c->m->args[i];
+
+		err = check_option_names(c, i);
+		if (!err && a->var)
+			err = need_var(c, a->var, a->name);
+		if (!err && a->map_keys)
+			err = need_map(c, a->map_keys, -1, a->name);
+		if (!err && a->pinned_map)
+			err = need_map(c, a->pinned_map, -1, a->name);
+		if (!err && !a->flag && !a->var && !a->map_keys && !a->pinned_map && !a->output)
+			err = diag_set(c->d, -EINVAL, "%s: a value option must set something", a->name);
+		cJSON_ArrayForEach(item, a->sets) err = err ?: need_var(c, item->string, a->name);
+	}
+	return err;
+}
+
+static int check_variants(struct checker *c)
+{
+	const struct package_meta *m = c->m;
+	int i, j, k, l;
+
+	for (i = 0; i < m->nr_variants; i++) {
+		for (j = 0; j < m->variants[i].nr_programs; j++) {
+			const char *p = m->variants[i].programs[j];
+
+			if (!bpf_object__find_program_by_name(c->obj, p))
+				return diag_set(c->d, -EINVAL, "hook_variants.%s: no program \"%s\"",
+						m->variants[i].name, p);
+			for (k = 0; k < i; k++)
+				for (l = 0; l < m->variants[k].nr_programs; l++)
+					if (!strcmp(p, m->variants[k].programs[l]))
+						return diag_set(c->d, -EINVAL,
+								"hook_variants: \"%s\" is in two variants", p);
+		}
+	}
+	return 0;
+}
+
+static int check_events(struct checker *c)
+{
+	const struct events_spec *e = &c->m->events;
+	int err = 0;
+
+	if (e->ringbuf)
+		err = need_map(c, e->ringbuf, BPF_MAP_TYPE_RINGBUF, "events.ringbuf");
+	if (!err && e->perfbuf)
+		err = need_map(c, e->perfbuf, BPF_MAP_TYPE_PERF_EVENT_ARRAY, "events.perfbuf");
+	if (!err && e->lost_counter)
+		err = need_map(c, e->lost_counter, BPF_MAP_TYPE_PERCPU_ARRAY, "events.lost_counter");
+	if (!err && e->perfbuf_switch)
+		err = need_var(c, e->perfbuf_switch, "events.perfbuf_switch");
+	return err;
+}
+
+/* A condition names a flag that sets no variable, or a variable. */
+static bool known_condition(void *ctx, const char *name)
+{
+	struct checker *c = ctx;
+	struct var_ref ref;
+	int i;
+
+	for (i = 0; i < c->m->nr_args; i++)
+		if (!c->m->args[i].var && c->m->args[i].flag && !strcmp(c->m->args[i].name, name))
+			return true;
+	if (object_find_var(c->obj, name, &ref))
+		diag_set(c->d, -EINVAL, "condition \"%s\" names no flag and no variable", name);
+	return true;
+}
+
+static int check_columns(struct checker *c, const struct layout *l, const cJSON *columns)
+{
+	struct table t;
+	int err;
+
+	c->d->msg[0] = 0;
+	err = table_build(&t, l, columns, NULL, known_condition, c, c->d);
+	if (err)
+		return err;
+	table_free(&t);
+	return c->d->msg[0] ? -EINVAL : 0;
+}
+
+static int check_exit_maps(struct checker *c)
+{
+	const struct btf *btf = bpf_object__btf(c->obj);
+	int i, err = 0;
+
+	for (i = 0; i < c->m->nr_exit_maps && !err; i++) {
+		const struct exit_map_spec *x = &c->m->exit_maps[i];
+		struct bpf_map *map;
+		struct layout *row;
+
+		err = need_map(c, x->map, -1, "exit_maps");
+		if (err)
+			break;
+		map = bpf_object__find_map_by_name(c->obj, x->map);
+		err = layout_build_map_row(btf, bpf_map__btf_key_type_id(map), bpf_map__key_size(map),
+					   bpf_map__btf_value_type_id(map),
+					   bpf_map__value_size(map), x->value_name,
+					   c->m->type_hints, &row, c->d);
+		if (err)
+			break;
+		err = check_columns(c, row, x->columns);
+		if (!err && x->when)
+			known_condition(c, x->when);
+		layout_free(row);
+		if (!err && c->d->msg[0])
+			err = -EINVAL;
+	}
+	return err;
+}
+
+static int check_display(struct checker *c)
+{
+	const struct btf *btf = bpf_object__btf(c->obj);
+	const cJSON *type;
+	struct layout *l;
+	int id, err = 0;
+
+	cJSON_ArrayForEach(type, c->m->type_hints)
+	{
+		id = btf_find_record(btf, type->string);
+		if (id < 0)
+			return diag_set(c->d, -EINVAL, "display.types: no struct \"%s\"", type->string);
+		err = layout_build(btf, id, c->m->type_hints, &l, c->d);
+		if (err)
+			return err;
+		for (const cJSON *member = type->child; member && !err; member = member->next)
+			if (!layout_find(l, member->string))
+				err = diag_set(c->d, -EINVAL, "display.types.%s: no member \"%s\"",
+					       type->string, member->string);
+		layout_free(l);
+		if (err)
+			return err;
+	}
+	if (!c->m->columns)
+		return 0;
+	if (!c->m->events.type)
+		return diag_set(c->d, -EINVAL, "display.columns: there is no events.type");
+	id = btf_find_record(btf, c->m->events.type);
+	err = id < 0 ? diag_set(c->d, -EINVAL, "events.type: no struct \"%s\"", c->m->events.type) :
+		       layout_build(btf, id, c->m->type_hints, &l, c->d);
+	if (err)
+		return err;
+	err = check_columns(c, l, c->m->columns);
+	layout_free(l);
+	return err;
+}
+
+int schema_check(const cJSON *meta, struct bpf_object *obj, struct diag *d)
+{
+	struct package_meta m;
+	struct checker c = {&m, obj, d};
+	int err = meta_parse(meta, &m, d);
+
+	if (err)
+		return err;
+	err = check_args(&c);
+	err = err ?: check_variants(&c);
+	err = err ?: check_events(&c);
+	err = err ?: check_display(&c);
+	err = err ?: check_exit_maps(&c);
+	meta_free(&m);
+	return err;
+}
