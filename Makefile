@@ -2,12 +2,20 @@
 # Missing Debian packages are installed with apt-get when run as root.
 
 BUILD    := build
+# Short build lines; V=1 shows the commands.
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-6s %s\n' $(1) $(2)
+endif
 CC       ?= gcc
 CLANG    ?= clang
 STRIP    ?= llvm-strip
 BPFTOOL  ?= bpftool
 PYTHON   ?= /usr/bin/python3
-TOOLS    := bindsnoop
+TOOLS    := bindsnoop tcpaccept
 
 DEB_PACKAGES := gcc make clang llvm libbpf-dev libelf-dev zlib1g-dev libcjson-dev bpftool \
 		pkg-config python3 python3-jsonschema valgrind libclang-rt-14-dev iproute2
@@ -29,11 +37,12 @@ PACKAGES := $(TOOLS:%=$(BUILD)/packages/%/package.json)
 DEPS_OK  := $(BUILD)/.deps-ok
 
 .PHONY: all deps run test unit live fuzz bench format clean
+.SECONDARY: $(TOOLS:%=$(BUILD)/bpf/%.bpf.o)
 all: $(BUILD)/ecli $(BUILD)/ecc $(PACKAGES)
 
 # Installs what a fresh Debian 12 machine lacks; a stamp keeps later builds from asking again.
 deps: $(DEPS_OK)
-$(DEPS_OK):
+$(DEPS_OK): Makefile
 	@missing=$$(for p in $(DEB_PACKAGES); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
 	done); \
@@ -49,32 +58,38 @@ $(DEPS_OK):
 
 $(BUILD)/vmlinux.h: | $(DEPS_OK)
 	@test -r /sys/kernel/btf/vmlinux || { echo "no /sys/kernel/btf/vmlinux: this kernel has no BTF to build CO-RE programs against" >&2; exit 1; }
-	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
+	$(call msg,GEN,$@)
+	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
 
 # DWARF is stripped, BTF is kept: the loader renders events from BTF alone.
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/*.h $(BUILD)/vmlinux.h
 	@mkdir -p $(@D)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@.full
-	$(STRIP) -g $@.full -o $@
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.full
+	$(Q)$(STRIP) -g $@.full -o $@
 	@rm -f $@.full
 
 $(BUILD)/obj/%.o: %.c loader/*.h package/*.h | $(DEPS_OK)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libloader.a: $(LOADER_LIB_OBJ)
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 $(BUILD)/libpacker.a: $(PACKER_LIB_OBJ)
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/ecli: $(BUILD)/obj/loader/main.o $(BUILD)/libloader.a
-	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 $(BUILD)/ecc: $(BUILD)/obj/package/ecc.o $(BUILD)/libpacker.a $(BUILD)/libloader.a
-	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
 $(BUILD)/packages/%/package.json: $(BUILD)/bpf/%.bpf.o schema/%.json $(BUILD)/ecc
 	@mkdir -p $(@D)
-	$(BUILD)/ecc -o $@ $< schema/$*.json
+	$(call msg,PACK,$@)
+	$(Q)$(BUILD)/ecc -o $@ $< schema/$*.json
 
 # Starts bindsnoop; extra tool arguments go in ARGS, e.g. make run ARGS="-E -t".
 run: all

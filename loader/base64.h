@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 /*
- * Decodes len characters; ASCII whitespace is skipped. Returns 0, or -EINVAL with *bad_pos
+ * Decodes len characters; spaces, tabs, CR and LF are skipped. Returns 0, or -EINVAL with *bad_pos
  * set to the offset of the first character that is not base64 (or len when the input ends
  * in the middle of a quantum), or -ENOMEM. *out is malloc'ed.
  */

@@ -26,8 +26,10 @@ int btf_find_record(const struct btf *btf, const char *name)
 		if (btf_is_typedef(t)) {
 			int target = btf__resolve_type(btf, id);
 
-			if (target > 0)
-				t = btf__type_by_id(btf, target), id = target;
+			/* never move id back to target: the scan would restart and not end */
+			if (target > 0 && btf_is_composite(btf__type_by_id(btf, target)))
+				return target;
+			continue;
 		}
 		if (btf_is_struct(t) || btf_is_union(t))
 			return id;

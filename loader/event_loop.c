@@ -19,8 +19,7 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
-/* No SA_RESTART: a signal interrupts the poll at once. SIGPIPE becomes an EPIPE write. */
-static void install_signals(void)
+void event_loop_install_signals(void)
 {
 	struct sigaction sa;
 
@@ -87,18 +86,13 @@ static void on_perf_lost(void *ctx, int cpu, __u64 count)
 static int open_event_source(struct loop *l, struct diag *d)
 {
 	struct event_loop_config *c = l->c;
-	const struct events_spec *e = &c->meta->events;
-	enum bpf_map_type type = c->loaded->perfbuf ? BPF_MAP_TYPE_PERF_EVENT_ARRAY :
-						      BPF_MAP_TYPE_RINGBUF;
-	const char *name = c->loaded->perfbuf ? e->perfbuf : e->ringbuf;
-	struct bpf_map *map = NULL, *m;
+	struct bpf_map *map;
 
 	if (!c->events)
 		return 0;
-	bpf_object__for_each_map(m, c->loaded->obj) if (name ? !strcmp(bpf_map__name(m), name) :
-							       bpf_map__type(m) == type) map = m;
+	map = variants_event_map(&c->meta->events, c->loaded->obj, c->loaded->perfbuf);
 	if (!map)
-		return 0; /* the type describes sample maps only */
+		return diag_set(d, -ENOENT, "the package has an event type but no event map");
 	l->scratch = calloc(1, c->event_size);
 	if (!l->scratch)
 		return diag_set(d, -ENOMEM, "out of memory");
@@ -228,7 +222,6 @@ int event_loop_run(struct event_loop_config *c, struct diag *d)
 	struct loop l = {.c = c, .lost_fd = lost_map ? bpf_map__fd(lost_map) : -1};
 	int n = c->meta->nr_samples, err;
 
-	install_signals();
 	l.next_sample = calloc(n + 1, sizeof(*l.next_sample));
 	l.sample_header = calloc(n + 1, sizeof(*l.sample_header));
 	err = l.next_sample && l.sample_header ? 0 : diag_set(d, -ENOMEM, "out of memory");

@@ -22,6 +22,13 @@ struct event_loop_config {
 	uint32_t duration_ms;       /* 0: until a signal */
 };
 
+/*
+ * SIGINT and SIGTERM ask the loop to stop, SIGPIPE becomes an EPIPE write. Installed before
+ * anything loads, so a signal during loading still ends in a clean detach. No SA_RESTART:
+ * a signal interrupts the poll at once.
+ */
+void event_loop_install_signals(void);
+
 int event_loop_run(struct event_loop_config *c, struct diag *d);
 
 #endif

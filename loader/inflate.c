@@ -20,11 +20,14 @@ int inflate_exact(const void *in, size_t in_len, size_t expected, void **out, st
 	zs.next_out = buf;
 	zs.avail_out = expected + 1;
 	zerr = inflate(&zs, Z_FINISH);
-	if (zerr == Z_STREAM_END && zs.total_out == expected)
+	if (zerr == Z_STREAM_END && zs.total_out == expected && zs.avail_in == 0)
 		goto done;
 	if (zs.total_out > expected)
 		err = diag_set(d, -EFBIG, "bpf_object: inflates past its declared bpf_object_size %zu",
 			       expected);
+	else if (zerr == Z_STREAM_END && zs.total_out == expected)
+		err = diag_set(d, -EINVAL, "bpf_object: %u bytes follow the end of the zlib stream",
+			       zs.avail_in);
 	else if (zerr == Z_STREAM_END)
 		err = diag_set(d, -EINVAL,
 			       "bpf_object: inflates to %lu bytes but bpf_object_size says %zu",

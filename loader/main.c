@@ -201,7 +201,10 @@ static int prepare(struct session *s, struct diag *d)
 		return err;
 	err = tool_args_apply_before_load(&s->settings, s->first, d);
 	mode = o->json ? OUTPUT_JSON : s->settings.output;
-	if (!err && s->event_layout) {
+	s->view.mode = mode;
+	/* an event type without an event map describes sample maps only (eunomia's runqlat) */
+	if (!err && s->event_layout && (variants_event_map(&s->meta.events, s->first, false) ||
+					variants_event_map(&s->meta.events, s->first, true))) {
 		err = record_view_init(&s->view, mode, s->event_layout, s->meta.columns,
 				       s->settings.columns, condition, s, &s->out, d);
 		s->view_ready = !err;
@@ -270,6 +273,7 @@ static int cmd_run(int argc, char **argv)
 		fputs(usage, stdout);
 	if (err)
 		return err == 1 ? 0 : EXIT_BAD_INPUT;
+	event_loop_install_signals();
 	variants_set_verbosity(o.load.verbose);
 	if (out_buf_init(&s.out, STDOUT_FILENO, OUT_BUF_BYTES))
 		return fail(1, "out of memory");

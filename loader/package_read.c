@@ -84,7 +84,7 @@ static int object_size(const cJSON *root, size_t *size, struct diag *d)
 		return diag_set(d, -EINVAL, "package: \"bpf_object_size\" %g is not a positive integer",
 				v);
 	if (v > PACKAGE_MAX_OBJECT_BYTES)
-		return diag_set(d, -EFBIG, "package: \"bpf_object_size\" %.0f is over the %u MiB cap",
+		return diag_set(d, -EFBIG, "package: \"bpf_object_size\" %.15g is over the %u MiB cap",
 				v, PACKAGE_MAX_OBJECT_BYTES >> 20);
 	*size = (size_t)v;
 	return 0;

@@ -548,10 +548,14 @@ static void default_text(const struct arg_spec *a, struct bpf_object *obj, struc
 	} else if (a->var && !object_find_var(obj, a->var, &ref) &&
 		   (bytes = object_var_bytes(&ref)) &&
 		   !field_describe(bpf_object__btf(obj), ref.type_id, a->var, &f, NULL)) {
+		size_t before = out->len;
+
 		if (a->flag)
 			out_puts(out, (field_u64(&f, bytes) != 0) != a->invert ? "true" : "false");
 		else
 			format_text(out, NULL, &f, bytes);
+		if (out->len == before)
+			out_puts(out, "\"\""); /* an empty string */
 		field_release(&f);
 	} else {
 		out_puts(out, a->flag ? "false" : "none");

@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -69,7 +70,7 @@ int value_parse_int(const char *text, bool is_signed, uint32_t size, void *buf, 
 		unsigned long long v;
 
 		/* strtoull accepts "-3" and wraps it; a negative number is out of range here */
-		while (*text == ' ')
+		while (isspace((unsigned char)*text)) /* as strtoull does, or "\t-3" would wrap */
 			text++;
 		v = strtoull(text, &end, base);
 		if (end == text || *end)

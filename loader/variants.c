@@ -84,13 +84,21 @@ static struct bpf_map *map_by_name_or_type(struct bpf_object *obj, const char *n
 	return NULL;
 }
 
+struct bpf_map *variants_event_map(const struct events_spec *e, struct bpf_object *obj,
+				   bool perfbuf)
+{
+	if (perfbuf)
+		return map_by_name_or_type(obj, e->perfbuf, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	return map_by_name_or_type(obj, e->ringbuf, BPF_MAP_TYPE_RINGBUF);
+}
+
 /* Ring buffer where the kernel has one, else the perf buffer, which the program is told of. */
 static int prepare_event_maps(const struct load_opts *o, struct bpf_object *obj, bool *perfbuf,
 			      struct diag *d)
 {
 	const struct events_spec *e = &o->meta->events;
-	struct bpf_map *rb = map_by_name_or_type(obj, e->ringbuf, BPF_MAP_TYPE_RINGBUF);
-	struct bpf_map *pb = map_by_name_or_type(obj, e->perfbuf, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	struct bpf_map *rb = variants_event_map(e, obj, false);
+	struct bpf_map *pb = variants_event_map(e, obj, true);
 	bool kernel_ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
 	struct var_ref ref;
 	uint8_t on[8] = {1};

@@ -33,6 +33,10 @@ struct loaded {
 	bool perfbuf;        /* events come through the perf buffer */
 };
 
+/* The map events arrive through: the package's named map, else the first of its type. */
+struct bpf_map *variants_event_map(const struct events_spec *e, struct bpf_object *obj,
+				   bool perfbuf);
+
 /* libbpf's messages are kept to explain failures, and printed when verbose. */
 void variants_set_verbosity(int verbose);
 

@@ -1,0 +1,34 @@
+# Tests: C unit tests (plain and under ASan+UBSan), package schema validation, live tests
+# (real packages loaded into this kernel; SKIP_LIVE=1 skips them and says so), fuzz smoke runs.
+
+UNIT_SRC  := $(wildcard tests/unit/*.c)
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_CFLAGS := -O1 -g -std=gnu11 $(WARN) -D_GNU_SOURCE -Iloader -Ipackage $(SAN_FLAGS)
+
+$(BUILD)/tests/unit: $(UNIT_SRC) tests/unit/unit.h $(BUILD)/libloader.a
+	@mkdir -p $(@D)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests/unit $(UNIT_SRC) $(BUILD)/libloader.a $(LDLIBS) -o $@
+
+# The sanitized build compiles the loader sources again rather than linking libloader.a.
+$(BUILD)/tests/unit-san: $(UNIT_SRC) tests/unit/unit.h $(LOADER_LIB_SRC) loader/*.h | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(SAN_CFLAGS) -Itests/unit $(UNIT_SRC) $(LOADER_LIB_SRC) $(LDLIBS) -o $@
+
+test: all $(BUILD)/tests/unit $(BUILD)/tests/unit-san
+	@tests/run_tests.sh
+
+unit: $(BUILD)/tests/unit
+	$(BUILD)/tests/unit
+
+live: all
+	@tests/run_tests.sh live
+
+$(BUILD)/tests/bench_render: tests/bench/bench_render.c $(BUILD)/libloader.a
+	@mkdir -p $(@D)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(BUILD)/libloader.a $(LDLIBS) -o $@
+
+bench: all $(BUILD)/tests/bench_render
+	$(BUILD)/tests/bench_render $(BUILD)/packages/bindsnoop/package.json

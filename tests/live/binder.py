@@ -1,0 +1,154 @@
+"""Makes bind() calls with known options in a child process and says what bindsnoop must report.
+
+The child names itself (prctl PR_SET_NAME) so its events can be told apart from the rest of
+the machine, optionally drops to another uid, performs each Bind in order (keeping the sockets
+open, so a later bind can collide with an earlier one), and sends back the expected events.
+"""
+import ctypes
+import json
+import os
+import socket
+
+IP_FREEBIND = 15
+IP_TRANSPARENT = 19
+IP_BIND_ADDRESS_NO_PORT = 24
+PR_SET_NAME = 15
+
+LETTERS = "FTNRr"
+OPTION_LETTER = {
+    (socket.SOL_IP, IP_FREEBIND): "F",
+    (socket.SOL_IP, IP_TRANSPARENT): "T",
+    (socket.SOL_IP, IP_BIND_ADDRESS_NO_PORT): "N",
+    (socket.SOL_SOCKET, socket.SO_REUSEADDR): "R",
+    (socket.SOL_SOCKET, socket.SO_REUSEPORT): "r",
+}
+FAMILY_VERSION = {socket.AF_INET: 4, socket.AF_INET6: 6}
+KIND_PROTO = {socket.SOCK_STREAM: "TCP", socket.SOCK_DGRAM: "UDP"}
+
+
+class Bind:
+    def __init__(self, family, kind, addr, port=0, options=(), device=None):
+        self.family, self.kind, self.addr, self.port = family, kind, addr, port
+        self.options, self.device = list(options), device
+
+    def flags(self):
+        letters = {OPTION_LETTER[o] for o in self.options}
+        return "".join(c if c in letters else "." for c in LETTERS)
+
+
+def free_port(family=socket.AF_INET, kind=socket.SOCK_STREAM):
+    """A port nothing is bound to now; call before tracing starts so it makes no events."""
+    s = socket.socket(family, kind)
+    s.bind(("::1" if family == socket.AF_INET6 else "127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def canonical(family, addr):
+    return socket.inet_ntop(family, socket.inet_pton(family, addr))
+
+
+def _perform(b, keep):
+    s = socket.socket(b.family, b.kind)
+    keep.append(s)
+    for level, opt in b.options:
+        s.setsockopt(level, opt, 1)
+    ifindex = 0
+    if b.device:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b.device.encode())
+        ifindex = socket.if_nametoindex(b.device)
+    ret, port = 0, b.port
+    try:
+        s.bind((b.addr, b.port))
+        port = s.getsockname()[1]
+    except OSError as e:
+        ret = -e.errno
+    return {"proto": KIND_PROTO[b.kind], "ip": FAMILY_VERSION[b.family],
+            "addr": canonical(b.family, b.addr), "port": port, "opts": b.flags(),
+            "if": ifindex, "ret": ret}
+
+
+class BindChild:
+    """A child that binds when told to: its pid is known first, for filters like -p."""
+
+    def __init__(self, comm, binds, uid=None, setup=None):
+        self.comm, self.binds, self.uid, self.setup = comm, binds, uid, setup
+        go_r, self._go_w = os.pipe()
+        self._res_r, res_w = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(self._go_w)
+            os.close(self._res_r)
+            os._exit(self._child(go_r, res_w))
+        os.close(go_r)
+        os.close(res_w)
+
+    def _child(self, go_r, res_w):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_NAME, self.comm.encode(), 0, 0, 0)
+            if self.setup:
+                self.setup()
+            if self.uid is not None:
+                os.setgid(self.uid)
+                os.setuid(self.uid)
+            if os.read(go_r, 1) != b"g":
+                return 0  # closed without a go: the test gave up
+            keep, expected = [], []
+            for b in self.binds:
+                e = _perform(b, keep)
+                e.update(pid=os.getpid(), uid=os.getuid(), comm=self.comm[:15])
+                expected.append(e)
+            os.write(res_w, json.dumps(expected).encode())
+            return 0
+        except BaseException:
+            import traceback
+            traceback.print_exc()
+            return 1
+
+    def close(self):
+        """Ends a child that will not be told to bind."""
+        os.close(self._go_w)
+        os.close(self._res_r)
+        os.waitpid(self.pid, 0)
+
+    def go(self):
+        """Lets the child bind; returns the events bindsnoop must show, in order."""
+        os.write(self._go_w, b"g")
+        os.close(self._go_w)
+        data = b""
+        while True:
+            chunk = os.read(self._res_r, 65536)
+            if not chunk:
+                break
+            data += chunk
+        os.close(self._res_r)
+        _, status = os.waitpid(self.pid, 0)
+        if status or not data:
+            raise AssertionError("bind child %s failed (status %d)" % (self.comm, status))
+        return json.loads(data)
+
+
+def run_binds(comm, binds, uid=None, setup=None):
+    """Performs binds in a child named comm; returns the events bindsnoop must show, in order."""
+    return BindChild(comm, binds, uid, setup).go()
+
+
+def standard_binds():
+    """One bind per option and family the issue names, then a bind that fails with EADDRINUSE."""
+    in4, in6 = socket.AF_INET, socket.AF_INET6
+    tcp, udp = socket.SOCK_STREAM, socket.SOCK_DGRAM
+    p1, p2, p3, p4 = (free_port(), free_port(in4, udp), free_port(in6), free_port(in6, udp))
+    return [
+        Bind(in4, tcp, "127.0.0.1", p1),
+        Bind(in4, udp, "127.0.0.1", p2, [(socket.SOL_SOCKET, socket.SO_REUSEADDR)]),
+        Bind(in6, tcp, "::1", p3, [(socket.SOL_SOCKET, socket.SO_REUSEPORT)]),
+        Bind(in6, udp, "::1", p4, [(socket.SOL_IP, IP_FREEBIND)]),
+        Bind(in4, tcp, "10.255.255.1", 0,
+             [(socket.SOL_IP, IP_FREEBIND), (socket.SOL_IP, IP_BIND_ADDRESS_NO_PORT)]),
+        Bind(in4, tcp, "127.0.0.1", 0, [(socket.SOL_IP, IP_TRANSPARENT)]),
+        Bind(in4, udp, "127.0.0.1", 0, device="lo"),
+        Bind(in6, tcp, "::1", 0),
+        Bind(in4, tcp, "127.0.0.1", p1),  # EADDRINUSE: p1 is held by the first socket
+    ]

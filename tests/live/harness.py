@@ -1,0 +1,145 @@
+"""Runs build/ecli for real and checks what it prints.
+
+A live test starts ecli on a package, waits for its "Hit Ctrl-C to end" line, makes the
+kernel activity itself (binds, accepts, execs), stops ecli with a signal and compares the
+output with what it knows it did. Tests register with @live_test; run_all() prints one line
+per test and "<suite>: N passed, M failed".
+"""
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+import traceback
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ECLI = os.path.join(ROOT, "build", "ecli")
+PACKAGES = os.path.join(ROOT, "build", "packages")
+FIXTURES = os.path.join(ROOT, "tests", "fixtures", "eunomia")
+BANNER_END = "Hit Ctrl-C to end"
+
+_tests = []
+
+
+def live_test(fn):
+    _tests.append(fn)
+    return fn
+
+
+def package(tool):
+    return os.path.join(PACKAGES, tool, "package.json")
+
+
+class Ecli:
+    """One ecli process; stdout and stderr are collected until it ends."""
+
+    def __init__(self, args, wait_banner=True, timeout=20, stdin=None, prefix=()):
+        self.cmd = list(prefix) + [ECLI, "run"] + list(args)
+        self.proc = subprocess.Popen(self.cmd, stdin=stdin or subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.out = b""
+        self.err = b""
+        if wait_banner:
+            self.wait_for_stderr(BANNER_END, timeout)
+
+    def _read_available(self, timeout):
+        streams = [s for s in (self.proc.stdout, self.proc.stderr) if s and not s.closed]
+        ready, _, _ = select.select(streams, [], [], timeout)
+        got = False
+        for s in ready:
+            data = os.read(s.fileno(), 65536)
+            if not data:
+                continue
+            got = True
+            if s is self.proc.stdout:
+                self.out += data
+            else:
+                self.err += data
+        return got
+
+    def wait_for_stderr(self, text, timeout):
+        deadline = time.time() + timeout
+        while text.encode() not in self.err:
+            if self.proc.poll() is not None:
+                while self._read_available(0):
+                    pass
+                raise AssertionError("ecli exited with %s before '%s'; stderr: %s"
+                                     % (self.proc.returncode, text, self.err.decode(errors="replace")))
+            if time.time() > deadline:
+                self.kill()
+                raise AssertionError("no '%s' on stderr within %ss; stderr: %s"
+                                     % (text, timeout, self.err.decode(errors="replace")))
+            self._read_available(0.1)
+
+    def stop(self, sig=signal.SIGINT, timeout=20):
+        """Signals ecli and returns (stdout, stderr, exit status) once it has ended."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        deadline = time.time() + timeout
+        while self.proc.poll() is None or self._read_available(0):
+            if time.time() > deadline:
+                self.kill()
+                raise AssertionError("ecli did not exit within %ss of signal %s" % (timeout, sig))
+            self._read_available(0.05)
+        return self.out.decode(errors="replace"), self.err.decode(errors="replace"), self.proc.returncode
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def run_ecli(args, timeout=30, stdin_data=None):
+    """Runs ecli with these arguments (a subcommand first) to completion: (stdout, stderr, status)."""
+    p = subprocess.run([ECLI] + list(args), input=stdin_data, capture_output=True, timeout=timeout)
+    return p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace"), p.returncode
+
+
+def json_lines(text):
+    events = []
+    for line in text.splitlines():
+        try:
+            events.append(json.loads(line))
+        except ValueError as e:
+            raise AssertionError("stdout line is not JSON (%s): %r" % (e, line))
+    return events
+
+
+def check(cond, message):
+    if not cond:
+        raise AssertionError(message)
+
+
+def check_equal(got, want, what):
+    if got != want:
+        raise AssertionError("%s:\n  got:  %r\n  want: %r" % (what, got, want))
+
+
+def bpf_programs():
+    """Ids of the BPF programs loaded in the kernel (to prove nothing is left behind)."""
+    out = subprocess.run(["bpftool", "-j", "prog", "show"], capture_output=True, check=True).stdout
+    return sorted(p["id"] for p in json.loads(out or b"[]"))
+
+
+def run_all(suite):
+    only = sys.argv[1:] if len(sys.argv) > 1 else None
+    passed = failed = 0
+    for fn in _tests:
+        if only and not any(o in fn.__name__ for o in only):
+            continue
+        start = time.time()
+        try:
+            fn()
+        except Exception as e:  # a crash in a test is that test's failure, not the suite's
+            failed += 1
+            detail = str(e) if isinstance(e, AssertionError) else traceback.format_exc()
+            print("FAIL %s (%.1fs)\n    %s" % (fn.__name__, time.time() - start,
+                                              detail.replace("\n", "\n    ")))
+        else:
+            passed += 1
+            print("ok   %s (%.1fs)" % (fn.__name__, time.time() - start))
+        sys.stdout.flush()
+    print("%s: %d passed, %d failed" % (suite, passed, failed))
+    return 1 if failed else 0

@@ -1,0 +1,154 @@
+"""Live tests of the bindsnoop package: real binds, checked field by field, as JSON and as bcc's table."""
+import signal
+import socket
+import sys
+
+from binder import run_binds, standard_binds, Bind, free_port
+from harness import (Ecli, bpf_programs, check, check_equal, json_lines, live_test, package,
+                     run_all, run_ecli)
+
+PKG = package("bindsnoop")
+KEYS = ["ts_ns", "pid", "uid", "comm", "proto", "ip", "addr", "port", "opts", "if", "ret"]
+BCC_HEADER = "%8s %-12.12s %-4s %-15s %-5s %5s %2s"
+BCC_ROW = "%8d %-12.12s %-4.4s %-15.15s %5d %-5s %2d"
+
+
+def trace(loader_args, tool_args, binds, comm, uid=None):
+    """Runs bindsnoop around the binds; returns (expected events, stdout, stderr)."""
+    ecli = Ecli(list(loader_args) + [PKG] + list(tool_args))
+    try:
+        expected = run_binds(comm, binds, uid)
+    finally:
+        out, err, status = ecli.stop()
+    check_equal(status, 0, "exit status after SIGINT")
+    return expected, out, err
+
+
+def events_of(out, pid):
+    return [e for e in json_lines(out) if e["pid"] == pid]
+
+
+def check_events(got, expected):
+    check_equal(len(got), len(expected), "number of events")
+    for g, e in zip(got, expected):
+        check_equal(list(g.keys()), KEYS, "JSON keys in struct order")
+        check(isinstance(g["ts_ns"], int) and g["ts_ns"] > 0, "ts_ns is a positive integer: %r" % g)
+        check_equal({k: g[k] for k in e}, e, "event")
+
+
+def bcc_row(e):
+    return BCC_ROW % (e["pid"], e["comm"], e["proto"], e["addr"], e["port"], e["opts"], e["if"])
+
+
+@live_test
+def json_reports_every_field_of_every_bind_with_errors():
+    binds = standard_binds()
+    expected, out, _ = trace(["-j"], ["-E"], binds, "bs-json-E")
+    check_equal(expected[-1]["ret"], -98, "the last bind fails with EADDRINUSE")
+    check_events(events_of(out, expected[0]["pid"]), expected)
+
+
+@live_test
+def failed_bind_is_not_shown_without_E():
+    expected, out, _ = trace(["-j"], [], standard_binds(), "bs-json")
+    check_events(events_of(out, expected[0]["pid"]), [e for e in expected if e["ret"] == 0])
+
+
+@live_test
+def tool_option_o_json_is_the_same_as_j():
+    expected, out, _ = trace([], ["-o", "json", "-E"], standard_binds(), "bs-o-json")
+    check_events(events_of(out, expected[0]["pid"]), expected)
+
+
+@live_test
+def failed_bind_shows_requested_address_and_port():
+    in4, in6, tcp, udp = socket.AF_INET, socket.AF_INET6, socket.SOCK_STREAM, socket.SOCK_DGRAM
+    binds = [Bind(in4, udp, "192.0.2.77", 4242),          # EADDRNOTAVAIL: not a local address
+             Bind(in6, tcp, "2001:db8::5", 4343)]
+    expected, out, _ = trace(["-j"], ["-E"], binds, "bs-notavail")
+    check_equal([e["ret"] for e in expected], [-99, -99], "binds fail with EADDRNOTAVAIL")
+    check_events(events_of(out, expected[0]["pid"]), expected)
+
+
+@live_test
+def uid_of_an_unprivileged_bind():
+    binds = [Bind(socket.AF_INET, socket.SOCK_DGRAM, "127.0.0.1", 0)]
+    expected, out, _ = trace(["-j"], [], binds, "bs-nobody", uid=65534)
+    check_equal(expected[0]["uid"], 65534, "child runs as nobody")
+    check_events(events_of(out, expected[0]["pid"]), expected)
+
+
+@live_test
+def table_matches_bcc_byte_for_byte():
+    expected, out, _ = trace([], [], standard_binds(), "bs-table")
+    lines = out.splitlines()
+    check_equal(lines[0], BCC_HEADER % ("PID", "COMM", "PROT", "ADDR", "PORT", "OPTS", "IF"),
+                "header")
+    ours = [l for l in lines[1:] if l[9:21].rstrip() == "bs-table"]
+    check_equal(ours, [bcc_row(e) for e in expected if e["ret"] == 0], "rows")
+
+
+@live_test
+def table_with_errors_has_bcc_rc_column():
+    expected, out, _ = trace([], ["-E"], standard_binds(), "bs-table-E")
+    lines = out.splitlines()
+    check_equal(lines[0], "%3s " % "RC" + BCC_HEADER % ("PID", "COMM", "PROT", "ADDR", "PORT",
+                                                        "OPTS", "IF"), "header")
+    ours = [l for l in lines[1:] if l[13:25].rstrip() == "bs-table-E"]
+    check_equal(ours, ["%3s " % e["ret"] + bcc_row(e) for e in expected], "rows")
+
+
+@live_test
+def perf_buffer_delivers_the_same_events():
+    expected, out, _ = trace(["-j", "--perfbuf"], ["-E"], standard_binds(), "bs-perfbuf")
+    check_events(events_of(out, expected[0]["pid"]), expected)
+
+
+@live_test
+def sigterm_detaches_everything_and_exits_zero():
+    before = bpf_programs()
+    ecli = Ecli([PKG])
+    during = bpf_programs()
+    out, err, status = ecli.stop(signal.SIGTERM)
+    check_equal(status, 0, "exit status after SIGTERM")
+    check(len(during) > len(before), "programs were loaded while tracing")
+    check_equal(bpf_programs(), before, "loaded BPF programs after exit")
+    check_equal(err.splitlines(), ["Tracing binds ... Hit Ctrl-C to end"], "stderr")
+
+
+@live_test
+def verbose_says_which_variant_and_why_others_failed():
+    ecli = Ecli(["-v", PKG])
+    _, err, _ = ecli.stop()
+    for line in ("variant fexit: load failed", "variant kprobe: attach failed",
+                 "variant syscall: loaded and attached 2 programs"):
+        check(line in err, "stderr has '%s':\n%s" % (line, err))
+
+
+@live_test
+def package_read_from_stdin():
+    with open(PKG, "rb") as f:
+        ecli = Ecli(["-j", "-", "-E"], stdin=f)
+    try:
+        expected = run_binds("bs-stdin", [Bind(socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1",
+                                               free_port())])
+    finally:
+        out, _, status = ecli.stop()
+    check_equal(status, 0, "exit status")
+    check_events(events_of(out, expected[0]["pid"]), expected)
+
+
+@live_test
+def help_is_the_tools_own():
+    out, err, status = run_ecli(["run", PKG, "-h"])
+    check_equal(status, 0, "exit status of -h")
+    check(out.startswith("usage: bindsnoop [-h]"), "usage line: %r" % out[:60])
+    for flag in ("--timestamp", "--wide", "--pid", "--port", "--ports", "--errors",
+                 "--ignore-errors", "--print-uid", "--uid", "--count", "--cgroupmap",
+                 "--mntnsmap", "--output"):
+        check(flag in out, "help lists %s" % flag)
+    check_equal(err, "", "stderr of -h")
+
+
+if __name__ == "__main__":
+    sys.exit(run_all("bindsnoop"))

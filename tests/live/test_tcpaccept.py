@@ -1,0 +1,117 @@
+"""Live tests of the tcpaccept package: real accepts over IPv4 and IPv6, filters, bcc's table."""
+import re
+import socket
+import sys
+
+from acceptor import AcceptChild
+from harness import Ecli, check, check_equal, json_lines, live_test, package, run_all, run_ecli
+
+PKG = package("tcpaccept")
+KEYS = ["ts_ns", "pid", "comm", "ip", "raddr", "rport", "laddr", "lport"]
+HEADER = "%-7s %-12s %-2s %-16s %-5s %-16s %-5s" % ("PID", "COMM", "IP", "RADDR", "RPORT",
+                                                   "LADDR", "LPORT")
+ROW = "%-7d %-12.12s %-2d %-16s %-5d %-16s %-5d"
+BOTH = [(socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")]
+
+
+def trace(loader_args, tool_args, children):
+    """Runs tcpaccept while each child accepts; returns (expected per child, stdout)."""
+    try:
+        ecli = Ecli(list(loader_args) + [PKG] + list(tool_args))
+    except AssertionError:
+        for c in children:
+            c.close()
+        raise
+    try:
+        expected = [c.connect_all() for c in children]
+    finally:
+        out, err, status = ecli.stop()
+    check_equal(status, 0, "exit status; stderr: " + err)
+    return expected, out
+
+
+def row(e):
+    return ROW % (e["pid"], e["comm"], e["ip"], e["raddr"], e["rport"], e["laddr"], e["lport"])
+
+
+@live_test
+def reports_both_accepts_with_pid_addresses_and_ports():
+    child = AcceptChild("ta-both", BOTH)
+    (expected,), out = trace(["-j"], [], [child])
+    got = [e for e in json_lines(out) if e["pid"] == child.pid]
+    check_equal(len(got), 2, "two accepts")
+    for g, e in zip(got, expected):
+        check_equal(list(g.keys()), KEYS, "JSON keys in struct order")
+        check_equal({k: g[k] for k in e}, e, "accept event")
+    check_equal([g["ip"] for g in got], [4, 6], "IPv4 then IPv6")
+
+
+@live_test
+def table_matches_bcc_byte_for_byte():
+    child = AcceptChild("ta-table", BOTH)
+    (expected,), out = trace([], [], [child])
+    lines = out.splitlines()
+    check_equal(lines[0], HEADER, "header")
+    check_equal([l for l in lines[1:] if l[8:20].rstrip() == "ta-table"],
+                [row(e) for e in expected], "rows")
+
+
+@live_test
+def time_and_timestamp_columns():
+    child = AcceptChild("ta-time", BOTH)
+    (expected,), out = trace([], ["-T", "-t"], [child])
+    lines = out.splitlines()
+    check_equal(lines[0], "%-9s" % "TIME" + "%-9s" % "TIME(s)" + HEADER, "header")
+    ours = [l for l in lines[1:] if l[26:38].rstrip() == "ta-time"]
+    check_equal(len(ours), 2, "rows")
+    for l, e in zip(ours, expected):
+        check(re.match(r"^\d\d:\d\d:\d\d \d+\.\d{3} +$", l[:18]) is not None, "times: %r" % l)
+        check_equal(l[18:], row(e), "row after the times")
+
+
+@live_test
+def port_filter_on_local_ports():
+    child = AcceptChild("ta-port", BOTH + [(socket.AF_INET, "127.0.0.1")])
+    wanted = [child.addresses[0][1], child.addresses[2][1]]
+    (expected,), out = trace(["-j"], ["-P", "%d,%d" % tuple(wanted)], [child])
+    got = [e["lport"] for e in json_lines(out) if e["pid"] == child.pid]
+    check_equal(got, wanted, "local ports shown")
+
+
+@live_test
+def family_filters():
+    for flag, ip in (("-4", 4), ("--ipv4", 4), ("-6", 6), ("--ipv6", 6)):
+        child = AcceptChild("ta-family", BOTH)
+        _, out = trace(["-j"], [flag], [child])
+        check_equal([e["ip"] for e in json_lines(out) if e["pid"] == child.pid], [ip],
+                    "families shown with %s" % flag)
+
+
+@live_test
+def pid_filter():
+    traced, other = AcceptChild("ta-pid-yes", BOTH), AcceptChild("ta-pid-no", BOTH)
+    _, out = trace(["-j"], ["-p", str(traced.pid)], [traced, other])
+    check_equal({e["pid"] for e in json_lines(out)}, {traced.pid}, "pids shown")
+
+
+@live_test
+def bad_values_exit_2():
+    for args, message in ((["-P", "65536"], "-P: '65536' is out of range 0..65535"),
+                          (["-p", "-1"], "-p: '-1' is out of range 0..4294967295"),
+                          (["-x"], "unknown option '-x'")):
+        out, err, status = run_ecli(["run", PKG] + args)
+        check_equal((status, out), (2, ""), "status and stdout for %s" % args)
+        check(message in err and len(err.splitlines()) == 1, "message for %s: %r" % (args, err))
+
+
+@live_test
+def help_lists_bcc_flags():
+    out, _, status = run_ecli(["run", PKG, "-h"])
+    check_equal(status, 0, "exit status")
+    for flag in ("-T, --time", "-t, --timestamp", "-p, --pid PID", "-P, --port, --ports",
+                 "-4, --ipv4", "-6, --ipv6", "--cgroupmap PATH", "--mntnsmap PATH"):
+        check(flag in out, "help lists %s" % flag)
+
+
+if __name__ == "__main__":
+    sys.exit(run_all("tcpaccept"))

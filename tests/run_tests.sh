@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Runs every test suite and ends with one line: "N passed, M failed".
+# Suites: unit (plain, then ASan+UBSan), package schema, fuzz smoke, live (real packages in
+# this kernel, as root). SKIP_LIVE=1 skips the live suites and says so; nothing is skipped
+# silently. With an argument ("live", "unit", ...) only suites whose name contains it run.
+set -u
+cd "$(dirname "$0")/.."
+PY=/usr/bin/python3
+only=${1:-}
+total_pass=0
+total_fail=0
+failed_suites=()
+
+# Runs one suite command and adds up its closing "<name>: N passed, M failed" line.
+suite() {
+	local name=$1
+	shift
+	[[ -n "$only" && "$name" != *"$only"* ]] && return
+	echo "=== $name"
+	local log
+	log=$(mktemp)
+	"$@" 2>&1 | tee "$log"
+	local status=${PIPESTATUS[0]}
+	local summary
+	summary=$(grep -E '^[a-z0-9_-]+: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+	rm -f "$log"
+	if [[ -z "$summary" ]]; then
+		echo "$name: no summary line (exit status $status): counted as 1 failure"
+		total_fail=$((total_fail + 1))
+		failed_suites+=("$name")
+		return
+	fi
+	local p f
+	p=$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$summary")
+	f=$(sed -E 's/.*passed, ([0-9]+) failed/\1/' <<<"$summary")
+	if [[ $status -ne 0 && $f -eq 0 ]]; then
+		f=1 # a suite that exits non-zero has failed even if its count says otherwise
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	((f > 0)) && failed_suites+=("$name")
+}
+
+suite unit build/tests/unit
+suite unit-sanitizers build/tests/unit-san
+suite schema $PY tests/schema/validate_packages.py schema/package.schema.json \
+	build/packages/*/package.json tests/fixtures/eunomia/*.json
+for t in tests/fuzz/run_smoke.sh; do
+	[[ -x $t ]] && suite fuzz-smoke "$t"
+done
+
+if [[ "${SKIP_LIVE:-}" == 1 ]]; then
+	echo "=== live suites SKIPPED because SKIP_LIVE=1"
+elif [[ $(id -u) != 0 ]]; then
+	echo "=== live suites need root (they load BPF programs); run as root or set SKIP_LIVE=1"
+	total_fail=$((total_fail + 1))
+	failed_suites+=("live (not root)")
+else
+	for t in tests/live/test_*.py; do
+		name=live-$(basename "$t" .py | sed 's/^test_//')
+		suite "$name" $PY "$t"
+	done
+fi
+
+echo
+((${#failed_suites[@]})) && echo "failed suites: ${failed_suites[*]}"
+echo "$total_pass passed, $total_fail failed"
+[[ $total_fail -eq 0 ]]

@@ -1,0 +1,1055 @@
+/*
+ * Record layouts from BTF and how their fields are shown (format_value). BTF is built in memory
+ * with libbpf; member offsets come from offsetof on C structs of the same shape, so records are
+ * filled with plain C assignments and the expected text is what a reader of the record wants.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <bpf/btf.h>
+#include "btf_layout.h"
+#include "format_value.h"
+#include "unit.h"
+
+struct types {
+	int u8, s8, u16, s16, u32, s32, u64, s64, u128, s128, boolean, chr, flt, dbl, ldbl;
+};
+
+static struct btf *new_btf(struct types *t)
+{
+	struct btf *btf = btf__new_empty();
+
+	t->u8 = btf__add_int(btf, "unsigned char", 1, 0);
+	t->s8 = btf__add_int(btf, "signed char", 1, BTF_INT_SIGNED);
+	t->u16 = btf__add_int(btf, "unsigned short", 2, 0);
+	t->s16 = btf__add_int(btf, "short", 2, BTF_INT_SIGNED);
+	t->u32 = btf__add_int(btf, "unsigned int", 4, 0);
+	t->s32 = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+	t->u64 = btf__add_int(btf, "unsigned long long", 8, 0);
+	t->s64 = btf__add_int(btf, "long long", 8, BTF_INT_SIGNED);
+	t->u128 = btf__add_int(btf, "unsigned __int128", 16, 0);
+	t->s128 = btf__add_int(btf, "__int128", 16, BTF_INT_SIGNED);
+	t->boolean = btf__add_int(btf, "_Bool", 1, BTF_INT_BOOL);
+	t->chr = btf__add_int(btf, "char", 1, BTF_INT_SIGNED);
+	t->flt = btf__add_float(btf, "float", 4);
+	t->dbl = btf__add_float(btf, "double", 8);
+	t->ldbl = btf__add_float(btf, "long double", 16);
+	return btf;
+}
+
+struct member {
+	const char *name;
+	int type;
+	uint32_t bit_offset;
+	uint32_t bit_size;
+};
+
+/* clang-format off */
+#define MEMBER(name, type, cstruct) {#name, type, offsetof(cstruct, name) * 8, 0}
+/* clang-format on */
+
+static int add_record(struct btf *btf, bool is_union, const char *name, uint32_t size,
+		      const struct member *m, int n)
+{
+	int id = is_union ? btf__add_union(btf, name, size) : btf__add_struct(btf, name, size);
+	int i;
+
+	for (i = 0; id > 0 && i < n; i++)
+		if (btf__add_field(btf, m[i].name, m[i].type, m[i].bit_offset, m[i].bit_size))
+			return -1;
+	return id;
+}
+
+#define STRUCT(btf, name, size, members) \
+	add_record(btf, false, name, size, members, sizeof(members) / sizeof(members[0]))
+#define UNION(btf, name, size, members) \
+	add_record(btf, true, name, size, members, sizeof(members) / sizeof(members[0]))
+
+static int array_of(struct btf *btf, const struct types *t, int elem, int n)
+{
+	return btf__add_array(btf, t->u32, elem, n);
+}
+
+static struct layout *build(const struct btf *btf, int id, const cJSON *hints)
+{
+	struct layout *l = NULL;
+	struct diag d = {""};
+
+	if (layout_build(btf, id, hints, &l, &d)) {
+		fprintf(stderr, "    layout_build: %s\n", d.msg);
+		return NULL;
+	}
+	return l;
+}
+
+/* The JSON object of a record, malloc'ed. */
+static char *json_of(const struct layout *l, const void *record)
+{
+	struct out_buf out;
+	struct json_writer jw;
+
+	if (!l)
+		return strdup("(no layout)");
+	out_buf_init(&out, -1, 64);
+	jw_init(&jw, &out);
+	format_record_json(&jw, l, record);
+	out_putc(&out, 0);
+	return out.data;
+}
+
+/* The table text of the field shown as key, malloc'ed. */
+static char *text_of(const struct layout *l, const char *key, const void *record)
+{
+	const struct field *f = l ? layout_find(l, key) : NULL;
+	struct out_buf out;
+
+	if (!f)
+		return strdup("(no field)");
+	out_buf_init(&out, -1, 64);
+	format_text(&out, l, f, record);
+	out_putc(&out, 0);
+	return out.data;
+}
+
+#define CHECK_JSON(l, record, want)                   \
+	do {                                          \
+		char *got_json_ = json_of(l, record); \
+		CHECK_STR(got_json_, want);           \
+		free(got_json_);                      \
+	} while (0)
+
+#define CHECK_TEXT(l, key, record, want)                   \
+	do {                                               \
+		char *got_text_ = text_of(l, key, record); \
+		CHECK_STR(got_text_, want);                \
+		free(got_text_);                           \
+	} while (0)
+
+/* ---- integers ---- */
+
+struct c_ints {
+	uint8_t u8;
+	int8_t s8;
+	uint16_t u16;
+	int16_t s16;
+	uint32_t u32;
+	int32_t s32;
+	uint64_t u64;
+	int64_t s64;
+	unsigned __int128 u128;
+	__int128 s128;
+};
+
+static int ints_struct(struct btf *btf, const struct types *t)
+{
+	const struct member m[] = {
+		MEMBER(u8, t->u8, struct c_ints),     MEMBER(s8, t->s8, struct c_ints),
+		MEMBER(u16, t->u16, struct c_ints),   MEMBER(s16, t->s16, struct c_ints),
+		MEMBER(u32, t->u32, struct c_ints),   MEMBER(s32, t->s32, struct c_ints),
+		MEMBER(u64, t->u64, struct c_ints),   MEMBER(s64, t->s64, struct c_ints),
+		MEMBER(u128, t->u128, struct c_ints), MEMBER(s128, t->s128, struct c_ints),
+	};
+
+	return STRUCT(btf, "ints", sizeof(struct c_ints), m);
+}
+
+TEST(layout_integers_at_their_limits)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	struct layout *l = build(btf, ints_struct(btf, &t), NULL);
+	struct c_ints r = {
+		.u8 = UINT8_MAX,
+		.s8 = INT8_MIN,
+		.u16 = UINT16_MAX,
+		.s16 = INT16_MIN,
+		.u32 = UINT32_MAX,
+		.s32 = INT32_MIN,
+		.u64 = UINT64_MAX,
+		.s64 = INT64_MIN,
+	};
+
+	r.u128 = ~(unsigned __int128)0;
+	r.s128 = -(__int128)(r.u128 >> 1) - 1;
+	CHECK(l && l->nr_fields == 10 && l->size == sizeof(r));
+	CHECK_JSON(l, &r,
+		   "{\"u8\":255,\"s8\":-128,\"u16\":65535,\"s16\":-32768,\"u32\":4294967295,"
+		   "\"s32\":-2147483648,\"u64\":18446744073709551615,"
+		   "\"s64\":-9223372036854775808,"
+		   "\"u128\":340282366920938463463374607431768211455,"
+		   "\"s128\":-170141183460469231731687303715884105728}");
+	CHECK_TEXT(l, "s16", &r, "-32768");
+	CHECK_TEXT(l, "u128", &r, "340282366920938463463374607431768211455");
+	layout_free(l);
+	btf__free(btf);
+}
+
+TEST(layout_integers_small_and_negative)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	struct layout *l = build(btf, ints_struct(btf, &t), NULL);
+	struct c_ints r = {
+		.u8 = 1, .s8 = -1, .u16 = 2, .s16 = -2, .u32 = 3, .s32 = -3, .u64 = 4, .s64 = -4};
+	const struct field *f;
+
+	r.u128 = ((unsigned __int128)1 << 64) + 5;
+	r.s128 = -((__int128)1 << 64);
+	CHECK_JSON(l, &r,
+		   "{\"u8\":1,\"s8\":-1,\"u16\":2,\"s16\":-2,\"u32\":3,\"s32\":-3,\"u64\":4,"
+		   "\"s64\":-4,\"u128\":18446744073709551621,\"s128\":-18446744073709551616}");
+	CHECK_TEXT(l, "s128", &r, "-18446744073709551616");
+	CHECK_TEXT(l, "s8", &r, "-1");
+	f = l ? layout_find(l, "s32") : NULL;
+	CHECK(f && f->kind == FIELD_INT && f->is_signed && f->size == 4 &&
+	      f->offset == offsetof(struct c_ints, s32) && f->bit_size == 0);
+	/* integer-like fields widen with their sign */
+	CHECK(f && field_u64(f, &r) == (uint64_t)-3);
+	f = l ? layout_find(l, "u16") : NULL;
+	CHECK(f && !f->is_signed && field_u64(f, &r) == 2);
+	layout_free(l);
+	btf__free(btf);
+}
+
+/* ---- bitfields ---- */
+
+static int bits_struct(struct btf *btf, const struct types *t)
+{
+	/* a:3 b:6 c:12 d:4 e:7 packed into 32 bits; b, c and d cross byte boundaries */
+	const struct member m[] = {
+		{"a", t->u32, 0, 3},  {"b", t->s32, 3, 6},  {"c", t->u32, 9, 12},
+		{"d", t->s32, 21, 4}, {"e", t->u32, 25, 7},
+	};
+
+	return STRUCT(btf, "bits", 4, m);
+}
+
+static uint32_t pack_bits(uint32_t a, int32_t b, uint32_t c, int32_t d, uint32_t e)
+{
+	return a | ((uint32_t)b & 0x3f) << 3 | c << 9 | ((uint32_t)d & 0xf) << 21 | e << 25;
+}
+
+TEST(layout_bitfields_signed_and_unsigned)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	struct layout *l = build(btf, bits_struct(btf, &t), NULL);
+	uint32_t r = pack_bits(5, -20, 0xabc, -8, 127);
+	const struct field *f;
+
+	CHECK_JSON(l, &r, "{\"a\":5,\"b\":-20,\"c\":2748,\"d\":-8,\"e\":127}");
+	r = pack_bits(0, 31, 1, 7, 0);
+	CHECK_JSON(l, &r, "{\"a\":0,\"b\":31,\"c\":1,\"d\":7,\"e\":0}");
+	r = 0xffffffff;
+	CHECK_JSON(l, &r, "{\"a\":7,\"b\":-1,\"c\":4095,\"d\":-1,\"e\":127}");
+	CHECK_TEXT(l, "d", &r, "-1");
+	f = l ? layout_find(l, "c") : NULL;
+	CHECK(f && f->offset == 1 && f->bit_offset == 1 && f->bit_size == 12);
+	f = l ? layout_find(l, "d") : NULL;
+	CHECK(f && f->offset == 2 && f->bit_offset == 5 && f->bit_size == 4 && f->is_signed);
+	layout_free(l);
+	btf__free(btf);
+}
+
+TEST(layout_bitfields_wider_than_a_word)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	/* g spans bits 36..95, across the boundary of two 64-bit words */
+	const struct member m[] = {
+		{"lo", t.u64, 0, 36}, {"g", t.u64, 36, 60}, {"hi", t.s64, 96, 32}};
+	int id = STRUCT(btf, "wide", 16, m);
+	struct layout *l = build(btf, id, NULL);
+	unsigned __int128 v = 0xfedcba987ull | (unsigned __int128)0xfedcba987654321ull << 36 |
+			      (unsigned __int128)(uint32_t)-2 << 96;
+	uint8_t r[16];
+
+	memcpy(r, &v, sizeof(r));
+	CHECK_JSON(l, r, "{\"lo\":68414056839,\"g\":1147797409030816545,\"hi\":-2}");
+	layout_free(l);
+	btf__free(btf);
+}
+
+/* ---- bool and enums ---- */
+
+struct c_enums {
+	uint8_t flag;
+	uint32_t proto;
+	int32_t sgn;
+	uint64_t e64;
+	int64_t se64;
+};
+
+static int enums_record(struct btf *btf, const struct types *t, int proto, int sgn, int e64,
+			int se64)
+{
+	const struct member m[] = {
+		MEMBER(flag, t->boolean, struct c_enums), MEMBER(proto, proto, struct c_enums),
+		MEMBER(sgn, sgn, struct c_enums),	  MEMBER(e64, e64, struct c_enums),
+		MEMBER(se64, se64, struct c_enums),
+	};
+
+	return STRUCT(btf, "enums", sizeof(struct c_enums), m);
+}
+
+static int enums_struct(struct btf *btf, const struct types *t)
+{
+	int proto, sgn, e64, se64;
+
+	/* values are added to the enum added last */
+	proto = btf__add_enum(btf, "proto", 4);
+	btf__add_enum_value(btf, "TCP", 6);
+	btf__add_enum_value(btf, "UDP", 17);
+	btf__add_enum_value(btf, "HIGH", 0x80000000u);
+	sgn = btf__add_enum(btf, "sgn", 4);
+	btf__add_enum_value(btf, "NEG", -1);
+	btf__add_enum_value(btf, "POS", 1);
+	e64 = btf__add_enum64(btf, "e64", 8, false);
+	btf__add_enum64_value(btf, "SMALL", 1);
+	btf__add_enum64_value(btf, "HUGE", UINT64_MAX);
+	se64 = btf__add_enum64(btf, "se64", 8, true);
+	btf__add_enum64_value(btf, "MINUS", -(uint64_t)(1ULL << 40));
+	return enums_record(btf, t, proto, sgn, e64, se64);
+}
+
+TEST(layout_bool_and_known_enum_values)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	struct layout *l = build(btf, enums_struct(btf, &t), NULL);
+	struct c_enums r = {
+		.flag = 1, .proto = 6, .sgn = -1, .e64 = UINT64_MAX, .se64 = -(1LL << 40)};
+	const struct field *f;
+
+	CHECK_JSON(l, &r,
+		   "{\"flag\":true,\"proto\":\"TCP\",\"sgn\":\"NEG\",\"e64\":\"HUGE\","
+		   "\"se64\":\"MINUS\"}");
+	CHECK_TEXT(l, "flag", &r, "true");
+	CHECK_TEXT(l, "proto", &r, "TCP");
+	CHECK_TEXT(l, "sgn", &r, "NEG");
+	/* an unsigned 32-bit enumerator above INT32_MAX */
+	r.proto = 0x80000000u;
+	r.flag = 0;
+	CHECK_JSON(l, &r,
+		   "{\"flag\":false,\"proto\":\"HIGH\",\"sgn\":\"NEG\",\"e64\":\"HUGE\","
+		   "\"se64\":\"MINUS\"}");
+	CHECK_TEXT(l, "flag", &r, "false");
+	f = l ? layout_find(l, "sgn") : NULL;
+	CHECK(f && f->kind == FIELD_ENUM && f->is_signed && f->nr_enums == 2);
+	CHECK(f && !strcmp(field_enum_name(f, 1) ? field_enum_name(f, 1) : "", "POS"));
+	CHECK(f && field_enum_name(f, 2) == NULL);
+	f = l ? layout_find(l, "proto") : NULL;
+	CHECK(f && f->kind == FIELD_ENUM && !f->is_signed && f->size == 4);
+	layout_free(l);
+	btf__free(btf);
+}
+
+TEST(layout_bool_any_nonzero_is_true)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	struct layout *l = build(btf, enums_struct(btf, &t), NULL);
+	struct c_enums r = {.flag = 2, .proto = 17, .sgn = 1, .e64 = 1, .se64 = 0};
+
+	CHECK_JSON(l, &r,
+		   "{\"flag\":true,\"proto\":\"UDP\",\"sgn\":\"POS\",\"e64\":\"SMALL\","
+		   "\"se64\":0}");
+	layout_free(l);
+	btf__free(btf);
+}
+
+TEST(layout_unknown_enum_values_are_numbers)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	struct layout *l = build(btf, enums_struct(btf, &t), NULL);
+	struct c_enums r = {.flag = 0, .proto = 99, .sgn = -5, .e64 = 1ull << 40, .se64 = -2};
+
+	CHECK_JSON(l, &r,
+		   "{\"flag\":false,\"proto\":99,\"sgn\":-5,\"e64\":1099511627776,\"se64\":-2}");
+	CHECK_TEXT(l, "proto", &r, "99");
+	CHECK_TEXT(l, "sgn", &r, "-5");
+	/* an unsigned enum's high values stay positive */
+	r.proto = 0xfffffffeu;
+	r.e64 = UINT64_MAX - 1;
+	CHECK_TEXT(l, "proto", &r, "4294967294");
+	CHECK_TEXT(l, "e64", &r, "18446744073709551614");
+	layout_free(l);
+	btf__free(btf);
+}
+
+/* ---- strings and arrays ---- */
+
+struct c_arrays {
+	char comm[8];
+	char full[4];
+	uint8_t bytes[4];
+	uint16_t m[2][3];
+	char names[2][4];
+	int32_t neg[2];
+};
+
+static int arrays_struct(struct btf *btf, const struct types *t)
+{
+	int u8_typedef = btf__add_typedef(btf, "__u8", t->u8);
+	int comm = array_of(btf, t, t->chr, 8), full = array_of(btf, t, t->chr, 4);
+	int bytes = array_of(btf, t, u8_typedef, 4);
+	int row = array_of(btf, t, t->u16, 3), m = array_of(btf, t, row, 2);
+	int name = array_of(btf, t, t->chr, 4), names = array_of(btf, t, name, 2);
+	int neg = array_of(btf, t, t->s32, 2);
+	const struct member mem[] = {
+		MEMBER(comm, comm, struct c_arrays),   MEMBER(full, full, struct c_arrays),
+		MEMBER(bytes, bytes, struct c_arrays), MEMBER(m, m, struct c_arrays),
+		MEMBER(names, names, struct c_arrays), MEMBER(neg, neg, struct c_arrays),
+	};
+
+	return STRUCT(btf, "arrays", sizeof(struct c_arrays), mem);
+}
+
+TEST(layout_char_arrays_and_int_arrays)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	struct layout *l = build(btf, arrays_struct(btf, &t), NULL);
+	struct c_arrays r = {.comm = "abc\0xyz",
+			     .full = {'a', 'b', 'c', 'd'},
+			     .bytes = {1, 2, 3, 255},
+			     .m = {{1, 2, 3}, {4, 5, 65535}},
+			     .names = {"ab", {'c', 'd', 'e', 'f'}},
+			     .neg = {-1, 7}};
+	const struct field *f;
+
+	/* full has no NUL: its text ends with the array, not in the bytes after it */
+	CHECK_JSON(l, &r,
+		   "{\"comm\":\"abc\",\"full\":\"abcd\",\"bytes\":[1,2,3,255],"
+		   "\"m\":[[1,2,3],[4,5,65535]],\"names\":[\"ab\",\"cdef\"],\"neg\":[-1,7]}");
+	CHECK_TEXT(l, "comm", &r, "abc");
+	CHECK_TEXT(l, "full", &r, "abcd");
+	CHECK_TEXT(l, "bytes", &r, "[1,2,3,255]");
+	CHECK_TEXT(l, "m", &r, "[[1,2,3],[4,5,65535]]");
+	f = l ? layout_find(l, "comm") : NULL;
+	CHECK(f && f->kind == FIELD_STRING && f->count == 8 && f->size == 8);
+	f = l ? layout_find(l, "bytes") : NULL;
+	CHECK(f && f->kind == FIELD_ARRAY && f->count == 4 && f->elem->size == 1);
+	f = l ? layout_find(l, "m") : NULL;
+	CHECK(f && f->kind == FIELD_ARRAY && f->count == 2 && f->size == 12 &&
+	      f->elem->kind == FIELD_ARRAY && f->elem->count == 3 && f->elem->size == 6);
+	layout_free(l);
+	btf__free(btf);
+}
+
+TEST(layout_strings_are_escaped_in_json)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	struct layout *l = build(btf, arrays_struct(btf, &t), NULL);
+	struct c_arrays r = {.comm = "a\"b\n\xff"};
+
+	CHECK_JSON(l, &r,
+		   "{\"comm\":\"a\\\"b\\n\\u00ff\",\"full\":\"\",\"bytes\":[0,0,0,0],"
+		   "\"m\":[[0,0,0],[0,0,0]],\"names\":[\"\",\"\"],\"neg\":[0,0]}");
+	/* table text is raw; the table sanitizes control characters itself */
+	CHECK_TEXT(l, "comm", &r, "a\"b\n\xff");
+	layout_free(l);
+	btf__free(btf);
+}
+
+/* ---- records within records ---- */
+
+struct c_inner {
+	uint16_t a;
+	int8_t b;
+};
+
+union c_u {
+	uint32_t i;
+	uint8_t b[4];
+};
+
+struct c_outer {
+	uint32_t x;
+	struct c_inner in;
+	union c_u u;
+	struct {
+		uint16_t p;
+		uint16_t q;
+	};
+	union {
+		uint32_t d;
+		int32_t e;
+	};
+};
+
+static int outer_struct(struct btf *btf, const struct types *t)
+{
+	const struct member inner_m[] = {MEMBER(a, t->u16, struct c_inner),
+					 MEMBER(b, t->s8, struct c_inner)};
+	int inner = STRUCT(btf, "inner", sizeof(struct c_inner), inner_m);
+	int b4 = array_of(btf, t, t->u8, 4);
+	const struct member u_m[] = {{"i", t->u32, 0, 0}, {"b", b4, 0, 0}};
+	int u = UNION(btf, "c_u", sizeof(union c_u), u_m);
+	const struct member anon_s_m[] = {{"p", t->u16, 0, 0}, {"q", t->u16, 16, 0}};
+	int anon_s = STRUCT(btf, NULL, 4, anon_s_m);
+	const struct member anon_u_m[] = {{"d", t->u32, 0, 0}, {"e", t->s32, 0, 0}};
+	int anon_u = UNION(btf, NULL, 4, anon_u_m);
+	const struct member m[] = {
+		MEMBER(x, t->u32, struct c_outer),
+		MEMBER(in, inner, struct c_outer),
+		MEMBER(u, u, struct c_outer),
+		{NULL, anon_s, offsetof(struct c_outer, p) * 8, 0},
+		{NULL, anon_u, offsetof(struct c_outer, d) * 8, 0},
+	};
+
+	return STRUCT(btf, "outer", sizeof(struct c_outer), m);
+}
+
+TEST(layout_nested_struct_union_and_anonymous_members)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	struct layout *l = build(btf, outer_struct(btf, &t), NULL);
+	struct c_outer r = {.x = 1, .in = {.a = 7, .b = -1}, .u = {.i = 0x01020304}};
+	const struct field *f;
+
+	r.p = 2;
+	r.q = 3;
+	r.d = UINT32_MAX;
+	/* anonymous members appear in the parent, at their offsets within it */
+	CHECK_JSON(l, &r,
+		   "{\"x\":1,\"in\":{\"a\":7,\"b\":-1},\"u\":{\"i\":16909060,\"b\":[4,3,2,1]},"
+		   "\"p\":2,\"q\":3,\"d\":4294967295,\"e\":-1}");
+	CHECK_TEXT(l, "in", &r, "{\"a\":7,\"b\":-1}");
+	CHECK(l && l->nr_fields == 7);
+	f = l ? layout_find(l, "q") : NULL;
+	CHECK(f && f->offset == offsetof(struct c_outer, q));
+	f = l ? layout_find(l, "e") : NULL;
+	CHECK(f && f->offset == offsetof(struct c_outer, e) && f->is_signed);
+	f = l ? layout_find(l, "in") : NULL;
+	CHECK(f && f->kind == FIELD_RECORD && f->record && f->record->nr_fields == 2 &&
+	      !strcmp(f->record->name, "inner"));
+	layout_free(l);
+	btf__free(btf);
+}
+
+TEST(layout_hints_apply_inside_nested_records)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	cJSON *hints = cJSON_Parse("{\"inner\": {\"a\": {\"key\": \"alpha\"}, "
+				   "\"b\": {\"hidden\": true}}}");
+	struct layout *l = build(btf, outer_struct(btf, &t), hints);
+	struct c_outer r = {.x = 1, .in = {.a = 7, .b = -1}};
+
+	CHECK_JSON(l, &r,
+		   "{\"x\":1,\"in\":{\"alpha\":7},\"u\":{\"i\":0,\"b\":[0,0,0,0]},"
+		   "\"p\":0,\"q\":0,\"d\":0,\"e\":0}");
+	layout_free(l);
+	cJSON_Delete(hints);
+	btf__free(btf);
+}
+
+/* ---- modifiers, pointers, floats ---- */
+
+struct c_misc {
+	int32_t pid;
+	uint64_t ptr;
+	float f;
+	double d;
+	long double ld;
+};
+
+static int misc_struct(struct btf *btf, const struct types *t)
+{
+	int pid_t_ = btf__add_typedef(btf, "pid_t", t->s32);
+	int my_pid = btf__add_typedef(btf, "my_pid", pid_t_);
+	int cnst = btf__add_const(btf, my_pid);
+	int vol = btf__add_volatile(btf, cnst);
+	int ptr = btf__add_ptr(btf, 0);
+	const struct member m[] = {
+		MEMBER(pid, vol, struct c_misc),    MEMBER(ptr, ptr, struct c_misc),
+		MEMBER(f, t->flt, struct c_misc),   MEMBER(d, t->dbl, struct c_misc),
+		MEMBER(ld, t->ldbl, struct c_misc),
+	};
+	int id = STRUCT(btf, "misc", sizeof(struct c_misc), m);
+
+	btf__add_typedef(btf, "misc_t", id);
+	return id;
+}
+
+TEST(layout_modifier_chains_pointers_and_floats)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	struct layout *l = build(btf, misc_struct(btf, &t), NULL);
+	struct c_misc r = {
+		.pid = -5, .ptr = 0xffff888012345678ull, .f = 1.5f, .d = -0.25, .ld = 2.5L};
+	const struct field *f;
+
+	CHECK_JSON(l, &r,
+		   "{\"pid\":-5,\"ptr\":18446612682375452280,\"f\":1.5,\"d\":-0.25,\"ld\":2.5}");
+	CHECK_TEXT(l, "ptr", &r, "18446612682375452280");
+	CHECK_TEXT(l, "f", &r, "1.5");
+	CHECK_TEXT(l, "pid", &r, "-5");
+	r.f = 0.1f;
+	r.d = NAN;
+	r.ld = INFINITY;
+	CHECK_JSON(l, &r,
+		   "{\"pid\":-5,\"ptr\":18446612682375452280,\"f\":0.10000000149011612,"
+		   "\"d\":null,\"ld\":null}");
+	f = l ? layout_find(l, "ptr") : NULL;
+	CHECK(f && f->kind == FIELD_POINTER && f->size == 8);
+	f = l ? layout_find(l, "pid") : NULL;
+	CHECK(f && f->kind == FIELD_INT && f->is_signed && f->size == 4);
+	layout_free(l);
+	btf__free(btf);
+}
+
+TEST(btf_find_record_by_name_and_typedef)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	int id = misc_struct(btf, &t);
+
+	CHECK(id > 0);
+	CHECK(btf_find_record(btf, "misc") == id);
+	CHECK(btf_find_record(btf, "misc_t") == id);
+	CHECK(btf_find_record(btf, "pid_t") == -ENOENT);
+	CHECK(btf_find_record(btf, "int") == -ENOENT);
+	CHECK(btf_find_record(btf, "nothing") == -ENOENT);
+	btf__free(btf);
+}
+
+/* ---- display hints ---- */
+
+struct c_net {
+	uint8_t addr[16];
+	uint8_t fl;
+	uint8_t ver; /* after addr: the version member is found wherever it is */
+	uint16_t port;
+	uint32_t a4;
+	uint8_t a4b[4];
+	uint32_t x;
+	uint32_t pad;
+	uint8_t plain6[16];
+};
+
+static const char net_hints[] = "{\"net\": {\"addr\": {\"format\": \"ip\", \"version\": \"ver\"},"
+				" \"fl\": {\"format\": \"flags\", \"letters\": \"FTNRr\"},"
+				" \"x\": {\"key\": \"renamed\"}, \"pad\": {\"hidden\": true},"
+				" \"a4\": {\"format\": \"ip\"}, \"a4b\": {\"format\": \"ip\"},"
+				" \"plain6\": {\"format\": \"ip\"}}}";
+
+static int net_struct(struct btf *btf, const struct types *t)
+{
+	int a16 = array_of(btf, t, t->u8, 16), a4 = array_of(btf, t, t->u8, 4);
+	const struct member m[] = {
+		MEMBER(addr, a16, struct c_net),   MEMBER(fl, t->u8, struct c_net),
+		MEMBER(ver, t->u8, struct c_net),  MEMBER(port, t->u16, struct c_net),
+		MEMBER(a4, t->u32, struct c_net),  MEMBER(a4b, a4, struct c_net),
+		MEMBER(x, t->u32, struct c_net),   MEMBER(pad, t->u32, struct c_net),
+		MEMBER(plain6, a16, struct c_net),
+	};
+
+	return STRUCT(btf, "net", sizeof(struct c_net), m);
+}
+
+static void set_v4(uint8_t *addr, uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+	addr[0] = a;
+	addr[1] = b;
+	addr[2] = c;
+	addr[3] = d;
+}
+
+TEST(layout_hints_ip_flags_key_hidden)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	cJSON *hints = cJSON_Parse(net_hints);
+	struct layout *l = build(btf, net_struct(btf, &t), hints);
+	struct c_net r = {.fl = 0x15, .ver = 4, .port = 80, .x = 5, .pad = 9};
+	const struct field *f;
+
+	set_v4(r.addr, 1, 2, 3, 4);
+	set_v4((uint8_t *)&r.a4, 10, 0, 0, 1); /* network byte order, as the kernel stores it */
+	set_v4(r.a4b, 192, 168, 1, 254);
+	r.plain6[15] = 1;
+	CHECK_JSON(l, &r,
+		   "{\"addr\":\"1.2.3.4\",\"fl\":\"F.N.r\",\"ver\":4,\"port\":80,"
+		   "\"a4\":\"10.0.0.1\",\"a4b\":\"192.168.1.254\",\"renamed\":5,"
+		   "\"plain6\":\"::1\"}");
+	CHECK_TEXT(l, "addr", &r, "1.2.3.4");
+	CHECK_TEXT(l, "fl", &r, "F.N.r");
+	CHECK_TEXT(l, "renamed", &r, "5");
+	/* a hidden field is still there for tables that name it */
+	CHECK_TEXT(l, "pad", &r, "9");
+	f = l ? layout_find(l, "renamed") : NULL;
+	CHECK(f && f == layout_find(l, "x") && !strcmp(f->name, "x"));
+	f = l ? layout_find(l, "pad") : NULL;
+	CHECK(f && f->hidden);
+	f = l ? layout_find(l, "addr") : NULL;
+	CHECK(f && f->format == FORMAT_IP && f->version_field >= 0 &&
+	      !strcmp(l->fields[f->version_field].name, "ver"));
+	layout_free(l);
+	cJSON_Delete(hints);
+	btf__free(btf);
+}
+
+TEST(layout_hints_ipv6_and_address_family_versions)
+{
+	static const uint8_t fe80_1[16] = {0xfe, 0x80, [15] = 1};
+	static const uint8_t mapped[16] = {[10] = 0xff, [11] = 0xff, 1, 2, 3, 4};
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	cJSON *hints = cJSON_Parse(net_hints);
+	struct layout *l = build(btf, net_struct(btf, &t), hints);
+	struct c_net r = {.ver = 6};
+
+	memcpy(r.addr, fe80_1, 16);
+	memcpy(r.plain6, mapped, 16);
+	CHECK_TEXT(l, "addr", &r, "fe80::1");
+	CHECK_TEXT(l, "plain6", &r, "::ffff:1.2.3.4");
+	CHECK_TEXT(l, "fl", &r, ".....");
+	memset(r.addr, 0, 16);
+	r.addr[15] = 1;
+	CHECK_TEXT(l, "addr", &r, "::1");
+	r.ver = 10; /* AF_INET6 */
+	CHECK_TEXT(l, "addr", &r, "::1");
+	r.ver = 2; /* AF_INET */
+	set_v4(r.addr, 127, 0, 0, 1);
+	CHECK_TEXT(l, "addr", &r, "127.0.0.1");
+	memset(r.plain6, 0, 16);
+	CHECK_TEXT(l, "plain6", &r, "::");
+	layout_free(l);
+	cJSON_Delete(hints);
+	btf__free(btf);
+}
+
+TEST(layout_hints_flags_letters_per_bit)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	cJSON *hints = cJSON_Parse(net_hints);
+	struct layout *l = build(btf, net_struct(btf, &t), hints);
+	struct c_net r = {.ver = 4};
+
+	r.fl = 0x1f;
+	CHECK_TEXT(l, "fl", &r, "FTNRr");
+	r.fl = 0x01;
+	CHECK_TEXT(l, "fl", &r, "F....");
+	r.fl = 0x10;
+	CHECK_TEXT(l, "fl", &r, "....r");
+	r.fl = 0x0a;
+	CHECK_TEXT(l, "fl", &r, ".T.R.");
+	/* bits without a letter are not shown */
+	r.fl = 0xe0;
+	CHECK_TEXT(l, "fl", &r, ".....");
+	layout_free(l);
+	cJSON_Delete(hints);
+	btf__free(btf);
+}
+
+TEST(format_ip_directly)
+{
+	static const uint8_t v4[4] = {8, 8, 4, 4};
+	static const uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x42};
+	char buf[64], tiny[4];
+
+	format_ip(buf, sizeof(buf), v4, 4);
+	CHECK_STR(buf, "8.8.4.4");
+	format_ip(buf, sizeof(buf), v6, 6);
+	CHECK_STR(buf, "2001:db8::42");
+	/* too small a buffer gives a marker, not a cut address */
+	format_ip(tiny, sizeof(tiny), v4, 4);
+	CHECK_STR(tiny, "?");
+}
+
+/* layout_build's error for the given hints on struct net, or "" when it succeeds. */
+static int build_with_hints(const char *hints_json, char *msg, size_t len)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	cJSON *hints = cJSON_Parse(hints_json);
+	struct layout *l = NULL;
+	struct diag d = {""};
+	int err = hints ? layout_build(btf, net_struct(btf, &t), hints, &l, &d) : -EBADMSG;
+
+	if (!err)
+		CHECK(l != NULL);
+	else
+		CHECK(l == NULL);
+	snprintf(msg, len, "%s", err ? d.msg : "");
+	layout_free(l);
+	cJSON_Delete(hints);
+	btf__free(btf);
+	return err;
+}
+
+TEST(layout_invalid_hints_fail_with_a_message)
+{
+	static const char want_format[] = "format needs \"ip\" on a 4 or 16 byte address, or "
+					  "\"flags\" with \"letters\" on an integer";
+	char msg[512], want[512];
+
+	CHECK(build_with_hints("{\"net\": {\"port\": {\"format\": \"ip\"}}}", msg, sizeof(msg)) ==
+	      -EINVAL);
+	snprintf(want, sizeof(want), "display.types.net.port: %s", want_format);
+	CHECK_STR(msg, want);
+
+	CHECK(build_with_hints("{\"net\": {\"fl\": {\"format\": \"flags\"}}}", msg, sizeof(msg)) ==
+	      -EINVAL);
+	snprintf(want, sizeof(want), "display.types.net.fl: %s", want_format);
+	CHECK_STR(msg, want);
+
+	CHECK(build_with_hints(
+		      "{\"net\": {\"addr\": {\"format\": \"flags\", \"letters\": \"ab\"}}}", msg,
+		      sizeof(msg)) == -EINVAL);
+	snprintf(want, sizeof(want), "display.types.net.addr: %s", want_format);
+	CHECK_STR(msg, want);
+
+	CHECK(build_with_hints("{\"net\": {\"x\": {\"format\": \"hex\"}}}", msg, sizeof(msg)) ==
+	      -EINVAL);
+	snprintf(want, sizeof(want), "display.types.net.x: %s", want_format);
+	CHECK_STR(msg, want);
+
+	CHECK(build_with_hints("{\"net\": {\"addr\": {\"format\": \"ip\", \"version\": \"nope\"}}}",
+			       msg, sizeof(msg)) == -EINVAL);
+	CHECK_STR(msg, "display.types.net.addr: \"version\" names no integer member");
+
+	/* the version must be an integer, not another address */
+	CHECK(build_with_hints("{\"net\": {\"addr\": {\"format\": \"ip\", "
+			       "\"version\": \"plain6\"}}}",
+			       msg, sizeof(msg)) == -EINVAL);
+	CHECK_STR(msg, "display.types.net.addr: \"version\" names no integer member");
+
+	/* hints for other types and unknown members are left alone */
+	CHECK(build_with_hints("{\"other\": {\"port\": {\"format\": \"ip\"}}, "
+			       "\"net\": {\"nosuch\": {\"format\": \"ip\"}}}",
+			       msg, sizeof(msg)) == 0);
+}
+
+TEST(layout_ip_hint_on_wrong_sized_array_fails)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	int a8 = array_of(btf, &t, t.u8, 8);
+	const struct member m[] = {{"addr8", a8, 0, 0}};
+	int id = STRUCT(btf, "odd", 8, m);
+	cJSON *hints = cJSON_Parse("{\"odd\": {\"addr8\": {\"format\": \"ip\"}}}");
+	struct layout *l = NULL;
+	struct diag d = {""};
+
+	CHECK(layout_build(btf, id, hints, &l, &d) == -EINVAL);
+	CHECK(!strncmp(d.msg, "display.types.odd.addr8: format needs", 37));
+	CHECK(l == NULL);
+	cJSON_Delete(hints);
+	btf__free(btf);
+}
+
+/* ---- map rows ---- */
+
+/* A map row: the key's bytes, then the value's right after them. */
+static void *row_of(const void *key, size_t key_size, const void *value, size_t value_size)
+{
+	uint8_t *row = calloc(1, key_size + value_size);
+
+	memcpy(row, key, key_size);
+	memcpy(row + key_size, value, value_size);
+	return row;
+}
+
+static struct layout *build_row(const struct btf *btf, uint32_t key_type, uint32_t key_size,
+				uint32_t value_type, uint32_t value_size, const cJSON *hints)
+{
+	struct layout *l = NULL;
+	struct diag d = {""};
+
+	if (layout_build_map_row(btf, key_type, key_size, value_type, value_size, "binds", hints,
+				 &l, &d)) {
+		fprintf(stderr, "    layout_build_map_row: %s\n", d.msg);
+		return NULL;
+	}
+	return l;
+}
+
+TEST(map_row_scalar_key_and_value)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	struct layout *l = build_row(btf, t.u32, 4, t.u64, 8, NULL);
+	uint32_t key = 7;
+	uint64_t value = 42;
+	void *row = row_of(&key, 4, &value, 8);
+
+	CHECK(l && l->size == 12 && l->nr_fields == 2);
+	CHECK(l && l->fields[1].offset == 4 && l->fields[1].size == 8);
+	CHECK_JSON(l, row, "{\"key\":7,\"binds\":42}");
+	free(row);
+	layout_free(l);
+	btf__free(btf);
+}
+
+struct c_count_key {
+	uint8_t addr[16];
+	uint16_t port;
+	uint8_t ip;
+	uint8_t pad;
+};
+
+TEST(map_row_struct_key_with_hints)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	int a16 = array_of(btf, &t, t.u8, 16);
+	const struct member m[] = {
+		MEMBER(addr, a16, struct c_count_key), MEMBER(port, t.u16, struct c_count_key),
+		MEMBER(ip, t.u8, struct c_count_key), MEMBER(pad, t.u8, struct c_count_key)};
+	int id = STRUCT(btf, "bind_count_key", sizeof(struct c_count_key), m);
+	cJSON *hints = cJSON_Parse("{\"bind_count_key\": {\"addr\": {\"format\": \"ip\", "
+				   "\"version\": \"ip\"}, \"pad\": {\"hidden\": true}}}");
+	struct layout *l = build_row(btf, id, sizeof(struct c_count_key), t.u64, 8, hints);
+	struct c_count_key key = {.port = 80, .ip = 4, .pad = 1};
+	uint64_t value = 3;
+	void *row;
+
+	set_v4(key.addr, 1, 2, 3, 4);
+	row = row_of(&key, sizeof(key), &value, 8);
+	CHECK(l && !strcmp(l->name, "bind_count_key") && l->nr_fields == 5);
+	CHECK_JSON(l, row, "{\"addr\":\"1.2.3.4\",\"port\":80,\"ip\":4,\"binds\":3}");
+	free(row);
+	layout_free(l);
+	cJSON_Delete(hints);
+	btf__free(btf);
+}
+
+struct c_stats {
+	uint64_t count;
+	uint64_t bytes;
+};
+
+TEST(map_row_struct_value)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	const struct member m[] = {MEMBER(count, t.u64, struct c_stats),
+				   MEMBER(bytes, t.u64, struct c_stats)};
+	int id = STRUCT(btf, "stats", sizeof(struct c_stats), m);
+	struct layout *l = build_row(btf, t.s32, 4, id, sizeof(struct c_stats), NULL);
+	int32_t key = -1;
+	struct c_stats value = {2, 3};
+	void *row = row_of(&key, 4, &value, sizeof(value));
+
+	CHECK_JSON(l, row, "{\"key\":-1,\"count\":2,\"bytes\":3}");
+	free(row);
+	layout_free(l);
+	btf__free(btf);
+}
+
+TEST(map_row_without_btf)
+{
+	static const uint8_t odd_key[6] = {1, 2, 3, 4, 5, 6}, odd_value[3] = {7, 8, 9};
+	uint32_t key = 7;
+	uint64_t value = 42;
+	uint16_t key16 = 65535;
+	uint8_t value8 = 255;
+	struct layout *l = build_row(NULL, 0, 4, 0, 8, NULL);
+	void *row = row_of(&key, 4, &value, 8);
+
+	CHECK_JSON(l, row, "{\"key\":7,\"binds\":42}");
+	free(row);
+	layout_free(l);
+
+	/* sizes that are no C integer become byte arrays */
+	l = build_row(NULL, 0, 6, 0, 3, NULL);
+	row = row_of(odd_key, 6, odd_value, 3);
+	CHECK_JSON(l, row, "{\"key\":[1,2,3,4,5,6],\"binds\":[7,8,9]}");
+	free(row);
+	layout_free(l);
+
+	l = build_row(NULL, 0, 2, 0, 1, NULL);
+	row = row_of(&key16, 2, &value8, 1);
+	CHECK_JSON(l, row, "{\"key\":65535,\"binds\":255}");
+	free(row);
+	layout_free(l);
+}
+
+TEST(map_row_btf_value_untyped_key)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	struct layout *l = build_row(btf, 0, 8, t.s16, 2, NULL);
+	uint64_t key = 1ull << 40;
+	int16_t value = -7;
+	void *row = row_of(&key, 8, &value, 2);
+
+	CHECK_JSON(l, row, "{\"key\":1099511627776,\"binds\":-7}");
+	free(row);
+	layout_free(l);
+	btf__free(btf);
+}
+
+/* ---- types that cannot be laid out ---- */
+
+TEST(layout_build_needs_a_record)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	struct layout *l = NULL;
+	struct diag d = {""};
+	char want[128];
+
+	CHECK(layout_build(btf, t.u32, NULL, &l, &d) == -EINVAL);
+	snprintf(want, sizeof(want), "BTF: type %d is not a struct or union", t.u32);
+	CHECK_STR(d.msg, want);
+	CHECK(layout_build(btf, 9999, NULL, &l, &d) == -EINVAL);
+	CHECK_STR(d.msg, "BTF: type 9999 is not a struct or union");
+	CHECK(l == NULL);
+	btf__free(btf);
+}
+
+TEST(layout_self_containing_records_are_refused)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	int loop = btf__add_struct(btf, "loop", 4), anon;
+	struct layout *l = NULL;
+	struct diag d = {""};
+
+	/* BTF can say what C cannot: a struct inside itself, named or anonymous */
+	btf__add_field(btf, "self", loop, 0, 0);
+	anon = btf__add_struct(btf, "anonloop", 4);
+	btf__add_field(btf, NULL, anon, 0, 0);
+	CHECK(layout_build(btf, loop, NULL, &l, &d) == -ELOOP);
+	CHECK_STR(d.msg, "BTF: records nest too deeply");
+	d.msg[0] = 0;
+	CHECK(layout_build(btf, anon, NULL, &l, &d) == -ELOOP);
+	CHECK_STR(d.msg, "BTF: records nest too deeply");
+	CHECK(l == NULL);
+	btf__free(btf);
+}
+
+TEST(field_describe_globals)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	int str = array_of(btf, &t, t.chr, 100);
+	int cvol = btf__add_volatile(btf, btf__add_const(btf, t.boolean));
+	int proto = btf__add_func_proto(btf, t.s32);
+	struct field f;
+	struct diag d = {""};
+
+	CHECK(field_describe(btf, t.s32, "v", &f, &d) == 0);
+	CHECK(f.kind == FIELD_INT && f.size == 4 && f.is_signed && !strcmp(f.key, "v"));
+	field_release(&f);
+	CHECK(field_describe(btf, str, "s", &f, &d) == 0);
+	CHECK(f.kind == FIELD_STRING && f.count == 100 && f.size == 100);
+	field_release(&f);
+	CHECK(field_describe(btf, cvol, "b", &f, &d) == 0);
+	CHECK(f.kind == FIELD_BOOL && f.size == 1);
+	field_release(&f);
+	CHECK(field_describe(btf, proto, "fp", &f, &d) == -EINVAL);
+	CHECK_STR(d.msg, "BTF: field \"fp\" has a type (kind 13) that cannot be shown");
+	btf__free(btf);
+}
