@@ -18,12 +18,12 @@
 #include "task_filter.bpf.h"
 #include "socket_from_fd.bpf.h"
 
-#define AF_INET 2
+#define AF_INET	 2
 #define AF_INET6 10
 
 /* Bit numbers in inet_sock.inet_flags since Linux 6.6 (an anonymous enum CO-RE cannot see). */
-#define INET_FLAGS_FREEBIND 11
-#define INET_FLAGS_TRANSPARENT 15
+#define INET_FLAGS_FREEBIND		11
+#define INET_FLAGS_TRANSPARENT		15
 #define INET_FLAGS_BIND_ADDRESS_NO_PORT 18
 
 EXPORT_EVENT_TYPE(bind_event);
@@ -49,7 +49,7 @@ struct {
 /* What bind() was asked for, kept from the entry hook to the exit hook of one thread. */
 struct bind_request {
 	struct socket *sock; /* kprobe variant */
-	long fd;             /* syscall variant */
+	long fd;	     /* syscall variant */
 	__u8 sockaddr[sizeof(struct sockaddr_in6)];
 };
 

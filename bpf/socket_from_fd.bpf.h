@@ -7,7 +7,7 @@
 #ifndef SOCKET_FROM_FD_BPF_H
 #define SOCKET_FROM_FD_BPF_H
 
-#define S_IFMT 00170000
+#define S_IFMT	 00170000
 #define S_IFSOCK 0140000
 
 static __always_inline struct socket *socket_from_fd(long fd)

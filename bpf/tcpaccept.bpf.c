@@ -20,8 +20,8 @@
 #include "task_filter.bpf.h"
 #include "socket_from_fd.bpf.h"
 
-#define AF_INET 2
-#define AF_INET6 10
+#define AF_INET	    2
+#define AF_INET6    10
 #define IPPROTO_TCP 6
 
 EXPORT_EVENT_TYPE(accept_event);

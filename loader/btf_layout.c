@@ -59,7 +59,8 @@ static int collect_enums(struct builder *b, const struct btf_type *t, struct fie
 			const struct btf_enum *e = btf_enum(t) + i;
 
 			f->enums[i].name = btf__name_by_offset(b->btf, e->name_off);
-			f->enums[i].value = f->is_signed ? (int64_t)e->val : (int64_t)(uint32_t)e->val;
+			f->enums[i].value =
+				f->is_signed ? (int64_t)e->val : (int64_t)(uint32_t)e->val;
 		} else {
 			const struct btf_enum64 *e = btf_enum64(t) + i;
 
@@ -116,7 +117,8 @@ static int describe_type(struct builder *b, uint32_t type_id, int depth, struct 
 		long long total = btf__resolve_size(b->btf, id);
 
 		if (elem < 0 || total < 0)
-			return diag_set(b->d, -EINVAL, "BTF: array field \"%s\" has no size", f->name);
+			return diag_set(b->d, -EINVAL, "BTF: array field \"%s\" has no size",
+					f->name);
 		f->count = arr->nelems;
 		f->size = total;
 		if (is_char(b->btf, btf__type_by_id(b->btf, elem))) {
@@ -131,8 +133,9 @@ static int describe_type(struct builder *b, uint32_t type_id, int depth, struct 
 		f->elem->version_field = -1;
 		return describe_type(b, elem, depth + 1, f->elem);
 	}
-	return diag_set(b->d, -EINVAL, "BTF: field \"%s\" has a type (kind %u) that cannot be shown",
-			f->name, btf_kind(t));
+	return diag_set(b->d, -EINVAL,
+			"BTF: field \"%s\" has a type (kind %u) that cannot be shown", f->name,
+			btf_kind(t));
 }
 
 static int apply_hint(struct builder *b, struct layout *l, struct field *f, const cJSON *hint)
@@ -173,7 +176,8 @@ static int link_ip_version(struct builder *b, struct layout *l, struct field *f,
 	if (f->format != FORMAT_IP || !version)
 		return 0;
 	for (i = 0; cJSON_IsString(version) && i < l->nr_fields; i++) {
-		if (strcmp(l->fields[i].name, version->valuestring) || l->fields[i].kind != FIELD_INT)
+		if (strcmp(l->fields[i].name, version->valuestring) ||
+		    l->fields[i].kind != FIELD_INT)
 			continue;
 		f->version_field = i;
 		return 0;
@@ -271,8 +275,8 @@ static int build_record(struct builder *b, uint32_t type_id, int depth, struct l
 	return 0;
 }
 
-int layout_build(const struct btf *btf, uint32_t type_id, const cJSON *hints,
-		 struct layout **out, struct diag *d)
+int layout_build(const struct btf *btf, uint32_t type_id, const cJSON *hints, struct layout **out,
+		 struct diag *d)
 {
 	struct builder b = {btf, hints, d};
 	int err = build_record(&b, type_id, 0, out);

@@ -13,11 +13,11 @@
 #include "diag.h"
 
 enum field_kind {
-	FIELD_INT,     /* 1 to 16 bytes, or a bitfield */
+	FIELD_INT, /* 1 to 16 bytes, or a bitfield */
 	FIELD_BOOL,
 	FIELD_ENUM,
 	FIELD_FLOAT,
-	FIELD_STRING,  /* a char array: text up to the first NUL */
+	FIELD_STRING, /* a char array: text up to the first NUL */
 	FIELD_ARRAY,
 	FIELD_RECORD,  /* struct or union */
 	FIELD_POINTER, /* printed as a number */
@@ -40,19 +40,19 @@ struct field {
 	const char *name; /* the BTF member name */
 	const char *key;  /* the name shown: a "key" hint, else the member name */
 	enum field_kind kind;
-	uint32_t offset;  /* bytes from the record start */
-	uint32_t size;    /* bytes of the value's type */
+	uint32_t offset;     /* bytes from the record start */
+	uint32_t size;	     /* bytes of the value's type */
 	uint32_t bit_offset; /* bitfields: bits after offset; bit_size 0 means not a bitfield */
 	uint32_t bit_size;
 	bool is_signed;
-	bool hidden;         /* left out of JSON objects and default tables */
+	bool hidden; /* left out of JSON objects and default tables */
 	enum field_format format;
 	const char *letters; /* FORMAT_FLAGS */
 	int version_field;   /* FORMAT_IP: index of the sibling holding 4 or 6, or -1 */
 	struct enum_name *enums;
 	int nr_enums;
-	uint32_t count;      /* FIELD_ARRAY, FIELD_STRING: elements */
-	struct field *elem;  /* FIELD_ARRAY: one element at offset 0 */
+	uint32_t count;	       /* FIELD_ARRAY, FIELD_STRING: elements */
+	struct field *elem;    /* FIELD_ARRAY: one element at offset 0 */
 	struct layout *record; /* FIELD_RECORD */
 };
 
@@ -67,8 +67,8 @@ struct layout {
 int btf_find_record(const struct btf *btf, const char *name);
 
 /* hints: the package's display.types object (may be NULL). */
-int layout_build(const struct btf *btf, uint32_t type_id, const cJSON *hints,
-		 struct layout **out, struct diag *d);
+int layout_build(const struct btf *btf, uint32_t type_id, const cJSON *hints, struct layout **out,
+		 struct diag *d);
 
 /*
  * A map row as one record: the key's fields then the value's, the value placed key_size bytes

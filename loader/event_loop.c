@@ -7,9 +7,9 @@
 #include <bpf/bpf.h>
 #include "event_loop.h"
 
-#define POLL_MS 100
+#define POLL_MS	       100
 #define LOST_REPORT_MS 1000
-#define PERFBUF_PAGES 64
+#define PERFBUF_PAGES  64
 
 static volatile sig_atomic_t stop_requested;
 
@@ -43,9 +43,9 @@ struct loop {
 	struct event_loop_config *c;
 	struct ring_buffer *rb;
 	struct perf_buffer *pb;
-	uint8_t *scratch;      /* events shorter than their type, padded with zeros */
-	int lost_fd;           /* the package's counter of events it could not send, or -1 */
-	uint64_t perf_lost;    /* losses the perf buffer reported, when there is no counter */
+	uint8_t *scratch;   /* events shorter than their type, padded with zeros */
+	int lost_fd;	    /* the package's counter of events it could not send, or -1 */
+	uint64_t perf_lost; /* losses the perf buffer reported, when there is no counter */
 	uint64_t lost_reported;
 	uint64_t *next_sample; /* per sample map: when it is due */
 	bool *sample_header;
@@ -97,8 +97,8 @@ static int open_event_source(struct loop *l, struct diag *d)
 	if (!l->scratch)
 		return diag_set(d, -ENOMEM, "out of memory");
 	if (c->loaded->perfbuf)
-		l->pb = perf_buffer__new(bpf_map__fd(map), PERFBUF_PAGES, on_perf_event, on_perf_lost,
-					 l, NULL);
+		l->pb = perf_buffer__new(bpf_map__fd(map), PERFBUF_PAGES, on_perf_event,
+					 on_perf_lost, l, NULL);
 	else
 		l->rb = ring_buffer__new(bpf_map__fd(map), on_ringbuf_event, l, NULL);
 	if (!l->pb && !l->rb)
@@ -216,9 +216,9 @@ static int finish(struct loop *l, struct diag *d)
 int event_loop_run(struct event_loop_config *c, struct diag *d)
 {
 	const struct events_spec *e = &c->meta->events;
-	struct bpf_map *lost_map = e->lost_counter ?
-					   bpf_object__find_map_by_name(c->loaded->obj, e->lost_counter) :
-					   NULL;
+	struct bpf_map *lost_map =
+		e->lost_counter ? bpf_object__find_map_by_name(c->loaded->obj, e->lost_counter)
+				: NULL;
 	struct loop l = {.c = c, .lost_fd = lost_map ? bpf_map__fd(lost_map) : -1};
 	int n = c->meta->nr_samples, err;
 

@@ -19,7 +19,7 @@ struct event_loop_config {
 	struct record_view *events; /* NULL when the package sends no events */
 	uint32_t event_size;
 	struct map_print_ctx maps;
-	uint32_t duration_ms;       /* 0: until a signal */
+	uint32_t duration_ms; /* 0: until a signal */
 };
 
 /*

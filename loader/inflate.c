@@ -23,7 +23,8 @@ int inflate_exact(const void *in, size_t in_len, size_t expected, void **out, st
 	if (zerr == Z_STREAM_END && zs.total_out == expected && zs.avail_in == 0)
 		goto done;
 	if (zs.total_out > expected)
-		err = diag_set(d, -EFBIG, "bpf_object: inflates past its declared bpf_object_size %zu",
+		err = diag_set(d, -EFBIG,
+			       "bpf_object: inflates past its declared bpf_object_size %zu",
 			       expected);
 	else if (zerr == Z_STREAM_END && zs.total_out == expected)
 		err = diag_set(d, -EINVAL, "bpf_object: %u bytes follow the end of the zlib stream",

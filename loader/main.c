@@ -13,7 +13,7 @@
 #include "variants.h"
 
 #define EXIT_BAD_INPUT 2
-#define OUT_BUF_BYTES (256 * 1024)
+#define OUT_BUF_BYTES  (256 * 1024)
 
 static const char usage[] =
 	"usage: ecli run [OPTIONS] PACKAGE [TOOL ARGS...]\n"
@@ -85,8 +85,9 @@ static int parse_ringbuf_size(const char *text, uint32_t *out)
 	if (parse_uint("--ringbuf-size", text, 1ULL << 30, &v))
 		return -EINVAL;
 	if (v < (unsigned long long)page || (v & (v - 1))) {
-		fprintf(stderr, "ecli: --ringbuf-size: '%s' is not a power of two of at least %ld\n",
-			text, page);
+		fprintf(stderr,
+			"ecli: --ringbuf-size: '%s' is not a power of two of at least %ld\n", text,
+			page);
 		return -EINVAL;
 	}
 	*out = v;
@@ -124,11 +125,13 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		} else if (!strcmp(a, "--perfbuf")) {
 			o->load.force_perfbuf = true;
 		} else if (!strcmp(a, "--ringbuf-size")) {
-			err = option_value(argc, argv, &i, &v) ?: parse_ringbuf_size(v, &o->load.ringbuf_bytes);
+			err = option_value(argc, argv, &i, &v)
+				      ?: parse_ringbuf_size(v, &o->load.ringbuf_bytes);
 		} else if (!strcmp(a, "--btf")) {
 			err = option_value(argc, argv, &i, &o->load.btf_path);
 		} else if (!strcmp(a, "--duration")) {
-			err = option_value(argc, argv, &i, &v) ?: parse_uint("--duration", v, 86400 * 365, &secs);
+			err = option_value(argc, argv, &i, &v)
+				      ?: parse_uint("--duration", v, 86400 * 365, &secs);
 			o->duration_ms = secs * 1000;
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "ecli: unknown option '%s' (see ecli run -h)\n", a);
@@ -163,8 +166,7 @@ static int build_event_layout(struct session *s, struct diag *d)
 	if (id < 0)
 		return diag_set(d, -EINVAL, "event type \"%s\" is not a struct in the object's BTF",
 				type);
-	return layout_build(bpf_object__btf(s->first), id, s->meta.type_hints, &s->event_layout,
-			    d);
+	return layout_build(bpf_object__btf(s->first), id, s->meta.type_hints, &s->event_layout, d);
 }
 
 /* An exit map that replaces events (like --count) means no event table is printed. */
@@ -194,17 +196,20 @@ static int prepare(struct session *s, struct diag *d)
 	err = package_read_file(o->path, &s->pkg, d);
 	err = err ?: meta_parse(s->pkg.meta, &s->meta, d);
 	err = err ?: variants_open(&o->load, &s->first, d);
+	err = err ?: variants_check(&s->meta, s->first, d);
 	err = err ?: build_event_layout(s, d);
-	err = err ?: tool_args_parse(&s->settings, &s->meta, s->first, o->tool_argc, o->tool_argv,
-				     d);
+	err = err
+		      ?: tool_args_parse(&s->settings, &s->meta, s->first, o->tool_argc,
+					 o->tool_argv, d);
 	if (err || s->settings.help)
 		return err;
 	err = tool_args_apply_before_load(&s->settings, s->first, d);
 	mode = o->json ? OUTPUT_JSON : s->settings.output;
 	s->view.mode = mode;
 	/* an event type without an event map describes sample maps only (eunomia's runqlat) */
-	if (!err && s->event_layout && (variants_event_map(&s->meta.events, s->first, false) ||
-					variants_event_map(&s->meta.events, s->first, true))) {
+	if (!err && s->event_layout &&
+	    (variants_event_map(&s->meta.events, s->first, false) ||
+	     variants_event_map(&s->meta.events, s->first, true))) {
 		err = record_view_init(&s->view, mode, s->event_layout, s->meta.columns,
 				       s->settings.columns, condition, s, &s->out, d);
 		s->view_ready = !err;
@@ -227,8 +232,11 @@ static int run_session(struct session *s, struct diag *d)
 		.meta = &s->meta,
 		.events = s->view_ready ? &s->view : NULL,
 		.event_size = s->event_layout ? s->event_layout->size : 0,
-		.maps = {.mode = s->view.mode, .hints = s->meta.type_hints, .cond = condition,
-			 .cond_ctx = s, .out = &s->out},
+		.maps = {.mode = s->view.mode,
+			 .hints = s->meta.type_hints,
+			 .cond = condition,
+			 .cond_ctx = s,
+			 .out = &s->out},
 		.duration_ms = s->o->duration_ms,
 	};
 	struct diag ignored;
@@ -292,8 +300,8 @@ int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "run"))
 		return cmd_run(argc - 2, argv + 2);
-	if (argc >= 2 && (!strcmp(argv[1], "help") || !strcmp(argv[1], "-h") ||
-			  !strcmp(argv[1], "--help"))) {
+	if (argc >= 2 &&
+	    (!strcmp(argv[1], "help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		fputs(usage, stdout);
 		return 0;
 	}

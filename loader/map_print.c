@@ -45,7 +45,8 @@ static int collect_rows(struct bpf_map *map, struct map_rows *rows, struct diag 
 	int fd = bpf_map__fd(map), ncpus = libbpf_num_possible_cpus();
 	uint32_t value_size = bpf_map__value_size(map), max = bpf_map__max_entries(map);
 	bool percpu = is_percpu(bpf_map__type(map));
-	size_t value_buf = percpu ? (size_t)(value_size + 7) / 8 * 8 * (ncpus > 0 ? ncpus : 1) : value_size;
+	size_t value_buf =
+		percpu ? (size_t)(value_size + 7) / 8 * 8 * (ncpus > 0 ? ncpus : 1) : value_size;
 	uint8_t *key = calloc(1, rows->key_size + 1), *vals = calloc(1, value_buf + 1);
 	void *prev = NULL;
 	int err = 0;
@@ -116,8 +117,7 @@ static int by_key(const void *a, const void *b)
 	return memcmp(a, b, sorting->key_size);
 }
 
-int map_print_exit(const struct map_print_ctx *c, const struct exit_map_spec *x,
-		   struct diag *d)
+int map_print_exit(const struct map_print_ctx *c, const struct exit_map_spec *x, struct diag *d)
 {
 	struct bpf_map *map = bpf_object__find_map_by_name(c->obj, x->map);
 	struct record_view view;
@@ -128,8 +128,9 @@ int map_print_exit(const struct map_print_ctx *c, const struct exit_map_spec *x,
 	if (!map)
 		return diag_set(d, -ENOENT, "exit_maps: no map \"%s\"", x->map);
 	err = map_rows_read(map, c->obj, x->value_name, c->hints, &rows, d);
-	err = err ?: record_view_init(&view, c->mode, rows.layout, x->columns, NULL, c->cond,
-				      c->cond_ctx, c->out, d);
+	err = err
+		      ?: record_view_init(&view, c->mode, rows.layout, x->columns, NULL, c->cond,
+					  c->cond_ctx, c->out, d);
 	if (err) {
 		map_rows_free(&rows);
 		return err;
@@ -201,8 +202,8 @@ static void clear_map(struct bpf_map *map, const struct map_rows *rows)
 		bpf_map_delete_elem(bpf_map__fd(map), rows->data + i * rows->row_size);
 }
 
-int map_print_sample(const struct map_print_ctx *c, const struct sample_spec *s,
-		     bool *header_done, struct diag *d)
+int map_print_sample(const struct map_print_ctx *c, const struct sample_spec *s, bool *header_done,
+		     struct diag *d)
 {
 	struct bpf_map *map = bpf_object__find_map_by_name(c->obj, s->map);
 	bool histogram = strcmp(s->type, "default_kv") != 0;
@@ -215,10 +216,13 @@ int map_print_sample(const struct map_print_ctx *c, const struct sample_spec *s,
 		return diag_set(d, -ENOENT, "sample: no map \"%s\"", s->map);
 	err = map_rows_read(map, c->obj, "value", c->hints, &rows, d);
 	if (!err && histogram && c->mode == OUTPUT_TABLE && !slots_field(rows.layout))
-		err = diag_set(d, -EINVAL, "sample map %s: a histogram needs an integer array "
-					   "member named slots", s->map);
-	err = err ?: record_view_init(&view, c->mode, rows.layout, NULL, NULL, c->cond,
-				      c->cond_ctx, c->out, d);
+		err = diag_set(d, -EINVAL,
+			       "sample map %s: a histogram needs an integer array "
+			       "member named slots",
+			       s->map);
+	err = err
+		      ?: record_view_init(&view, c->mode, rows.layout, NULL, NULL, c->cond,
+					  c->cond_ctx, c->out, d);
 	if (err) {
 		map_rows_free(&rows);
 		return err;

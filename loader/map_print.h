@@ -18,11 +18,10 @@ struct map_print_ctx {
 	struct out_buf *out;
 };
 
-int map_print_exit(const struct map_print_ctx *c, const struct exit_map_spec *x,
-		   struct diag *d);
+int map_print_exit(const struct map_print_ctx *c, const struct exit_map_spec *x, struct diag *d);
 
 /* header_done: whether a default_kv header was printed already (kept by the caller). */
-int map_print_sample(const struct map_print_ctx *c, const struct sample_spec *s,
-		     bool *header_done, struct diag *d);
+int map_print_sample(const struct map_print_ctx *c, const struct sample_spec *s, bool *header_done,
+		     struct diag *d);
 
 #endif

@@ -21,23 +21,22 @@ int json_get_string(const cJSON *obj, const char *where, const char *key, bool r
 	return 0;
 }
 
-int json_get_int(const cJSON *obj, const char *where, const char *key, long long min,
-		 long long max, int *out, struct diag *d)
+int json_get_int(const cJSON *obj, const char *where, const char *key, long long min, long long max,
+		 int *out, struct diag *d)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
 	if (!v)
 		return 0;
-	if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) ||
-	    v->valuedouble < min || v->valuedouble > max)
+	if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) || v->valuedouble < min ||
+	    v->valuedouble > max)
 		return diag_set(d, -EINVAL, "meta: %s: \"%s\" is not an integer in %lld..%lld",
 				where, key, min, max);
 	*out = (int)v->valuedouble;
 	return 0;
 }
 
-int json_get_bool(const cJSON *obj, const char *where, const char *key, bool *out,
-		  struct diag *d)
+int json_get_bool(const cJSON *obj, const char *where, const char *key, bool *out, struct diag *d)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
@@ -69,8 +68,7 @@ static void *alloc_items(const cJSON *array, size_t item_size, int *count)
 	return calloc(*count ? *count : 1, item_size);
 }
 
-static int parse_long_names(const cJSON *a, struct arg_spec *arg, const char *where,
-			    struct diag *d)
+static int parse_long_names(const cJSON *a, struct arg_spec *arg, const char *where, struct diag *d)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(a, "long"), *item;
 
@@ -81,13 +79,12 @@ static int parse_long_names(const cJSON *a, struct arg_spec *arg, const char *wh
 		return 0;
 	}
 	if (!cJSON_IsArray(v))
-		return diag_set(d, -EINVAL, "meta: %s: \"long\" is not a string or an array", where);
-	cJSON_ArrayForEach(item, v)
-	{
+		return diag_set(d, -EINVAL, "meta: %s: \"long\" is not a string or an array",
+				where);
+	cJSON_ArrayForEach(item, v) {
 		if (!cJSON_IsString(item) || arg->nr_long_names == ARG_MAX_LONG_NAMES)
-			return diag_set(d, -EINVAL,
-					"meta: %s: \"long\" must hold up to %d strings", where,
-					ARG_MAX_LONG_NAMES);
+			return diag_set(d, -EINVAL, "meta: %s: \"long\" must hold up to %d strings",
+					where, ARG_MAX_LONG_NAMES);
 		arg->long_names[arg->nr_long_names++] = item->valuestring;
 	}
 	return 0;
@@ -107,9 +104,10 @@ static int parse_arg_targets(const cJSON *a, struct arg_spec *arg, const char *w
 		return err;
 	targets = !!arg->var + !!arg->map_keys + !!arg->pinned_map + arg->output;
 	if (targets > 1)
-		return diag_set(d, -EINVAL,
-				"meta: %s: only one of var, map_keys, pinned_map, output may be set",
-				where);
+		return diag_set(
+			d, -EINVAL,
+			"meta: %s: only one of var, map_keys, pinned_map, output may be set",
+			where);
 	if (arg->flag && (arg->map_keys || arg->pinned_map || arg->output))
 		return diag_set(d, -EINVAL, "meta: %s: a flag can only set a variable", where);
 	return 0;
@@ -160,8 +158,7 @@ static int parse_args(const cJSON *meta, struct package_meta *m, struct diag *d)
 	m->args = alloc_items(args, sizeof(*m->args), &m->nr_args);
 	if (!m->args)
 		return -ENOMEM;
-	cJSON_ArrayForEach(a, args)
-	{
+	cJSON_ArrayForEach(a, args) {
 		err = parse_arg(a, i, &m->args[i], d);
 		if (err)
 			return err;
@@ -179,8 +176,7 @@ static int parse_string_list(const cJSON *list, const char *where, const char **
 	*out = alloc_items(list, sizeof(**out), count);
 	if (!*out)
 		return -ENOMEM;
-	cJSON_ArrayForEach(item, list)
-	{
+	cJSON_ArrayForEach(item, list) {
 		if (!cJSON_IsString(item))
 			return diag_set(d, -EINVAL, "meta: %s[%d] is not a string", where, i);
 		(*out)[i++] = item->valuestring;
@@ -199,8 +195,7 @@ static int parse_variants(const cJSON *meta, struct package_meta *m, struct diag
 	m->variants = alloc_items(list, sizeof(*m->variants), &m->nr_variants);
 	if (!m->variants)
 		return -ENOMEM;
-	cJSON_ArrayForEach(v, list)
-	{
+	cJSON_ArrayForEach(v, list) {
 		struct hook_variant *hv = &m->variants[i];
 		const cJSON *programs = NULL;
 		char where[48];
@@ -213,7 +208,8 @@ static int parse_variants(const cJSON *meta, struct package_meta *m, struct diag
 		if (!err && !programs)
 			err = diag_set(d, -EINVAL, "meta: %s: missing key \"programs\"", where);
 		if (!err)
-			err = parse_string_list(programs, where, &hv->programs, &hv->nr_programs, d);
+			err = parse_string_list(programs, where, &hv->programs, &hv->nr_programs,
+						d);
 		if (err)
 			return err;
 	}
@@ -231,8 +227,7 @@ static int parse_programs(const cJSON *skel, struct package_meta *m, struct diag
 	m->programs = alloc_items(progs, sizeof(*m->programs), &m->nr_programs);
 	if (!m->programs)
 		return -ENOMEM;
-	cJSON_ArrayForEach(p, progs)
-	{
+	cJSON_ArrayForEach(p, progs) {
 		char where[48];
 
 		snprintf(where, sizeof(where), "bpf_skel.progs[%d]", i);
@@ -283,8 +278,7 @@ static int parse_samples(const cJSON *skel, struct package_meta *m, struct diag 
 	m->samples = alloc_items(maps, sizeof(*m->samples), &n);
 	if (!m->samples)
 		return -ENOMEM;
-	cJSON_ArrayForEach(map, maps)
-	{
+	cJSON_ArrayForEach(map, maps) {
 		const cJSON *sample;
 
 		if (!cJSON_IsObject(map))
@@ -312,8 +306,7 @@ static int parse_exit_maps(const cJSON *meta, struct package_meta *m, struct dia
 	m->exit_maps = alloc_items(list, sizeof(*m->exit_maps), &m->nr_exit_maps);
 	if (!m->exit_maps)
 		return -ENOMEM;
-	cJSON_ArrayForEach(e, list)
-	{
+	cJSON_ArrayForEach(e, list) {
 		struct exit_map_spec *x = &m->exit_maps[i];
 		const char *sort = NULL;
 		char where[32];
@@ -361,8 +354,7 @@ static int parse_events(const cJSON *meta, struct package_meta *m, struct diag *
 	return err ?: json_get_string(ev, "events", "lost_counter", false, &e->lost_counter, d);
 }
 
-static int parse_tool(const cJSON *meta, const cJSON *skel, struct package_meta *m,
-		      struct diag *d)
+static int parse_tool(const cJSON *meta, const cJSON *skel, struct package_meta *m, struct diag *d)
 {
 	const cJSON *tool = NULL, *doc = NULL;
 	int err;
@@ -404,8 +396,9 @@ int meta_parse(const cJSON *meta, struct package_meta *m, struct diag *d)
 	if (!err && !skel)
 		err = diag_set(d, -EINVAL, "meta: missing key \"bpf_skel\"");
 	err = err ?: json_get_string(skel, "bpf_skel", "obj_name", true, &m->obj_name, d);
-	err = err ?: json_get_container(skel, "bpf_skel", "data_sections", true, &m->data_sections,
-					d);
+	err = err
+		      ?: json_get_container(skel, "bpf_skel", "data_sections", true,
+					    &m->data_sections, d);
 	err = err ?: parse_programs(skel, m, d);
 	err = err ?: parse_samples(skel, m, d);
 	err = err ?: parse_tool(meta, skel, m, d);

@@ -19,13 +19,13 @@ struct arg_spec {
 	int nr_long_names;
 	const char *metavar;
 	const char *help;
-	bool flag;              /* takes no value; "=true" or "=false" may be attached */
-	bool invert;            /* a flag that writes the opposite of its value */
-	const char *var;        /* a .rodata/.bss variable written with the value */
-	const char *map_keys;   /* a map whose keys are set from a comma list */
+	bool flag;		/* takes no value; "=true" or "=false" may be attached */
+	bool invert;		/* a flag that writes the opposite of its value */
+	const char *var;	/* a .rodata/.bss variable written with the value */
+	const char *map_keys;	/* a map whose keys are set from a comma list */
 	const char *pinned_map; /* a map replaced by the pinned map at the given path */
-	bool output;            /* selects the output format: json, table, custom-columns=a,b */
-	const cJSON *sets;      /* more variables written when the arg is given: {"var": value} */
+	bool output;		/* selects the output format: json, table, custom-columns=a,b */
+	const cJSON *sets;	/* more variables written when the arg is given: {"var": value} */
 	const cJSON *default_value; /* shown in help for args that have no variable */
 };
 
@@ -50,19 +50,19 @@ struct sample_spec {
 
 struct exit_map_spec {
 	const char *map;
-	const char *when;        /* printed only when this condition holds */
-	bool replaces_events;    /* while printed, there is no event table */
+	const char *when;	 /* printed only when this condition holds */
+	bool replaces_events;	 /* while printed, there is no event table */
 	bool sort_by_value_desc; /* most frequent first */
-	const char *value_name;  /* the name of a scalar map value in rows */
+	const char *value_name;	 /* the name of a scalar map value in rows */
 	const cJSON *columns;
 };
 
 struct events_spec {
-	const char *type;         /* the event struct */
-	const char *ringbuf;      /* map names; found by type when not given */
+	const char *type;    /* the event struct */
+	const char *ringbuf; /* map names; found by type when not given */
 	const char *perfbuf;
 	const char *perfbuf_switch; /* bool variable telling the program to use the perf buffer */
-	const char *lost_counter;   /* per-CPU array of u64 counting events that could not be sent */
+	const char *lost_counter; /* per-CPU array of u64 counting events that could not be sent */
 };
 
 struct package_meta {
@@ -72,7 +72,7 @@ struct package_meta {
 	const char *details;
 	const cJSON *examples; /* array of strings */
 	const char *banner;    /* printed on stderr once attached; ends with "Hit Ctrl-C to end" */
-	bool has_args;         /* explicit "args"; otherwise args come from data_sections */
+	bool has_args;	       /* explicit "args"; otherwise args come from data_sections */
 	struct arg_spec *args;
 	int nr_args;
 	const cJSON *data_sections;
@@ -86,7 +86,7 @@ struct package_meta {
 	int nr_exit_maps;
 	struct events_spec events;
 	const cJSON *type_hints; /* {"struct name": {"member": {hint}}} */
-	const cJSON *columns;    /* the event table's columns */
+	const cJSON *columns;	 /* the event table's columns */
 };
 
 int meta_parse(const cJSON *meta, struct package_meta *m, struct diag *d);
@@ -95,10 +95,9 @@ void meta_free(struct package_meta *m);
 /* Typed getters that name the offending key in their error: 0, or -EINVAL when mistyped. */
 int json_get_string(const cJSON *obj, const char *where, const char *key, bool required,
 		    const char **out, struct diag *d);
-int json_get_int(const cJSON *obj, const char *where, const char *key, long long min,
-		 long long max, int *out, struct diag *d);
-int json_get_bool(const cJSON *obj, const char *where, const char *key, bool *out,
-		  struct diag *d);
+int json_get_int(const cJSON *obj, const char *where, const char *key, long long min, long long max,
+		 int *out, struct diag *d);
+int json_get_bool(const cJSON *obj, const char *where, const char *key, bool *out, struct diag *d);
 int json_get_container(const cJSON *obj, const char *where, const char *key, bool array,
 		       const cJSON **out, struct diag *d);
 

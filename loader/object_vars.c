@@ -10,8 +10,7 @@ static struct bpf_map *section_map(struct bpf_object *obj, const char *section)
 	size_t slen = strlen(section);
 	struct bpf_map *map;
 
-	bpf_object__for_each_map(map, obj)
-	{
+	bpf_object__for_each_map(map, obj) {
 		const char *name = bpf_map__name(map);
 		size_t len = strlen(name);
 
@@ -47,7 +46,8 @@ int object_find_var(struct bpf_object *obj, const char *name, struct var_ref *re
 		for (i = 0; i < btf_vlen(sec); i++, vs++) {
 			const struct btf_type *var = btf__type_by_id(btf, vs->type);
 
-			if (!btf_is_var(var) || strcmp(btf__name_by_offset(btf, var->name_off), name))
+			if (!btf_is_var(var) ||
+			    strcmp(btf__name_by_offset(btf, var->name_off), name))
 				continue;
 			ref->map = section_map(obj, sec_name);
 			if (!ref->map)

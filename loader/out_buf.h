@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 struct out_buf {
-	int fd;    /* -1: keep everything in memory (tests, fuzzing) */
+	int fd;	   /* -1: keep everything in memory (tests, fuzzing) */
 	int error; /* first write error, a negative errno */
 	char *data;
 	size_t len;

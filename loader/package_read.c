@@ -20,8 +20,8 @@ static int read_all(int fd, const char *path, char **text, size_t *len, struct d
 		if (n == cap) {
 			if (cap >= PACKAGE_MAX_FILE_BYTES) {
 				free(buf);
-				return diag_set(d, -EFBIG, "%s: larger than %u MiB, not a package", path,
-						PACKAGE_MAX_FILE_BYTES >> 20);
+				return diag_set(d, -EFBIG, "%s: larger than %u MiB, not a package",
+						path, PACKAGE_MAX_FILE_BYTES >> 20);
 			}
 			cap *= 2;
 			grown = realloc(buf, cap + 1);
@@ -81,11 +81,12 @@ static int object_size(const cJSON *root, size_t *size, struct diag *d)
 		return diag_set(d, -EINVAL, "package: \"bpf_object_size\" is not a number");
 	v = n->valuedouble;
 	if (v != floor(v) || v <= 0)
-		return diag_set(d, -EINVAL, "package: \"bpf_object_size\" %g is not a positive integer",
-				v);
+		return diag_set(d, -EINVAL,
+				"package: \"bpf_object_size\" %g is not a positive integer", v);
 	if (v > PACKAGE_MAX_OBJECT_BYTES)
-		return diag_set(d, -EFBIG, "package: \"bpf_object_size\" %.15g is over the %u MiB cap",
-				v, PACKAGE_MAX_OBJECT_BYTES >> 20);
+		return diag_set(d, -EFBIG,
+				"package: \"bpf_object_size\" %.15g is over the %u MiB cap", v,
+				PACKAGE_MAX_OBJECT_BYTES >> 20);
 	*size = (size_t)v;
 	return 0;
 }
@@ -101,8 +102,7 @@ static int check_elf(const unsigned char *obj, size_t size, struct diag *d)
 	return 0;
 }
 
-static int decode_object(const cJSON *root, size_t expected, struct package *pkg,
-			 struct diag *d)
+static int decode_object(const cJSON *root, size_t expected, struct package *pkg, struct diag *d)
 {
 	const cJSON *b64 = cJSON_GetObjectItemCaseSensitive(root, "bpf_object");
 	uint8_t *zdata = NULL;

@@ -6,13 +6,13 @@
 #include <cjson/cJSON.h>
 #include "diag.h"
 
-#define PACKAGE_MAX_FILE_BYTES (256u << 20)  /* a package file larger than this is refused */
-#define PACKAGE_MAX_OBJECT_BYTES (64u << 20) /* a declared object size larger than this too */
+#define PACKAGE_MAX_FILE_BYTES	 (256u << 20) /* a package file larger than this is refused */
+#define PACKAGE_MAX_OBJECT_BYTES (64u << 20)  /* a declared object size larger than this too */
 
 struct package {
-	cJSON *root;        /* the whole document; meta points into it */
+	cJSON *root; /* the whole document; meta points into it */
 	const cJSON *meta;
-	void *object;       /* the inflated ELF object */
+	void *object; /* the inflated ELF object */
 	size_t object_size;
 };
 

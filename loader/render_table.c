@@ -153,10 +153,10 @@ static int resolve_column(struct column_builder *b, const cJSON *spec, int index
 		c->title = field ? c->field->key : "TIME";
 	if (overrides && !cJSON_IsArray(overrides))
 		return diag_set(b->d, -EINVAL, "meta: %s: \"overrides\" is not an array", where);
-	cJSON_ArrayForEach(o, overrides)
-	{
+	cJSON_ArrayForEach(o, overrides) {
 		if (!cJSON_IsObject(o))
-			return diag_set(b->d, -EINVAL, "meta: %s: an override is not an object", where);
+			return diag_set(b->d, -EINVAL, "meta: %s: an override is not an object",
+					where);
 		if (holds(b, o) && (err = apply_props(c, o, where, b->d)))
 			return err;
 	}
@@ -182,8 +182,7 @@ static int build_from_spec(struct table *t, struct column_builder *b, const cJSO
 	const cJSON *spec;
 	int i = 0, err = 0;
 
-	cJSON_ArrayForEach(spec, columns)
-	{
+	cJSON_ArrayForEach(spec, columns) {
 		err = resolve_column(b, spec, i++, &c);
 		if (err)
 			return err;
@@ -195,8 +194,12 @@ static int build_from_spec(struct table *t, struct column_builder *b, const cJSO
 
 static int build_default(struct table *t, const struct layout *l)
 {
-	struct table_column c = {.title = "TIME", .width = 8, .left = true, .title_left = true,
-				 .format = COLUMN_CLOCK, .gap = 1};
+	struct table_column c = {.title = "TIME",
+				 .width = 8,
+				 .left = true,
+				 .title_left = true,
+				 .format = COLUMN_CLOCK,
+				 .gap = 1};
 	int i, err = add_column(t, &c);
 
 	for (i = 0; i < l->nr_fields && !err; i++) {
@@ -235,8 +238,7 @@ static int custom_column(struct table *t, struct column_builder *b, const cJSON 
 				name, keys);
 	}
 	err = default_column(&c, f);
-	cJSON_ArrayForEach(spec, columns)
-	{
+	cJSON_ArrayForEach(spec, columns) {
 		struct table_column from;
 
 		if (err || resolve_column(b, spec, i++, &from) || from.field != f)

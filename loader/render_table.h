@@ -16,9 +16,9 @@
 
 enum column_format {
 	COLUMN_VALUE,
-	COLUMN_ELAPSED,  /* seconds since the first row's value of this field */
+	COLUMN_ELAPSED,	 /* seconds since the first row's value of this field */
 	COLUMN_STRERROR, /* an errno (or its negative) as its text */
-	COLUMN_CLOCK,    /* wall clock time of printing, HH:MM:SS; needs no field */
+	COLUMN_CLOCK,	 /* wall clock time of printing, HH:MM:SS; needs no field */
 };
 
 struct table_column {

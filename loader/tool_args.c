@@ -49,8 +49,9 @@ static int add_generated_arg(struct tool_settings *s, struct bpf_object *obj, co
 	a->long_names[a->nr_long_names++] = cJSON_IsString(lng) ? lng->valuestring : a->name;
 	if (cJSON_IsString(shrt) && strlen(shrt->valuestring) == 1 && shrt->valuestring[0] != 'h')
 		a->short_name = shrt->valuestring[0];
-	a->help = cJSON_IsString(help) ? help->valuestring :
-		  cJSON_IsString(desc) ? desc->valuestring : NULL;
+	a->help = cJSON_IsString(help)	 ? help->valuestring
+		  : cJSON_IsString(desc) ? desc->valuestring
+					 : NULL;
 	a->flag = btf_is_int(t) && (btf_int_encoding(t) & BTF_INT_BOOL);
 	a->metavar = a->flag ? NULL : "VALUE";
 	return 0;
@@ -62,8 +63,7 @@ static int generate_args(struct tool_settings *s, const struct package_meta *m,
 	const cJSON *sec, *vars, *v;
 	int total = 0, err = 0;
 
-	cJSON_ArrayForEach(sec, m->data_sections)
-	{
+	cJSON_ArrayForEach(sec, m->data_sections) {
 		vars = cJSON_GetObjectItemCaseSensitive(sec, "variables");
 		total += cJSON_IsArray(vars) ? cJSON_GetArraySize(vars) : 0;
 	}
@@ -71,18 +71,17 @@ static int generate_args(struct tool_settings *s, const struct package_meta *m,
 	if (!s->args)
 		return oom(d);
 	s->args_owned = true;
-	cJSON_ArrayForEach(sec, m->data_sections)
-	{
+	cJSON_ArrayForEach(sec, m->data_sections) {
 		vars = cJSON_GetObjectItemCaseSensitive(sec, "variables");
 		if (!cJSON_IsArray(vars))
 			continue;
-		cJSON_ArrayForEach(v, vars) err = err ?: add_generated_arg(s, obj, v);
+		cJSON_ArrayForEach(v, vars)
+			err = err ?: add_generated_arg(s, obj, v);
 	}
 	return err;
 }
 
-static int add_var_write(struct parser *p, const char *var, const char *text,
-			 const char *option)
+static int add_var_write(struct parser *p, const char *var, const char *text, const char *option)
 {
 	struct tool_settings *s = p->s;
 	struct var_write *w;
@@ -119,8 +118,7 @@ static int apply_sets(struct parser *p, const struct arg_spec *a)
 	char text[64];
 	int err = 0;
 
-	cJSON_ArrayForEach(item, a->sets)
-	{
+	cJSON_ArrayForEach(item, a->sets) {
 		if (cJSON_IsBool(item))
 			snprintf(text, sizeof(text), "%d", cJSON_IsTrue(item));
 		else if (cJSON_IsNumber(item))
@@ -137,8 +135,8 @@ static int apply_sets(struct parser *p, const struct arg_spec *a)
 	return 0;
 }
 
-static int parse_keys(struct parser *p, struct bpf_map *map, const char *text,
-		      const char *option, struct map_fill *fill)
+static int parse_keys(struct parser *p, struct bpf_map *map, const char *text, const char *option,
+		      struct map_fill *fill)
 {
 	const struct btf *btf = bpf_object__btf(p->obj);
 	uint32_t key_type = bpf_map__btf_key_type_id(map), max = bpf_map__max_entries(map);
@@ -160,9 +158,10 @@ static int parse_keys(struct parser *p, struct bpf_map *map, const char *text,
 				       text, max);
 			break;
 		}
-		err = btf && key_type ?
-			      value_parse(btf, key_type, item, key, fill->key_size, why, sizeof(why)) :
-			      value_parse_int(item, false, fill->key_size, key, why, sizeof(why));
+		err = btf && key_type
+			      ? value_parse(btf, key_type, item, key, fill->key_size, why,
+					    sizeof(why))
+			      : value_parse_int(item, false, fill->key_size, key, why, sizeof(why));
 		if (err) {
 			err = diag_set(p->d, err, "%s: %s", option, why);
 			break;
@@ -225,12 +224,12 @@ static int check_pinned(struct parser *p, struct bpf_map *map, int fd, const cha
 		return diag_set(p->d, -EINVAL, "%s: '%s' is not a pinned BPF map", option, path);
 	if (info->type != bpf_map__type(map) || info->key_size != bpf_map__key_size(map) ||
 	    info->value_size != bpf_map__value_size(map))
-		return diag_set(p->d, -EINVAL,
-				"%s: '%s' is a map of type %u with %u-byte keys and %u-byte values; "
-				"needs type %u with %u-byte keys and %u-byte values",
-				option, path, info->type, info->key_size, info->value_size,
-				bpf_map__type(map), bpf_map__key_size(map),
-				bpf_map__value_size(map));
+		return diag_set(
+			p->d, -EINVAL,
+			"%s: '%s' is a map of type %u with %u-byte keys and %u-byte values; "
+			"needs type %u with %u-byte keys and %u-byte values",
+			option, path, info->type, info->key_size, info->value_size,
+			bpf_map__type(map), bpf_map__key_size(map), bpf_map__value_size(map));
 	return 0;
 }
 
@@ -332,8 +331,7 @@ static int handle_arg(struct parser *p, const struct arg_spec *a, const char *va
 	return err ?: apply_sets(p, a);
 }
 
-static const struct arg_spec *find_long(const struct tool_settings *s, const char *name,
-					size_t len)
+static const struct arg_spec *find_long(const struct tool_settings *s, const char *name, size_t len)
 {
 	int i, j;
 
@@ -405,8 +403,39 @@ static int parse_shorts(struct parser *p, int argc, char **argv, int *i)
 	return 0;
 }
 
-int tool_args_parse(struct tool_settings *s, const struct package_meta *m,
-		    struct bpf_object *obj, int argc, char **argv, struct diag *d)
+/* A package whose options name what its object lacks is refused whether or not they are used. */
+static int check_targets(const struct tool_settings *s, struct bpf_object *obj, struct diag *d)
+{
+	const cJSON *item;
+	struct var_ref ref;
+	int i;
+
+	for (i = 0; i < s->nr_args; i++) {
+		const struct arg_spec *a = &s->args[i];
+		const char *map = a->map_keys ? a->map_keys : a->pinned_map;
+
+		if (a->var && object_find_var(obj, a->var, &ref))
+			return diag_set(
+				d, -EINVAL,
+				"meta: args[%d] (%s): the BPF object has no variable \"%s\"", i,
+				a->name, a->var);
+		if (map && !bpf_object__find_map_by_name(obj, map))
+			return diag_set(d, -EINVAL,
+					"meta: args[%d] (%s): the BPF object has no map \"%s\"", i,
+					a->name, map);
+		cJSON_ArrayForEach(item, a->sets) {
+			if (object_find_var(obj, item->string, &ref))
+				return diag_set(d, -EINVAL,
+						"meta: args[%d] (%s): the BPF object has no "
+						"variable \"%s\"",
+						i, a->name, item->string);
+		}
+	}
+	return 0;
+}
+
+int tool_args_parse(struct tool_settings *s, const struct package_meta *m, struct bpf_object *obj,
+		    int argc, char **argv, struct diag *d)
 {
 	struct parser p = {s, m, obj, d};
 	int i, err = 0;
@@ -415,6 +444,7 @@ int tool_args_parse(struct tool_settings *s, const struct package_meta *m,
 	if (m->has_args) {
 		s->args = m->args;
 		s->nr_args = m->nr_args;
+		err = check_targets(s, obj, d);
 	} else {
 		err = generate_args(s, m, obj, d);
 	}
@@ -480,7 +510,8 @@ int tool_args_apply_before_load(const struct tool_settings *s, struct bpf_object
 		err = object_find_var(obj, w->var, &ref);
 		err = err ?: ref.size == w->size ? object_var_write(&ref, w->bytes) : -EINVAL;
 		if (err)
-			return diag_set(d, err, "variable %s: cannot set its initial value", w->var);
+			return diag_set(d, err, "variable %s: cannot set its initial value",
+					w->var);
 	}
 	for (i = 0; i < s->nr_reuses; i++) {
 		const struct map_reuse *r = &s->reuses[i];
@@ -519,8 +550,7 @@ int tool_args_apply_after_load(const struct tool_settings *s, struct bpf_object 
 	return 0;
 }
 
-bool tool_args_condition(const struct tool_settings *s, struct bpf_object *obj,
-			 const char *name)
+bool tool_args_condition(const struct tool_settings *s, struct bpf_object *obj, const char *name)
 {
 	int i;
 
@@ -626,8 +656,9 @@ void tool_args_help(const struct tool_settings *s, const struct package_meta *m,
 		option_line(&out, &s->args[i], obj);
 	if (cJSON_GetArraySize(m->examples) > 0)
 		out_puts(&out, "\nexamples:\n");
-	cJSON_ArrayForEach(ex, m->examples) if (cJSON_IsString(ex))
-		out_printf(&out, "  %s\n", ex->valuestring);
+	cJSON_ArrayForEach(ex, m->examples)
+		if (cJSON_IsString(ex))
+			out_printf(&out, "  %s\n", ex->valuestring);
 	if (m->details)
 		out_printf(&out, "\n%s\n", m->details);
 	fwrite(out.data, 1, out.len, file);

@@ -45,7 +45,7 @@ struct tool_settings {
 	struct arg_spec *args; /* the package's, or generated ones owned here */
 	int nr_args;
 	bool args_owned;
-	bool *flag_values;     /* per arg: the value of a flag that sets no variable */
+	bool *flag_values; /* per arg: the value of a flag that sets no variable */
 	struct var_write *writes;
 	int nr_writes;
 	struct map_fill *fills;
@@ -58,8 +58,8 @@ struct tool_settings {
 };
 
 /* obj is opened, not loaded: its BTF types the values. Error exits are status 2. */
-int tool_args_parse(struct tool_settings *s, const struct package_meta *m,
-		    struct bpf_object *obj, int argc, char **argv, struct diag *d);
+int tool_args_parse(struct tool_settings *s, const struct package_meta *m, struct bpf_object *obj,
+		    int argc, char **argv, struct diag *d);
 void tool_args_free(struct tool_settings *s);
 void tool_args_help(const struct tool_settings *s, const struct package_meta *m,
 		    struct bpf_object *obj, FILE *out);
@@ -75,7 +75,6 @@ int tool_args_apply_after_load(const struct tool_settings *s, struct bpf_object 
  * A display condition: the value of a flag that sets no variable and has this name, or else
  * whether the variable of this name is non-zero in obj (after tool_args_apply_before_load).
  */
-bool tool_args_condition(const struct tool_settings *s, struct bpf_object *obj,
-			 const char *name);
+bool tool_args_condition(const struct tool_settings *s, struct bpf_object *obj, const char *name);
 
 #endif

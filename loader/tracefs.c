@@ -5,8 +5,8 @@
 #include <unistd.h>
 #include "tracefs.h"
 
-#define TRACEFS_MAGIC 0x74726163
-#define TRACEFS_PATH "/sys/kernel/tracing"
+#define TRACEFS_MAGIC	0x74726163
+#define TRACEFS_PATH	"/sys/kernel/tracing"
 #define DEBUGFS_TRACING "/sys/kernel/debug/tracing"
 
 static int is_tracefs(const char *path)

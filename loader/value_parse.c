@@ -61,8 +61,8 @@ int value_parse_int(const char *text, bool is_signed, uint32_t size, void *buf, 
 		if (end == text || *end)
 			return reason(why, why_len, -EINVAL, "'%s' is not an integer", text);
 		if (errno == ERANGE || v > max || v < -max - 1)
-			return reason(why, why_len, -ERANGE, "'%s' is out of range %lld..%lld", text,
-				      -max - 1, max);
+			return reason(why, why_len, -ERANGE, "'%s' is out of range %lld..%lld",
+				      text, -max - 1, max);
 		store_le(buf, (uint64_t)v, size);
 		return 0;
 	} else {
@@ -76,14 +76,15 @@ int value_parse_int(const char *text, bool is_signed, uint32_t size, void *buf, 
 		if (end == text || *end)
 			return reason(why, why_len, -EINVAL, "'%s' is not an integer", text);
 		if (text[0] == '-' || errno == ERANGE || v > max)
-			return reason(why, why_len, -ERANGE, "'%s' is out of range 0..%llu", text, max);
+			return reason(why, why_len, -ERANGE, "'%s' is out of range 0..%llu", text,
+				      max);
 		store_le(buf, v, size);
 		return 0;
 	}
 }
 
-static int parse_enum(const struct btf *btf, const struct btf_type *t, const char *text,
-		      void *buf, char *why, size_t why_len)
+static int parse_enum(const struct btf *btf, const struct btf_type *t, const char *text, void *buf,
+		      char *why, size_t why_len)
 {
 	int i, n = btf_vlen(t);
 
@@ -122,13 +123,14 @@ static int parse_float(const char *text, uint32_t size, void *buf, char *why, si
 	} else if (size == sizeof(double)) {
 		memcpy(buf, &d, sizeof(d));
 	} else {
-		return reason(why, why_len, -EINVAL, "'%s': this floating type is not supported", text);
+		return reason(why, why_len, -EINVAL, "'%s': this floating type is not supported",
+			      text);
 	}
 	return 0;
 }
 
-static int parse_array(const struct btf *btf, const struct btf_type *t, const char *text,
-		       void *buf, uint32_t size, char *why, size_t why_len)
+static int parse_array(const struct btf *btf, const struct btf_type *t, const char *text, void *buf,
+		       uint32_t size, char *why, size_t why_len)
 {
 	const struct btf_array *arr = btf_array(t);
 	const struct btf_type *elem = btf__type_by_id(btf, btf__resolve_type(btf, arr->type));
@@ -138,12 +140,14 @@ static int parse_array(const struct btf *btf, const struct btf_type *t, const ch
 	int err = 0;
 
 	if (!elem || elem_size <= 0)
-		return reason(why, why_len, -EINVAL, "'%s': the array's element type is unknown", text);
-	if (btf_is_int(elem) && elem_size == 1 && (btf_int_encoding(elem) & BTF_INT_CHAR ||
-						   !strcmp(btf__name_by_offset(btf, elem->name_off), "char"))) {
+		return reason(why, why_len, -EINVAL, "'%s': the array's element type is unknown",
+			      text);
+	if (btf_is_int(elem) && elem_size == 1 &&
+	    (btf_int_encoding(elem) & BTF_INT_CHAR ||
+	     !strcmp(btf__name_by_offset(btf, elem->name_off), "char"))) {
 		if (strlen(text) >= arr->nelems)
-			return reason(why, why_len, -ERANGE, "'%s' is longer than %u characters", text,
-				      arr->nelems - 1);
+			return reason(why, why_len, -ERANGE, "'%s' is longer than %u characters",
+				      text, arr->nelems - 1);
 		memcpy(buf, text, strlen(text));
 		return 0;
 	}
@@ -156,8 +160,8 @@ static int parse_array(const struct btf *btf, const struct btf_type *t, const ch
 				     arr->nelems);
 			break;
 		}
-		err = value_parse(btf, arr->type, item, (uint8_t *)buf + i * elem_size, elem_size, why,
-				  why_len);
+		err = value_parse(btf, arr->type, item, (uint8_t *)buf + i * elem_size, elem_size,
+				  why, why_len);
 		i++;
 	}
 	if (!err && i == 0)
@@ -167,8 +171,8 @@ static int parse_array(const struct btf *btf, const struct btf_type *t, const ch
 	return err;
 }
 
-int value_parse(const struct btf *btf, uint32_t type_id, const char *text, void *buf,
-		uint32_t size, char *why, size_t why_len)
+int value_parse(const struct btf *btf, uint32_t type_id, const char *text, void *buf, uint32_t size,
+		char *why, size_t why_len)
 {
 	int id = btf__resolve_type(btf, type_id);
 	const struct btf_type *t = id > 0 ? btf__type_by_id(btf, id) : NULL;
@@ -178,7 +182,8 @@ int value_parse(const struct btf *btf, uint32_t type_id, const char *text, void 
 	if (!t)
 		return reason(why, why_len, -EINVAL, "'%s': the variable's type is unknown", text);
 	if (btf__resolve_size(btf, id) > size)
-		return reason(why, why_len, -EINVAL, "'%s': the variable's type does not fit", text);
+		return reason(why, why_len, -EINVAL, "'%s': the variable's type does not fit",
+			      text);
 	if (btf_is_int(t) && (btf_int_encoding(t) & BTF_INT_BOOL)) {
 		if (!parse_bool_text(text, &b))
 			return reason(why, why_len, -EINVAL, "'%s' is not true or false", text);
@@ -186,8 +191,8 @@ int value_parse(const struct btf *btf, uint32_t type_id, const char *text, void 
 		return 0;
 	}
 	if (btf_is_int(t))
-		return value_parse_int(text, btf_int_encoding(t) & BTF_INT_SIGNED, t->size, buf, why,
-				       why_len);
+		return value_parse_int(text, btf_int_encoding(t) & BTF_INT_SIGNED, t->size, buf,
+				       why, why_len);
 	if (btf_is_enum(t) || btf_is_enum64(t))
 		return parse_enum(btf, t, text, buf, why, why_len);
 	if (btf_is_float(t))

@@ -15,8 +15,8 @@
  * -EINVAL or -ERANGE and puts into why a reason that quotes text, e.g.
  * "'70000' is out of range 0..65535".
  */
-int value_parse(const struct btf *btf, uint32_t type_id, const char *text, void *buf,
-		uint32_t size, char *why, size_t why_len);
+int value_parse(const struct btf *btf, uint32_t type_id, const char *text, void *buf, uint32_t size,
+		char *why, size_t why_len);
 
 /* Integer of size bytes without BTF (maps that carry no key type). */
 int value_parse_int(const char *text, bool is_signed, uint32_t size, void *buf, char *why,

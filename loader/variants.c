@@ -73,6 +73,21 @@ int variants_open(const struct load_opts *o, struct bpf_object **obj, struct dia
 	return 0;
 }
 
+int variants_check(const struct package_meta *m, struct bpf_object *obj, struct diag *d)
+{
+	int i, j;
+
+	for (i = 0; i < m->nr_variants; i++)
+		for (j = 0; j < m->variants[i].nr_programs; j++)
+			if (!bpf_object__find_program_by_name(obj, m->variants[i].programs[j]))
+				return diag_set(
+					d, -EINVAL,
+					"meta: hook_variants[%d] (%s): the BPF object has no "
+					"program \"%s\"",
+					i, m->variants[i].name, m->variants[i].programs[j]);
+	return 0;
+}
+
 static struct bpf_map *map_by_name_or_type(struct bpf_object *obj, const char *name,
 					   enum bpf_map_type type)
 {
@@ -80,7 +95,9 @@ static struct bpf_map *map_by_name_or_type(struct bpf_object *obj, const char *n
 
 	if (name)
 		return bpf_object__find_map_by_name(obj, name);
-	bpf_object__for_each_map(map, obj) if (bpf_map__type(map) == type) return map;
+	bpf_object__for_each_map(map, obj)
+		if (bpf_map__type(map) == type)
+			return map;
 	return NULL;
 }
 
@@ -123,8 +140,8 @@ static int prepare_event_maps(const struct load_opts *o, struct bpf_object *obj,
 		err = bpf_map__set_max_entries(rb, o->ringbuf_bytes);
 	}
 	return err ? diag_set(d, err, "map %s: cannot be prepared: %s", bpf_map__name(rb),
-			      strerror(-err)) :
-		     0;
+			      strerror(-err))
+		   : 0;
 }
 
 static bool in_variant(const struct hook_variant *v, const char *prog)
@@ -162,12 +179,11 @@ static void select_programs(const struct package_meta *m, const struct hook_vari
 {
 	struct bpf_program *prog;
 
-	bpf_object__for_each_program(prog, obj)
-	{
+	bpf_object__for_each_program(prog, obj) {
 		const char *name = bpf_program__name(prog);
 
-		bpf_program__set_autoload(prog, !v || in_variant(v, name) ||
-							!in_any_variant(m, name));
+		bpf_program__set_autoload(prog,
+					  !v || in_variant(v, name) || !in_any_variant(m, name));
 	}
 }
 
@@ -176,19 +192,20 @@ static int attach_programs(const struct package_meta *m, struct loaded *l, struc
 	struct bpf_program *prog;
 	int n = 0;
 
-	bpf_object__for_each_program(prog, l->obj) n++;
+	bpf_object__for_each_program(prog, l->obj)
+		n++;
 	l->links = calloc(n ? n : 1, sizeof(*l->links));
 	if (!l->links)
 		return diag_set(d, -ENOMEM, "out of memory");
-	bpf_object__for_each_program(prog, l->obj)
-	{
+	bpf_object__for_each_program(prog, l->obj) {
 		struct bpf_link *link;
 
 		if (!bpf_program__autoload(prog) || !wants_link(m, bpf_program__name(prog)))
 			continue;
 		link = bpf_program__attach(prog);
 		if (!link)
-			return diag_set(d, -errno ?: -EINVAL, "attach failed: %s", log_reason(-errno));
+			return diag_set(d, -errno ?: -EINVAL, "attach failed: %s",
+					log_reason(-errno));
 		l->links[l->nr_links++] = link;
 	}
 	return 0;
@@ -245,8 +262,8 @@ int variants_load_first(const struct load_opts *o, struct loaded *out, struct di
 		err = err ?: try_variant(o, v, obj, out, d);
 		if (!err) {
 			if (o->verbose && v)
-				fprintf(stderr, "variant %s: loaded and attached %d programs\n", v->name,
-					out->nr_links);
+				fprintf(stderr, "variant %s: loaded and attached %d programs\n",
+					v->name, out->nr_links);
 			return 0;
 		}
 		if (!v)

@@ -19,10 +19,10 @@ struct load_opts {
 	const struct package *pkg;
 	const struct package_meta *meta;
 	const struct tool_settings *settings;
-	const char *btf_path;    /* --btf: kernel BTF for CO-RE instead of /sys/kernel/btf/vmlinux */
-	uint32_t ringbuf_bytes;  /* 0: the size the object declares */
+	const char *btf_path;	/* --btf: kernel BTF for CO-RE instead of /sys/kernel/btf/vmlinux */
+	uint32_t ringbuf_bytes; /* 0: the size the object declares */
 	bool force_perfbuf;
-	int verbose;             /* 1: say which variant and why others failed; 2: libbpf debug too */
+	int verbose; /* 1: say which variant and why others failed; 2: libbpf debug too */
 };
 
 struct loaded {
@@ -30,7 +30,7 @@ struct loaded {
 	struct bpf_link **links;
 	int nr_links;
 	const char *variant; /* NULL when the package has no variants */
-	bool perfbuf;        /* events come through the perf buffer */
+	bool perfbuf;	     /* events come through the perf buffer */
 };
 
 /* The map events arrive through: the package's named map, else the first of its type. */
@@ -41,6 +41,9 @@ struct bpf_map *variants_event_map(const struct events_spec *e, struct bpf_objec
 void variants_set_verbosity(int verbose);
 
 int variants_open(const struct load_opts *o, struct bpf_object **obj, struct diag *d);
+
+/* Every program a variant names must be in the object. */
+int variants_check(const struct package_meta *m, struct bpf_object *obj, struct diag *d);
 
 /* Each attempt opens its own copy of the object. */
 int variants_load_first(const struct load_opts *o, struct loaded *out, struct diag *d);

@@ -34,7 +34,7 @@ static cJSON *type_name(const struct btf *btf, uint32_t id)
 		return NULL;
 	btf_dump__emit_type_decl(dump, id, &opts);
 	btf_dump__free(dump);
-	for (p = b.text; (p = strstr(p, " [")); ) /* "char [16]" reads better as "char[16]" */
+	for (p = b.text; (p = strstr(p, " ["));) /* "char [16]" reads better as "char[16]" */
 		memmove(p, p + 1, strlen(p));
 	return cJSON_CreateString(b.text);
 }
@@ -44,8 +44,7 @@ static cJSON *describe_programs(struct bpf_object *obj)
 	cJSON *progs = cJSON_CreateArray();
 	struct bpf_program *prog;
 
-	bpf_object__for_each_program(prog, obj)
-	{
+	bpf_object__for_each_program(prog, obj) {
 		cJSON *p = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(p, "name", bpf_program__name(prog));
@@ -74,8 +73,7 @@ static cJSON *describe_maps(struct bpf_object *obj)
 	cJSON *maps = cJSON_CreateArray();
 	struct bpf_map *map;
 
-	bpf_object__for_each_map(map, obj)
-	{
+	bpf_object__for_each_map(map, obj) {
 		cJSON *m = cJSON_CreateObject();
 		bool internal = bpf_map__is_internal(map);
 

@@ -20,8 +20,8 @@ static const char usage[] =
 	"Packs OBJECT (a BPF ELF object with BTF) and SCHEMA (the tool's JSON: tool, args,\n"
 	"hook_variants, events, display, exit_maps) into PACKAGE (default: package.json).\n";
 
-static const char *const schema_keys[] = {"tool", "args", "hook_variants", "events", "display",
-					  "exit_maps"};
+static const char *const schema_keys[] = {"tool",   "args",    "hook_variants",
+					  "events", "display", "exit_maps"};
 
 static int read_file(const char *path, char **data, size_t *size, struct diag *d)
 {
@@ -63,8 +63,7 @@ static cJSON *read_schema(const char *path, struct diag *d)
 		cJSON_Delete(schema);
 		return NULL;
 	}
-	cJSON_ArrayForEach(item, schema)
-	{
+	cJSON_ArrayForEach(item, schema) {
 		for (i = 0; i < sizeof(schema_keys) / sizeof(schema_keys[0]); i++)
 			if (!strcmp(item->string, schema_keys[i]))
 				break;
@@ -79,7 +78,8 @@ static cJSON *read_schema(const char *path, struct diag *d)
 
 static const char *schema_string(const cJSON *schema, const char *obj, const char *key)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(schema, obj), key);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(schema, obj), key);
 
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }

@@ -38,8 +38,7 @@ static int write_text(const char *path, const char *text, struct diag *d)
 	return err;
 }
 
-int package_write(const char *path, const void *object, size_t size, cJSON *meta,
-		  struct diag *d)
+int package_write(const char *path, const void *object, size_t size, cJSON *meta, struct diag *d)
 {
 	char *b64 = compress_encode(object, size, d), *text = NULL;
 	cJSON *pkg = cJSON_CreateObject();

@@ -7,7 +7,6 @@
 #include "diag.h"
 
 /* meta is consumed. path "-" writes to standard output. */
-int package_write(const char *path, const void *object, size_t size, cJSON *meta,
-		  struct diag *d);
+int package_write(const char *path, const void *object, size_t size, cJSON *meta, struct diag *d);
 
 #endif

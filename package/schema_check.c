@@ -68,8 +68,10 @@ static int check_args(struct checker *c)
 		if (!err && a->pinned_map)
 			err = need_map(c, a->pinned_map, -1, a->name);
 		if (!err && !a->flag && !a->var && !a->map_keys && !a->pinned_map && !a->output)
-			err = diag_set(c->d, -EINVAL, "%s: a value option must set something", a->name);
-		cJSON_ArrayForEach(item, a->sets) err = err ?: need_var(c, item->string, a->name);
+			err = diag_set(c->d, -EINVAL, "%s: a value option must set something",
+				       a->name);
+		cJSON_ArrayForEach(item, a->sets)
+			err = err ?: need_var(c, item->string, a->name);
 	}
 	return err;
 }
@@ -84,13 +86,16 @@ static int check_variants(struct checker *c)
 			const char *p = m->variants[i].programs[j];
 
 			if (!bpf_object__find_program_by_name(c->obj, p))
-				return diag_set(c->d, -EINVAL, "hook_variants.%s: no program \"%s\"",
+				return diag_set(c->d, -EINVAL,
+						"hook_variants.%s: no program \"%s\"",
 						m->variants[i].name, p);
 			for (k = 0; k < i; k++)
 				for (l = 0; l < m->variants[k].nr_programs; l++)
 					if (!strcmp(p, m->variants[k].programs[l]))
-						return diag_set(c->d, -EINVAL,
-								"hook_variants: \"%s\" is in two variants", p);
+						return diag_set(
+							c->d, -EINVAL,
+							"hook_variants: \"%s\" is in two variants",
+							p);
 		}
 	}
 	return 0;
@@ -106,7 +111,8 @@ static int check_events(struct checker *c)
 	if (!err && e->perfbuf)
 		err = need_map(c, e->perfbuf, BPF_MAP_TYPE_PERF_EVENT_ARRAY, "events.perfbuf");
 	if (!err && e->lost_counter)
-		err = need_map(c, e->lost_counter, BPF_MAP_TYPE_PERCPU_ARRAY, "events.lost_counter");
+		err = need_map(c, e->lost_counter, BPF_MAP_TYPE_PERCPU_ARRAY,
+			       "events.lost_counter");
 	if (!err && e->perfbuf_switch)
 		err = need_var(c, e->perfbuf_switch, "events.perfbuf_switch");
 	return err;
@@ -154,8 +160,8 @@ static int check_exit_maps(struct checker *c)
 		if (err)
 			break;
 		map = bpf_object__find_map_by_name(c->obj, x->map);
-		err = layout_build_map_row(btf, bpf_map__btf_key_type_id(map), bpf_map__key_size(map),
-					   bpf_map__btf_value_type_id(map),
+		err = layout_build_map_row(btf, bpf_map__btf_key_type_id(map),
+					   bpf_map__key_size(map), bpf_map__btf_value_type_id(map),
 					   bpf_map__value_size(map), x->value_name,
 					   c->m->type_hints, &row, c->d);
 		if (err)
@@ -177,11 +183,11 @@ static int check_display(struct checker *c)
 	struct layout *l;
 	int id, err = 0;
 
-	cJSON_ArrayForEach(type, c->m->type_hints)
-	{
+	cJSON_ArrayForEach(type, c->m->type_hints) {
 		id = btf_find_record(btf, type->string);
 		if (id < 0)
-			return diag_set(c->d, -EINVAL, "display.types: no struct \"%s\"", type->string);
+			return diag_set(c->d, -EINVAL, "display.types: no struct \"%s\"",
+					type->string);
 		err = layout_build(btf, id, c->m->type_hints, &l, c->d);
 		if (err)
 			return err;
@@ -198,8 +204,8 @@ static int check_display(struct checker *c)
 	if (!c->m->events.type)
 		return diag_set(c->d, -EINVAL, "display.columns: there is no events.type");
 	id = btf_find_record(btf, c->m->events.type);
-	err = id < 0 ? diag_set(c->d, -EINVAL, "events.type: no struct \"%s\"", c->m->events.type) :
-		       layout_build(btf, id, c->m->type_hints, &l, c->d);
+	err = id < 0 ? diag_set(c->d, -EINVAL, "events.type: no struct \"%s\"", c->m->events.type)
+		     : layout_build(btf, id, c->m->type_hints, &l, c->d);
 	if (err)
 		return err;
 	err = check_columns(c, l, c->m->columns);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite and ends with one line: "N passed, M failed".
-# Suites: unit (plain, then ASan+UBSan), package schema, fuzz smoke, live (real packages in
+# Suites: unit (plain, then ASan+UBSan), package schema, a short run of each fuzzer
+# (FUZZ_SMOKE_SECONDS, default 15), live (real packages in
 # this kernel, as root). SKIP_LIVE=1 skips the live suites and says so; nothing is skipped
 # silently. With an argument ("live", "unit", ...) only suites whose name contains it run.
 set -u
@@ -45,9 +46,7 @@ suite unit build/tests/unit
 suite unit-sanitizers build/tests/unit-san
 suite schema $PY tests/schema/validate_packages.py schema/package.schema.json \
 	build/packages/*/package.json tests/fixtures/eunomia/*.json
-for t in tests/fuzz/run_smoke.sh; do
-	[[ -x $t ]] && suite fuzz-smoke "$t"
-done
+suite fuzz-smoke tests/fuzz/run_fuzz.sh "${FUZZ_SMOKE_SECONDS:-15}"
 
 if [[ "${SKIP_LIVE:-}" == 1 ]]; then
 	echo "=== live suites SKIPPED because SKIP_LIVE=1"

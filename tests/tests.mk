@@ -16,7 +16,7 @@ $(BUILD)/tests/unit-san: $(UNIT_SRC) tests/unit/unit.h $(LOADER_LIB_SRC) loader/
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(SAN_CFLAGS) -Itests/unit $(UNIT_SRC) $(LOADER_LIB_SRC) $(LDLIBS) -o $@
 
-test: all $(BUILD)/tests/unit $(BUILD)/tests/unit-san
+test: all $(BUILD)/tests/unit $(BUILD)/tests/unit-san $(FUZZ_BINS)
 	@tests/run_tests.sh
 
 unit: $(BUILD)/tests/unit
@@ -32,3 +32,18 @@ $(BUILD)/tests/bench_render: tests/bench/bench_render.c $(BUILD)/libloader.a
 
 bench: all $(BUILD)/tests/bench_render
 	$(BUILD)/tests/bench_render $(BUILD)/packages/bindsnoop/package.json
+
+# libFuzzer targets: clang's fuzzer runtime with ASan and UBSan, over the loader's sources.
+FUZZ_TARGETS := package args render
+FUZZ_CFLAGS := -g -O1 -std=gnu11 $(WARN) -D_GNU_SOURCE -Iloader -Itests/fuzz \
+	       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+FUZZ_SECONDS ?= 300
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LOADER_LIB_SRC) loader/*.h | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< $(LOADER_LIB_SRC) $(LDLIBS) -o $@
+
+fuzz: all $(FUZZ_BINS)
+	tests/fuzz/run_fuzz.sh $(FUZZ_SECONDS)

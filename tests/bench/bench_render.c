@@ -55,8 +55,8 @@ static void make_events(const struct layout *l, uint8_t *events, int n)
 	}
 }
 
-static double run_view(enum output_mode mode, const struct package_meta *m,
-		       const struct layout *l, const uint8_t *events, struct out_buf *out)
+static double run_view(enum output_mode mode, const struct package_meta *m, const struct layout *l,
+		       const uint8_t *events, struct out_buf *out)
 {
 	struct record_view v;
 	struct diag d;
@@ -132,9 +132,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	obj = bpf_object__open_mem(pkg.object, pkg.object_size, NULL);
-	if (!obj || layout_build(bpf_object__btf(obj),
-				 btf_find_record(bpf_object__btf(obj), m.events.type), m.type_hints, &l,
-				 &d)) {
+	if (!obj ||
+	    layout_build(bpf_object__btf(obj), btf_find_record(bpf_object__btf(obj), m.events.type),
+			 m.type_hints, &l, &d)) {
 		fprintf(stderr, "bench: cannot build the event layout\n");
 		return 1;
 	}

@@ -73,6 +73,12 @@ class Ecli:
                                      % (text, timeout, self.err.decode(errors="replace")))
             self._read_available(0.1)
 
+    def drain(self, seconds):
+        """Reads ecli's output for a while, as a slow reader finally catching up would."""
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            self._read_available(0.05)
+
     def stop(self, sig=signal.SIGINT, timeout=20):
         """Signals ecli and returns (stdout, stderr, exit status) once it has ended."""
         if self.proc.poll() is None:
@@ -121,6 +127,12 @@ def bpf_programs():
     """Ids of the BPF programs loaded in the kernel (to prove nothing is left behind)."""
     out = subprocess.run(["bpftool", "-j", "prog", "show"], capture_output=True, check=True).stdout
     return sorted(p["id"] for p in json.loads(out or b"[]"))
+
+
+def ensure_mounted(path, fstype):
+    """tracefs and bpffs are not mounted on a fresh machine; tests that read them mount them."""
+    if subprocess.run(["mountpoint", "-q", path]).returncode != 0:
+        subprocess.run(["mount", "-t", fstype, "nodev", path], check=True)
 
 
 def run_all(suite):

@@ -8,8 +8,8 @@ import sys
 import tempfile
 
 from binder import Bind, BindChild, free_port, run_binds, standard_binds
-from harness import (ROOT, Ecli, bpf_programs, check, check_equal, json_lines, live_test, package,
-                     run_all, run_ecli)
+from harness import (ROOT, Ecli, bpf_programs, check, check_equal, ensure_mounted, json_lines,
+                     live_test, package, run_all, run_ecli)
 
 PKG = package("bindsnoop")
 HEADER = "%8s %-12.12s %-4s %-15s %-5s %5s %2s"
@@ -181,6 +181,7 @@ def cgroup2_root():
 
 
 def pin_hash_map(path, value_size):
+    ensure_mounted("/sys/fs/bpf", "bpf")
     if os.path.exists(path):
         os.unlink(path)
     subprocess.run(["bpftool", "map", "create", path, "type", "hash", "key", "8", "value",
@@ -252,6 +253,7 @@ def custom_columns_show_only_those_in_upper_case():
 @live_test
 def bad_values_name_the_option_and_load_nothing():
     pin = "/sys/fs/bpf/ecli_test_array"
+    ensure_mounted("/sys/fs/bpf", "bpf")
     if os.path.exists(pin):
         os.unlink(pin)
     subprocess.run(["bpftool", "map", "create", pin, "type", "array", "key", "4", "value", "8",

@@ -5,8 +5,8 @@ import subprocess
 import sys
 import time
 
-from harness import (FIXTURES, Ecli, check, check_equal, json_lines, live_test, run_all,
-                     run_ecli)
+from harness import (FIXTURES, Ecli, check, check_equal, ensure_mounted, json_lines, live_test,
+                     run_all, run_ecli)
 
 BOOTSTRAP = os.path.join(FIXTURES, "bootstrap.json")
 SIMPLE = os.path.join(FIXTURES, "simple_prog_3.json")
@@ -105,6 +105,7 @@ def triggered_pids():
 @live_test
 def minimal_runs_until_ctrl_c():
     """minimal.json's program prints on every write(); its pid_filter is never read by it."""
+    ensure_mounted("/sys/kernel/tracing", "tracefs")
     with open("/sys/kernel/tracing/trace", "w") as f:
         f.write("")  # clear the trace buffer so only this run's lines are read
     child = subprocess.Popen(["/bin/sh", "-c", "read go; echo one; echo two"],

@@ -17,29 +17,28 @@ struct unit_test {
 
 void unit_register(struct unit_test *t);
 void unit_fail(const char *file, int line, const char *what);
-void unit_fail_str(const char *file, int line, const char *expr, const char *got,
-		   const char *want);
+void unit_fail_str(const char *file, int line, const char *expr, const char *got, const char *want);
 
-#define TEST(fn_name)                                                                              \
-	static void fn_name(void);                                                                 \
-	static struct unit_test fn_name##_entry = {#fn_name, fn_name, NULL};                       \
-	__attribute__((constructor)) static void fn_name##_register(void)                          \
-	{                                                                                          \
-		unit_register(&fn_name##_entry);                                                   \
-	}                                                                                          \
+#define TEST(fn_name)                                                        \
+	static void fn_name(void);                                           \
+	static struct unit_test fn_name##_entry = {#fn_name, fn_name, NULL}; \
+	__attribute__((constructor)) static void fn_name##_register(void)    \
+	{                                                                    \
+		unit_register(&fn_name##_entry);                             \
+	}                                                                    \
 	static void fn_name(void)
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			unit_fail(__FILE__, __LINE__, #cond);                                      \
+#define CHECK(cond)                                           \
+	do {                                                  \
+		if (!(cond))                                  \
+			unit_fail(__FILE__, __LINE__, #cond); \
 	} while (0)
 
-#define CHECK_STR(got, want)                                                                       \
-	do {                                                                                       \
-		const char *got_ = (got), *want_ = (want);                                         \
-		if (!got_ || strcmp(got_, want_))                                                  \
-			unit_fail_str(__FILE__, __LINE__, #got, got_, want_);                      \
+#define CHECK_STR(got, want)                                                  \
+	do {                                                                  \
+		const char *got_ = (got), *want_ = (want);                    \
+		if (!got_ || strcmp(got_, want_))                             \
+			unit_fail_str(__FILE__, __LINE__, #got, got_, want_); \
 	} while (0)
 
 #endif

@@ -17,8 +17,7 @@ void unit_fail(const char *file, int line, const char *what)
 	current_failures++;
 }
 
-void unit_fail_str(const char *file, int line, const char *expr, const char *got,
-		   const char *want)
+void unit_fail_str(const char *file, int line, const char *expr, const char *got, const char *want)
 {
 	fprintf(stderr, "    %s:%d: %s is \"%s\", expected \"%s\"\n", file, line, expr,
 		got ? got : "(null)", want);

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs each libFuzzer target for SECONDS (default 300) from the committed seed corpus, keeping
+# what it finds under build/fuzz/. Prints one line per target with its executions, and
+# "fuzz: N passed, M failed". A crash, leak, timeout or sanitizer report fails the target and
+# leaves its input in build/fuzz/crash-<target>-*.
+set -u
+cd "$(dirname "$0")/../.."
+seconds=${1:-300}
+passed=0
+failed=0
+for target in package args render; do
+	bin=build/fuzz/fuzz_$target
+	work=build/fuzz/corpus-$target
+	log=build/fuzz/fuzz_$target.log
+	mkdir -p "$work"
+	"$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+		-artifact_prefix="build/fuzz/crash-$target-" "$work" "tests/fuzz/corpus/$target" \
+		>"$log" 2>&1
+	status=$?
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+	if [[ $status -eq 0 && -n "$execs" ]]; then
+		echo "ok   fuzz_$target: $execs executions in ${seconds}s, no crash"
+		passed=$((passed + 1))
+	else
+		echo "FAIL fuzz_$target (exit status $status), log $log:"
+		grep -E 'ERROR|SUMMARY|crash-' "$log" | head -5 | sed 's/^/    /'
+		failed=$((failed + 1))
+	fi
+done
+echo "fuzz: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
