@@ -17,9 +17,7 @@
 #include "emit_event.bpf.h"
 #include "task_filter.bpf.h"
 #include "socket_from_fd.bpf.h"
-
-#define AF_INET	 2
-#define AF_INET6 10
+#include "sock_addr.bpf.h"
 
 /* Bit numbers in inet_sock.inet_flags since Linux 6.6 (an anonymous enum CO-RE cannot see). */
 #define INET_FLAGS_FREEBIND		11
@@ -125,10 +123,7 @@ static __always_inline void bound_address(struct bind_event *e, struct sock *sk)
 	struct inet_sock *inet = (struct inet_sock *)sk;
 
 	e->port = bpf_ntohs(BPF_CORE_READ(inet, inet_sport));
-	if (e->ip == 4)
-		BPF_CORE_READ_INTO((__u32 *)e->addr, sk, __sk_common.skc_rcv_saddr);
-	else
-		BPF_CORE_READ_INTO((struct in6_addr *)e->addr, sk, __sk_common.skc_v6_rcv_saddr);
+	sock_local_addr(sk, e->ip, e->addr);
 }
 
 static __always_inline void requested_address(struct bind_event *e, const __u8 *sockaddr)
@@ -170,17 +165,12 @@ static __always_inline int report_bind(void *ctx, struct socket *sock, const __u
 {
 	struct sock *sk = BPF_CORE_READ(sock, sk);
 	struct bind_event e;
-	__u16 family;
 
 	if (!sk || (ret && !report_errors))
 		return 0;
 	__builtin_memset(&e, 0, sizeof(e));
-	family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	if (family == AF_INET)
-		e.ip = 4;
-	else if (family == AF_INET6)
-		e.ip = 6;
-	else
+	e.ip = sock_ip_version(sk);
+	if (!e.ip)
 		return 0;
 	if (ret)
 		requested_address(&e, sockaddr);

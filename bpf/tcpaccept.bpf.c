@@ -19,9 +19,8 @@
 #include "emit_event.bpf.h"
 #include "task_filter.bpf.h"
 #include "socket_from_fd.bpf.h"
+#include "sock_addr.bpf.h"
 
-#define AF_INET	    2
-#define AF_INET6    10
 #define IPPROTO_TCP 6
 
 EXPORT_EVENT_TYPE(accept_event);
@@ -39,33 +38,21 @@ struct {
 static __always_inline int report_accept(void *ctx, struct sock *sk)
 {
 	struct accept_event e;
-	__u16 family;
 
 	if (!sk || !task_is_traced())
 		return 0;
 	if (BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) != IPPROTO_TCP)
 		return 0;
 	__builtin_memset(&e, 0, sizeof(e));
-	family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	if (family == AF_INET)
-		e.ip = 4;
-	else if (family == AF_INET6)
-		e.ip = 6;
-	else
-		return 0;
-	if (target_family && target_family != e.ip)
+	e.ip = sock_ip_version(sk);
+	if (!e.ip || (target_family && target_family != e.ip))
 		return 0;
 	e.lport = BPF_CORE_READ(sk, __sk_common.skc_num);
 	if (filter_ports && !bpf_map_lookup_elem(&ports, &e.lport))
 		return 0;
 	e.rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
-	if (e.ip == 4) {
-		BPF_CORE_READ_INTO((__u32 *)e.laddr, sk, __sk_common.skc_rcv_saddr);
-		BPF_CORE_READ_INTO((__u32 *)e.raddr, sk, __sk_common.skc_daddr);
-	} else {
-		BPF_CORE_READ_INTO((struct in6_addr *)e.laddr, sk, __sk_common.skc_v6_rcv_saddr);
-		BPF_CORE_READ_INTO((struct in6_addr *)e.raddr, sk, __sk_common.skc_v6_daddr);
-	}
+	sock_local_addr(sk, e.ip, e.laddr);
+	sock_remote_addr(sk, e.ip, e.raddr);
 	e.ts_ns = bpf_ktime_get_ns();
 	e.pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(e.comm, sizeof(e.comm));

@@ -40,10 +40,11 @@ FUZZ_CFLAGS := -g -O1 -std=gnu11 $(WARN) -D_GNU_SOURCE -Iloader -Itests/fuzz \
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_SECONDS ?= 300
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LOADER_LIB_SRC) loader/*.h | $(DEPS_OK)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_setup.c tests/fuzz/fuzz.h $(LOADER_LIB_SRC) \
+		      loader/*.h | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(call msg,FUZZ,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< $(LOADER_LIB_SRC) $(LDLIBS) -o $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< tests/fuzz/fuzz_setup.c $(LOADER_LIB_SRC) $(LDLIBS) -o $@
 
 fuzz: all $(FUZZ_BINS)
 	tests/fuzz/run_fuzz.sh $(FUZZ_SECONDS)

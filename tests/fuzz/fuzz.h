@@ -4,8 +4,22 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <bpf/libbpf.h>
+#include "btf_layout.h"
+#include "meta.h"
+#include "package_read.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+struct fuzz_package {
+	struct package pkg;
+	struct package_meta meta;
+	struct bpf_object *obj;
+	int event_type;
+};
+
+/* Reads $FUZZ_PACKAGE or the built bindsnoop package; exits if it cannot. */
+void fuzz_load_package(struct fuzz_package *fp, const char *fuzzer);
 
 #endif

@@ -17,30 +17,16 @@
 
 #define MAX_ARGS 32
 
-static struct package pkg;
-static struct package_meta meta;
-static struct bpf_object *obj;
+static struct fuzz_package fp;
 static struct layout *layout;
-
-static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	return 0;
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *path = getenv("FUZZ_PACKAGE");
 	struct diag d;
 
-	libbpf_set_print(quiet);
-	if (package_read_file(path ? path : "build/packages/bindsnoop/package.json", &pkg, &d) ||
-	    meta_parse(pkg.meta, &meta, &d) ||
-	    !(obj = bpf_object__open_mem(pkg.object, pkg.object_size, NULL)) ||
-	    layout_build(bpf_object__btf(obj),
-			 btf_find_record(bpf_object__btf(obj), meta.events.type), meta.type_hints,
-			 &layout, &d)) {
-		fprintf(stderr,
-			"fuzz_args: cannot read the package (run from the repository root)\n");
+	fuzz_load_package(&fp, "fuzz_args");
+	if (layout_build(bpf_object__btf(fp.obj), fp.event_type, fp.meta.type_hints, &layout, &d)) {
+		fprintf(stderr, "fuzz_args: %s\n", d.msg);
 		exit(1);
 	}
 	return 0;
@@ -48,7 +34,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static bool condition(void *ctx, const char *name)
 {
-	return tool_args_condition(ctx, obj, name);
+	return tool_args_condition(ctx, fp.obj, name);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -71,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		argv[argc++] = text + start;
 		start = i + 1;
 	}
-	if (!tool_args_parse(&s, &meta, obj, argc, argv, &d)) {
+	if (!tool_args_parse(&s, &fp.meta, fp.obj, argc, argv, &d)) {
 		if (!out_buf_init(&out, -1, 256)) {
 			if (!record_view_init(&view, s.output, layout, meta.columns, s.columns,
 					      condition, &s, &out, &d))

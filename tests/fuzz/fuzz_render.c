@@ -14,30 +14,11 @@
 #include "package_read.h"
 #include "render.h"
 
-static struct package pkg;
-static struct package_meta meta;
-static struct bpf_object *obj;
-static int event_type;
-
-static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	return 0;
-}
+static struct fuzz_package fp;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *path = getenv("FUZZ_PACKAGE");
-	struct diag d;
-
-	libbpf_set_print(quiet);
-	if (package_read_file(path ? path : "build/packages/bindsnoop/package.json", &pkg, &d) ||
-	    meta_parse(pkg.meta, &meta, &d) ||
-	    !(obj = bpf_object__open_mem(pkg.object, pkg.object_size, NULL)) ||
-	    (event_type = btf_find_record(bpf_object__btf(obj), meta.events.type)) < 0) {
-		fprintf(stderr,
-			"fuzz_render: cannot read the package (run from the repository root)\n");
-		exit(1);
-	}
+	fuzz_load_package(&fp, "fuzz_render");
 	return 0;
 }
 
@@ -77,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!spec)
 		return 0;
-	if (!layout_build(bpf_object__btf(obj), event_type,
+	if (!layout_build(bpf_object__btf(fp.obj), fp.event_type,
 			  cJSON_GetObjectItemCaseSensitive(spec, "types"), &l, &d)) {
 		record = calloc(1, l->size);
 		if (record) {

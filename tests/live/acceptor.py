@@ -58,7 +58,7 @@ class AcceptChild:
             traceback.print_exc()
             return 1
 
-    def connect_all(self):
+    def go(self):
         """Connects to every listener from this process; returns the events to expect."""
         clients = []
         for addr, port in self.addresses:

@@ -97,6 +97,23 @@ class Ecli:
             self.proc.wait()
 
 
+def trace_around(args, children):
+    """Runs `ecli run args` while each child does its work (child.go()); a child that never
+    starts is closed. Returns ([what each go() returned], stdout) after a clean SIGINT exit."""
+    try:
+        ecli = Ecli(args)
+    except AssertionError:
+        for c in children:
+            c.close()
+        raise
+    try:
+        results = [c.go() for c in children]
+    finally:
+        out, err, status = ecli.stop()
+    check_equal(status, 0, "exit status; stderr: " + err)
+    return results, out
+
+
 def run_ecli(args, timeout=30, stdin_data=None):
     """Runs ecli with these arguments (a subcommand first) to completion: (stdout, stderr, status)."""
     p = subprocess.run([ECLI] + list(args), input=stdin_data, capture_output=True, timeout=timeout)

@@ -9,7 +9,7 @@ import tempfile
 
 from binder import Bind, BindChild, free_port, run_binds, standard_binds
 from harness import (ROOT, Ecli, bpf_programs, check, check_equal, ensure_mounted, json_lines,
-                     live_test, package, run_all, run_ecli)
+                     live_test, package, run_all, run_ecli, trace_around)
 
 PKG = package("bindsnoop")
 HEADER = "%8s %-12.12s %-4s %-15s %-5s %5s %2s"
@@ -26,18 +26,7 @@ def fields(e):
 
 def trace_children(tool_args, children, loader_args=()):
     """Starts bindsnoop, lets each child bind in turn; returns (expected per child, stdout)."""
-    try:
-        ecli = Ecli(list(loader_args) + [PKG] + list(tool_args))
-    except AssertionError:
-        for c in children:
-            c.close()
-        raise
-    try:
-        expected = [c.go() for c in children]
-    finally:
-        out, err, status = ecli.stop()
-    check_equal(status, 0, "exit status; stderr: " + err)
-    return expected, out
+    return trace_around(list(loader_args) + [PKG] + list(tool_args), children)
 
 
 def trace(tool_args, comm, binds, uid=None, setup=None):

@@ -4,7 +4,7 @@ import socket
 import sys
 
 from acceptor import AcceptChild
-from harness import Ecli, check, check_equal, json_lines, live_test, package, run_all, run_ecli
+from harness import check, check_equal, json_lines, live_test, package, run_all, run_ecli, trace_around
 
 PKG = package("tcpaccept")
 KEYS = ["ts_ns", "pid", "comm", "ip", "raddr", "rport", "laddr", "lport"]
@@ -16,18 +16,7 @@ BOTH = [(socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")]
 
 def trace(loader_args, tool_args, children):
     """Runs tcpaccept while each child accepts; returns (expected per child, stdout)."""
-    try:
-        ecli = Ecli(list(loader_args) + [PKG] + list(tool_args))
-    except AssertionError:
-        for c in children:
-            c.close()
-        raise
-    try:
-        expected = [c.connect_all() for c in children]
-    finally:
-        out, err, status = ecli.stop()
-    check_equal(status, 0, "exit status; stderr: " + err)
-    return expected, out
+    return trace_around(list(loader_args) + [PKG] + list(tool_args), children)
 
 
 def row(e):

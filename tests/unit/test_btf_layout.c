@@ -11,32 +11,16 @@
 #include <bpf/btf.h>
 #include "btf_layout.h"
 #include "format_value.h"
+#include "btf_types.h"
 #include "unit.h"
 
 struct types {
-	int u8, s8, u16, s16, u32, s32, u64, s64, u128, s128, boolean, chr, flt, dbl, ldbl;
+	struct base_types b;
 };
 
 static struct btf *new_btf(struct types *t)
 {
-	struct btf *btf = btf__new_empty();
-
-	t->u8 = btf__add_int(btf, "unsigned char", 1, 0);
-	t->s8 = btf__add_int(btf, "signed char", 1, BTF_INT_SIGNED);
-	t->u16 = btf__add_int(btf, "unsigned short", 2, 0);
-	t->s16 = btf__add_int(btf, "short", 2, BTF_INT_SIGNED);
-	t->u32 = btf__add_int(btf, "unsigned int", 4, 0);
-	t->s32 = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
-	t->u64 = btf__add_int(btf, "unsigned long long", 8, 0);
-	t->s64 = btf__add_int(btf, "long long", 8, BTF_INT_SIGNED);
-	t->u128 = btf__add_int(btf, "unsigned __int128", 16, 0);
-	t->s128 = btf__add_int(btf, "__int128", 16, BTF_INT_SIGNED);
-	t->boolean = btf__add_int(btf, "_Bool", 1, BTF_INT_BOOL);
-	t->chr = btf__add_int(btf, "char", 1, BTF_INT_SIGNED);
-	t->flt = btf__add_float(btf, "float", 4);
-	t->dbl = btf__add_float(btf, "double", 8);
-	t->ldbl = btf__add_float(btf, "long double", 16);
-	return btf;
+	return btf_with_base_types(&t->b);
 }
 
 struct member {
@@ -69,7 +53,7 @@ static int add_record(struct btf *btf, bool is_union, const char *name, uint32_t
 
 static int array_of(struct btf *btf, const struct types *t, int elem, int n)
 {
-	return btf__add_array(btf, t->u32, elem, n);
+	return btf__add_array(btf, t->b.u32, elem, n);
 }
 
 static struct layout *build(const struct btf *btf, int id, const cJSON *hints)
@@ -145,11 +129,11 @@ struct c_ints {
 static int ints_struct(struct btf *btf, const struct types *t)
 {
 	const struct member m[] = {
-		MEMBER(u8, t->u8, struct c_ints),     MEMBER(s8, t->s8, struct c_ints),
-		MEMBER(u16, t->u16, struct c_ints),   MEMBER(s16, t->s16, struct c_ints),
-		MEMBER(u32, t->u32, struct c_ints),   MEMBER(s32, t->s32, struct c_ints),
-		MEMBER(u64, t->u64, struct c_ints),   MEMBER(s64, t->s64, struct c_ints),
-		MEMBER(u128, t->u128, struct c_ints), MEMBER(s128, t->s128, struct c_ints),
+		MEMBER(u8, t->b.u8, struct c_ints),     MEMBER(s8, t->b.s8, struct c_ints),
+		MEMBER(u16, t->b.u16, struct c_ints),   MEMBER(s16, t->b.s16, struct c_ints),
+		MEMBER(u32, t->b.u32, struct c_ints),   MEMBER(s32, t->b.s32, struct c_ints),
+		MEMBER(u64, t->b.u64, struct c_ints),   MEMBER(s64, t->b.s64, struct c_ints),
+		MEMBER(u128, t->b.u128, struct c_ints), MEMBER(s128, t->b.s128, struct c_ints),
 	};
 
 	return STRUCT(btf, "ints", sizeof(struct c_ints), m);
@@ -219,8 +203,8 @@ static int bits_struct(struct btf *btf, const struct types *t)
 {
 	/* a:3 b:6 c:12 d:4 e:7 packed into 32 bits; b, c and d cross byte boundaries */
 	const struct member m[] = {
-		{"a", t->u32, 0, 3},  {"b", t->s32, 3, 6},  {"c", t->u32, 9, 12},
-		{"d", t->s32, 21, 4}, {"e", t->u32, 25, 7},
+		{"a", t->b.u32, 0, 3},  {"b", t->b.s32, 3, 6},  {"c", t->b.u32, 9, 12},
+		{"d", t->b.s32, 21, 4}, {"e", t->b.u32, 25, 7},
 	};
 
 	return STRUCT(btf, "bits", 4, m);
@@ -259,7 +243,7 @@ TEST(layout_bitfields_wider_than_a_word)
 	struct btf *btf = new_btf(&t);
 	/* g spans bits 36..95, across the boundary of two 64-bit words */
 	const struct member m[] = {
-		{"lo", t.u64, 0, 36}, {"g", t.u64, 36, 60}, {"hi", t.s64, 96, 32}};
+		{"lo", t.b.u64, 0, 36}, {"g", t.b.u64, 36, 60}, {"hi", t.b.s64, 96, 32}};
 	int id = STRUCT(btf, "wide", 16, m);
 	struct layout *l = build(btf, id, NULL);
 	unsigned __int128 v = 0xfedcba987ull | (unsigned __int128)0xfedcba987654321ull << 36 |
@@ -286,7 +270,7 @@ static int enums_record(struct btf *btf, const struct types *t, int proto, int s
 			int se64)
 {
 	const struct member m[] = {
-		MEMBER(flag, t->boolean, struct c_enums), MEMBER(proto, proto, struct c_enums),
+		MEMBER(flag, t->b.boolean, struct c_enums), MEMBER(proto, proto, struct c_enums),
 		MEMBER(sgn, sgn, struct c_enums),	  MEMBER(e64, e64, struct c_enums),
 		MEMBER(se64, se64, struct c_enums),
 	};
@@ -393,12 +377,12 @@ struct c_arrays {
 
 static int arrays_struct(struct btf *btf, const struct types *t)
 {
-	int u8_typedef = btf__add_typedef(btf, "__u8", t->u8);
-	int comm = array_of(btf, t, t->chr, 8), full = array_of(btf, t, t->chr, 4);
+	int u8_typedef = btf__add_typedef(btf, "__u8", t->b.u8);
+	int comm = array_of(btf, t, t->b.chr, 8), full = array_of(btf, t, t->b.chr, 4);
 	int bytes = array_of(btf, t, u8_typedef, 4);
-	int row = array_of(btf, t, t->u16, 3), m = array_of(btf, t, row, 2);
-	int name = array_of(btf, t, t->chr, 4), names = array_of(btf, t, name, 2);
-	int neg = array_of(btf, t, t->s32, 2);
+	int row = array_of(btf, t, t->b.u16, 3), m = array_of(btf, t, row, 2);
+	int name = array_of(btf, t, t->b.chr, 4), names = array_of(btf, t, name, 2);
+	int neg = array_of(btf, t, t->b.s32, 2);
 	const struct member mem[] = {
 		MEMBER(comm, comm, struct c_arrays),   MEMBER(full, full, struct c_arrays),
 		MEMBER(bytes, bytes, struct c_arrays), MEMBER(m, m, struct c_arrays),
@@ -484,18 +468,18 @@ struct c_outer {
 
 static int outer_struct(struct btf *btf, const struct types *t)
 {
-	const struct member inner_m[] = {MEMBER(a, t->u16, struct c_inner),
-					 MEMBER(b, t->s8, struct c_inner)};
+	const struct member inner_m[] = {MEMBER(a, t->b.u16, struct c_inner),
+					 MEMBER(b, t->b.s8, struct c_inner)};
 	int inner = STRUCT(btf, "inner", sizeof(struct c_inner), inner_m);
-	int b4 = array_of(btf, t, t->u8, 4);
-	const struct member u_m[] = {{"i", t->u32, 0, 0}, {"b", b4, 0, 0}};
+	int b4 = array_of(btf, t, t->b.u8, 4);
+	const struct member u_m[] = {{"i", t->b.u32, 0, 0}, {"b", b4, 0, 0}};
 	int u = UNION(btf, "c_u", sizeof(union c_u), u_m);
-	const struct member anon_s_m[] = {{"p", t->u16, 0, 0}, {"q", t->u16, 16, 0}};
+	const struct member anon_s_m[] = {{"p", t->b.u16, 0, 0}, {"q", t->b.u16, 16, 0}};
 	int anon_s = STRUCT(btf, NULL, 4, anon_s_m);
-	const struct member anon_u_m[] = {{"d", t->u32, 0, 0}, {"e", t->s32, 0, 0}};
+	const struct member anon_u_m[] = {{"d", t->b.u32, 0, 0}, {"e", t->b.s32, 0, 0}};
 	int anon_u = UNION(btf, NULL, 4, anon_u_m);
 	const struct member m[] = {
-		MEMBER(x, t->u32, struct c_outer),
+		MEMBER(x, t->b.u32, struct c_outer),
 		MEMBER(in, inner, struct c_outer),
 		MEMBER(u, u, struct c_outer),
 		{NULL, anon_s, offsetof(struct c_outer, p) * 8, 0},
@@ -562,15 +546,15 @@ struct c_misc {
 
 static int misc_struct(struct btf *btf, const struct types *t)
 {
-	int pid_t_ = btf__add_typedef(btf, "pid_t", t->s32);
+	int pid_t_ = btf__add_typedef(btf, "pid_t", t->b.s32);
 	int my_pid = btf__add_typedef(btf, "my_pid", pid_t_);
 	int cnst = btf__add_const(btf, my_pid);
 	int vol = btf__add_volatile(btf, cnst);
 	int ptr = btf__add_ptr(btf, 0);
 	const struct member m[] = {
 		MEMBER(pid, vol, struct c_misc),    MEMBER(ptr, ptr, struct c_misc),
-		MEMBER(f, t->flt, struct c_misc),   MEMBER(d, t->dbl, struct c_misc),
-		MEMBER(ld, t->ldbl, struct c_misc),
+		MEMBER(f, t->b.flt, struct c_misc),   MEMBER(d, t->b.dbl, struct c_misc),
+		MEMBER(ld, t->b.ldbl, struct c_misc),
 	};
 	int id = STRUCT(btf, "misc", sizeof(struct c_misc), m);
 
@@ -643,12 +627,12 @@ static const char net_hints[] = "{\"net\": {\"addr\": {\"format\": \"ip\", \"ver
 
 static int net_struct(struct btf *btf, const struct types *t)
 {
-	int a16 = array_of(btf, t, t->u8, 16), a4 = array_of(btf, t, t->u8, 4);
+	int a16 = array_of(btf, t, t->b.u8, 16), a4 = array_of(btf, t, t->b.u8, 4);
 	const struct member m[] = {
-		MEMBER(addr, a16, struct c_net),   MEMBER(fl, t->u8, struct c_net),
-		MEMBER(ver, t->u8, struct c_net),  MEMBER(port, t->u16, struct c_net),
-		MEMBER(a4, t->u32, struct c_net),  MEMBER(a4b, a4, struct c_net),
-		MEMBER(x, t->u32, struct c_net),   MEMBER(pad, t->u32, struct c_net),
+		MEMBER(addr, a16, struct c_net),   MEMBER(fl, t->b.u8, struct c_net),
+		MEMBER(ver, t->b.u8, struct c_net),  MEMBER(port, t->b.u16, struct c_net),
+		MEMBER(a4, t->b.u32, struct c_net),  MEMBER(a4b, a4, struct c_net),
+		MEMBER(x, t->b.u32, struct c_net),   MEMBER(pad, t->b.u32, struct c_net),
 		MEMBER(plain6, a16, struct c_net),
 	};
 
@@ -834,7 +818,7 @@ TEST(layout_ip_hint_on_wrong_sized_array_fails)
 {
 	struct types t;
 	struct btf *btf = new_btf(&t);
-	int a8 = array_of(btf, &t, t.u8, 8);
+	int a8 = array_of(btf, &t, t.b.u8, 8);
 	const struct member m[] = {{"addr8", a8, 0, 0}};
 	int id = STRUCT(btf, "odd", 8, m);
 	cJSON *hints = cJSON_Parse("{\"odd\": {\"addr8\": {\"format\": \"ip\"}}}");
@@ -878,7 +862,7 @@ TEST(map_row_scalar_key_and_value)
 {
 	struct types t;
 	struct btf *btf = new_btf(&t);
-	struct layout *l = build_row(btf, t.u32, 4, t.u64, 8, NULL);
+	struct layout *l = build_row(btf, t.b.u32, 4, t.b.u64, 8, NULL);
 	uint32_t key = 7;
 	uint64_t value = 42;
 	void *row = row_of(&key, 4, &value, 8);
@@ -902,14 +886,14 @@ TEST(map_row_struct_key_with_hints)
 {
 	struct types t;
 	struct btf *btf = new_btf(&t);
-	int a16 = array_of(btf, &t, t.u8, 16);
+	int a16 = array_of(btf, &t, t.b.u8, 16);
 	const struct member m[] = {
-		MEMBER(addr, a16, struct c_count_key), MEMBER(port, t.u16, struct c_count_key),
-		MEMBER(ip, t.u8, struct c_count_key), MEMBER(pad, t.u8, struct c_count_key)};
+		MEMBER(addr, a16, struct c_count_key), MEMBER(port, t.b.u16, struct c_count_key),
+		MEMBER(ip, t.b.u8, struct c_count_key), MEMBER(pad, t.b.u8, struct c_count_key)};
 	int id = STRUCT(btf, "bind_count_key", sizeof(struct c_count_key), m);
 	cJSON *hints = cJSON_Parse("{\"bind_count_key\": {\"addr\": {\"format\": \"ip\", "
 				   "\"version\": \"ip\"}, \"pad\": {\"hidden\": true}}}");
-	struct layout *l = build_row(btf, id, sizeof(struct c_count_key), t.u64, 8, hints);
+	struct layout *l = build_row(btf, id, sizeof(struct c_count_key), t.b.u64, 8, hints);
 	struct c_count_key key = {.port = 80, .ip = 4, .pad = 1};
 	uint64_t value = 3;
 	void *row;
@@ -933,10 +917,10 @@ TEST(map_row_struct_value)
 {
 	struct types t;
 	struct btf *btf = new_btf(&t);
-	const struct member m[] = {MEMBER(count, t.u64, struct c_stats),
-				   MEMBER(bytes, t.u64, struct c_stats)};
+	const struct member m[] = {MEMBER(count, t.b.u64, struct c_stats),
+				   MEMBER(bytes, t.b.u64, struct c_stats)};
 	int id = STRUCT(btf, "stats", sizeof(struct c_stats), m);
-	struct layout *l = build_row(btf, t.s32, 4, id, sizeof(struct c_stats), NULL);
+	struct layout *l = build_row(btf, t.b.s32, 4, id, sizeof(struct c_stats), NULL);
 	int32_t key = -1;
 	struct c_stats value = {2, 3};
 	void *row = row_of(&key, 4, &value, sizeof(value));
@@ -979,7 +963,7 @@ TEST(map_row_btf_value_untyped_key)
 {
 	struct types t;
 	struct btf *btf = new_btf(&t);
-	struct layout *l = build_row(btf, 0, 8, t.s16, 2, NULL);
+	struct layout *l = build_row(btf, 0, 8, t.b.s16, 2, NULL);
 	uint64_t key = 1ull << 40;
 	int16_t value = -7;
 	void *row = row_of(&key, 8, &value, 2);
@@ -1000,8 +984,8 @@ TEST(layout_build_needs_a_record)
 	struct diag d = {""};
 	char want[128];
 
-	CHECK(layout_build(btf, t.u32, NULL, &l, &d) == -EINVAL);
-	snprintf(want, sizeof(want), "BTF: type %d is not a struct or union", t.u32);
+	CHECK(layout_build(btf, t.b.u32, NULL, &l, &d) == -EINVAL);
+	snprintf(want, sizeof(want), "BTF: type %d is not a struct or union", t.b.u32);
 	CHECK_STR(d.msg, want);
 	CHECK(layout_build(btf, 9999, NULL, &l, &d) == -EINVAL);
 	CHECK_STR(d.msg, "BTF: type 9999 is not a struct or union");
@@ -1034,13 +1018,13 @@ TEST(field_describe_globals)
 {
 	struct types t;
 	struct btf *btf = new_btf(&t);
-	int str = array_of(btf, &t, t.chr, 100);
-	int cvol = btf__add_volatile(btf, btf__add_const(btf, t.boolean));
-	int proto = btf__add_func_proto(btf, t.s32);
+	int str = array_of(btf, &t, t.b.chr, 100);
+	int cvol = btf__add_volatile(btf, btf__add_const(btf, t.b.boolean));
+	int proto = btf__add_func_proto(btf, t.b.s32);
 	struct field f;
 	struct diag d = {""};
 
-	CHECK(field_describe(btf, t.s32, "v", &f, &d) == 0);
+	CHECK(field_describe(btf, t.b.s32, "v", &f, &d) == 0);
 	CHECK(f.kind == FIELD_INT && f.size == 4 && f.is_signed && !strcmp(f.key, "v"));
 	field_release(&f);
 	CHECK(field_describe(btf, str, "s", &f, &d) == 0);

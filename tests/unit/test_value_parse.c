@@ -4,33 +4,20 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <bpf/btf.h>
+#include "btf_types.h"
 #include "unit.h"
 #include "value_parse.h"
 
 struct types {
-	int u8, s8, u16, s16, u32, s32, u64, s64, u128, boolean, chr, flt, dbl, ldbl;
+	struct base_types b;
 	int proto, sgn, e64, str8, u16x3, s32x2, pid, ptr, rec;
 };
 
 static struct btf *new_btf(struct types *t)
 {
-	struct btf *btf = btf__new_empty();
+	struct btf *btf = btf_with_base_types(&t->b);
 	int typedef_id;
 
-	t->u8 = btf__add_int(btf, "unsigned char", 1, 0);
-	t->s8 = btf__add_int(btf, "signed char", 1, BTF_INT_SIGNED);
-	t->u16 = btf__add_int(btf, "unsigned short", 2, 0);
-	t->s16 = btf__add_int(btf, "short", 2, BTF_INT_SIGNED);
-	t->u32 = btf__add_int(btf, "unsigned int", 4, 0);
-	t->s32 = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
-	t->u64 = btf__add_int(btf, "unsigned long long", 8, 0);
-	t->s64 = btf__add_int(btf, "long long", 8, BTF_INT_SIGNED);
-	t->u128 = btf__add_int(btf, "unsigned __int128", 16, 0);
-	t->boolean = btf__add_int(btf, "_Bool", 1, BTF_INT_BOOL);
-	t->chr = btf__add_int(btf, "char", 1, BTF_INT_SIGNED);
-	t->flt = btf__add_float(btf, "float", 4);
-	t->dbl = btf__add_float(btf, "double", 8);
-	t->ldbl = btf__add_float(btf, "long double", 16);
 	t->proto = btf__add_enum(btf, "proto", 4);
 	btf__add_enum_value(btf, "TCP", 6);
 	btf__add_enum_value(btf, "UDP", 17);
@@ -41,14 +28,14 @@ static struct btf *new_btf(struct types *t)
 	t->e64 = btf__add_enum64(btf, "e64", 8, false);
 	btf__add_enum64_value(btf, "SMALL", 1);
 	btf__add_enum64_value(btf, "HUGE", UINT64_MAX);
-	t->str8 = btf__add_array(btf, t->u32, t->chr, 8);
-	t->u16x3 = btf__add_array(btf, t->u32, t->u16, 3);
-	t->s32x2 = btf__add_array(btf, t->u32, t->s32, 2);
-	typedef_id = btf__add_typedef(btf, "pid_t", t->s32);
+	t->str8 = btf__add_array(btf, t->b.u32, t->b.chr, 8);
+	t->u16x3 = btf__add_array(btf, t->b.u32, t->b.u16, 3);
+	t->s32x2 = btf__add_array(btf, t->b.u32, t->b.s32, 2);
+	typedef_id = btf__add_typedef(btf, "pid_t", t->b.s32);
 	t->pid = btf__add_volatile(btf, btf__add_const(btf, typedef_id));
-	t->ptr = btf__add_ptr(btf, t->s32);
+	t->ptr = btf__add_ptr(btf, t->b.s32);
 	t->rec = btf__add_struct(btf, "rec", 4);
-	btf__add_field(btf, "x", t->s32, 0, 0);
+	btf__add_field(btf, "x", t->b.s32, 0, 0);
 	return btf;
 }
 
@@ -98,21 +85,21 @@ TEST(value_parse_unsigned_edges)
 	struct types t;
 	struct btf *btf = new_btf(&t);
 
-	CHECK_VALUE(btf, t.u8, 1, "0", 0);
-	CHECK_VALUE(btf, t.u8, 1, "255", 255);
-	CHECK_REFUSED(btf, t.u8, 1, "256", -ERANGE, "'256' is out of range 0..255");
-	CHECK_REFUSED(btf, t.u8, 1, "-1", -ERANGE, "'-1' is out of range 0..255");
-	CHECK_VALUE(btf, t.u16, 2, "65535", 65535);
-	CHECK_REFUSED(btf, t.u16, 2, "65536", -ERANGE, "'65536' is out of range 0..65535");
-	CHECK_REFUSED(btf, t.u16, 2, "70000", -ERANGE, "'70000' is out of range 0..65535");
-	CHECK_VALUE(btf, t.u32, 4, "4294967295", 4294967295u);
-	CHECK_REFUSED(btf, t.u32, 4, "4294967296", -ERANGE,
+	CHECK_VALUE(btf, t.b.u8, 1, "0", 0);
+	CHECK_VALUE(btf, t.b.u8, 1, "255", 255);
+	CHECK_REFUSED(btf, t.b.u8, 1, "256", -ERANGE, "'256' is out of range 0..255");
+	CHECK_REFUSED(btf, t.b.u8, 1, "-1", -ERANGE, "'-1' is out of range 0..255");
+	CHECK_VALUE(btf, t.b.u16, 2, "65535", 65535);
+	CHECK_REFUSED(btf, t.b.u16, 2, "65536", -ERANGE, "'65536' is out of range 0..65535");
+	CHECK_REFUSED(btf, t.b.u16, 2, "70000", -ERANGE, "'70000' is out of range 0..65535");
+	CHECK_VALUE(btf, t.b.u32, 4, "4294967295", 4294967295u);
+	CHECK_REFUSED(btf, t.b.u32, 4, "4294967296", -ERANGE,
 		      "'4294967296' is out of range 0..4294967295");
-	CHECK_REFUSED(btf, t.u32, 4, "-3", -ERANGE, "'-3' is out of range 0..4294967295");
-	CHECK_VALUE(btf, t.u64, 8, "18446744073709551615", UINT64_MAX);
-	CHECK_REFUSED(btf, t.u64, 8, "18446744073709551616", -ERANGE,
+	CHECK_REFUSED(btf, t.b.u32, 4, "-3", -ERANGE, "'-3' is out of range 0..4294967295");
+	CHECK_VALUE(btf, t.b.u64, 8, "18446744073709551615", UINT64_MAX);
+	CHECK_REFUSED(btf, t.b.u64, 8, "18446744073709551616", -ERANGE,
 		      "'18446744073709551616' is out of range 0..18446744073709551615");
-	CHECK_REFUSED(btf, t.u64, 8, "-1", -ERANGE, "'-1' is out of range 0..18446744073709551615");
+	CHECK_REFUSED(btf, t.b.u64, 8, "-1", -ERANGE, "'-1' is out of range 0..18446744073709551615");
 	btf__free(btf);
 }
 
@@ -122,12 +109,12 @@ TEST(value_parse_negative_unsigned_after_whitespace)
 	struct btf *btf = new_btf(&t);
 
 	/* strtoull skips any whitespace and then wraps a minus sign around */
-	CHECK_REFUSED(btf, t.u64, 8, " -3", -ERANGE,
+	CHECK_REFUSED(btf, t.b.u64, 8, " -3", -ERANGE,
 		      "'-3' is out of range 0..18446744073709551615");
-	CHECK_REFUSED(btf, t.u64, 8, "\t-3", -ERANGE,
+	CHECK_REFUSED(btf, t.b.u64, 8, "\t-3", -ERANGE,
 		      "'-3' is out of range 0..18446744073709551615");
-	CHECK_REFUSED(btf, t.u32, 4, "\n-1", -ERANGE, "'-1' is out of range 0..4294967295");
-	CHECK_VALUE(btf, t.u32, 4, " 7", 7);
+	CHECK_REFUSED(btf, t.b.u32, 4, "\n-1", -ERANGE, "'-1' is out of range 0..4294967295");
+	CHECK_VALUE(btf, t.b.u32, 4, " 7", 7);
 	btf__free(btf);
 }
 
@@ -136,26 +123,26 @@ TEST(value_parse_signed_edges)
 	struct types t;
 	struct btf *btf = new_btf(&t);
 
-	CHECK_VALUE(btf, t.s8, 1, "-128", -128);
-	CHECK_VALUE(btf, t.s8, 1, "127", 127);
-	CHECK_REFUSED(btf, t.s8, 1, "128", -ERANGE, "'128' is out of range -128..127");
-	CHECK_REFUSED(btf, t.s8, 1, "-129", -ERANGE, "'-129' is out of range -128..127");
-	CHECK_VALUE(btf, t.s16, 2, "-32768", -32768);
-	CHECK_VALUE(btf, t.s16, 2, "32767", 32767);
-	CHECK_REFUSED(btf, t.s16, 2, "32768", -ERANGE, "'32768' is out of range -32768..32767");
-	CHECK_REFUSED(btf, t.s16, 2, "-32769", -ERANGE, "'-32769' is out of range -32768..32767");
-	CHECK_VALUE(btf, t.s32, 4, "-2147483648", INT32_MIN);
-	CHECK_VALUE(btf, t.s32, 4, "2147483647", INT32_MAX);
-	CHECK_REFUSED(btf, t.s32, 4, "2147483648", -ERANGE,
+	CHECK_VALUE(btf, t.b.s8, 1, "-128", -128);
+	CHECK_VALUE(btf, t.b.s8, 1, "127", 127);
+	CHECK_REFUSED(btf, t.b.s8, 1, "128", -ERANGE, "'128' is out of range -128..127");
+	CHECK_REFUSED(btf, t.b.s8, 1, "-129", -ERANGE, "'-129' is out of range -128..127");
+	CHECK_VALUE(btf, t.b.s16, 2, "-32768", -32768);
+	CHECK_VALUE(btf, t.b.s16, 2, "32767", 32767);
+	CHECK_REFUSED(btf, t.b.s16, 2, "32768", -ERANGE, "'32768' is out of range -32768..32767");
+	CHECK_REFUSED(btf, t.b.s16, 2, "-32769", -ERANGE, "'-32769' is out of range -32768..32767");
+	CHECK_VALUE(btf, t.b.s32, 4, "-2147483648", INT32_MIN);
+	CHECK_VALUE(btf, t.b.s32, 4, "2147483647", INT32_MAX);
+	CHECK_REFUSED(btf, t.b.s32, 4, "2147483648", -ERANGE,
 		      "'2147483648' is out of range -2147483648..2147483647");
-	CHECK_REFUSED(btf, t.s32, 4, "-2147483649", -ERANGE,
+	CHECK_REFUSED(btf, t.b.s32, 4, "-2147483649", -ERANGE,
 		      "'-2147483649' is out of range -2147483648..2147483647");
-	CHECK_VALUE(btf, t.s64, 8, "-9223372036854775808", INT64_MIN);
-	CHECK_VALUE(btf, t.s64, 8, "9223372036854775807", INT64_MAX);
-	CHECK_REFUSED(btf, t.s64, 8, "9223372036854775808", -ERANGE,
+	CHECK_VALUE(btf, t.b.s64, 8, "-9223372036854775808", INT64_MIN);
+	CHECK_VALUE(btf, t.b.s64, 8, "9223372036854775807", INT64_MAX);
+	CHECK_REFUSED(btf, t.b.s64, 8, "9223372036854775808", -ERANGE,
 		      "'9223372036854775808' is out of range "
 		      "-9223372036854775808..9223372036854775807");
-	CHECK_REFUSED(btf, t.s64, 8, "-9223372036854775809", -ERANGE,
+	CHECK_REFUSED(btf, t.b.s64, 8, "-9223372036854775809", -ERANGE,
 		      "'-9223372036854775809' is out of range "
 		      "-9223372036854775808..9223372036854775807");
 	btf__free(btf);
@@ -166,17 +153,17 @@ TEST(value_parse_hex)
 	struct types t;
 	struct btf *btf = new_btf(&t);
 
-	CHECK_VALUE(btf, t.u8, 1, "0xff", 255);
-	CHECK_VALUE(btf, t.u8, 1, "0XFF", 255);
-	CHECK_REFUSED(btf, t.u8, 1, "0x100", -ERANGE, "'0x100' is out of range 0..255");
-	CHECK_VALUE(btf, t.s8, 1, "-0x80", -128);
-	CHECK_VALUE(btf, t.u32, 4, "0xdeadbeef", 0xdeadbeefu);
-	CHECK_VALUE(btf, t.s64, 8, "0x7fffffffffffffff", INT64_MAX);
-	CHECK_VALUE(btf, t.u64, 8, "0xffffffffffffffff", UINT64_MAX);
+	CHECK_VALUE(btf, t.b.u8, 1, "0xff", 255);
+	CHECK_VALUE(btf, t.b.u8, 1, "0XFF", 255);
+	CHECK_REFUSED(btf, t.b.u8, 1, "0x100", -ERANGE, "'0x100' is out of range 0..255");
+	CHECK_VALUE(btf, t.b.s8, 1, "-0x80", -128);
+	CHECK_VALUE(btf, t.b.u32, 4, "0xdeadbeef", 0xdeadbeefu);
+	CHECK_VALUE(btf, t.b.s64, 8, "0x7fffffffffffffff", INT64_MAX);
+	CHECK_VALUE(btf, t.b.u64, 8, "0xffffffffffffffff", UINT64_MAX);
 	/* without 0x, digits are decimal even with a leading zero */
-	CHECK_VALUE(btf, t.u16, 2, "010", 10);
-	CHECK_REFUSED(btf, t.u8, 1, "0x", -EINVAL, "'0x' is not an integer");
-	CHECK_REFUSED(btf, t.u8, 1, "ff", -EINVAL, "'ff' is not an integer");
+	CHECK_VALUE(btf, t.b.u16, 2, "010", 10);
+	CHECK_REFUSED(btf, t.b.u8, 1, "0x", -EINVAL, "'0x' is not an integer");
+	CHECK_REFUSED(btf, t.b.u8, 1, "ff", -EINVAL, "'ff' is not an integer");
 	btf__free(btf);
 }
 
@@ -185,14 +172,14 @@ TEST(value_parse_not_an_integer)
 	struct types t;
 	struct btf *btf = new_btf(&t);
 
-	CHECK_REFUSED(btf, t.u32, 4, "x", -EINVAL, "'x' is not an integer");
-	CHECK_REFUSED(btf, t.s32, 4, "x", -EINVAL, "'x' is not an integer");
-	CHECK_REFUSED(btf, t.u32, 4, "", -EINVAL, "'' is not an integer");
-	CHECK_REFUSED(btf, t.s32, 4, "", -EINVAL, "'' is not an integer");
-	CHECK_REFUSED(btf, t.u32, 4, "12abc", -EINVAL, "'12abc' is not an integer");
-	CHECK_REFUSED(btf, t.s16, 2, "1.5", -EINVAL, "'1.5' is not an integer");
-	CHECK_REFUSED(btf, t.u8, 1, "1 ", -EINVAL, "'1 ' is not an integer");
-	CHECK_REFUSED(btf, t.s8, 1, "--1", -EINVAL, "'--1' is not an integer");
+	CHECK_REFUSED(btf, t.b.u32, 4, "x", -EINVAL, "'x' is not an integer");
+	CHECK_REFUSED(btf, t.b.s32, 4, "x", -EINVAL, "'x' is not an integer");
+	CHECK_REFUSED(btf, t.b.u32, 4, "", -EINVAL, "'' is not an integer");
+	CHECK_REFUSED(btf, t.b.s32, 4, "", -EINVAL, "'' is not an integer");
+	CHECK_REFUSED(btf, t.b.u32, 4, "12abc", -EINVAL, "'12abc' is not an integer");
+	CHECK_REFUSED(btf, t.b.s16, 2, "1.5", -EINVAL, "'1.5' is not an integer");
+	CHECK_REFUSED(btf, t.b.u8, 1, "1 ", -EINVAL, "'1 ' is not an integer");
+	CHECK_REFUSED(btf, t.b.s8, 1, "--1", -EINVAL, "'--1' is not an integer");
 	btf__free(btf);
 }
 
@@ -220,7 +207,7 @@ TEST(value_parse_128_bit_int_refused)
 	struct types t;
 	struct btf *btf = new_btf(&t);
 
-	CHECK_REFUSED(btf, t.u128, 16, "1", -EINVAL, "'1': integers of 16 bytes are not supported");
+	CHECK_REFUSED(btf, t.b.u128, 16, "1", -EINVAL, "'1': integers of 16 bytes are not supported");
 	btf__free(btf);
 }
 
@@ -233,12 +220,12 @@ TEST(value_parse_bool_words)
 	size_t i;
 
 	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
-		CHECK_VALUE(btf, t.boolean, 1, yes[i], 1);
+		CHECK_VALUE(btf, t.b.boolean, 1, yes[i], 1);
 	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
-		CHECK_VALUE(btf, t.boolean, 1, no[i], 0);
-	CHECK_REFUSED(btf, t.boolean, 1, "maybe", -EINVAL, "'maybe' is not true or false");
-	CHECK_REFUSED(btf, t.boolean, 1, "2", -EINVAL, "'2' is not true or false");
-	CHECK_REFUSED(btf, t.boolean, 1, "", -EINVAL, "'' is not true or false");
+		CHECK_VALUE(btf, t.b.boolean, 1, no[i], 0);
+	CHECK_REFUSED(btf, t.b.boolean, 1, "maybe", -EINVAL, "'maybe' is not true or false");
+	CHECK_REFUSED(btf, t.b.boolean, 1, "2", -EINVAL, "'2' is not true or false");
+	CHECK_REFUSED(btf, t.b.boolean, 1, "", -EINVAL, "'' is not true or false");
 	btf__free(btf);
 }
 
@@ -306,15 +293,15 @@ TEST(value_parse_floats)
 	float f = 1.5f;
 	double d = -2.25;
 
-	CHECK(parse_eq(btf, t.flt, "1.5", 4, &f) == 0);
-	CHECK(parse_eq(btf, t.dbl, "-2.25", 8, &d) == 0);
+	CHECK(parse_eq(btf, t.b.flt, "1.5", 4, &f) == 0);
+	CHECK(parse_eq(btf, t.b.dbl, "-2.25", 8, &d) == 0);
 	d = 1e10;
-	CHECK(parse_eq(btf, t.dbl, "1e10", 8, &d) == 0);
-	CHECK_REFUSED(btf, t.dbl, 8, "abc", -EINVAL, "'abc' is not a number");
-	CHECK_REFUSED(btf, t.dbl, 8, "1.5x", -EINVAL, "'1.5x' is not a number");
-	CHECK_REFUSED(btf, t.dbl, 8, "", -EINVAL, "'' is not a number");
-	CHECK_REFUSED(btf, t.dbl, 8, "1e999", -EINVAL, "'1e999' is not a number");
-	CHECK_REFUSED(btf, t.ldbl, 16, "1", -EINVAL, "'1': this floating type is not supported");
+	CHECK(parse_eq(btf, t.b.dbl, "1e10", 8, &d) == 0);
+	CHECK_REFUSED(btf, t.b.dbl, 8, "abc", -EINVAL, "'abc' is not a number");
+	CHECK_REFUSED(btf, t.b.dbl, 8, "1.5x", -EINVAL, "'1.5x' is not a number");
+	CHECK_REFUSED(btf, t.b.dbl, 8, "", -EINVAL, "'' is not a number");
+	CHECK_REFUSED(btf, t.b.dbl, 8, "1e999", -EINVAL, "'1e999' is not a number");
+	CHECK_REFUSED(btf, t.b.ldbl, 16, "1", -EINVAL, "'1': this floating type is not supported");
 	btf__free(btf);
 }
 
@@ -325,8 +312,8 @@ TEST(value_parse_modifiers_and_unsettable_types)
 
 	CHECK_VALUE(btf, t.pid, 4, "-5", (uint32_t)-5);
 	/* a buffer larger than the type: the rest is zeroed */
-	CHECK_VALUE(btf, t.u32, 8, "1", 1);
-	CHECK_REFUSED(btf, t.u64, 4, "1", -EINVAL, "'1': the variable's type does not fit");
+	CHECK_VALUE(btf, t.b.u32, 8, "1", 1);
+	CHECK_REFUSED(btf, t.b.u64, 4, "1", -EINVAL, "'1': the variable's type does not fit");
 	CHECK_REFUSED(btf, 9999, 4, "1", -EINVAL, "'1': the variable's type is unknown");
 	CHECK_REFUSED(btf, t.ptr, 8, "1", -EINVAL, "'1': variables of this type cannot be set");
 	CHECK_REFUSED(btf, t.rec, 4, "1", -EINVAL, "'1': variables of this type cannot be set");
