@@ -18,7 +18,7 @@ PYTHON   ?= /usr/bin/python3
 TOOLS    := bindsnoop tcpaccept
 
 DEB_PACKAGES := gcc make clang llvm libbpf-dev libelf-dev zlib1g-dev libcjson-dev bpftool \
-		pkg-config python3 python3-jsonschema valgrind libclang-rt-14-dev iproute2
+		python3 python3-jsonschema valgrind libclang-rt-14-dev
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	    -Wno-unused-parameter

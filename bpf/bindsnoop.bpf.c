@@ -18,6 +18,7 @@
 #include "task_filter.bpf.h"
 #include "socket_from_fd.bpf.h"
 #include "sock_addr.bpf.h"
+#include "port_filter.bpf.h"
 
 /* Bit numbers in inet_sock.inet_flags since Linux 6.6 (an anonymous enum CO-RE cannot see). */
 #define INET_FLAGS_FREEBIND		11
@@ -27,15 +28,7 @@
 EXPORT_EVENT_TYPE(bind_event);
 
 const volatile bool report_errors = false;
-const volatile bool filter_ports = false;
 const volatile bool count_binds = false;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
-	__type(key, __u16);
-	__type(value, __u8);
-} ports SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -176,7 +169,7 @@ static __always_inline int report_bind(void *ctx, struct socket *sock, const __u
 		requested_address(&e, sockaddr);
 	else
 		bound_address(&e, sk);
-	if (filter_ports && !bpf_map_lookup_elem(&ports, &e.port))
+	if (!port_is_traced(e.port))
 		return 0;
 	if (count_binds) {
 		count_bind(&e);

@@ -20,20 +20,13 @@
 #include "task_filter.bpf.h"
 #include "socket_from_fd.bpf.h"
 #include "sock_addr.bpf.h"
+#include "port_filter.bpf.h"
 
 #define IPPROTO_TCP 6
 
 EXPORT_EVENT_TYPE(accept_event);
 
 const volatile __u8 target_family = 0; /* 0: both, 4: IPv4 only, 6: IPv6 only */
-const volatile bool filter_ports = false;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
-	__type(key, __u16);
-	__type(value, __u8);
-} ports SEC(".maps");
 
 static __always_inline int report_accept(void *ctx, struct sock *sk)
 {
@@ -48,7 +41,7 @@ static __always_inline int report_accept(void *ctx, struct sock *sk)
 	if (!e.ip || (target_family && target_family != e.ip))
 		return 0;
 	e.lport = BPF_CORE_READ(sk, __sk_common.skc_num);
-	if (filter_ports && !bpf_map_lookup_elem(&ports, &e.lport))
+	if (!port_is_traced(e.lport))
 		return 0;
 	e.rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 	sock_local_addr(sk, e.ip, e.laddr);
