@@ -119,16 +119,21 @@ static __always_inline void bound_address(struct bind_event *e, struct sock *sk)
 	sock_local_addr(sk, e->ip, e->addr);
 }
 
+/* The sockaddr's own family decides its layout; AF_UNSPEC binds an IPv4 socket to any address. */
 static __always_inline void requested_address(struct bind_event *e, const __u8 *sockaddr)
 {
-	if (e->ip == 4) {
+	__u16 family = *(const __u16 *)sockaddr;
+
+	if (family == AF_INET || (family == AF_UNSPEC && e->ip == 4)) {
 		const struct sockaddr_in *in = (const void *)sockaddr;
 
+		e->ip = 4;
 		e->port = bpf_ntohs(in->sin_port);
 		__builtin_memcpy(e->addr, &in->sin_addr, 4);
-	} else {
+	} else if (family == AF_INET6) {
 		const struct sockaddr_in6 *in6 = (const void *)sockaddr;
 
+		e->ip = 6;
 		e->port = bpf_ntohs(in6->sin6_port);
 		__builtin_memcpy(e->addr, &in6->sin6_addr, 16);
 	}
@@ -151,6 +156,8 @@ static __always_inline void count_bind(const struct bind_event *e)
 		count = bpf_map_lookup_elem(&bind_counts, &key);
 	if (count)
 		__sync_fetch_and_add(count, 1);
+	else
+		count_lost(); /* the map is full */
 }
 
 static __always_inline int report_bind(void *ctx, struct socket *sock, const __u8 *sockaddr,
@@ -199,7 +206,8 @@ static __always_inline int remember_request(struct socket *sock, long fd, const 
 	req.sock = sock;
 	req.fd = fd;
 	copy_sockaddr(&req, sockaddr, len, user);
-	bpf_map_update_elem(&requests, &tid, &req, BPF_ANY);
+	if (bpf_map_update_elem(&requests, &tid, &req, BPF_ANY))
+		count_lost(); /* too many binds in flight: this one will not be reported */
 	return 0;
 }
 

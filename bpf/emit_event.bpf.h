@@ -37,22 +37,27 @@ struct {
 	__type(value, __u64);
 } lost_events SEC(".maps");
 
-static __always_inline void emit_event(void *ctx, void *event, __u64 size)
+/* An event, or something that would have made one, could not be kept: say so to the loader. */
+static __always_inline void count_lost(void)
 {
 	__u32 zero = 0;
-	__u64 *lost;
+	__u64 *lost = bpf_map_lookup_elem(&lost_events, &zero);
+
+	/* atomic: a preempted program on the same CPU may be counting too */
+	if (lost)
+		__sync_fetch_and_add(lost, 1);
+}
+
+static __always_inline void emit_event(void *ctx, void *event, __u64 size)
+{
 	long err;
 
 	if (use_perfbuf)
 		err = bpf_perf_event_output(ctx, &events_perf, BPF_F_CURRENT_CPU, event, size);
 	else
 		err = bpf_ringbuf_output(&events, event, size, 0);
-	if (!err)
-		return;
-	lost = bpf_map_lookup_elem(&lost_events, &zero);
-	/* atomic: a preempted program on the same CPU may be counting too */
-	if (lost)
-		__sync_fetch_and_add(lost, 1);
+	if (err)
+		count_lost();
 }
 
 #endif

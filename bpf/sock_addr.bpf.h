@@ -3,8 +3,9 @@
 #ifndef SOCK_ADDR_BPF_H
 #define SOCK_ADDR_BPF_H
 
-#define AF_INET	 2
-#define AF_INET6 10
+#define AF_UNSPEC 0
+#define AF_INET	  2
+#define AF_INET6  10
 
 /* 4 or 6; 0 for a socket that is neither. */
 static __always_inline __u8 sock_ip_version(struct sock *sk)

@@ -4,11 +4,15 @@
 #include "btf_layout.h"
 
 #define MAX_NESTING 16
+/* Bounds on what one package's BTF may make the loader build and print per event. */
+#define MAX_RECORD_BYTES (1u << 20)
+#define MAX_FIELDS	 4096
 
 struct builder {
 	const struct btf *btf;
 	const cJSON *hints;
 	struct diag *d;
+	int fields; /* built so far, nested records included */
 };
 
 static int build_record(struct builder *b, uint32_t type_id, int depth, struct layout **out);
@@ -131,6 +135,9 @@ static int describe_type(struct builder *b, uint32_t type_id, int depth, struct 
 			return -ENOMEM;
 		f->elem->name = f->elem->key = f->name;
 		f->elem->version_field = -1;
+		if (f->count && btf__resolve_size(b->btf, elem) <= 0)
+			return diag_set(b->d, -EINVAL, "BTF: array \"%s\" has elements of no size",
+					f->name);
 		return describe_type(b, elem, depth + 1, f->elem);
 	}
 	return diag_set(b->d, -EINVAL,
@@ -155,7 +162,7 @@ static int apply_hint(struct builder *b, struct layout *l, struct field *f, cons
 		f->letters = letters->valuestring;
 		return 0;
 	}
-	if (cJSON_IsString(format) && !strcmp(format->valuestring, "ip") &&
+	if (cJSON_IsString(format) && !strcmp(format->valuestring, "ip") && !f->bit_size &&
 	    ((f->kind == FIELD_ARRAY && f->elem->size == 1 && (f->count == 4 || f->count == 16)) ||
 	     (f->kind == FIELD_INT && f->size == 4))) {
 		f->format = FORMAT_IP;
@@ -186,6 +193,21 @@ static int link_ip_version(struct builder *b, struct layout *l, struct field *f,
 			l->name, f->name);
 }
 
+/* Rendering reads a field's bytes from the record: they must all lie inside it. */
+static int check_bounds(struct builder *b, const struct layout *l, const struct field *f)
+{
+	uint64_t end = f->bit_size ? (uint64_t)f->offset * 8 + f->bit_offset + f->bit_size
+				   : ((uint64_t)f->offset + f->size) * 8;
+
+	if (end > (uint64_t)l->size * 8)
+		return diag_set(b->d, -EINVAL, "BTF: field \"%s\" of %s lies outside its %u bytes",
+				f->name, l->name, l->size);
+	if (f->bit_size && f->bit_offset + f->bit_size > 120)
+		return diag_set(b->d, -EINVAL, "BTF: bitfield \"%s\" of %s is too wide", f->name,
+				l->name);
+	return 0;
+}
+
 static int add_member(struct builder *b, struct layout *l, const char *name, uint32_t type_id,
 		      uint32_t bit_offset, uint32_t bit_size, int depth)
 {
@@ -204,7 +226,10 @@ static int add_member(struct builder *b, struct layout *l, const char *name, uin
 		f->bit_offset = bit_offset % 8;
 		f->bit_size = bit_size;
 	}
-	return describe_type(b, type_id, depth, f);
+	if (++b->fields > MAX_FIELDS)
+		return diag_set(b->d, -E2BIG, "BTF: %s has more than %d fields", l->name,
+				MAX_FIELDS);
+	return describe_type(b, type_id, depth, f) ?: check_bounds(b, l, f);
 }
 
 static int add_members(struct builder *b, struct layout *l, const struct btf_type *t,
@@ -265,7 +290,11 @@ static int build_record(struct builder *b, uint32_t type_id, int depth, struct l
 	if (!l->name || !*l->name)
 		l->name = "(anon)";
 	l->size = t->size;
-	err = add_members(b, l, t, 0, depth);
+	if (l->size > MAX_RECORD_BYTES)
+		err = diag_set(b->d, -E2BIG, "BTF: %s is %u bytes, more than %u", l->name, l->size,
+			       MAX_RECORD_BYTES);
+	else
+		err = add_members(b, l, t, 0, depth);
 	err = err ?: attach_hints(b, l);
 	if (err) {
 		layout_free(l);
@@ -278,7 +307,7 @@ static int build_record(struct builder *b, uint32_t type_id, int depth, struct l
 int layout_build(const struct btf *btf, uint32_t type_id, const cJSON *hints, struct layout **out,
 		 struct diag *d)
 {
-	struct builder b = {btf, hints, d};
+	struct builder b = {.btf = btf, .hints = hints, .d = d};
 	int err = build_record(&b, type_id, 0, out);
 
 	return err == -ENOMEM ? diag_set(d, err, "BTF: out of memory") : err;
@@ -330,7 +359,7 @@ int layout_build_map_row(const struct btf *btf, uint32_t key_type, uint32_t key_
 			 uint32_t value_type, uint32_t value_size, const char *value_name,
 			 const cJSON *hints, struct layout **out, struct diag *d)
 {
-	struct builder b = {btf, hints, d};
+	struct builder b = {.btf = btf, .hints = hints, .d = d};
 	struct layout *row = calloc(1, sizeof(*row));
 	const struct btf_type *kt;
 	int err;
@@ -342,6 +371,11 @@ int layout_build_map_row(const struct btf *btf, uint32_t key_type, uint32_t key_
 	if (!row->name || !*row->name)
 		row->name = "key";
 	row->size = key_size + value_size;
+	if (row->size > MAX_RECORD_BYTES) {
+		layout_free(row);
+		return diag_set(d, -E2BIG, "map row of %u bytes is more than %u",
+				key_size + value_size, MAX_RECORD_BYTES);
+	}
 	err = add_part(&b, row, key_type, key_size, 0, "key");
 	err = err ?: add_part(&b, row, value_type, value_size, key_size, value_name);
 	err = err ?: attach_hints(&b, row);
@@ -356,7 +390,7 @@ int layout_build_map_row(const struct btf *btf, uint32_t key_type, uint32_t key_
 int field_describe(const struct btf *btf, uint32_t type_id, const char *name, struct field *f,
 		   struct diag *d)
 {
-	struct builder b = {btf, NULL, d};
+	struct builder b = {.btf = btf, .d = d};
 	int err;
 
 	memset(f, 0, sizeof(*f));

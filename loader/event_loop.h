@@ -19,13 +19,14 @@ struct event_loop_config {
 	struct record_view *events; /* NULL when the package sends no events */
 	uint32_t event_size;
 	struct map_print_ctx maps;
-	uint32_t duration_ms; /* 0: until a signal */
+	uint64_t duration_ms; /* 0: until a signal */
 };
 
 /*
- * SIGINT and SIGTERM ask the loop to stop, SIGPIPE becomes an EPIPE write. Installed before
- * anything loads, so a signal during loading still ends in a clean detach. No SA_RESTART:
- * a signal interrupts the poll at once.
+ * SIGINT and SIGTERM ask the loop to stop, SIGPIPE becomes an EPIPE write. Installed once the
+ * package is read and before anything loads, so a signal during loading still ends in a clean
+ * detach (and one while a package is read from a pipe simply ends ecli). No SA_RESTART: a
+ * signal interrupts the poll at once.
  */
 void event_loop_install_signals(void);
 

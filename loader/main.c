@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "event_loop.h"
+#include "object_check.h"
 #include "package_read.h"
 #include "tracefs.h"
 #include "variants.h"
@@ -38,7 +39,7 @@ static const char usage[] =
 struct run_opts {
 	struct load_opts load;
 	bool json;
-	uint32_t duration_ms;
+	uint64_t duration_ms;
 	const char *path;
 	int tool_argc;
 	char **tool_argv;
@@ -107,7 +108,7 @@ static int option_value(int argc, char **argv, int *i, const char **value)
 /* Options up to PACKAGE are ecli's; everything after it belongs to the tool. 1: -h given. */
 static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 {
-	unsigned long long secs;
+	unsigned long long secs = 0;
 	const char *v;
 	int i, err = 0;
 
@@ -193,10 +194,11 @@ static int prepare(struct session *s, struct diag *d)
 	o->load.pkg = &s->pkg;
 	o->load.meta = &s->meta;
 	o->load.settings = &s->settings;
-	err = package_read_file(o->path, &s->pkg, d);
+	err = o->load.btf_path ? object_check_btf_file(o->load.btf_path, d) : 0;
+	err = err ?: package_read_file(o->path, &s->pkg, d);
 	err = err ?: meta_parse(s->pkg.meta, &s->meta, d);
 	err = err ?: variants_open(&o->load, &s->first, d);
-	err = err ?: variants_check(&s->meta, s->first, d);
+	err = err ?: object_check(&s->meta, s->first, d);
 	err = err ?: build_event_layout(s, d);
 	err = err
 		      ?: tool_args_parse(&s->settings, &s->meta, s->first, o->tool_argc,
@@ -281,11 +283,12 @@ static int cmd_run(int argc, char **argv)
 		fputs(usage, stdout);
 	if (err)
 		return err == 1 ? 0 : EXIT_BAD_INPUT;
-	event_loop_install_signals();
 	variants_set_verbosity(o.load.verbose);
 	if (out_buf_init(&s.out, STDOUT_FILENO, OUT_BUF_BYTES))
 		return fail(1, "out of memory");
 	err = prepare(&s, &d);
+	/* from here on a signal ends the run through the clean exit path, loading included */
+	event_loop_install_signals();
 	if (err)
 		status = fail(EXIT_BAD_INPUT, d.msg);
 	else if (s.settings.help)

@@ -22,22 +22,29 @@ static bool is_percpu(enum bpf_map_type type)
 	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
 }
 
-/* Per-CPU values are summed when they are integers, else the first CPU's is shown. */
-static void fold_percpu(uint8_t *dst, const uint8_t *vals, uint32_t size, int ncpus)
+/* Per-CPU values: integer fields (counters) are summed over the CPUs, others are CPU 0's. */
+static void fold_percpu(const struct map_rows *rows, uint8_t *row, const uint8_t *vals,
+			uint32_t value_size, int ncpus)
 {
-	uint64_t sum = 0, v;
-	uint32_t stride = (size + 7) / 8 * 8;
-	int cpu;
+	uint32_t stride = (value_size + 7) / 8 * 8;
+	int i, cpu;
 
-	memcpy(dst, vals, size);
-	if (size != 1 && size != 2 && size != 4 && size != 8)
-		return;
-	for (cpu = 0; cpu < ncpus; cpu++) {
-		v = 0;
-		memcpy(&v, vals + (size_t)cpu * stride, size);
-		sum += v;
+	memcpy(row + rows->key_size, vals, value_size);
+	for (i = 0; i < rows->layout->nr_fields; i++) {
+		const struct field *f = &rows->layout->fields[i];
+		uint64_t sum = 0, v;
+
+		if (f->offset < rows->key_size || f->kind != FIELD_INT || f->bit_size ||
+		    f->size > 8)
+			continue;
+		for (cpu = 0; cpu < ncpus; cpu++) {
+			v = 0;
+			memcpy(&v, vals + (size_t)cpu * stride + (f->offset - rows->key_size),
+			       f->size);
+			sum += v; /* two's complement: signed counters sum correctly too */
+		}
+		memcpy(row + f->offset, &sum, f->size);
 	}
-	memcpy(dst, &sum, size);
 }
 
 static int collect_rows(struct bpf_map *map, struct map_rows *rows, struct diag *d)
@@ -64,7 +71,7 @@ static int collect_rows(struct bpf_map *map, struct map_rows *rows, struct diag 
 			continue; /* deleted meanwhile */
 		memcpy(row, key, rows->key_size);
 		if (percpu)
-			fold_percpu(row + rows->key_size, vals, value_size, ncpus);
+			fold_percpu(rows, row, vals, value_size, ncpus);
 		else
 			memcpy(row + rows->key_size, vals, value_size);
 		rows->nr++;
@@ -103,18 +110,41 @@ static void map_rows_free(struct map_rows *rows)
 
 static const struct map_rows *sorting;
 
+/* Key fields in order: integers as numbers (a little-endian 256 is not below 1), others bytes. */
+static int by_key(const void *a, const void *b)
+{
+	const struct layout *l = sorting->layout;
+	int i, c;
+
+	for (i = 0; i < l->nr_fields && l->fields[i].offset < sorting->key_size; i++) {
+		const struct field *f = &l->fields[i];
+		unsigned __int128 va, vb;
+
+		if (f->kind != FIELD_INT && f->kind != FIELD_ENUM && f->kind != FIELD_BOOL) {
+			c = f->bit_size ? 0
+					: memcmp((const uint8_t *)a + f->offset,
+						 (const uint8_t *)b + f->offset, f->size);
+			if (c)
+				return c;
+			continue;
+		}
+		va = field_u128(f, a);
+		vb = field_u128(f, b);
+		if (va != vb && f->is_signed)
+			return (__int128)va < (__int128)vb ? -1 : 1;
+		if (va != vb)
+			return va < vb ? -1 : 1;
+	}
+	return memcmp(a, b, sorting->key_size);
+}
+
 static int by_value_desc(const void *a, const void *b)
 {
 	uint64_t va = field_u64(sorting->value, a), vb = field_u64(sorting->value, b);
 
 	if (va != vb)
 		return va > vb ? -1 : 1;
-	return memcmp(a, b, sorting->key_size);
-}
-
-static int by_key(const void *a, const void *b)
-{
-	return memcmp(a, b, sorting->key_size);
+	return by_key(a, b);
 }
 
 int map_print_exit(const struct map_print_ctx *c, const struct exit_map_spec *x, struct diag *d)

@@ -100,6 +100,7 @@ static int parse_arg_targets(const cJSON *a, struct arg_spec *arg, const char *w
 	err = err ?: json_get_string(a, where, "pinned_map", false, &arg->pinned_map, d);
 	err = err ?: json_get_bool(a, where, "output", &arg->output, d);
 	err = err ?: json_get_container(a, where, "sets", false, &arg->sets, d);
+	err = err ?: json_get_container(a, where, "excludes", true, &arg->excludes, d);
 	if (err)
 		return err;
 	targets = !!arg->var + !!arg->map_keys + !!arg->pinned_map + arg->output;

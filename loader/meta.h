@@ -26,6 +26,7 @@ struct arg_spec {
 	const char *pinned_map; /* a map replaced by the pinned map at the given path */
 	bool output;		/* selects the output format: json, table, custom-columns=a,b */
 	const cJSON *sets;	/* more variables written when the arg is given: {"var": value} */
+	const cJSON *excludes;	/* names of args that cannot be given with this one */
 	const cJSON *default_value; /* shown in help for args that have no variable */
 };
 

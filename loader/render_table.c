@@ -363,7 +363,11 @@ static void cell_text(struct table *t, const struct table_column *c, const void 
 		break;
 	case COLUMN_STRERROR:
 		v = field_u64(c->field, record);
-		out_puts(cell, strerror((int)((int64_t)v < 0 ? -(int64_t)v : (int64_t)v)));
+		v = (int64_t)v < 0 ? -v : v; /* an errno or its negative; unsigned: no overflow */
+		if (v <= 4095)
+			out_puts(cell, strerror((int)v));
+		else
+			format_text(cell, t->layout, c->field, record);
 		break;
 	case COLUMN_CLOCK:
 		now = time(NULL);

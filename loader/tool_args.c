@@ -135,70 +135,89 @@ static int apply_sets(struct parser *p, const struct arg_spec *a)
 	return 0;
 }
 
-static int parse_keys(struct parser *p, struct bpf_map *map, const char *text, const char *option,
-		      struct map_fill *fill)
+/* One fill per map, however many options add to it, so its capacity is checked in total. */
+static struct map_fill *fill_for(struct parser *p, struct bpf_map *map, const char *name)
+{
+	struct tool_settings *s = p->s;
+	struct map_fill *fills, *f;
+	int i;
+
+	for (i = 0; i < s->nr_fills; i++)
+		if (!strcmp(s->fills[i].map, name))
+			return &s->fills[i];
+	fills = realloc(s->fills, (s->nr_fills + 1) * sizeof(*fills));
+	if (!fills)
+		return NULL;
+	s->fills = fills;
+	f = &fills[s->nr_fills];
+	memset(f, 0, sizeof(*f));
+	f->key_size = bpf_map__key_size(map);
+	f->value_size = bpf_map__value_size(map);
+	f->max_keys = bpf_map__max_entries(map);
+	f->map = strdup(name);
+	f->keys = calloc(f->max_keys ? f->max_keys : 1, f->key_size);
+	if (!f->map || !f->keys) {
+		free(f->map);
+		free(f->keys);
+		return NULL;
+	}
+	s->nr_fills++;
+	return f;
+}
+
+static bool has_key(const struct map_fill *f, const uint8_t *key)
+{
+	uint32_t i;
+
+	for (i = 0; i < f->nr_keys; i++)
+		if (!memcmp(f->keys + (size_t)i * f->key_size, key, f->key_size))
+			return true;
+	return false;
+}
+
+static int parse_key(struct parser *p, struct bpf_map *map, const char *item, uint8_t *key,
+		     uint32_t key_size, const char *option)
 {
 	const struct btf *btf = bpf_object__btf(p->obj);
-	uint32_t key_type = bpf_map__btf_key_type_id(map), max = bpf_map__max_entries(map);
-	char *copy = strdup(text), *item, *save = NULL, why[256];
-	int err = 0;
+	uint32_t key_type = bpf_map__btf_key_type_id(map);
+	char why[256];
+	int err = btf && key_type
+			  ? value_parse(btf, key_type, item, key, key_size, why, sizeof(why))
+			  : value_parse_int(item, false, key_size, key, why, sizeof(why));
 
-	fill->key_size = bpf_map__key_size(map);
-	fill->value_size = bpf_map__value_size(map);
-	fill->keys = calloc(max ? max : 1, fill->key_size);
-	if (!copy || !fill->keys) {
-		free(copy);
-		return oom(p->d);
-	}
-	for (item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-		uint8_t *key = fill->keys + (size_t)fill->nr_keys * fill->key_size;
-
-		if (fill->nr_keys == max) {
-			err = diag_set(p->d, -ERANGE, "%s: '%s' has more than %u values", option,
-				       text, max);
-			break;
-		}
-		err = btf && key_type
-			      ? value_parse(btf, key_type, item, key, fill->key_size, why,
-					    sizeof(why))
-			      : value_parse_int(item, false, fill->key_size, key, why, sizeof(why));
-		if (err) {
-			err = diag_set(p->d, err, "%s: %s", option, why);
-			break;
-		}
-		fill->nr_keys++;
-	}
-	if (!err && !fill->nr_keys)
-		err = diag_set(p->d, -EINVAL, "%s: '%s' holds no values", option, text);
-	free(copy);
-	return err;
+	return err ? diag_set(p->d, err, "%s: %s", option, why) : 0;
 }
 
 static int add_fill(struct parser *p, const struct arg_spec *a, const char *text,
 		    const char *option)
 {
 	struct bpf_map *map = bpf_object__find_map_by_name(p->obj, a->map_keys);
-	struct tool_settings *s = p->s;
-	struct map_fill fill = {0}, *fills;
-	int err;
+	struct map_fill *f = map ? fill_for(p, map, a->map_keys) : NULL;
+	char *copy = strdup(text), *item, *save = NULL;
+	uint8_t *key = f ? calloc(1, f->key_size) : NULL;
+	int err = 0, items = 0;
 
 	if (!map)
-		return diag_set(p->d, -EINVAL, "%s: the BPF object has no map \"%s\"", option,
-				a->map_keys);
-	err = parse_keys(p, map, text, option, &fill);
-	fill.map = strdup(a->map_keys);
-	fills = realloc(s->fills, (s->nr_fills + 1) * sizeof(*fills));
-	if (!err && (!fill.map || !fills))
+		err = diag_set(p->d, -EINVAL, "%s: the BPF object has no map \"%s\"", option,
+			       a->map_keys);
+	else if (!f || !copy || !key)
 		err = oom(p->d);
-	if (fills)
-		s->fills = fills;
-	if (err) {
-		free(fill.keys);
-		free(fill.map);
-		return err;
+	for (item = err ? NULL : strtok_r(copy, ",", &save); item && !err;
+	     item = strtok_r(NULL, ",", &save), items++) {
+		err = parse_key(p, map, item, key, f->key_size, option);
+		if (err || has_key(f, key))
+			continue;
+		if (f->nr_keys == f->max_keys)
+			err = diag_set(p->d, -ERANGE, "%s: more than %u distinct values", option,
+				       f->max_keys);
+		else
+			memcpy(f->keys + (size_t)f->nr_keys++ * f->key_size, key, f->key_size);
 	}
-	s->fills[s->nr_fills++] = fill;
-	return 0;
+	if (!err && !items)
+		err = diag_set(p->d, -EINVAL, "%s: '%s' holds no values", option, text);
+	free(copy);
+	free(key);
+	return err;
 }
 
 static bool fd_is_bpf_map(int fd)
@@ -282,13 +301,16 @@ static int set_output(struct parser *p, const char *text, const char *option)
 		return diag_set(p->d, -EINVAL,
 				"%s: '%s' is not json, table or custom-columns=COLUMN[,COLUMN...]",
 				option, text);
+	if (!text[sizeof(custom) - 1 + strspn(text + sizeof(custom) - 1, ",")])
+		return diag_set(p->d, -EINVAL, "%s: '%s' names no column", option, text);
 	free(p->s->columns);
 	p->s->columns = strdup(text + sizeof(custom) - 1);
 	return p->s->columns ? 0 : oom(p->d);
 }
 
+/* *on: the value given (before invert); a flag given as false is as if not given. */
 static int handle_flag(struct parser *p, const struct arg_spec *a, const char *value,
-		       const char *option)
+		       const char *option, bool *on)
 {
 	static const char *const yes[] = {"true", "1", "yes", "on"};
 	static const char *const no[] = {"false", "0", "no", "off"};
@@ -303,6 +325,7 @@ static int handle_flag(struct parser *p, const struct arg_spec *a, const char *v
 					value);
 		v = !strcmp(value, yes[i]);
 	}
+	*on = v;
 	if (a->invert)
 		v = !v;
 	if (a->var)
@@ -314,10 +337,11 @@ static int handle_flag(struct parser *p, const struct arg_spec *a, const char *v
 static int handle_arg(struct parser *p, const struct arg_spec *a, const char *value,
 		      const char *option)
 {
+	bool on = true;
 	int err;
 
 	if (a->flag)
-		err = handle_flag(p, a, value, option);
+		err = handle_flag(p, a, value, option, &on);
 	else if (a->var)
 		err = add_var_write(p, a->var, value, option);
 	else if (a->map_keys)
@@ -328,7 +352,8 @@ static int handle_arg(struct parser *p, const struct arg_spec *a, const char *va
 		err = set_output(p, value, option);
 	else
 		err = 0; /* a value that only display conditions read */
-	return err ?: apply_sets(p, a);
+	p->s->given[a - p->s->args] = on;
+	return err || !on ? err : apply_sets(p, a);
 }
 
 static const struct arg_spec *find_long(const struct tool_settings *s, const char *name, size_t len)
@@ -434,6 +459,39 @@ static int check_targets(const struct tool_settings *s, struct bpf_object *obj, 
 	return 0;
 }
 
+static void option_name(const struct arg_spec *a, char *buf, size_t len)
+{
+	if (a->short_name)
+		snprintf(buf, len, "-%c", a->short_name);
+	else
+		snprintf(buf, len, "--%s", a->long_names[0]);
+}
+
+/* Options that exclude each other, like -4 and -6, may not both be given. */
+static int check_exclusions(const struct tool_settings *s, struct diag *d)
+{
+	char one[64], other[64];
+	const cJSON *name;
+	int i, j;
+
+	for (i = 0; i < s->nr_args; i++) {
+		if (!s->given[i])
+			continue;
+		cJSON_ArrayForEach(name, s->args[i].excludes) {
+			for (j = 0; j < s->nr_args; j++) {
+				if (j == i || !s->given[j] || !cJSON_IsString(name) ||
+				    strcmp(s->args[j].name, name->valuestring))
+					continue;
+				option_name(&s->args[i], one, sizeof(one));
+				option_name(&s->args[j], other, sizeof(other));
+				return diag_set(d, -EINVAL, "%s and %s cannot be used together",
+						one, other);
+			}
+		}
+	}
+	return 0;
+}
+
 int tool_args_parse(struct tool_settings *s, const struct package_meta *m, struct bpf_object *obj,
 		    int argc, char **argv, struct diag *d)
 {
@@ -449,7 +507,8 @@ int tool_args_parse(struct tool_settings *s, const struct package_meta *m, struc
 		err = generate_args(s, m, obj, d);
 	}
 	s->flag_values = calloc(s->nr_args + 1, sizeof(*s->flag_values));
-	if (!err && !s->flag_values)
+	s->given = calloc(s->nr_args + 1, sizeof(*s->given));
+	if (!err && (!s->flag_values || !s->given))
 		err = oom(d);
 	for (i = 0; i < s->nr_args && !err; i++) {
 		const cJSON *def = s->args[i].default_value;
@@ -461,13 +520,18 @@ int tool_args_parse(struct tool_settings *s, const struct package_meta *m, struc
 
 		if (!strcmp(tok, "--help"))
 			s->help = true;
+		else if (!strcmp(tok, "--") && i + 1 == argc)
+			break; /* the end of options, and nothing after it */
 		else if (tok[0] != '-' || !tok[1] || !strcmp(tok, "--"))
-			err = diag_set(d, -EINVAL, "unexpected argument '%s' (see -h)", tok);
+			err = diag_set(d, -EINVAL, "unexpected argument '%s' (see -h)",
+				       strcmp(tok, "--") ? tok : argv[i + 1]);
 		else if (tok[1] == '-')
 			err = parse_long(&p, argc, argv, &i);
 		else
 			err = parse_shorts(&p, argc, argv, &i);
 	}
+	if (!err && !s->help)
+		err = check_exclusions(s, d);
 	if (err)
 		tool_args_free(s);
 	return err;
@@ -492,6 +556,7 @@ void tool_args_free(struct tool_settings *s)
 	free(s->fills);
 	free(s->reuses);
 	free(s->flag_values);
+	free(s->given);
 	free(s->columns);
 	if (s->args_owned)
 		free(s->args);

@@ -29,7 +29,8 @@ struct map_fill {
 	char *map;
 	uint32_t key_size;
 	uint32_t value_size;
-	uint32_t nr_keys;
+	uint32_t max_keys; /* the map's max_entries */
+	uint32_t nr_keys;  /* distinct keys */
 	uint8_t *keys;
 };
 
@@ -46,6 +47,7 @@ struct tool_settings {
 	int nr_args;
 	bool args_owned;
 	bool *flag_values; /* per arg: the value of a flag that sets no variable */
+	bool *given;	   /* per arg: given (a flag: given as true) */
 	struct var_write *writes;
 	int nr_writes;
 	struct map_fill *fills;

@@ -145,7 +145,7 @@ static int parse_array(const struct btf *btf, const struct btf_type *t, const ch
 	if (btf_is_int(elem) && elem_size == 1 &&
 	    (btf_int_encoding(elem) & BTF_INT_CHAR ||
 	     !strcmp(btf__name_by_offset(btf, elem->name_off), "char"))) {
-		if (strlen(text) >= arr->nelems)
+		if (strlen(text) >= arr->nelems || strlen(text) >= size)
 			return reason(why, why_len, -ERANGE, "'%s' is longer than %u characters",
 				      text, arr->nelems - 1);
 		memcpy(buf, text, strlen(text));
@@ -155,9 +155,10 @@ static int parse_array(const struct btf *btf, const struct btf_type *t, const ch
 	if (!copy)
 		return -ENOMEM;
 	for (item = strtok_r(copy, ",", &save); item && !err; item = strtok_r(NULL, ",", &save)) {
-		if (i == arr->nelems) {
+		/* the BTF's count and the variable's size must both hold one more element */
+		if (i == arr->nelems || (uint64_t)(i + 1) * elem_size > size) {
 			err = reason(why, why_len, -ERANGE, "'%s' has more than %u values", text,
-				     arr->nelems);
+				     i);
 			break;
 		}
 		err = value_parse(btf, arr->type, item, (uint8_t *)buf + i * elem_size, elem_size,
@@ -167,7 +168,6 @@ static int parse_array(const struct btf *btf, const struct btf_type *t, const ch
 	if (!err && i == 0)
 		err = reason(why, why_len, -EINVAL, "'%s' holds no values", text);
 	free(copy);
-	(void)size;
 	return err;
 }
 
@@ -181,7 +181,7 @@ int value_parse(const struct btf *btf, uint32_t type_id, const char *text, void 
 	memset(buf, 0, size);
 	if (!t)
 		return reason(why, why_len, -EINVAL, "'%s': the variable's type is unknown", text);
-	if (btf__resolve_size(btf, id) > size)
+	if (btf__resolve_size(btf, id) < 0 || btf__resolve_size(btf, id) > size)
 		return reason(why, why_len, -EINVAL, "'%s': the variable's type does not fit",
 			      text);
 	if (btf_is_int(t) && (btf_int_encoding(t) & BTF_INT_BOOL)) {

@@ -73,21 +73,6 @@ int variants_open(const struct load_opts *o, struct bpf_object **obj, struct dia
 	return 0;
 }
 
-int variants_check(const struct package_meta *m, struct bpf_object *obj, struct diag *d)
-{
-	int i, j;
-
-	for (i = 0; i < m->nr_variants; i++)
-		for (j = 0; j < m->variants[i].nr_programs; j++)
-			if (!bpf_object__find_program_by_name(obj, m->variants[i].programs[j]))
-				return diag_set(
-					d, -EINVAL,
-					"meta: hook_variants[%d] (%s): the BPF object has no "
-					"program \"%s\"",
-					i, m->variants[i].name, m->variants[i].programs[j]);
-	return 0;
-}
-
 static struct bpf_map *map_by_name_or_type(struct bpf_object *obj, const char *name,
 					   enum bpf_map_type type)
 {

@@ -42,9 +42,6 @@ void variants_set_verbosity(int verbose);
 
 int variants_open(const struct load_opts *o, struct bpf_object **obj, struct diag *d);
 
-/* Every program a variant names must be in the object. */
-int variants_check(const struct package_meta *m, struct bpf_object *obj, struct diag *d);
-
 /* Each attempt opens its own copy of the object. */
 int variants_load_first(const struct load_opts *o, struct loaded *out, struct diag *d);
 

@@ -34,6 +34,17 @@ static int need_map(struct checker *c, const char *map, int type, const char *wh
 	return 0;
 }
 
+static int need_arg(struct checker *c, const cJSON *name, const char *where)
+{
+	int i;
+
+	for (i = 0; cJSON_IsString(name) && i < c->m->nr_args; i++)
+		if (!strcmp(c->m->args[i].name, name->valuestring))
+			return 0;
+	return diag_set(c->d, -EINVAL, "%s: \"excludes\" names no arg \"%s\"", where,
+			cJSON_IsString(name) ? name->valuestring : "?");
+}
+
 static int check_option_names(struct checker *c, int i)
 {
 	const struct arg_spec *a = &c->m->args[i], *b;
@@ -72,6 +83,8 @@ static int check_args(struct checker *c)
 				       a->name);
 		cJSON_ArrayForEach(item, a->sets)
 			err = err ?: need_var(c, item->string, a->name);
+		cJSON_ArrayForEach(item, a->excludes)
+			err = err ?: need_arg(c, item, a->name);
 	}
 	return err;
 }

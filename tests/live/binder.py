@@ -8,6 +8,7 @@ import ctypes
 import json
 import os
 import socket
+import struct
 
 IP_FREEBIND = 15
 IP_TRANSPARENT = 19
@@ -31,9 +32,32 @@ class Bind:
         self.family, self.kind, self.addr, self.port = family, kind, addr, port
         self.options, self.device = list(options), device
 
+    def bind(self, s):
+        s.bind((self.addr, self.port))
+
+    def expected_address(self):
+        return FAMILY_VERSION[self.family], canonical(self.family, self.addr)
+
     def flags(self):
         letters = {OPTION_LETTER[o] for o in self.options}
         return "".join(c if c in letters else "." for c in LETTERS)
+
+
+class MismatchedBind(Bind):
+    """An IPv6 socket given an IPv4 sockaddr through bind(2) itself; the kernel says EINVAL."""
+
+    def __init__(self, addr, port):
+        Bind.__init__(self, socket.AF_INET6, socket.SOCK_STREAM, addr, port)
+
+    def bind(self, s):
+        sin = struct.pack("=H", socket.AF_INET) + struct.pack("!H", self.port) + \
+            socket.inet_aton(self.addr) + bytes(8)
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.bind(s.fileno(), ctypes.c_char_p(sin), len(sin)):
+            raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+
+    def expected_address(self):
+        return 4, self.addr
 
 
 def free_port(family=socket.AF_INET, kind=socket.SOCK_STREAM):
@@ -60,13 +84,13 @@ def _perform(b, keep):
         ifindex = socket.if_nametoindex(b.device)
     ret, port = 0, b.port
     try:
-        s.bind((b.addr, b.port))
+        b.bind(s)
         port = s.getsockname()[1]
     except OSError as e:
         ret = -e.errno
-    return {"proto": KIND_PROTO[b.kind], "ip": FAMILY_VERSION[b.family],
-            "addr": canonical(b.family, b.addr), "port": port, "opts": b.flags(),
-            "if": ifindex, "ret": ret}
+    ip, addr = b.expected_address()
+    return {"proto": KIND_PROTO[b.kind], "ip": ip, "addr": addr, "port": port,
+            "opts": b.flags(), "if": ifindex, "ret": ret}
 
 
 class BindChild:

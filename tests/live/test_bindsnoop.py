@@ -3,7 +3,7 @@ import signal
 import socket
 import sys
 
-from binder import run_binds, standard_binds, Bind, free_port
+from binder import Bind, MismatchedBind, free_port, run_binds, standard_binds
 from harness import (Ecli, bpf_programs, check, check_equal, json_lines, live_test, package,
                      run_all, run_ecli)
 
@@ -67,6 +67,13 @@ def failed_bind_shows_requested_address_and_port():
              Bind(in6, tcp, "2001:db8::5", 4343)]
     expected, out, _ = trace(["-j"], ["-E"], binds, "bs-notavail")
     check_equal([e["ret"] for e in expected], [-99, -99], "binds fail with EADDRNOTAVAIL")
+    check_events(events_of(out, expected[0]["pid"]), expected)
+
+
+@live_test
+def failed_bind_reads_the_address_by_its_own_family():
+    expected, out, _ = trace(["-j"], ["-E"], [MismatchedBind("127.0.0.1", 4545)], "bs-mismatch")
+    check_equal((expected[0]["ret"], expected[0]["ip"]), (-22, 4), "EINVAL, an IPv4 address")
     check_events(events_of(out, expected[0]["pid"]), expected)
 
 

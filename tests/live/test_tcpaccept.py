@@ -69,10 +69,11 @@ def port_filter_on_local_ports():
 
 @live_test
 def family_filters():
-    for flag, ip in (("-4", 4), ("--ipv4", 4), ("-6", 6), ("--ipv6", 6)):
+    for flag, ips in (("-4", [4]), ("--ipv4", [4]), ("-6", [6]), ("--ipv6", [6]),
+                      ("-4=false", [4, 6]), ("--ipv6=false", [4, 6])):
         child = AcceptChild("ta-family", BOTH)
         _, out = trace(["-j"], [flag], [child])
-        check_equal([e["ip"] for e in json_lines(out) if e["pid"] == child.pid], [ip],
+        check_equal([e["ip"] for e in json_lines(out) if e["pid"] == child.pid], ips,
                     "families shown with %s" % flag)
 
 
@@ -87,7 +88,9 @@ def pid_filter():
 def bad_values_exit_2():
     for args, message in ((["-P", "65536"], "-P: '65536' is out of range 0..65535"),
                           (["-p", "-1"], "-p: '-1' is out of range 0..4294967295"),
-                          (["-x"], "unknown option '-x'")):
+                          (["-x"], "unknown option '-x'"),
+                          (["-4", "-6"], "-4 and -6 cannot be used together"),
+                          (["--ipv6", "--ipv4"], "-4 and -6 cannot be used together")):
         out, err, status = run_ecli(["run", PKG] + args)
         check_equal((status, out), (2, ""), "status and stdout for %s" % args)
         check(message in err and len(err.splitlines()) == 1, "message for %s: %r" % (args, err))

@@ -1037,3 +1037,76 @@ TEST(field_describe_globals)
 	CHECK_STR(d.msg, "BTF: field \"fp\" has a type (kind 13) that cannot be shown");
 	btf__free(btf);
 }
+
+/* The message layout_build refuses a record with, or "" when it builds one. */
+static const char *refusal(const struct btf *btf, int id, const cJSON *hints, struct diag *d)
+{
+	struct layout *l = NULL;
+
+	d->msg[0] = 0;
+	if (!layout_build(btf, id, hints, &l, d))
+		layout_free(l);
+	return d->msg;
+}
+
+/* BTF is the package's word: a field it places past its record would be read out of bounds. */
+TEST(layout_refuses_fields_outside_their_record)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	struct member wide[] = {{"s", btf__add_array(btf, t.b.u32, t.b.chr, 64), 0, 0}};
+	struct member late[] = {{"x", t.b.u32, 64 * 8, 0}};
+	struct member bits[] = {{"b", t.b.u32, 12, 8}};
+	int wide_id = STRUCT(btf, "wide", 8, wide), late_id = STRUCT(btf, "late", 8, late);
+	int bits_id = STRUCT(btf, "bits", 2, bits);
+	struct diag d;
+
+	CHECK_STR(refusal(btf, wide_id, NULL, &d),
+		  "BTF: field \"s\" of wide lies outside its 8 bytes");
+	CHECK_STR(refusal(btf, late_id, NULL, &d),
+		  "BTF: field \"x\" of late lies outside its 8 bytes");
+	CHECK_STR(refusal(btf, bits_id, NULL, &d),
+		  "BTF: field \"b\" of bits lies outside its 2 bytes");
+	btf__free(btf);
+}
+
+TEST(layout_refuses_ip_on_a_bitfield_and_zero_size_elements)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	struct member bits[] = {{"a", t.b.u32, 0, 32}};
+	int empty = btf__add_struct(btf, "empty", 0);
+	struct member many[] = {{"e", btf__add_array(btf, t.b.u32, empty, 0x7fffffff), 0, 0}};
+	int bits_id = STRUCT(btf, "bits4", 4, bits), many_id = STRUCT(btf, "many", 4, many);
+	cJSON *hints = cJSON_Parse("{\"bits4\": {\"a\": {\"format\": \"ip\"}}}");
+	struct diag d;
+
+	CHECK(strstr(refusal(btf, bits_id, hints, &d), "format needs \"ip\"") != NULL);
+	CHECK_STR(refusal(btf, many_id, NULL, &d), "BTF: array \"e\" has elements of no size");
+	cJSON_Delete(hints);
+	btf__free(btf);
+}
+
+/* Records nested by value multiply: 4 members of 4 members ... must not build forever. */
+TEST(layout_refuses_too_many_fields_and_too_large_records)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	int id = t.b.u32, size = 4, level;
+	int huge = btf__add_struct(btf, "huge", 2u << 20);
+	struct diag d;
+
+	for (level = 0; level < 8; level++) {
+		int rec = btf__add_struct(btf, level == 7 ? "top" : NULL, size * 4);
+		int i;
+
+		for (i = 0; i < 4; i++)
+			btf__add_field(btf, (const char *[]){"a", "b", "c", "d"}[i], id, i * size * 8,
+				       0);
+		id = rec;
+		size *= 4;
+	}
+	CHECK_STR(refusal(btf, id, NULL, &d), "BTF: (anon) has more than 4096 fields");
+	CHECK_STR(refusal(btf, huge, NULL, &d), "BTF: huge is 2097152 bytes, more than 1048576");
+	btf__free(btf);
+}

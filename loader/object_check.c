@@ -1,0 +1,70 @@
+#include <errno.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include "object_check.h"
+
+static int check_variants(const struct package_meta *m, struct bpf_object *obj, struct diag *d)
+{
+	int i, j;
+
+	for (i = 0; i < m->nr_variants; i++) {
+		for (j = 0; j < m->variants[i].nr_programs; j++) {
+			const char *prog = m->variants[i].programs[j];
+
+			if (!bpf_object__find_program_by_name(obj, prog))
+				return diag_set(
+					d, -EINVAL,
+					"meta: hook_variants[%d] (%s): the BPF object has no "
+					"program \"%s\"",
+					i, m->variants[i].name, prog);
+		}
+	}
+	return 0;
+}
+
+/* A named map must exist and have the type, key and value sizes the loader reads it by. */
+static int check_map(struct bpf_object *obj, const char *key, const char *name,
+		     enum bpf_map_type type, __u32 key_size, __u32 value_size, struct diag *d)
+{
+	struct bpf_map *map;
+
+	if (!name)
+		return 0;
+	map = bpf_object__find_map_by_name(obj, name);
+	if (!map)
+		return diag_set(d, -EINVAL, "meta: events.%s: the BPF object has no map \"%s\"",
+				key, name);
+	if (bpf_map__type(map) != type || (key_size && (bpf_map__key_size(map) != key_size ||
+							bpf_map__value_size(map) != value_size)))
+		return diag_set(d, -EINVAL, "meta: events.%s: map \"%s\" is not a %s%s", key, name,
+				type == BPF_MAP_TYPE_RINGBUF		? "ring buffer"
+				: type == BPF_MAP_TYPE_PERF_EVENT_ARRAY ? "perf event array"
+									: "per-CPU array",
+				key_size ? " of u32 keys and u64 values" : "");
+	return 0;
+}
+
+int object_check(const struct package_meta *m, struct bpf_object *obj, struct diag *d)
+{
+	const struct events_spec *e = &m->events;
+	int err;
+
+	err = check_variants(m, obj, d);
+	err = err ?: check_map(obj, "ringbuf", e->ringbuf, BPF_MAP_TYPE_RINGBUF, 0, 0, d);
+	err = err ?: check_map(obj, "perfbuf", e->perfbuf, BPF_MAP_TYPE_PERF_EVENT_ARRAY, 0, 0, d);
+	return err
+		       ?: check_map(obj, "lost_counter", e->lost_counter, BPF_MAP_TYPE_PERCPU_ARRAY,
+				    sizeof(__u32), sizeof(__u64), d);
+}
+
+int object_check_btf_file(const char *path, struct diag *d)
+{
+	struct btf *btf = btf__parse(path, NULL);
+	int err = libbpf_get_error(btf);
+
+	if (err)
+		return diag_set(d, err, "--btf: '%s' is not readable BTF (%s)", path,
+				strerror(err < 0 ? -err : err));
+	btf__free(btf);
+	return 0;
+}
