@@ -13,7 +13,7 @@ import tempfile
 import time
 import zlib
 
-from binder import Bind, BindChild
+from binder import Bind, BindChild, free_port
 from harness import (ECLI, ROOT, Ecli, bpf_programs, check, check_equal, live_test, package, run_all,
                      run_ecli)
 
@@ -209,18 +209,16 @@ def reader_going_away_ends_ecli_quietly():
     check_equal(bpf_programs(), before, "programs after exit")
 
 
-@live_test
-def a_live_run_is_clean_under_valgrind():
+def under_valgrind(args, comm, binds):
+    """Runs ecli under valgrind memcheck around some binds: (events expected, stdout)."""
     log = tempfile.NamedTemporaryFile(prefix="ecli-valgrind-", suffix=".log", delete=False).name
-    ecli = Ecli(["-j", PKG, "-E"], timeout=120,
+    ecli = Ecli(args, timeout=120,
                 prefix=["valgrind", "--suppressions=" + os.path.join(ROOT, "tests", "valgrind.supp"),
                         "--leak-check=full", "--show-leak-kinds=definite,indirect",
                         "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=99",
                         "--log-file=" + log])
     try:
-        child = BindChild("vg-binds", [Bind(socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1", 0),
-                                       Bind(socket.AF_INET6, socket.SOCK_DGRAM, "::1", 0)])
-        expected = child.go()
+        expected = BindChild(comm, binds).go()
     finally:
         out, err, status = ecli.stop(timeout=120)
     with open(log) as f:
@@ -228,9 +226,27 @@ def a_live_run_is_clean_under_valgrind():
     os.unlink(log)
     check_equal(status, 0, "exit status under valgrind (99: valgrind found errors)\n" + report)
     check(re.search(r"ERROR SUMMARY: 0 errors", report), "valgrind summary:\n" + report)
+    return expected, out
+
+
+@live_test
+def a_live_run_is_clean_under_valgrind():
+    binds = [Bind(socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1", 0),
+             Bind(socket.AF_INET6, socket.SOCK_DGRAM, "::1", 0)]
+    expected, out = under_valgrind(["-j", PKG, "-E"], "vg-binds", binds)
     got = [json.loads(l) for l in out.splitlines() if '"vg-binds"' in l]
     check_equal([(e["addr"], e["port"]) for e in got], [(e["addr"], e["port"]) for e in expected],
                 "events seen under valgrind")
+
+
+@live_test
+def exit_maps_are_clean_under_valgrind():
+    port = free_port()
+    binds = [Bind(socket.AF_INET, socket.SOCK_DGRAM, "127.0.0.1", port,
+                  [(socket.SOL_SOCKET, socket.SO_REUSEADDR)])] * 2
+    _, out = under_valgrind(["-j", PKG, "--count", "-P", str(port)], "vg-count", binds)
+    check_equal([json.loads(l) for l in out.splitlines()],
+                [{"addr": "127.0.0.1", "port": port, "ip": 4, "binds": 2}], "counts")
 
 
 if __name__ == "__main__":
