@@ -151,6 +151,8 @@ static int resolve_column(struct column_builder *b, const cJSON *spec, int index
 		return diag_set(b->d, -EINVAL, "meta: %s: needs a \"field\"", where);
 	if (!c->title)
 		c->title = field ? c->field->key : "TIME";
+	if (c->format == COLUMN_CLOCK && c->width < 8)
+		c->width = 8; /* HH:MM:SS */
 	if (overrides && !cJSON_IsArray(overrides))
 		return diag_set(b->d, -EINVAL, "meta: %s: \"overrides\" is not an array", where);
 	cJSON_ArrayForEach(o, overrides) {

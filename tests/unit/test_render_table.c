@@ -429,8 +429,8 @@ TEST(table_clock_column_needs_no_field)
 		return;
 	}
 	tab_must_build(&tb, f.layout, spec, NULL, NULL);
-	/* untitled columns take "TIME" or the field's key */
-	CHECK_STR(tab_header(&tb), "TIME pid\n");
+	/* untitled columns take "TIME" or the field's key; a clock is at least HH:MM:SS wide */
+	CHECK_STR(tab_header(&tb), "TIME     pid\n");
 	row = tab_row(&tb, &r);
 	CHECK(strlen(row) == 13 && is_clock(row));
 	CHECK_STR(row + 8, "   7\n");
