@@ -63,6 +63,7 @@ struct tool_settings {
 int tool_args_parse(struct tool_settings *s, const struct package_meta *m, struct bpf_object *obj,
 		    int argc, char **argv, struct diag *d);
 void tool_args_free(struct tool_settings *s);
+/* Writes the tool's help (its -h) to out; in tool_help.c. */
 void tool_args_help(const struct tool_settings *s, const struct package_meta *m,
 		    struct bpf_object *obj, FILE *out);
 
