@@ -634,3 +634,36 @@ TEST(tool_args_generated_from_runqlat)
 			"--__eunomia_dummy_hist_ptr", "1");
 	fixture_close(&f);
 }
+
+/* eunomia's cmdarg on a variable: its long and short names and help replace the defaults. */
+TEST(tool_args_honour_eunomia_cmdarg)
+{
+	struct fixture f;
+	struct tool_settings s;
+	const struct arg_spec *a;
+	cJSON *vars, *v, *cmdarg;
+	int32_t seven = 7;
+	struct diag d;
+
+	if (fixture_open(&f, FIXTURES "simple_prog_3.json")) {
+		CHECK(!"simple_prog_3 package opens");
+		return;
+	}
+	vars = cJSON_GetObjectItem(f.pkg.root, "meta");
+	vars = cJSON_GetObjectItem(cJSON_GetObjectItem(vars, "bpf_skel"), "data_sections");
+	vars = cJSON_GetObjectItem(cJSON_GetArrayItem(vars, 0), "variables");
+	v = cJSON_GetArrayItem(vars, 0); /* const_val_1 */
+	cmdarg = cJSON_AddObjectToObject(v, "cmdarg");
+	cJSON_AddStringToObject(cmdarg, "long", "first-value");
+	cJSON_AddStringToObject(cmdarg, "short", "f");
+	cJSON_AddStringToObject(cmdarg, "help", "the first value");
+	CHECK(parse(&f, &s, &d, ARGV("-f", "7")) == 0);
+	a = find_arg(&s, "first-value");
+	CHECK(a && a->short_name == 'f' && !strcmp(a->var, "const_val_1") &&
+	      !strcmp(a->help, "the first value"));
+	CHECK(writes(&s, "const_val_1", &seven, 4));
+	tool_args_free(&s);
+	CHECK(parse(&f, &s, &d, ARGV("--const_val_1", "7")) == -EINVAL);
+	CHECK_STR(d.msg, "unknown option '--const_val_1' (see -h)");
+	fixture_close(&f);
+}
