@@ -172,28 +172,41 @@ static void select_programs(const struct package_meta *m, const struct hook_vari
 	}
 }
 
-static int attach_programs(const struct package_meta *m, struct loaded *l, struct diag *d)
+static int attach_one(const struct package_meta *m, struct loaded *l, struct bpf_program *prog,
+		      struct diag *d)
+{
+	struct bpf_link *link;
+
+	if (!bpf_program__autoload(prog) || !wants_link(m, bpf_program__name(prog)))
+		return 0;
+	link = bpf_program__attach(prog);
+	if (!link)
+		return diag_set(d, -errno ?: -EINVAL, "attach failed: %s", log_reason(-errno));
+	l->links[l->nr_links++] = link;
+	return 0;
+}
+
+/* The variant's programs in the order the package lists them, then those of no variant. */
+static int attach_programs(const struct package_meta *m, const struct hook_variant *v,
+			   struct loaded *l, struct diag *d)
 {
 	struct bpf_program *prog;
-	int n = 0;
+	int i, n = 0, err = 0;
 
 	bpf_object__for_each_program(prog, l->obj)
 		n++;
 	l->links = calloc(n ? n : 1, sizeof(*l->links));
 	if (!l->links)
 		return diag_set(d, -ENOMEM, "out of memory");
+	for (i = 0; v && i < v->nr_programs && !err; i++)
+		err = attach_one(m, l, bpf_object__find_program_by_name(l->obj, v->programs[i]), d);
 	bpf_object__for_each_program(prog, l->obj) {
-		struct bpf_link *link;
-
-		if (!bpf_program__autoload(prog) || !wants_link(m, bpf_program__name(prog)))
-			continue;
-		link = bpf_program__attach(prog);
-		if (!link)
-			return diag_set(d, -errno ?: -EINVAL, "attach failed: %s",
-					log_reason(-errno));
-		l->links[l->nr_links++] = link;
+		if (err)
+			break;
+		if (!in_any_variant(m, bpf_program__name(prog)))
+			err = attach_one(m, l, prog, d);
 	}
-	return 0;
+	return err;
 }
 
 /* One attempt on obj, which is consumed: on failure it is closed. */
@@ -217,7 +230,7 @@ static int try_variant(const struct load_opts *o, const struct hook_variant *v,
 		goto fail;
 	}
 	err = tool_args_apply_after_load(o->settings, obj, d);
-	err = err ?: attach_programs(o->meta, l, d);
+	err = err ?: attach_programs(o->meta, v, l, d);
 	if (!err)
 		return 0;
 fail:

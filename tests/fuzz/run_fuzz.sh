@@ -11,13 +11,13 @@ failed=0
 for target in package args render; do
 	bin=build/fuzz/fuzz_$target
 	work=build/fuzz/corpus-$target
-	log=build/fuzz/fuzz_$target.log
+	log=build/fuzz/fuzz_$target-${seconds}s.log # runs of other lengths keep their own logs
 	mkdir -p "$work"
 	"$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix="build/fuzz/crash-$target-" "$work" "tests/fuzz/corpus/$target" \
 		>"$log" 2>&1
 	status=$?
-	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	if [[ $status -eq 0 && -n "$execs" ]]; then
 		echo "ok   fuzz_$target: $execs executions in ${seconds}s, no crash"
 		passed=$((passed + 1))

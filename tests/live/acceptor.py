@@ -64,6 +64,8 @@ class AcceptChild:
         for addr, port in self.addresses:
             family = socket.AF_INET6 if ":" in addr else socket.AF_INET
             c = socket.socket(family, socket.SOCK_STREAM)
+            if family == socket.AF_INET:
+                c.bind(("127.0.0.2", 0))  # a remote address unlike the local one
             c.connect((addr, port))
             clients.append(c)
         os.write(self._go_w, b"g")

@@ -141,6 +141,35 @@ def bad_package_on_stdin():
     check_equal(err, 'ecli: package: missing key "meta"\n', "stderr")
 
 
+def programs_by_id():
+    out = subprocess.run(["bpftool", "-j", "prog", "show"], capture_output=True, check=True).stdout
+    return {p["id"]: p.get("name", "") for p in json.loads(out or b"[]")}
+
+
+@live_test
+def a_half_attached_variant_is_detached_before_the_next():
+    """A variant whose first program attaches and a later one fails must leave nothing behind."""
+    pkg = load_package()
+    progs = {v["name"]: v["programs"] for v in pkg["meta"]["hook_variants"]}
+    pkg["meta"]["hook_variants"] = [
+        {"name": "half", "programs": ["sys_enter_bind"] + progs["kprobe"]},
+        {"name": "exit-only", "programs": ["sys_exit_bind"]},
+        {"name": "never", "programs": progs["fexit"]}]
+    before = programs_by_id()
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+        json.dump(pkg, f)
+        f.flush()
+        ecli = Ecli(["-v", f.name])
+        try:
+            new = {i: n for i, n in programs_by_id().items() if i not in before}
+        finally:
+            _, err, status = ecli.stop()
+    check("variant half: attach failed" in err and "variant exit-only: loaded and attached 1"
+          in err, "the first variant failed after attaching, the second was kept:\n" + err)
+    check_equal(sorted(new.values()), ["sys_exit_bind"], "programs loaded while running")
+    check_equal(status, 0, "exit status")
+
+
 def run_storm(loader_args):
     """Binds STORM_BINDS times while ecli's stdout is not read, so its buffers overflow."""
     ready_r, ready_w = os.pipe()
