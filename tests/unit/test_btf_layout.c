@@ -129,10 +129,10 @@ struct c_ints {
 static int ints_struct(struct btf *btf, const struct types *t)
 {
 	const struct member m[] = {
-		MEMBER(u8, t->b.u8, struct c_ints),     MEMBER(s8, t->b.s8, struct c_ints),
-		MEMBER(u16, t->b.u16, struct c_ints),   MEMBER(s16, t->b.s16, struct c_ints),
-		MEMBER(u32, t->b.u32, struct c_ints),   MEMBER(s32, t->b.s32, struct c_ints),
-		MEMBER(u64, t->b.u64, struct c_ints),   MEMBER(s64, t->b.s64, struct c_ints),
+		MEMBER(u8, t->b.u8, struct c_ints),	MEMBER(s8, t->b.s8, struct c_ints),
+		MEMBER(u16, t->b.u16, struct c_ints),	MEMBER(s16, t->b.s16, struct c_ints),
+		MEMBER(u32, t->b.u32, struct c_ints),	MEMBER(s32, t->b.s32, struct c_ints),
+		MEMBER(u64, t->b.u64, struct c_ints),	MEMBER(s64, t->b.s64, struct c_ints),
 		MEMBER(u128, t->b.u128, struct c_ints), MEMBER(s128, t->b.s128, struct c_ints),
 	};
 
@@ -203,7 +203,7 @@ static int bits_struct(struct btf *btf, const struct types *t)
 {
 	/* a:3 b:6 c:12 d:4 e:7 packed into 32 bits; b, c and d cross byte boundaries */
 	const struct member m[] = {
-		{"a", t->b.u32, 0, 3},  {"b", t->b.s32, 3, 6},  {"c", t->b.u32, 9, 12},
+		{"a", t->b.u32, 0, 3},	{"b", t->b.s32, 3, 6},	{"c", t->b.u32, 9, 12},
 		{"d", t->b.s32, 21, 4}, {"e", t->b.u32, 25, 7},
 	};
 
@@ -271,7 +271,7 @@ static int enums_record(struct btf *btf, const struct types *t, int proto, int s
 {
 	const struct member m[] = {
 		MEMBER(flag, t->b.boolean, struct c_enums), MEMBER(proto, proto, struct c_enums),
-		MEMBER(sgn, sgn, struct c_enums),	  MEMBER(e64, e64, struct c_enums),
+		MEMBER(sgn, sgn, struct c_enums),	    MEMBER(e64, e64, struct c_enums),
 		MEMBER(se64, se64, struct c_enums),
 	};
 
@@ -552,7 +552,7 @@ static int misc_struct(struct btf *btf, const struct types *t)
 	int vol = btf__add_volatile(btf, cnst);
 	int ptr = btf__add_ptr(btf, 0);
 	const struct member m[] = {
-		MEMBER(pid, vol, struct c_misc),    MEMBER(ptr, ptr, struct c_misc),
+		MEMBER(pid, vol, struct c_misc),      MEMBER(ptr, ptr, struct c_misc),
 		MEMBER(f, t->b.flt, struct c_misc),   MEMBER(d, t->b.dbl, struct c_misc),
 		MEMBER(ld, t->b.ldbl, struct c_misc),
 	};
@@ -629,10 +629,10 @@ static int net_struct(struct btf *btf, const struct types *t)
 {
 	int a16 = array_of(btf, t, t->b.u8, 16), a4 = array_of(btf, t, t->b.u8, 4);
 	const struct member m[] = {
-		MEMBER(addr, a16, struct c_net),   MEMBER(fl, t->b.u8, struct c_net),
-		MEMBER(ver, t->b.u8, struct c_net),  MEMBER(port, t->b.u16, struct c_net),
-		MEMBER(a4, t->b.u32, struct c_net),  MEMBER(a4b, a4, struct c_net),
-		MEMBER(x, t->b.u32, struct c_net),   MEMBER(pad, t->b.u32, struct c_net),
+		MEMBER(addr, a16, struct c_net),    MEMBER(fl, t->b.u8, struct c_net),
+		MEMBER(ver, t->b.u8, struct c_net), MEMBER(port, t->b.u16, struct c_net),
+		MEMBER(a4, t->b.u32, struct c_net), MEMBER(a4b, a4, struct c_net),
+		MEMBER(x, t->b.u32, struct c_net),  MEMBER(pad, t->b.u32, struct c_net),
 		MEMBER(plain6, a16, struct c_net),
 	};
 
@@ -1101,8 +1101,8 @@ TEST(layout_refuses_too_many_fields_and_too_large_records)
 		int i;
 
 		for (i = 0; i < 4; i++)
-			btf__add_field(btf, (const char *[]){"a", "b", "c", "d"}[i], id, i * size * 8,
-				       0);
+			btf__add_field(btf, (const char *[]){"a", "b", "c", "d"}[i], id,
+				       i * size * 8, 0);
 		id = rec;
 		size *= 4;
 	}

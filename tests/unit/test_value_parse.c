@@ -99,7 +99,8 @@ TEST(value_parse_unsigned_edges)
 	CHECK_VALUE(btf, t.b.u64, 8, "18446744073709551615", UINT64_MAX);
 	CHECK_REFUSED(btf, t.b.u64, 8, "18446744073709551616", -ERANGE,
 		      "'18446744073709551616' is out of range 0..18446744073709551615");
-	CHECK_REFUSED(btf, t.b.u64, 8, "-1", -ERANGE, "'-1' is out of range 0..18446744073709551615");
+	CHECK_REFUSED(btf, t.b.u64, 8, "-1", -ERANGE,
+		      "'-1' is out of range 0..18446744073709551615");
 	btf__free(btf);
 }
 
@@ -207,7 +208,8 @@ TEST(value_parse_128_bit_int_refused)
 	struct types t;
 	struct btf *btf = new_btf(&t);
 
-	CHECK_REFUSED(btf, t.b.u128, 16, "1", -EINVAL, "'1': integers of 16 bytes are not supported");
+	CHECK_REFUSED(btf, t.b.u128, 16, "1", -EINVAL,
+		      "'1': integers of 16 bytes are not supported");
 	btf__free(btf);
 }
 
