@@ -5,13 +5,20 @@ UNIT_SRC  := $(wildcard tests/unit/*.c)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SAN_CFLAGS := -O1 -g -std=gnu11 $(WARN) -D_GNU_SOURCE -Iloader -Ipackage $(SAN_FLAGS)
 
-$(BUILD)/tests/unit: $(UNIT_SRC) tests/unit/unit.h $(BUILD)/libloader.a
+# libFuzzer targets: clang's fuzzer runtime with ASan and UBSan, over the loader's sources.
+FUZZ_TARGETS := package args render
+FUZZ_CFLAGS := -g -O1 -std=gnu11 $(WARN) -D_GNU_SOURCE -Iloader -Itests/fuzz \
+	       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+FUZZ_SECONDS ?= 300
+
+$(BUILD)/tests/unit: $(UNIT_SRC) tests/unit/*.h $(BUILD)/libloader.a
 	@mkdir -p $(@D)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/unit $(UNIT_SRC) $(BUILD)/libloader.a $(LDLIBS) -o $@
 
 # The sanitized build compiles the loader sources again rather than linking libloader.a.
-$(BUILD)/tests/unit-san: $(UNIT_SRC) tests/unit/unit.h $(LOADER_LIB_SRC) loader/*.h | $(DEPS_OK)
+$(BUILD)/tests/unit-san: $(UNIT_SRC) tests/unit/*.h $(LOADER_LIB_SRC) loader/*.h | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(SAN_CFLAGS) -Itests/unit $(UNIT_SRC) $(LOADER_LIB_SRC) $(LDLIBS) -o $@
@@ -32,13 +39,6 @@ $(BUILD)/tests/bench_render: tests/bench/bench_render.c $(BUILD)/libloader.a
 
 bench: all $(BUILD)/tests/bench_render
 	$(BUILD)/tests/bench_render $(BUILD)/packages/bindsnoop/package.json
-
-# libFuzzer targets: clang's fuzzer runtime with ASan and UBSan, over the loader's sources.
-FUZZ_TARGETS := package args render
-FUZZ_CFLAGS := -g -O1 -std=gnu11 $(WARN) -D_GNU_SOURCE -Iloader -Itests/fuzz \
-	       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
-FUZZ_SECONDS ?= 300
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_setup.c tests/fuzz/fuzz.h $(LOADER_LIB_SRC) \
 		      loader/*.h | $(DEPS_OK)
