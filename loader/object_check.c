@@ -3,20 +3,27 @@
 #include <bpf/btf.h>
 #include "object_check.h"
 
+/* Each program a variant names exists, once: the loader attaches a variant's list as given. */
 static int check_variants(const struct package_meta *m, struct bpf_object *obj, struct diag *d)
 {
-	int i, j;
+	int i, j, k;
 
 	for (i = 0; i < m->nr_variants; i++) {
-		for (j = 0; j < m->variants[i].nr_programs; j++) {
-			const char *prog = m->variants[i].programs[j];
+		const struct hook_variant *v = &m->variants[i];
 
-			if (!bpf_object__find_program_by_name(obj, prog))
+		for (j = 0; j < v->nr_programs; j++) {
+			if (!bpf_object__find_program_by_name(obj, v->programs[j]))
 				return diag_set(
 					d, -EINVAL,
 					"meta: hook_variants[%d] (%s): the BPF object has no "
 					"program \"%s\"",
-					i, m->variants[i].name, prog);
+					i, v->name, v->programs[j]);
+			for (k = 0; k < j; k++)
+				if (!strcmp(v->programs[k], v->programs[j]))
+					return diag_set(d, -EINVAL,
+							"meta: hook_variants[%d] (%s): program "
+							"\"%s\" is listed twice",
+							i, v->name, v->programs[j]);
 		}
 	}
 	return 0;

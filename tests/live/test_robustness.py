@@ -102,6 +102,10 @@ def bad_packages():
     yield "variant naming a missing program", as_text(mutate(
         pkg, ["meta", "hook_variants", 0, "programs"], ["no_such_prog"])), 2, \
         'has no program "no_such_prog"'
+    yield "variant naming a program twice", as_text(mutate(
+        pkg, ["meta", "hook_variants", 2, "programs"], ["sys_enter_bind", "sys_exit_bind",
+                                                       "sys_enter_bind"])), 2, \
+        'program "sys_enter_bind" is listed twice'
     yield "program that fails to load", as_text(mutate(pkg, ["meta", "hook_variants"],
                                                        pkg["meta"]["hook_variants"][:1])), 1, \
         "fexit: load failed: prog 'fexit_inet_bind'"
@@ -131,7 +135,7 @@ def bad_packages_get_one_line_and_load_nothing():
             check(err.startswith("ecli: ") and message in err, "%s: message %r" % (name, err))
             check_equal(bpf_programs(), before, "%s: programs loaded afterwards" % name)
             count += 1
-    check_equal(count, 22, "bad inputs tried")
+    check_equal(count, 23, "bad inputs tried")
 
 
 @live_test
