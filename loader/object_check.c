@@ -2,6 +2,7 @@
 #include <string.h>
 #include <bpf/btf.h>
 #include "object_check.h"
+#include "object_vars.h"
 
 /* Each program a variant names exists, once: the loader attaches a variant's list as given. */
 static int check_variants(const struct package_meta *m, struct bpf_object *obj, struct diag *d)
@@ -51,12 +52,51 @@ static int check_map(struct bpf_object *obj, const char *key, const char *name,
 	return 0;
 }
 
+static int need_var(struct bpf_object *obj, const char *var, const char *where, int index,
+		    const char *name, struct diag *d)
+{
+	struct var_ref ref;
+
+	if (!object_find_var(obj, var, &ref))
+		return 0;
+	if (index < 0)
+		return diag_set(d, -EINVAL, "meta: %s: the BPF object has no variable \"%s\"",
+				where, var);
+	return diag_set(d, -EINVAL, "meta: %s[%d] (%s): the BPF object has no variable \"%s\"",
+			where, index, name, var);
+}
+
+/* Options that name what the object lacks are refused whether or not they are given. */
+static int check_args(const struct package_meta *m, struct bpf_object *obj, struct diag *d)
+{
+	const cJSON *item;
+	int i, err = 0;
+
+	for (i = 0; i < m->nr_args && !err; i++) {
+		const struct arg_spec *a = &m->args[i];
+		const char *map = a->map_keys ? a->map_keys : a->pinned_map;
+
+		if (a->var)
+			err = need_var(obj, a->var, "args", i, a->name, d);
+		if (!err && map && !bpf_object__find_map_by_name(obj, map))
+			err = diag_set(d, -EINVAL,
+				       "meta: args[%d] (%s): the BPF object has no map \"%s\"", i,
+				       a->name, map);
+		cJSON_ArrayForEach(item, a->sets)
+			err = err ?: need_var(obj, item->string, "args", i, a->name, d);
+	}
+	return err;
+}
+
 int object_check(const struct package_meta *m, struct bpf_object *obj, struct diag *d)
 {
 	const struct events_spec *e = &m->events;
 	int err;
 
-	err = check_variants(m, obj, d);
+	err = check_args(m, obj, d);
+	err = err ?: check_variants(m, obj, d);
+	if (!err && e->perfbuf_switch)
+		err = need_var(obj, e->perfbuf_switch, "events.perfbuf_switch", -1, NULL, d);
 	err = err ?: check_map(obj, "ringbuf", e->ringbuf, BPF_MAP_TYPE_RINGBUF, 0, 0, d);
 	err = err ?: check_map(obj, "perfbuf", e->perfbuf, BPF_MAP_TYPE_PERF_EVENT_ARRAY, 0, 0, d);
 	return err

@@ -1,7 +1,8 @@
 /*
- * Checks a package's meta against its object before anything loads: the programs hook
- * variants name, and the maps events arrive and are counted through, must exist with the
- * shape the loader reads them by. A package that fails is refused with one line (status 2).
+ * Checks a package's meta against its object before anything loads: the variables and maps
+ * options set, the programs hook variants name, and the maps events arrive and are counted
+ * through must exist, with the shape the loader reads them by. A package that fails is refused
+ * with one line (status 2); ecc runs the same checks before it writes a package.
  */
 #ifndef OBJECT_CHECK_H
 #define OBJECT_CHECK_H

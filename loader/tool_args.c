@@ -426,37 +426,6 @@ static int parse_shorts(struct parser *p, int argc, char **argv, int *i)
 	return 0;
 }
 
-/* A package whose options name what its object lacks is refused whether or not they are used. */
-static int check_targets(const struct tool_settings *s, struct bpf_object *obj, struct diag *d)
-{
-	const cJSON *item;
-	struct var_ref ref;
-	int i;
-
-	for (i = 0; i < s->nr_args; i++) {
-		const struct arg_spec *a = &s->args[i];
-		const char *map = a->map_keys ? a->map_keys : a->pinned_map;
-
-		if (a->var && object_find_var(obj, a->var, &ref))
-			return diag_set(
-				d, -EINVAL,
-				"meta: args[%d] (%s): the BPF object has no variable \"%s\"", i,
-				a->name, a->var);
-		if (map && !bpf_object__find_map_by_name(obj, map))
-			return diag_set(d, -EINVAL,
-					"meta: args[%d] (%s): the BPF object has no map \"%s\"", i,
-					a->name, map);
-		cJSON_ArrayForEach(item, a->sets) {
-			if (object_find_var(obj, item->string, &ref))
-				return diag_set(d, -EINVAL,
-						"meta: args[%d] (%s): the BPF object has no "
-						"variable \"%s\"",
-						i, a->name, item->string);
-		}
-	}
-	return 0;
-}
-
 static void option_name(const struct arg_spec *a, char *buf, size_t len)
 {
 	if (a->short_name)
@@ -500,7 +469,6 @@ int tool_args_parse(struct tool_settings *s, const struct package_meta *m, struc
 	if (m->has_args) {
 		s->args = m->args;
 		s->nr_args = m->nr_args;
-		err = check_targets(s, obj, d);
 	} else {
 		err = generate_args(s, m, obj, d);
 	}

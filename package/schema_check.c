@@ -3,6 +3,7 @@
 #include <bpf/btf.h>
 #include "btf_layout.h"
 #include "meta.h"
+#include "object_check.h"
 #include "object_vars.h"
 #include "render_table.h"
 #include "schema_check.h"
@@ -13,24 +14,10 @@ struct checker {
 	struct diag *d;
 };
 
-static int need_var(struct checker *c, const char *var, const char *where)
+static int need_map(struct checker *c, const char *map, const char *where)
 {
-	struct var_ref ref;
-
-	if (object_find_var(c->obj, var, &ref))
-		return diag_set(c->d, -EINVAL, "%s: the object has no variable \"%s\"", where, var);
-	return 0;
-}
-
-static int need_map(struct checker *c, const char *map, int type, const char *where)
-{
-	struct bpf_map *m = bpf_object__find_map_by_name(c->obj, map);
-
-	if (!m)
+	if (!bpf_object__find_map_by_name(c->obj, map))
 		return diag_set(c->d, -EINVAL, "%s: the object has no map \"%s\"", where, map);
-	if (type >= 0 && bpf_map__type(m) != (enum bpf_map_type)type)
-		return diag_set(c->d, -EINVAL, "%s: map \"%s\" has type %u, not %d", where, map,
-				bpf_map__type(m), type);
 	return 0;
 }
 
@@ -72,63 +59,32 @@ static int check_args(struct checker *c)
 		const struct arg_spec *a = &c->m->args[i];
 
 		err = check_option_names(c, i);
-		if (!err && a->var)
-			err = need_var(c, a->var, a->name);
-		if (!err && a->map_keys)
-			err = need_map(c, a->map_keys, -1, a->name);
-		if (!err && a->pinned_map)
-			err = need_map(c, a->pinned_map, -1, a->name);
 		if (!err && !a->flag && !a->var && !a->map_keys && !a->pinned_map && !a->output)
 			err = diag_set(c->d, -EINVAL, "%s: a value option must set something",
 				       a->name);
-		cJSON_ArrayForEach(item, a->sets)
-			err = err ?: need_var(c, item->string, a->name);
 		cJSON_ArrayForEach(item, a->excludes)
 			err = err ?: need_arg(c, item, a->name);
 	}
 	return err;
 }
 
+/* object_check sees each variant's programs exist; a program in two variants is ecc's concern. */
 static int check_variants(struct checker *c)
 {
 	const struct package_meta *m = c->m;
 	int i, j, k, l;
 
-	for (i = 0; i < m->nr_variants; i++) {
-		for (j = 0; j < m->variants[i].nr_programs; j++) {
-			const char *p = m->variants[i].programs[j];
-
-			if (!bpf_object__find_program_by_name(c->obj, p))
-				return diag_set(c->d, -EINVAL,
-						"hook_variants.%s: no program \"%s\"",
-						m->variants[i].name, p);
+	for (i = 0; i < m->nr_variants; i++)
+		for (j = 0; j < m->variants[i].nr_programs; j++)
 			for (k = 0; k < i; k++)
 				for (l = 0; l < m->variants[k].nr_programs; l++)
-					if (!strcmp(p, m->variants[k].programs[l]))
+					if (!strcmp(m->variants[i].programs[j],
+						    m->variants[k].programs[l]))
 						return diag_set(
 							c->d, -EINVAL,
 							"hook_variants: \"%s\" is in two variants",
-							p);
-		}
-	}
+							m->variants[i].programs[j]);
 	return 0;
-}
-
-static int check_events(struct checker *c)
-{
-	const struct events_spec *e = &c->m->events;
-	int err = 0;
-
-	if (e->ringbuf)
-		err = need_map(c, e->ringbuf, BPF_MAP_TYPE_RINGBUF, "events.ringbuf");
-	if (!err && e->perfbuf)
-		err = need_map(c, e->perfbuf, BPF_MAP_TYPE_PERF_EVENT_ARRAY, "events.perfbuf");
-	if (!err && e->lost_counter)
-		err = need_map(c, e->lost_counter, BPF_MAP_TYPE_PERCPU_ARRAY,
-			       "events.lost_counter");
-	if (!err && e->perfbuf_switch)
-		err = need_var(c, e->perfbuf_switch, "events.perfbuf_switch");
-	return err;
 }
 
 /* A condition names a flag that sets no variable, or a variable. */
@@ -169,7 +125,7 @@ static int check_exit_maps(struct checker *c)
 		struct bpf_map *map;
 		struct layout *row;
 
-		err = need_map(c, x->map, -1, "exit_maps");
+		err = need_map(c, x->map, "exit_maps");
 		if (err)
 			break;
 		map = bpf_object__find_map_by_name(c->obj, x->map);
@@ -234,9 +190,9 @@ int schema_check(const cJSON *meta, struct bpf_object *obj, struct diag *d)
 
 	if (err)
 		return err;
-	err = check_args(&c);
+	err = object_check(&m, obj, d); /* what the loader will refuse, ecc refuses first */
+	err = err ?: check_args(&c);
 	err = err ?: check_variants(&c);
-	err = err ?: check_events(&c);
 	err = err ?: check_display(&c);
 	err = err ?: check_exit_maps(&c);
 	meta_free(&m);
