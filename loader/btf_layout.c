@@ -41,7 +41,7 @@ int btf_find_record(const struct btf *btf, const char *name)
 	return -ENOENT;
 }
 
-static bool is_char(const struct btf *btf, const struct btf_type *t)
+bool btf_is_char(const struct btf *btf, const struct btf_type *t)
 {
 	const char *name = btf__name_by_offset(btf, t->name_off);
 
@@ -125,7 +125,7 @@ static int describe_type(struct builder *b, uint32_t type_id, int depth, struct 
 					f->name);
 		f->count = arr->nelems;
 		f->size = total;
-		if (is_char(b->btf, btf__type_by_id(b->btf, elem))) {
+		if (btf_is_char(b->btf, btf__type_by_id(b->btf, elem))) {
 			f->kind = FIELD_STRING;
 			return 0;
 		}

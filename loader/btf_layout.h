@@ -63,6 +63,9 @@ struct layout {
 	struct field *fields;
 };
 
+/* A plain char (the element type that makes an array a string). */
+bool btf_is_char(const struct btf *btf, const struct btf_type *t);
+
 /* Finds a struct or union (or a typedef of one) by name. Returns its id, or -ENOENT. */
 int btf_find_record(const struct btf *btf, const char *name);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "btf_layout.h"
 #include "value_parse.h"
 
 static int __attribute__((format(printf, 4, 5)))
@@ -142,9 +143,7 @@ static int parse_array(const struct btf *btf, const struct btf_type *t, const ch
 	if (!elem || elem_size <= 0)
 		return reason(why, why_len, -EINVAL, "'%s': the array's element type is unknown",
 			      text);
-	if (btf_is_int(elem) && elem_size == 1 &&
-	    (btf_int_encoding(elem) & BTF_INT_CHAR ||
-	     !strcmp(btf__name_by_offset(btf, elem->name_off), "char"))) {
+	if (btf_is_char(btf, elem)) {
 		if (strlen(text) >= arr->nelems || strlen(text) >= size)
 			return reason(why, why_len, -ERANGE, "'%s' is longer than %u characters",
 				      text, arr->nelems - 1);
@@ -176,12 +175,14 @@ int value_parse(const struct btf *btf, uint32_t type_id, const char *text, void 
 {
 	int id = btf__resolve_type(btf, type_id);
 	const struct btf_type *t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	long long type_size;
 	bool b;
 
 	memset(buf, 0, size);
 	if (!t)
 		return reason(why, why_len, -EINVAL, "'%s': the variable's type is unknown", text);
-	if (btf__resolve_size(btf, id) < 0 || btf__resolve_size(btf, id) > size)
+	type_size = btf__resolve_size(btf, id);
+	if (type_size < 0 || type_size > size)
 		return reason(why, why_len, -EINVAL, "'%s': the variable's type does not fit",
 			      text);
 	if (btf_is_int(t) && (btf_int_encoding(t) & BTF_INT_BOOL)) {
