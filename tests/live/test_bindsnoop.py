@@ -3,9 +3,9 @@ import signal
 import socket
 import sys
 
-from binder import Bind, MismatchedBind, free_port, run_binds, standard_binds
+from binder import Bind, BindChild, MismatchedBind, free_port, run_binds, standard_binds
 from harness import (Ecli, bpf_programs, check, check_equal, json_lines, live_test, package,
-                     run_all, run_ecli)
+                     run_all, run_ecli, trace_around)
 
 PKG = package("bindsnoop")
 KEYS = ["ts_ns", "pid", "uid", "comm", "proto", "ip", "addr", "port", "opts", "if", "ret"]
@@ -14,14 +14,10 @@ BCC_ROW = "%8d %-12.12s %-4.4s %-15.15s %5d %-5s %2d"
 
 
 def trace(loader_args, tool_args, binds, comm, uid=None):
-    """Runs bindsnoop around the binds; returns (expected events, stdout, stderr)."""
-    ecli = Ecli(list(loader_args) + [PKG] + list(tool_args))
-    try:
-        expected = run_binds(comm, binds, uid)
-    finally:
-        out, err, status = ecli.stop()
-    check_equal(status, 0, "exit status after SIGINT")
-    return expected, out, err
+    """Runs bindsnoop around the binds; returns (expected events, stdout)."""
+    (expected,), out = trace_around(list(loader_args) + [PKG] + list(tool_args),
+                                    [BindChild(comm, binds, uid)])
+    return expected, out
 
 
 def events_of(out, pid):
@@ -43,20 +39,20 @@ def bcc_row(e):
 @live_test
 def json_reports_every_field_of_every_bind_with_errors():
     binds = standard_binds()
-    expected, out, _ = trace(["-j"], ["-E"], binds, "bs-json-E")
+    expected, out = trace(["-j"], ["-E"], binds, "bs-json-E")
     check_equal(expected[-1]["ret"], -98, "the last bind fails with EADDRINUSE")
     check_events(events_of(out, expected[0]["pid"]), expected)
 
 
 @live_test
 def failed_bind_is_not_shown_without_E():
-    expected, out, _ = trace(["-j"], [], standard_binds(), "bs-json")
+    expected, out = trace(["-j"], [], standard_binds(), "bs-json")
     check_events(events_of(out, expected[0]["pid"]), [e for e in expected if e["ret"] == 0])
 
 
 @live_test
 def tool_option_o_json_is_the_same_as_j():
-    expected, out, _ = trace([], ["-o", "json", "-E"], standard_binds(), "bs-o-json")
+    expected, out = trace([], ["-o", "json", "-E"], standard_binds(), "bs-o-json")
     check_events(events_of(out, expected[0]["pid"]), expected)
 
 
@@ -65,14 +61,14 @@ def failed_bind_shows_requested_address_and_port():
     in4, in6, tcp, udp = socket.AF_INET, socket.AF_INET6, socket.SOCK_STREAM, socket.SOCK_DGRAM
     binds = [Bind(in4, udp, "192.0.2.77", 4242),          # EADDRNOTAVAIL: not a local address
              Bind(in6, tcp, "2001:db8::5", 4343)]
-    expected, out, _ = trace(["-j"], ["-E"], binds, "bs-notavail")
+    expected, out = trace(["-j"], ["-E"], binds, "bs-notavail")
     check_equal([e["ret"] for e in expected], [-99, -99], "binds fail with EADDRNOTAVAIL")
     check_events(events_of(out, expected[0]["pid"]), expected)
 
 
 @live_test
 def failed_bind_reads_the_address_by_its_own_family():
-    expected, out, _ = trace(["-j"], ["-E"], [MismatchedBind("127.0.0.1", 4545)], "bs-mismatch")
+    expected, out = trace(["-j"], ["-E"], [MismatchedBind("127.0.0.1", 4545)], "bs-mismatch")
     check_equal((expected[0]["ret"], expected[0]["ip"]), (-22, 4), "EINVAL, an IPv4 address")
     check_events(events_of(out, expected[0]["pid"]), expected)
 
@@ -80,14 +76,14 @@ def failed_bind_reads_the_address_by_its_own_family():
 @live_test
 def uid_of_an_unprivileged_bind():
     binds = [Bind(socket.AF_INET, socket.SOCK_DGRAM, "127.0.0.1", 0)]
-    expected, out, _ = trace(["-j"], [], binds, "bs-nobody", uid=65534)
+    expected, out = trace(["-j"], [], binds, "bs-nobody", uid=65534)
     check_equal(expected[0]["uid"], 65534, "child runs as nobody")
     check_events(events_of(out, expected[0]["pid"]), expected)
 
 
 @live_test
 def table_matches_bcc_byte_for_byte():
-    expected, out, _ = trace([], [], standard_binds(), "bs-table")
+    expected, out = trace([], [], standard_binds(), "bs-table")
     lines = out.splitlines()
     check_equal(lines[0], BCC_HEADER % ("PID", "COMM", "PROT", "ADDR", "PORT", "OPTS", "IF"),
                 "header")
@@ -97,7 +93,7 @@ def table_matches_bcc_byte_for_byte():
 
 @live_test
 def table_with_errors_has_bcc_rc_column():
-    expected, out, _ = trace([], ["-E"], standard_binds(), "bs-table-E")
+    expected, out = trace([], ["-E"], standard_binds(), "bs-table-E")
     lines = out.splitlines()
     check_equal(lines[0], "%3s " % "RC" + BCC_HEADER % ("PID", "COMM", "PROT", "ADDR", "PORT",
                                                         "OPTS", "IF"), "header")
@@ -107,7 +103,7 @@ def table_with_errors_has_bcc_rc_column():
 
 @live_test
 def perf_buffer_delivers_the_same_events():
-    expected, out, _ = trace(["-j", "--perfbuf"], ["-E"], standard_binds(), "bs-perfbuf")
+    expected, out = trace(["-j", "--perfbuf"], ["-E"], standard_binds(), "bs-perfbuf")
     check_events(events_of(out, expected[0]["pid"]), expected)
 
 
