@@ -10,7 +10,7 @@
 
 struct builder {
 	const struct btf *btf;
-	const cJSON *hints;
+	const struct type_hints *hints;
 	struct diag *d;
 	int fields; /* built so far, nested records included */
 };
@@ -89,6 +89,7 @@ static int describe_type(struct builder *b, uint32_t type_id, int depth, struct 
 	if (btf_is_int(t)) {
 		f->kind = btf_int_encoding(t) & BTF_INT_BOOL ? FIELD_BOOL : FIELD_INT;
 		f->is_signed = btf_int_encoding(t) & BTF_INT_SIGNED;
+		f->is_char = btf_is_char(b->btf, t);
 		if (btf_int_bits(t) < t->size * 8 || btf_int_offset(t)) {
 			f->bit_offset += btf_int_offset(t);
 			f->bit_size = btf_int_bits(t);
@@ -145,52 +146,56 @@ static int describe_type(struct builder *b, uint32_t type_id, int depth, struct 
 			btf_kind(t));
 }
 
-static int apply_hint(struct builder *b, struct layout *l, struct field *f, const cJSON *hint)
+static int hint_error(struct builder *b, const struct layout *l, const struct field *f,
+		      const char *key, const char *what)
 {
-	const cJSON *key = cJSON_GetObjectItemCaseSensitive(hint, "key");
-	const cJSON *format = cJSON_GetObjectItemCaseSensitive(hint, "format");
-	const cJSON *letters = cJSON_GetObjectItemCaseSensitive(hint, "letters");
+	return diag_set(b->d, -EINVAL, "display.types.%s.%s.%s: %s", l->name, f->name, key, what);
+}
 
-	if (cJSON_IsString(key))
-		f->key = key->valuestring;
-	f->hidden = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(hint, "hidden"));
-	if (!format)
-		return 0;
-	if (cJSON_IsString(format) && !strcmp(format->valuestring, "flags") &&
-	    cJSON_IsString(letters) && f->kind == FIELD_INT) {
+static bool holds_ip(const struct field *f)
+{
+	if (f->bit_size)
+		return false;
+	if (f->kind == FIELD_ARRAY)
+		return f->elem->size == 1 && (f->count == 4 || f->count == 16);
+	return f->kind == FIELD_INT && f->size == 4;
+}
+
+static int apply_hint(struct builder *b, struct layout *l, struct field *f,
+		      const struct member_hint *hint)
+{
+	if (hint->key)
+		f->key = hint->key;
+	f->hidden = hint->hidden;
+	if (hint->format == HINT_FLAGS) {
+		if (f->kind != FIELD_INT)
+			return hint_error(b, l, f, "format", "\"flags\" needs an integer member");
 		f->format = FORMAT_FLAGS;
-		f->letters = letters->valuestring;
-		return 0;
-	}
-	if (cJSON_IsString(format) && !strcmp(format->valuestring, "ip") && !f->bit_size &&
-	    ((f->kind == FIELD_ARRAY && f->elem->size == 1 && (f->count == 4 || f->count == 16)) ||
-	     (f->kind == FIELD_INT && f->size == 4))) {
+		f->letters = hint->letters;
+	} else if (hint->format == HINT_IP) {
+		if (!holds_ip(f))
+			return hint_error(b, l, f, "format",
+					  "\"ip\" needs a 4-byte integer or a 4- or 16-byte array");
 		f->format = FORMAT_IP;
-		return 0;
 	}
-	return diag_set(b->d, -EINVAL,
-			"display.types.%s.%s: format needs \"ip\" on a 4 or 16 byte address, or "
-			"\"flags\" with \"letters\" on an integer",
-			l->name, f->name);
+	return 0;
 }
 
 /* The IP version member is resolved after all members exist, since it may come later. */
-static int link_ip_version(struct builder *b, struct layout *l, struct field *f, const cJSON *hint)
+static int link_ip_version(struct builder *b, struct layout *l, struct field *f,
+			   const struct member_hint *hint)
 {
-	const cJSON *version = cJSON_GetObjectItemCaseSensitive(hint, "version");
 	int i;
 
-	if (f->format != FORMAT_IP || !version)
+	if (f->format != FORMAT_IP || !hint->version)
 		return 0;
-	for (i = 0; cJSON_IsString(version) && i < l->nr_fields; i++) {
-		if (strcmp(l->fields[i].name, version->valuestring) ||
-		    l->fields[i].kind != FIELD_INT)
+	for (i = 0; i < l->nr_fields; i++) {
+		if (strcmp(l->fields[i].name, hint->version) || l->fields[i].kind != FIELD_INT)
 			continue;
 		f->version_field = i;
 		return 0;
 	}
-	return diag_set(b->d, -EINVAL, "display.types.%s.%s: \"version\" names no integer member",
-			l->name, f->name);
+	return hint_error(b, l, f, "version", "names no integer member");
 }
 
 /* Rendering reads a field's bytes from the record: they must all lie inside it. */
@@ -254,23 +259,44 @@ static int add_members(struct builder *b, struct layout *l, const struct btf_typ
 	return err == -ELOOP ? diag_set(b->d, -ELOOP, "BTF: records nest too deeply") : err;
 }
 
+/* Renames must leave every shown key distinct: JSON objects cannot repeat a key. */
+static int check_keys_distinct(struct builder *b, const struct layout *l)
+{
+	const struct field *renamed, *other;
+	int i, j;
+
+	for (i = 0; i < l->nr_fields; i++) {
+		for (j = 0; j < i; j++) {
+			if (strcmp(l->fields[i].key, l->fields[j].key))
+				continue;
+			renamed = l->fields[i].key != l->fields[i].name ? &l->fields[i]
+									: &l->fields[j];
+			other = renamed == &l->fields[i] ? &l->fields[j] : &l->fields[i];
+			return diag_set(b->d, -EINVAL,
+					"display.types.%s.%s.key: \"%s\" is also the key of "
+					"member %s",
+					l->name, renamed->name, renamed->key, other->name);
+		}
+	}
+	return 0;
+}
+
 static int attach_hints(struct builder *b, struct layout *l)
 {
-	const cJSON *hints = b->hints ? cJSON_GetObjectItemCaseSensitive(b->hints, l->name) : NULL;
-	const cJSON *hint;
+	const struct member_hint *hint;
 	int i, err = 0;
 
-	for (i = 0; hints && i < l->nr_fields && !err; i++) {
-		hint = cJSON_GetObjectItemCaseSensitive(hints, l->fields[i].name);
-		if (cJSON_IsObject(hint))
+	for (i = 0; i < l->nr_fields && !err; i++) {
+		hint = meta_find_hint(b->hints, l->name, l->fields[i].name);
+		if (hint)
 			err = apply_hint(b, l, &l->fields[i], hint);
 	}
-	for (i = 0; hints && i < l->nr_fields && !err; i++) {
-		hint = cJSON_GetObjectItemCaseSensitive(hints, l->fields[i].name);
-		if (cJSON_IsObject(hint))
+	for (i = 0; i < l->nr_fields && !err; i++) {
+		hint = meta_find_hint(b->hints, l->name, l->fields[i].name);
+		if (hint)
 			err = link_ip_version(b, l, &l->fields[i], hint);
 	}
-	return err;
+	return err ?: check_keys_distinct(b, l);
 }
 
 static int build_record(struct builder *b, uint32_t type_id, int depth, struct layout **out)
@@ -304,8 +330,8 @@ static int build_record(struct builder *b, uint32_t type_id, int depth, struct l
 	return 0;
 }
 
-int layout_build(const struct btf *btf, uint32_t type_id, const cJSON *hints, struct layout **out,
-		 struct diag *d)
+int layout_build(const struct btf *btf, uint32_t type_id, const struct type_hints *hints,
+		 struct layout **out, struct diag *d)
 {
 	struct builder b = {.btf = btf, .hints = hints, .d = d};
 	int err = build_record(&b, type_id, 0, out);
@@ -357,7 +383,7 @@ static int add_part(struct builder *b, struct layout *row, uint32_t type_id, uin
 
 int layout_build_map_row(const struct btf *btf, uint32_t key_type, uint32_t key_size,
 			 uint32_t value_type, uint32_t value_size, const char *value_name,
-			 const cJSON *hints, struct layout **out, struct diag *d)
+			 const struct type_hints *hints, struct layout **out, struct diag *d)
 {
 	struct builder b = {.btf = btf, .hints = hints, .d = d};
 	struct layout *row = calloc(1, sizeof(*row));
@@ -435,6 +461,30 @@ const struct field *layout_find(const struct layout *l, const char *key)
 		if (!strcmp(l->fields[i].name, key))
 			return &l->fields[i];
 	return NULL;
+}
+
+const struct field *layout_find_path(const struct layout *l, const char *path,
+				     const struct layout **owner, uint32_t *base)
+{
+	const char *dot = strchr(path, '.');
+	const struct field *f, *inner;
+	char head[128];
+
+	*owner = l;
+	*base = 0;
+	if (!dot)
+		return layout_find(l, path);
+	if ((size_t)(dot - path) >= sizeof(head))
+		return NULL;
+	memcpy(head, path, dot - path);
+	head[dot - path] = 0;
+	f = layout_find(l, head);
+	if (!f || f->kind != FIELD_RECORD)
+		return NULL;
+	inner = layout_find_path(f->record, dot + 1, owner, base);
+	if (inner)
+		*base += f->offset;
+	return inner;
 }
 
 /* Little-endian, as BPF shares the host's byte order on the machines this runs on. */

@@ -1,7 +1,8 @@
 /*
  * The layout of a record (an event, a map key and value) derived from BTF once, so rendering
  * an event is a walk over precomputed fields with no BTF lookups. Display hints from the
- * package ("key" renames, "ip" and "flags" formats) are attached to the fields here.
+ * package ("key" renames, "ip" and "flags" formats) are attached to the fields here; two fields
+ * shown under one key are refused.
  */
 #ifndef BTF_LAYOUT_H
 #define BTF_LAYOUT_H
@@ -9,8 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <bpf/btf.h>
-#include <cjson/cJSON.h>
 #include "diag.h"
+#include "meta.h"
 
 enum field_kind {
 	FIELD_INT, /* 1 to 16 bytes, or a bitfield */
@@ -45,7 +46,8 @@ struct field {
 	uint32_t bit_offset; /* bitfields: bits after offset; bit_size 0 means not a bitfield */
 	uint32_t bit_size;
 	bool is_signed;
-	bool hidden; /* left out of JSON objects and default tables */
+	bool is_char; /* a plain char: shown as a character */
+	bool hidden;  /* left out of JSON objects and default tables */
 	enum field_format format;
 	const char *letters; /* FORMAT_FLAGS */
 	int version_field;   /* FORMAT_IP: index of the sibling holding 4 or 6, or -1 */
@@ -69,9 +71,9 @@ bool btf_is_char(const struct btf *btf, const struct btf_type *t);
 /* Finds a struct or union (or a typedef of one) by name. Returns its id, or -ENOENT. */
 int btf_find_record(const struct btf *btf, const char *name);
 
-/* hints: the package's display.types object (may be NULL). */
-int layout_build(const struct btf *btf, uint32_t type_id, const cJSON *hints, struct layout **out,
-		 struct diag *d);
+/* hints: the package's display.types (may be NULL). */
+int layout_build(const struct btf *btf, uint32_t type_id, const struct type_hints *hints,
+		 struct layout **out, struct diag *d);
 
 /*
  * A map row as one record: the key's fields then the value's, the value placed key_size bytes
@@ -80,7 +82,7 @@ int layout_build(const struct btf *btf, uint32_t type_id, const cJSON *hints, st
  */
 int layout_build_map_row(const struct btf *btf, uint32_t key_type, uint32_t key_size,
 			 uint32_t value_type, uint32_t value_size, const char *value_name,
-			 const cJSON *hints, struct layout **out, struct diag *d);
+			 const struct type_hints *hints, struct layout **out, struct diag *d);
 
 void layout_free(struct layout *l);
 
@@ -91,6 +93,13 @@ void field_release(struct field *f);
 
 /* A top-level field by its shown key or its member name, or NULL. */
 const struct field *layout_find(const struct layout *l, const char *key);
+
+/*
+ * A field by a dotted path of keys into nested records ("pt.x"), or NULL. *owner is the record
+ * that holds it and *base that record's offset in l, so its bytes are at record + *base.
+ */
+const struct field *layout_find_path(const struct layout *l, const char *path,
+				     const struct layout **owner, uint32_t *base);
 
 /* Integer-like fields (int, bool, enum, pointer), zero- or sign-extended to 64 bits. */
 uint64_t field_u64(const struct field *f, const void *record);

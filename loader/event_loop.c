@@ -48,7 +48,7 @@ struct loop {
 	uint64_t perf_lost; /* losses the perf buffer reported, when there is no counter */
 	uint64_t lost_reported;
 	uint64_t *next_sample; /* per sample map: when it is due */
-	bool *sample_header;
+	struct map_printer *samplers;
 };
 
 static void render_event(struct loop *l, const void *data, size_t size)
@@ -101,6 +101,12 @@ static int open_event_source(struct loop *l, struct diag *d)
 					 on_perf_lost, l, NULL);
 	else
 		l->rb = ring_buffer__new(bpf_map__fd(map), on_ringbuf_event, l, NULL);
+	/* the perf buffer reports its own losses; a full ring buffer says nothing */
+	if (l->rb && l->lost_fd < 0)
+		fprintf(stderr,
+			"ecli: warning: the package has no lost-event counter "
+			"(events.lost_counter): events dropped while the ring buffer is full "
+			"cannot be reported\n");
 	if (!l->pb && !l->rb)
 		return diag_set(d, -errno, "map %s: cannot read events: %s", bpf_map__name(map),
 				strerror(errno));
@@ -143,7 +149,7 @@ static int print_due_samples(struct loop *l, uint64_t now, struct diag *d)
 		if (now < l->next_sample[i])
 			continue;
 		l->next_sample[i] = now + m->samples[i].interval_ms;
-		err = map_print_sample(&l->c->maps, &m->samples[i], &l->sample_header[i], d);
+		err = map_print_sample(&l->samplers[i], &l->c->maps, &m->samples[i], d);
 		if (err)
 			return err;
 	}
@@ -202,9 +208,14 @@ static int finish(struct loop *l, struct diag *d)
 		perf_buffer__consume(l->pb);
 	for (i = 0; i < m->nr_exit_maps && !err && !c->maps.out->error; i++) {
 		const struct exit_map_spec *x = &m->exit_maps[i];
+		struct map_printer p;
 
-		if (!x->when || c->maps.cond(c->maps.cond_ctx, x->when))
-			err = map_print_exit(&c->maps, x, d);
+		if (x->when && !c->maps.cond(c->maps.cond_ctx, x->when))
+			continue;
+		err = map_printer_init(&p, &c->maps, x->map, x->value_name, &x->columns, d);
+		if (!err)
+			map_print_exit(&p, x);
+		map_printer_free(&p);
 	}
 	out_buf_flush(c->maps.out);
 	lost = read_lost(l);
@@ -220,13 +231,16 @@ int event_loop_run(struct event_loop_config *c, struct diag *d)
 		e->lost_counter ? bpf_object__find_map_by_name(c->loaded->obj, e->lost_counter)
 				: NULL;
 	struct loop l = {.c = c, .lost_fd = lost_map ? bpf_map__fd(lost_map) : -1};
-	int n = c->meta->nr_samples, err;
+	int n = c->meta->nr_samples, i, err;
 
 	l.next_sample = calloc(n + 1, sizeof(*l.next_sample));
-	l.sample_header = calloc(n + 1, sizeof(*l.sample_header));
-	err = l.next_sample && l.sample_header ? 0 : diag_set(d, -ENOMEM, "out of memory");
-	for (int i = 0; i < n && !err; i++)
+	l.samplers = calloc(n + 1, sizeof(*l.samplers));
+	err = l.next_sample && l.samplers ? 0 : diag_set(d, -ENOMEM, "out of memory");
+	for (i = 0; i < n && !err; i++) {
 		l.next_sample[i] = now_ms() + c->meta->samples[i].interval_ms;
+		err = map_printer_init(&l.samplers[i], &c->maps, c->meta->samples[i].map, "value",
+				       NULL, d);
+	}
 	err = err ?: open_event_source(&l, d);
 	err = err ?: run(&l, d);
 	if (!err)
@@ -236,7 +250,9 @@ int event_loop_run(struct event_loop_config *c, struct diag *d)
 	ring_buffer__free(l.rb);
 	perf_buffer__free(l.pb);
 	free(l.scratch);
+	for (i = 0; l.samplers && i < n; i++)
+		map_printer_free(&l.samplers[i]);
 	free(l.next_sample);
-	free(l.sample_header);
+	free(l.samplers);
 	return err;
 }

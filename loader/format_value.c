@@ -106,6 +106,11 @@ void format_json(struct json_writer *jw, const struct layout *l, const struct fi
 		jw_string(jw, text, n);
 		return;
 	}
+	if (f->is_char && f->kind == FIELD_INT) {
+		text[0] = (char)field_u64(f, record);
+		jw_string(jw, text, text[0] != 0);
+		return;
+	}
 	switch (f->kind) {
 	case FIELD_STRING:
 		name = string_of(f, record, &n);
@@ -188,6 +193,11 @@ void format_text(struct out_buf *out, const struct layout *l, const struct field
 		text_int(out, f, record);
 		return;
 	case FIELD_INT:
+		if (f->is_char)
+			format_char(out, f, record);
+		else
+			text_int(out, f, record);
+		return;
 	case FIELD_POINTER:
 		text_int(out, f, record);
 		return;
@@ -195,4 +205,63 @@ void format_text(struct out_buf *out, const struct layout *l, const struct field
 		jw_init(&jw, out);
 		format_json(&jw, l, f, record);
 	}
+}
+
+void format_radix(struct out_buf *out, const struct field *f, const void *record, int base)
+{
+	unsigned __int128 v = field_u128(f, record);
+	uint32_t bits = f->bit_size ? f->bit_size : f->size * 8;
+	char digits[48];
+	int n = sizeof(digits);
+
+	if (bits < 128)
+		v &= ((unsigned __int128)1 << bits) - 1;
+	do {
+		digits[--n] = "0123456789abcdef"[(int)(v % base)];
+		v /= base;
+	} while (v && n > 0);
+	out_write(out, digits + n, sizeof(digits) - n);
+}
+
+static void quoted(struct out_buf *out, const char *s, size_t len)
+{
+	size_t i;
+
+	out_putc(out, '"');
+	for (i = 0; i < len; i++) {
+		if (s[i] == '"')
+			out_putc(out, '\\');
+		out_putc(out, s[i]);
+	}
+	out_putc(out, '"');
+}
+
+void format_join(struct out_buf *out, const struct field *f, const void *record,
+		 const char *separator, bool quote)
+{
+	const struct field *e = f->elem;
+	const char *base = (const char *)record + f->offset, *s;
+	uint32_t i;
+	size_t len;
+
+	for (i = 0; i < f->count; i++) {
+		s = base + (size_t)i * e->size;
+		len = strnlen(s, e->count);
+		if (!len)
+			break;
+		if (i)
+			out_puts(out, separator);
+		if (quote)
+			quoted(out, s, len);
+		else
+			out_write(out, s, len);
+	}
+}
+
+void format_char(struct out_buf *out, const struct field *f, const void *record)
+{
+	char c = (char)field_u64(f, record);
+
+	if (c)
+		out_putc(out, c);
 }

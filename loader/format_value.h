@@ -17,6 +17,14 @@ void format_record_json(struct json_writer *jw, const struct layout *l, const vo
 void format_text(struct out_buf *out, const struct layout *l, const struct field *f,
 		 const void *record);
 
+/* An integer field in base 8 or 16, as the unsigned value of its bits. */
+void format_radix(struct out_buf *out, const struct field *f, const void *record, int base);
+/* An array of strings: those before the first empty one, joined; quote wraps each in "". */
+void format_join(struct out_buf *out, const struct field *f, const void *record,
+		 const char *separator, bool quote);
+/* A one-byte integer as its character (nothing for NUL). */
+void format_char(struct out_buf *out, const struct field *f, const void *record);
+
 /* Text of an address: 4 bytes are IPv4, 16 bytes IPv6. */
 void format_ip(char *buf, size_t len, const uint8_t *addr, int version);
 

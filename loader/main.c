@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "event_loop.h"
-#include "object_check.h"
+#include "package_check.h"
 #include "package_read.h"
 #include "tracefs.h"
 #include "variants.h"
@@ -167,7 +167,7 @@ static int build_event_layout(struct session *s, struct diag *d)
 	if (id < 0)
 		return diag_set(d, -EINVAL, "event type \"%s\" is not a struct in the object's BTF",
 				type);
-	return layout_build(bpf_object__btf(s->first), id, s->meta.type_hints, &s->event_layout, d);
+	return layout_build(bpf_object__btf(s->first), id, &s->meta.hints, &s->event_layout, d);
 }
 
 /* An exit map that replaces events (like --count) means no event table is printed. */
@@ -184,21 +184,46 @@ static bool events_replaced(struct session *s)
 	return false;
 }
 
+/* Meta and validator messages name the package they are about. */
+static int about_package(const char *path, int err, struct diag *d)
+{
+	char msg[sizeof(d->msg)];
+
+	if (!err)
+		return 0;
+	snprintf(msg, sizeof(msg), "%s", d->msg);
+	return diag_set(d, err, "%s: %s", strcmp(path, "-") ? path : "(stdin)", msg);
+}
+
+static int prepare_view(struct session *s, enum output_mode mode, struct diag *d)
+{
+	int err;
+
+	s->view.mode = mode;
+	/* an event type without an event map describes sample maps only (eunomia's runqlat) */
+	if (!s->event_layout || !(variants_event_map(&s->meta.events, s->first, false) ||
+				  variants_event_map(&s->meta.events, s->first, true)))
+		return 0;
+	err = record_view_init(&s->view, mode, s->event_layout, &s->meta.columns,
+			       s->settings.columns, condition, s, &s->out, d);
+	s->view_ready = !err;
+	return err ?: record_view_filter(&s->view, s->settings.filters, s->settings.nr_filters, d);
+}
+
 /* Everything that can be refused for bad input is checked here, before anything loads. */
 static int prepare(struct session *s, struct diag *d)
 {
 	struct run_opts *o = s->o;
-	enum output_mode mode;
 	int err;
 
 	o->load.pkg = &s->pkg;
 	o->load.meta = &s->meta;
 	o->load.settings = &s->settings;
-	err = o->load.btf_path ? object_check_btf_file(o->load.btf_path, d) : 0;
+	err = o->load.btf_path ? package_check_btf_file(o->load.btf_path, d) : 0;
 	err = err ?: package_read_file(o->path, &s->pkg, d);
-	err = err ?: meta_parse(s->pkg.meta, &s->meta, d);
+	err = err ?: about_package(o->path, meta_parse(s->pkg.meta, &s->meta, d), d);
 	err = err ?: variants_open(&o->load, &s->first, d);
-	err = err ?: object_check(&s->meta, s->first, d);
+	err = err ?: about_package(o->path, package_check(&s->meta, s->first, d), d);
 	err = err ?: build_event_layout(s, d);
 	err = err
 		      ?: tool_args_parse(&s->settings, &s->meta, s->first, o->tool_argc,
@@ -206,17 +231,7 @@ static int prepare(struct session *s, struct diag *d)
 	if (err || s->settings.help)
 		return err;
 	err = tool_args_apply_before_load(&s->settings, s->first, d);
-	mode = o->json ? OUTPUT_JSON : s->settings.output;
-	s->view.mode = mode;
-	/* an event type without an event map describes sample maps only (eunomia's runqlat) */
-	if (!err && s->event_layout &&
-	    (variants_event_map(&s->meta.events, s->first, false) ||
-	     variants_event_map(&s->meta.events, s->first, true))) {
-		err = record_view_init(&s->view, mode, s->event_layout, s->meta.columns,
-				       s->settings.columns, condition, s, &s->out, d);
-		s->view_ready = !err;
-	}
-	return err;
+	return err ?: prepare_view(s, o->json ? OUTPUT_JSON : s->settings.output, d);
 }
 
 static void print_banner(struct session *s)
@@ -235,7 +250,7 @@ static int run_session(struct session *s, struct diag *d)
 		.events = s->view_ready ? &s->view : NULL,
 		.event_size = s->event_layout ? s->event_layout->size : 0,
 		.maps = {.mode = s->view.mode,
-			 .hints = s->meta.type_hints,
+			 .hints = &s->meta.hints,
 			 .cond = condition,
 			 .cond_ctx = s,
 			 .out = &s->out},

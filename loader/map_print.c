@@ -6,16 +6,6 @@
 #include "histogram.h"
 #include "map_print.h"
 
-/* A map's entries as rows: each key followed by its value, as layout_build_map_row lays out. */
-struct map_rows {
-	struct layout *layout;
-	uint8_t *data;
-	size_t row_size;
-	size_t nr;
-	uint32_t key_size;
-	const struct field *value; /* the first field of the value part */
-};
-
 static bool is_percpu(enum bpf_map_type type)
 {
 	return type == BPF_MAP_TYPE_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_ARRAY ||
@@ -23,7 +13,7 @@ static bool is_percpu(enum bpf_map_type type)
 }
 
 /* Per-CPU values: integer fields (counters) are summed over the CPUs, others are CPU 0's. */
-static void fold_percpu(const struct map_rows *rows, uint8_t *row, const uint8_t *vals,
+static void fold_percpu(const struct map_printer *rows, uint8_t *row, const uint8_t *vals,
 			uint32_t value_size, int ncpus)
 {
 	uint32_t stride = (value_size + 7) / 8 * 8;
@@ -47,68 +37,97 @@ static void fold_percpu(const struct map_rows *rows, uint8_t *row, const uint8_t
 	}
 }
 
-static int collect_rows(struct bpf_map *map, struct map_rows *rows, struct diag *d)
+/* Reads every entry into p->rows; entries deleted meanwhile are skipped. */
+static void collect_rows(struct map_printer *p)
 {
-	int fd = bpf_map__fd(map), ncpus = libbpf_num_possible_cpus();
-	uint32_t value_size = bpf_map__value_size(map), max = bpf_map__max_entries(map);
-	bool percpu = is_percpu(bpf_map__type(map));
-	size_t value_buf =
-		percpu ? (size_t)(value_size + 7) / 8 * 8 * (ncpus > 0 ? ncpus : 1) : value_size;
-	uint8_t *key = calloc(1, rows->key_size + 1), *vals = calloc(1, value_buf + 1);
+	int fd = bpf_map__fd(p->map), ncpus = libbpf_num_possible_cpus();
+	uint32_t value_size = bpf_map__value_size(p->map), max = bpf_map__max_entries(p->map);
+	bool percpu = is_percpu(bpf_map__type(p->map));
 	void *prev = NULL;
-	int err = 0;
 
-	rows->data = calloc(max ? max : 1, rows->row_size);
-	if (!key || !vals || !rows->data) {
-		err = diag_set(d, -ENOMEM, "map %s: out of memory", bpf_map__name(map));
-		goto out;
-	}
-	while (rows->nr < max && !bpf_map_get_next_key(fd, prev, key)) {
-		uint8_t *row = rows->data + rows->nr * rows->row_size;
+	p->nr_rows = 0;
+	while (p->nr_rows < max && !bpf_map_get_next_key(fd, prev, p->key)) {
+		uint8_t *row = p->rows + p->nr_rows * p->row_size;
 
-		prev = key;
-		if (bpf_map_lookup_elem(fd, key, vals))
-			continue; /* deleted meanwhile */
-		memcpy(row, key, rows->key_size);
+		prev = p->key;
+		if (bpf_map_lookup_elem(fd, p->key, p->values))
+			continue;
+		memcpy(row, p->key, p->key_size);
 		if (percpu)
-			fold_percpu(rows, row, vals, value_size, ncpus);
+			fold_percpu(p, row, p->values, value_size, ncpus);
 		else
-			memcpy(row + rows->key_size, vals, value_size);
-		rows->nr++;
+			memcpy(row + p->key_size, p->values, value_size);
+		p->nr_rows++;
 	}
-out:
-	free(key);
-	free(vals);
+}
+
+static const struct field *slots_field(const struct layout *l)
+{
+	const struct field *f = layout_find(l, "slots");
+
+	if (f && f->kind == FIELD_ARRAY && f->elem->kind == FIELD_INT && f->elem->size <= 8)
+		return f;
+	return NULL;
+}
+
+static int alloc_buffers(struct map_printer *p, struct diag *d)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	uint32_t value_size = bpf_map__value_size(p->map), max = bpf_map__max_entries(p->map);
+	size_t values = is_percpu(bpf_map__type(p->map))
+				? (size_t)(value_size + 7) / 8 * 8 * (ncpus > 0 ? ncpus : 1)
+				: value_size;
+
+	p->key = calloc(1, p->key_size + 1);
+	p->values = calloc(1, values + 1);
+	p->rows = calloc(max ? max : 1, p->row_size);
+	if (!p->key || !p->values || !p->rows)
+		return diag_set(d, -ENOMEM, "map %s: out of memory", bpf_map__name(p->map));
+	return 0;
+}
+
+int map_printer_init(struct map_printer *p, const struct map_print_ctx *c, const char *map,
+		     const char *value_name, const struct column_list *columns, struct diag *d)
+{
+	const struct btf *btf = bpf_object__btf(c->obj);
+	int i, err;
+
+	memset(p, 0, sizeof(*p));
+	p->map = bpf_object__find_map_by_name(c->obj, map);
+	if (!p->map)
+		return diag_set(d, -ENOENT, "no map \"%s\"", map);
+	p->key_size = bpf_map__key_size(p->map);
+	p->row_size = p->key_size + bpf_map__value_size(p->map);
+	err = layout_build_map_row(btf, bpf_map__btf_key_type_id(p->map), p->key_size,
+				   bpf_map__btf_value_type_id(p->map), bpf_map__value_size(p->map),
+				   value_name, c->hints, &p->layout, d);
+	for (i = 0; !err && i < p->layout->nr_fields && !p->value; i++)
+		if (p->layout->fields[i].offset >= p->key_size)
+			p->value = &p->layout->fields[i];
+	if (!err)
+		p->slots = slots_field(p->layout);
+	err = err ?: alloc_buffers(p, d);
+	err = err
+		      ?: record_view_init(&p->view, c->mode, p->layout, columns, NULL, c->cond,
+					  c->cond_ctx, c->out, d);
+	p->view_ready = !err;
+	if (err)
+		map_printer_free(p);
 	return err;
 }
 
-static int map_rows_read(struct bpf_map *map, struct bpf_object *obj, const char *value_name,
-			 const cJSON *hints, struct map_rows *rows, struct diag *d)
+void map_printer_free(struct map_printer *p)
 {
-	const struct btf *btf = bpf_object__btf(obj);
-	int i, err;
-
-	memset(rows, 0, sizeof(*rows));
-	rows->key_size = bpf_map__key_size(map);
-	rows->row_size = rows->key_size + bpf_map__value_size(map);
-	err = layout_build_map_row(btf, bpf_map__btf_key_type_id(map), rows->key_size,
-				   bpf_map__btf_value_type_id(map), bpf_map__value_size(map),
-				   value_name, hints, &rows->layout, d);
-	if (err)
-		return err;
-	for (i = 0; i < rows->layout->nr_fields && !rows->value; i++)
-		if (rows->layout->fields[i].offset >= rows->key_size)
-			rows->value = &rows->layout->fields[i];
-	return collect_rows(map, rows, d);
+	if (p->view_ready)
+		record_view_free(&p->view);
+	layout_free(p->layout);
+	free(p->rows);
+	free(p->key);
+	free(p->values);
+	memset(p, 0, sizeof(*p));
 }
 
-static void map_rows_free(struct map_rows *rows)
-{
-	layout_free(rows->layout);
-	free(rows->data);
-}
-
-static const struct map_rows *sorting;
+static const struct map_printer *sorting;
 
 /* Key fields in order: integers as numbers (a little-endian 256 is not below 1), others bytes. */
 static int by_key(const void *a, const void *b)
@@ -147,132 +166,92 @@ static int by_value_desc(const void *a, const void *b)
 	return by_key(a, b);
 }
 
-int map_print_exit(const struct map_print_ctx *c, const struct exit_map_spec *x, struct diag *d)
+int map_print_exit(struct map_printer *p, const struct exit_map_spec *x)
 {
-	struct bpf_map *map = bpf_object__find_map_by_name(c->obj, x->map);
-	struct record_view view;
-	struct map_rows rows;
 	size_t i;
-	int err;
 
-	if (!map)
-		return diag_set(d, -ENOENT, "exit_maps: no map \"%s\"", x->map);
-	err = map_rows_read(map, c->obj, x->value_name, c->hints, &rows, d);
-	err = err
-		      ?: record_view_init(&view, c->mode, rows.layout, x->columns, NULL, c->cond,
-					  c->cond_ctx, c->out, d);
-	if (err) {
-		map_rows_free(&rows);
-		return err;
-	}
-	sorting = &rows;
-	if (rows.value && x->sort_by_value_desc)
-		qsort(rows.data, rows.nr, rows.row_size, by_value_desc);
+	collect_rows(p);
+	sorting = p;
+	if (p->value && x->sort_by_value_desc)
+		qsort(p->rows, p->nr_rows, p->row_size, by_value_desc);
 	else
-		qsort(rows.data, rows.nr, rows.row_size, by_key);
-	record_view_header(&view);
-	for (i = 0; i < rows.nr; i++)
-		record_view_row(&view, rows.data + i * rows.row_size);
-	record_view_free(&view);
-	map_rows_free(&rows);
+		qsort(p->rows, p->nr_rows, p->row_size, by_key);
+	record_view_header(&p->view);
+	for (i = 0; i < p->nr_rows; i++)
+		record_view_row(&p->view, p->rows + i * p->row_size);
 	return 0;
-}
-
-static const struct field *slots_field(const struct layout *l)
-{
-	const struct field *f = layout_find(l, "slots");
-
-	if (f && f->kind == FIELD_ARRAY && f->elem->kind == FIELD_INT && f->elem->size <= 8)
-		return f;
-	return NULL;
 }
 
 /* eunomia's layout: "key = ...", one "name = value" line per other member, the histogram. */
 static void print_histogram_row(const struct map_print_ctx *c, const struct sample_spec *s,
-				const struct map_rows *rows, const uint8_t *row)
+				const struct map_printer *p, const uint8_t *row)
 {
-	const struct layout *l = rows->layout;
-	const struct field *slots = slots_field(l);
+	const struct layout *l = p->layout;
 	uint64_t vals[256];
-	uint32_t i, n = slots ? (slots->count < 256 ? slots->count : 256) : 0;
+	uint32_t i, n = p->slots->count < 256 ? p->slots->count : 256;
 	int f;
 
 	out_puts(c->out, "key =");
-	for (f = 0; f < l->nr_fields && l->fields[f].offset < rows->key_size; f++) {
+	for (f = 0; f < l->nr_fields && l->fields[f].offset < p->key_size; f++) {
 		out_putc(c->out, ' ');
 		format_text(c->out, l, &l->fields[f], row);
 	}
 	out_putc(c->out, '\n');
 	for (; f < l->nr_fields; f++) {
-		if (&l->fields[f] == slots)
+		if (&l->fields[f] == p->slots)
 			continue;
 		out_printf(c->out, "%s = ", l->fields[f].key);
 		format_text(c->out, l, &l->fields[f], row);
 		out_putc(c->out, '\n');
 	}
 	for (i = 0; i < n; i++) {
-		struct field elem = *slots->elem;
+		struct field elem = *p->slots->elem;
 
-		elem.offset = slots->offset + i * elem.size;
+		elem.offset = p->slots->offset + i * elem.size;
 		vals[i] = field_u64(&elem, row);
 	}
 	out_putc(c->out, '\n');
-	if (!strcmp(s->type, "log2_hist"))
+	if (s->type == SAMPLE_LOG2_HIST)
 		histogram_log2(c->out, vals, n, s->unit);
 	else
 		histogram_linear(c->out, vals, n, s->unit);
 	out_putc(c->out, '\n');
 }
 
-static void clear_map(struct bpf_map *map, const struct map_rows *rows)
+static void clear_map(const struct map_printer *p)
 {
 	size_t i;
 
-	for (i = 0; i < rows->nr; i++)
-		bpf_map_delete_elem(bpf_map__fd(map), rows->data + i * rows->row_size);
+	for (i = 0; i < p->nr_rows; i++)
+		bpf_map_delete_elem(bpf_map__fd(p->map), p->rows + i * p->row_size);
 }
 
-int map_print_sample(const struct map_print_ctx *c, const struct sample_spec *s, bool *header_done,
-		     struct diag *d)
+int map_print_sample(struct map_printer *p, const struct map_print_ctx *c,
+		     const struct sample_spec *s, struct diag *d)
 {
-	struct bpf_map *map = bpf_object__find_map_by_name(c->obj, s->map);
-	bool histogram = strcmp(s->type, "default_kv") != 0;
-	struct record_view view;
-	struct map_rows rows;
+	bool histogram = s->type != SAMPLE_DEFAULT_KV;
 	size_t i;
-	int err;
 
-	if (!map)
-		return diag_set(d, -ENOENT, "sample: no map \"%s\"", s->map);
-	err = map_rows_read(map, c->obj, "value", c->hints, &rows, d);
-	if (!err && histogram && c->mode == OUTPUT_TABLE && !slots_field(rows.layout))
-		err = diag_set(d, -EINVAL,
-			       "sample map %s: a histogram needs an integer array "
-			       "member named slots",
-			       s->map);
-	err = err
-		      ?: record_view_init(&view, c->mode, rows.layout, NULL, NULL, c->cond,
-					  c->cond_ctx, c->out, d);
-	if (err) {
-		map_rows_free(&rows);
-		return err;
-	}
-	sorting = &rows;
-	qsort(rows.data, rows.nr, rows.row_size, by_key);
-	if (!histogram && !*header_done)
-		record_view_header(&view);
-	*header_done = true;
-	for (i = 0; i < rows.nr; i++) {
-		const uint8_t *row = rows.data + i * rows.row_size;
+	if (histogram && c->mode == OUTPUT_TABLE && !p->slots)
+		return diag_set(d, -EINVAL,
+				"sample map %s: a histogram needs an integer array member named "
+				"slots",
+				s->map);
+	collect_rows(p);
+	sorting = p;
+	qsort(p->rows, p->nr_rows, p->row_size, by_key);
+	if (!histogram && !p->header_done)
+		record_view_header(&p->view);
+	p->header_done = true;
+	for (i = 0; i < p->nr_rows; i++) {
+		const uint8_t *row = p->rows + i * p->row_size;
 
 		if (histogram && c->mode == OUTPUT_TABLE)
-			print_histogram_row(c, s, &rows, row);
+			print_histogram_row(c, s, p, row);
 		else
-			record_view_row(&view, row);
+			record_view_row(&p->view, row);
 	}
 	if (s->clear)
-		clear_map(map, &rows);
-	record_view_free(&view);
-	map_rows_free(&rows);
+		clear_map(p);
 	return 0;
 }

@@ -4,163 +4,103 @@
 #include <stdlib.h>
 #include <string.h>
 #include "meta.h"
+#include "meta_json.h"
 
-int json_get_string(const cJSON *obj, const char *where, const char *key, bool required,
-		    const char **out, struct diag *d)
+static const char *const meta_keys[] = {
+	"bpf_skel",	 "export_types", "eunomia_version", "tool",	 "args",
+	"hook_variants", "events",	 "display",	    "exit_maps", NULL};
+static const char *const skel_keys[] = {"obj_name", "progs", "maps", "data_sections", "doc", NULL};
+static const char *const prog_keys[] = {"name", "attach", "link", NULL};
+static const char *const map_keys[] = {"name", "ident", "mmaped", "sample", NULL};
+static const char *const sample_keys[] = {"interval", "type", "unit", "clear_map", NULL};
+static const char *const section_keys[] = {"name", "variables", NULL};
+static const char *const variable_keys[] = {"name", "type", "size", "description", "cmdarg", NULL};
+static const char *const cmdarg_keys[] = {"default", "long", "short", "help", NULL};
+static const char *const doc_keys[] = {"brief", "details", "description", "version", NULL};
+static const char *const export_keys[] = {"name", "members", "size", "type_id", NULL};
+static const char *const member_keys[] = {"name", "type", NULL};
+static const char *const tool_keys[] = {"name",	  "description", "details",
+					"banner", "examples",	 NULL};
+static const char *const arg_keys[] = {"name",	  "short",    "long",	 "metavar",  "help",
+				       "flag",	  "invert",   "var",	 "map_keys", "pinned_map",
+				       "output",  "contains", "combine", "sets",     "excludes",
+				       "default", NULL};
+static const char *const variant_keys[] = {"name", "programs", NULL};
+static const char *const events_keys[] = {"type",	    "ringbuf",	    "perfbuf",
+					  "perfbuf_switch", "lost_counter", NULL};
+static const char *const exit_map_keys[] = {
+	"map", "when", "replaces_events", "sort", "value_name", "columns", NULL};
+static const char *const display_keys[] = {"types", "columns", NULL};
+static const char *const sample_types[] = {"default_kv", "log2_hist", "linear_hist", NULL};
+static const char *const sort_names[] = {"key", "value_desc", NULL};
+static const char *const combine_names[] = {"replace", "or", NULL};
+
+/* An object at path where, with only known keys. */
+static int need_object(const cJSON *v, const char *where, const char *const *known, struct diag *d)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	if (!v) {
-		if (required)
-			return diag_set(d, -EINVAL, "meta: %s: missing key \"%s\"", where, key);
-		return 0;
-	}
-	if (!cJSON_IsString(v))
-		return diag_set(d, -EINVAL, "meta: %s: \"%s\" is not a string", where, key);
-	*out = v->valuestring;
-	return 0;
-}
-
-int json_get_int(const cJSON *obj, const char *where, const char *key, long long min, long long max,
-		 int *out, struct diag *d)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	if (!v)
-		return 0;
-	if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) || v->valuedouble < min ||
-	    v->valuedouble > max)
-		return diag_set(d, -EINVAL, "meta: %s: \"%s\" is not an integer in %lld..%lld",
-				where, key, min, max);
-	*out = (int)v->valuedouble;
-	return 0;
-}
-
-int json_get_bool(const cJSON *obj, const char *where, const char *key, bool *out, struct diag *d)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	if (!v)
-		return 0;
-	if (!cJSON_IsBool(v))
-		return diag_set(d, -EINVAL, "meta: %s: \"%s\" is not true or false", where, key);
-	*out = cJSON_IsTrue(v);
-	return 0;
-}
-
-int json_get_container(const cJSON *obj, const char *where, const char *key, bool array,
-		       const cJSON **out, struct diag *d)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	if (!v)
-		return 0;
-	if (array ? !cJSON_IsArray(v) : !cJSON_IsObject(v))
-		return diag_set(d, -EINVAL, "meta: %s: \"%s\" is not %s", where, key,
-				array ? "an array" : "an object");
-	*out = v;
-	return 0;
-}
-
-static void *alloc_items(const cJSON *array, size_t item_size, int *count)
-{
-	*count = cJSON_GetArraySize(array);
-	return calloc(*count ? *count : 1, item_size);
+	if (!cJSON_IsObject(v))
+		return diag_set(d, -EINVAL, "%s: is not an object", where);
+	return json_check_keys(v, where, known, d);
 }
 
 static int parse_long_names(const cJSON *a, struct arg_spec *arg, const char *where, struct diag *d)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(a, "long"), *item;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(a, "long");
+	const char **names = NULL;
+	int n, i, err;
 
-	if (!v)
-		return 0;
-	if (cJSON_IsString(v)) {
-		arg->long_names[arg->nr_long_names++] = v->valuestring;
-		return 0;
-	}
-	if (!cJSON_IsArray(v))
-		return diag_set(d, -EINVAL, "meta: %s: \"long\" is not a string or an array",
-				where);
-	cJSON_ArrayForEach(item, v) {
-		if (!cJSON_IsString(item) || arg->nr_long_names == ARG_MAX_LONG_NAMES)
-			return diag_set(d, -EINVAL, "meta: %s: \"long\" must hold up to %d strings",
-					where, ARG_MAX_LONG_NAMES);
-		arg->long_names[arg->nr_long_names++] = item->valuestring;
-	}
-	return 0;
+	if (cJSON_IsString(v))
+		return json_get_string(a, where, "long", true,
+				       &arg->long_names[arg->nr_long_names++], d);
+	if (v && !cJSON_IsArray(v))
+		return diag_set(d, -EINVAL, "%s.long: is not a string or an array", where);
+	err = json_get_strings(a, where, "long", &names, &n, d);
+	if (!err && v && (n < 1 || n > ARG_MAX_LONG_NAMES))
+		err = diag_set(d, -EINVAL, "%s.long: must hold 1 to %d names", where,
+			       ARG_MAX_LONG_NAMES);
+	for (i = 0; !err && i < n; i++)
+		arg->long_names[arg->nr_long_names++] = names[i];
+	free(names);
+	return err;
 }
 
-static int parse_arg_targets(const cJSON *a, struct arg_spec *arg, const char *where,
-			     struct diag *d)
+/* A JSON scalar as the text a command line would give: true, 42, -1.5, all. */
+static int scalar_text(const cJSON *v, char **out)
 {
-	int targets, err;
+	char buf[64];
 
-	err = json_get_string(a, where, "var", false, &arg->var, d);
-	err = err ?: json_get_string(a, where, "map_keys", false, &arg->map_keys, d);
-	err = err ?: json_get_string(a, where, "pinned_map", false, &arg->pinned_map, d);
-	err = err ?: json_get_bool(a, where, "output", &arg->output, d);
-	err = err ?: json_get_container(a, where, "sets", false, &arg->sets, d);
-	err = err ?: json_get_container(a, where, "excludes", true, &arg->excludes, d);
-	if (err)
-		return err;
-	targets = !!arg->var + !!arg->map_keys + !!arg->pinned_map + arg->output;
-	if (targets > 1)
-		return diag_set(
-			d, -EINVAL,
-			"meta: %s: only one of var, map_keys, pinned_map, output may be set",
-			where);
-	if (arg->flag && (arg->map_keys || arg->pinned_map || arg->output))
-		return diag_set(d, -EINVAL, "meta: %s: a flag can only set a variable", where);
-	return 0;
+	if (cJSON_IsString(v))
+		snprintf(buf, sizeof(buf), "%s", v->valuestring);
+	else if (cJSON_IsBool(v))
+		snprintf(buf, sizeof(buf), "%s", cJSON_IsTrue(v) ? "true" : "false");
+	else if (!cJSON_IsNumber(v))
+		return -EINVAL;
+	else if (v->valuedouble == floor(v->valuedouble) && fabs(v->valuedouble) < 9e15)
+		snprintf(buf, sizeof(buf), "%.0f", v->valuedouble); /* exact, not 1e+06 */
+	else
+		snprintf(buf, sizeof(buf), "%.17g", v->valuedouble);
+	*out = strdup(cJSON_IsString(v) ? v->valuestring : buf);
+	return *out ? 0 : -ENOMEM;
 }
 
-static int parse_arg(const cJSON *a, int index, struct arg_spec *arg, struct diag *d)
+static int parse_sets(const cJSON *a, struct arg_spec *arg, const char *where, struct diag *d)
 {
-	char where[32];
-	const char *short_name = NULL;
-	int err;
+	const cJSON *sets = NULL, *item;
+	char path[JSON_PATH_MAX * 2];
+	int err = json_get_object(a, where, "sets", &sets, d), i = 0;
 
-	snprintf(where, sizeof(where), "args[%d]", index);
-	if (!cJSON_IsObject(a))
-		return diag_set(d, -EINVAL, "meta: %s is not an object", where);
-	err = parse_long_names(a, arg, where, d);
-	err = err ?: json_get_string(a, where, "name", false, &arg->name, d);
-	err = err ?: json_get_string(a, where, "short", false, &short_name, d);
-	err = err ?: json_get_string(a, where, "metavar", false, &arg->metavar, d);
-	err = err ?: json_get_string(a, where, "help", false, &arg->help, d);
-	err = err ?: json_get_bool(a, where, "flag", &arg->flag, d);
-	err = err ?: json_get_bool(a, where, "invert", &arg->invert, d);
-	err = err ?: parse_arg_targets(a, arg, where, d);
-	if (err)
+	if (err || !sets)
 		return err;
-	arg->default_value = cJSON_GetObjectItemCaseSensitive(a, "default");
-	if (short_name && (strlen(short_name) != 1 || short_name[0] == '-' || short_name[0] == 'h'))
-		return diag_set(d, -EINVAL, "meta: %s: \"short\" must be one character, not - or h",
-				where);
-	arg->short_name = short_name ? short_name[0] : 0;
-	if (!arg->nr_long_names && !arg->short_name)
-		return diag_set(d, -EINVAL, "meta: %s has neither \"short\" nor \"long\"", where);
-	if (!arg->name)
-		arg->name = arg->nr_long_names ? arg->long_names[0] : arg->var;
-	if (!arg->name)
-		return diag_set(d, -EINVAL, "meta: %s needs a \"name\"", where);
-	return 0;
-}
-
-static int parse_args(const cJSON *meta, struct package_meta *m, struct diag *d)
-{
-	const cJSON *args = NULL, *a;
-	int i = 0, err;
-
-	err = json_get_container(meta, "meta", "args", true, &args, d);
-	if (err || !args)
-		return err;
-	m->has_args = true;
-	m->args = alloc_items(args, sizeof(*m->args), &m->nr_args);
-	if (!m->args)
+	arg->sets = json_alloc_items(sets, sizeof(*arg->sets), &arg->nr_sets);
+	if (!arg->sets)
 		return -ENOMEM;
-	cJSON_ArrayForEach(a, args) {
-		err = parse_arg(a, i, &m->args[i], d);
+	cJSON_ArrayForEach(item, sets) {
+		arg->sets[i].var = item->string;
+		err = scalar_text(item, (char **)&arg->sets[i].text);
+		if (err == -EINVAL) {
+			snprintf(path, sizeof(path), "%s.sets.%s", where, item->string);
+			return diag_set(d, err, "%s: is not a string, number or boolean", path);
+		}
 		if (err)
 			return err;
 		i++;
@@ -168,19 +108,113 @@ static int parse_args(const cJSON *meta, struct package_meta *m, struct diag *d)
 	return 0;
 }
 
-static int parse_string_list(const cJSON *list, const char *where, const char ***out, int *count,
-			     struct diag *d)
+static int parse_default(const cJSON *a, struct arg_spec *arg, const char *where, struct diag *d)
 {
-	const cJSON *item;
-	int i = 0;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(a, "default");
+	int err;
 
-	*out = alloc_items(list, sizeof(**out), count);
-	if (!*out)
+	if (!v)
+		return 0;
+	err = scalar_text(v, (char **)&arg->default_text);
+	if (err == -EINVAL)
+		return diag_set(d, err, "%s.default: is not a string, number or boolean", where);
+	arg->default_on = cJSON_IsTrue(v);
+	return err;
+}
+
+static int check_arg_targets(struct arg_spec *arg, const char *where, struct diag *d)
+{
+	int targets =
+		!!arg->var + !!arg->map_keys + !!arg->pinned_map + arg->output + !!arg->contains;
+
+	if (targets > 1)
+		return diag_set(d, -EINVAL,
+				"%s: only one of var, map_keys, pinned_map, output, contains may "
+				"be set",
+				where);
+	if (arg->flag && (arg->map_keys || arg->pinned_map || arg->output || arg->contains))
+		return diag_set(d, -EINVAL, "%s.flag: a flag can only set a variable", where);
+	if (arg->invert && !arg->flag)
+		return diag_set(d, -EINVAL, "%s.invert: only a flag can be inverted", where);
+	if (arg->combine == COMBINE_OR && (!arg->var || arg->flag))
+		return diag_set(d, -EINVAL, "%s.combine: needs a value option with a var", where);
+	if (!arg->flag && !targets)
+		return diag_set(d, -EINVAL,
+				"%s: a value option must set something (var, map_keys, "
+				"pinned_map, output or contains)",
+				where);
+	return 0;
+}
+
+static int parse_short(const cJSON *a, struct arg_spec *arg, const char *where, struct diag *d)
+{
+	const char *s = NULL;
+	int err = json_get_string(a, where, "short", false, &s, d);
+
+	if (err || !s)
+		return err;
+	if (strlen(s) != 1 || s[0] <= ' ' || s[0] > '~' || s[0] == '-' || s[0] == 'h')
+		return diag_set(d, -EINVAL,
+				"%s.short: must be one printable character other than - and h",
+				where);
+	arg->short_name = s[0];
+	return 0;
+}
+
+static int parse_arg(const cJSON *a, const char *where, struct arg_spec *arg, struct diag *d)
+{
+	int combine = COMBINE_REPLACE;
+	int err = need_object(a, where, arg_keys, d);
+
+	err = err ?: parse_long_names(a, arg, where, d);
+	err = err ?: parse_short(a, arg, where, d);
+	err = err ?: json_get_string(a, where, "name", false, &arg->name, d);
+	err = err ?: json_get_string(a, where, "metavar", false, &arg->metavar, d);
+	err = err ?: json_get_string(a, where, "help", false, &arg->help, d);
+	err = err ?: json_get_bool(a, where, "flag", &arg->flag, d);
+	err = err ?: json_get_bool(a, where, "invert", &arg->invert, d);
+	err = err ?: json_get_string(a, where, "var", false, &arg->var, d);
+	err = err ?: json_get_string(a, where, "map_keys", false, &arg->map_keys, d);
+	err = err ?: json_get_string(a, where, "pinned_map", false, &arg->pinned_map, d);
+	err = err ?: json_get_bool(a, where, "output", &arg->output, d);
+	err = err ?: json_get_string(a, where, "contains", false, &arg->contains, d);
+	err = err ?: json_get_enum(a, where, "combine", combine_names, &combine, d);
+	err = err ?: json_get_strings(a, where, "excludes", &arg->excludes, &arg->nr_excludes, d);
+	err = err ?: parse_sets(a, arg, where, d);
+	err = err ?: parse_default(a, arg, where, d);
+	if (err)
+		return err;
+	arg->combine = combine;
+	err = check_arg_targets(arg, where, d);
+	if (err)
+		return err;
+	if (!arg->nr_long_names && !arg->short_name)
+		return diag_set(d, -EINVAL, "%s: has neither \"short\" nor \"long\"", where);
+	if (!arg->name)
+		arg->name = arg->nr_long_names ? arg->long_names[0] : arg->var;
+	if (!arg->name)
+		return diag_set(d, -EINVAL, "%s: needs a \"name\"", where);
+	return 0;
+}
+
+static int parse_args(const cJSON *meta, struct package_meta *m, struct diag *d)
+{
+	const cJSON *args = NULL, *a;
+	char where[JSON_PATH_MAX];
+	int i = 0, err;
+
+	err = json_get_array(meta, "", "args", &args, d);
+	if (err || !args)
+		return err;
+	m->has_args = true;
+	m->args = json_alloc_items(args, sizeof(*m->args), &m->nr_args);
+	if (!m->args)
 		return -ENOMEM;
-	cJSON_ArrayForEach(item, list) {
-		if (!cJSON_IsString(item))
-			return diag_set(d, -EINVAL, "meta: %s[%d] is not a string", where, i);
-		(*out)[i++] = item->valuestring;
+	cJSON_ArrayForEach(a, args) {
+		json_item_path(where, sizeof(where), "", "args", i);
+		err = parse_arg(a, where, &m->args[i++], d);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -188,29 +222,28 @@ static int parse_string_list(const cJSON *list, const char *where, const char **
 static int parse_variants(const cJSON *meta, struct package_meta *m, struct diag *d)
 {
 	const cJSON *list = NULL, *v;
+	char where[JSON_PATH_MAX];
 	int i = 0, err;
 
-	err = json_get_container(meta, "meta", "hook_variants", true, &list, d);
+	err = json_get_array(meta, "", "hook_variants", &list, d);
 	if (err || !list)
 		return err;
-	m->variants = alloc_items(list, sizeof(*m->variants), &m->nr_variants);
+	m->variants = json_alloc_items(list, sizeof(*m->variants), &m->nr_variants);
 	if (!m->variants)
 		return -ENOMEM;
 	cJSON_ArrayForEach(v, list) {
 		struct hook_variant *hv = &m->variants[i];
-		const cJSON *programs = NULL;
-		char where[48];
 
-		snprintf(where, sizeof(where), "hook_variants[%d]", i++);
-		if (!cJSON_IsObject(v))
-			return diag_set(d, -EINVAL, "meta: %s is not an object", where);
-		err = json_get_string(v, where, "name", true, &hv->name, d);
-		err = err ?: json_get_container(v, where, "programs", true, &programs, d);
-		if (!err && !programs)
-			err = diag_set(d, -EINVAL, "meta: %s: missing key \"programs\"", where);
-		if (!err)
-			err = parse_string_list(programs, where, &hv->programs, &hv->nr_programs,
-						d);
+		json_item_path(where, sizeof(where), "", "hook_variants", i++);
+		err = need_object(v, where, variant_keys, d);
+		err = err ?: json_get_string(v, where, "name", true, &hv->name, d);
+		err = err
+			      ?: json_get_strings(v, where, "programs", &hv->programs,
+						  &hv->nr_programs, d);
+		if (!err && !hv->nr_programs)
+			err = diag_set(d, -EINVAL, "%s.programs: %s", where,
+				       hv->programs ? "is empty: the variant attaches no program"
+						    : "missing");
 		if (err)
 			return err;
 	}
@@ -220,22 +253,21 @@ static int parse_variants(const cJSON *meta, struct package_meta *m, struct diag
 static int parse_programs(const cJSON *skel, struct package_meta *m, struct diag *d)
 {
 	const cJSON *progs = NULL, *p;
+	char where[JSON_PATH_MAX];
 	int i = 0, err;
 
-	err = json_get_container(skel, "bpf_skel", "progs", true, &progs, d);
+	err = json_get_array(skel, "bpf_skel", "progs", &progs, d);
 	if (err || !progs)
 		return err;
-	m->programs = alloc_items(progs, sizeof(*m->programs), &m->nr_programs);
+	m->programs = json_alloc_items(progs, sizeof(*m->programs), &m->nr_programs);
 	if (!m->programs)
 		return -ENOMEM;
 	cJSON_ArrayForEach(p, progs) {
-		char where[48];
-
-		snprintf(where, sizeof(where), "bpf_skel.progs[%d]", i);
-		if (!cJSON_IsObject(p))
-			return diag_set(d, -EINVAL, "meta: %s is not an object", where);
+		json_item_path(where, sizeof(where), "bpf_skel", "progs", i);
 		m->programs[i].link = true;
-		err = json_get_string(p, where, "name", true, &m->programs[i].name, d);
+		err = need_object(p, where, prog_keys, d);
+		err = err ?: json_get_string(p, where, "name", true, &m->programs[i].name, d);
+		err = err ?: json_get_string(p, where, "attach", false, &(const char *){NULL}, d);
 		err = err ?: json_get_bool(p, where, "link", &m->programs[i].link, d);
 		if (err)
 			return err;
@@ -244,168 +276,283 @@ static int parse_programs(const cJSON *skel, struct package_meta *m, struct diag
 	return 0;
 }
 
-static int parse_sample(const cJSON *map, const cJSON *sample, struct sample_spec *s,
+static int parse_sample(const cJSON *sample, const char *map_where, struct sample_spec *s,
 			struct diag *d)
 {
-	const char *where = "bpf_skel.maps[].sample";
-	int err;
+	char where[JSON_PATH_MAX];
+	int type = SAMPLE_DEFAULT_KV, err;
 
-	if (!cJSON_IsObject(sample))
-		return diag_set(d, -EINVAL, "meta: %s is not an object", where);
+	json_path(where, sizeof(where), map_where, "sample");
 	s->interval_ms = 1000;
-	s->type = "default_kv";
 	s->unit = "(unit)";
-	err = json_get_string(map, "bpf_skel.maps[]", "name", true, &s->map, d);
+	err = need_object(sample, where, sample_keys, d);
 	err = err ?: json_get_int(sample, where, "interval", 1, 86400000, &s->interval_ms, d);
-	err = err ?: json_get_string(sample, where, "type", false, &s->type, d);
+	err = err ?: json_get_enum(sample, where, "type", sample_types, &type, d);
 	err = err ?: json_get_string(sample, where, "unit", false, &s->unit, d);
 	err = err ?: json_get_bool(sample, where, "clear_map", &s->clear, d);
-	if (err)
-		return err;
-	if (strcmp(s->type, "log2_hist") && strcmp(s->type, "linear_hist") &&
-	    strcmp(s->type, "default_kv"))
-		return diag_set(d, -EINVAL, "meta: %s: unknown type \"%s\"", where, s->type);
-	return 0;
+	s->type = type;
+	return err;
 }
 
-static int parse_samples(const cJSON *skel, struct package_meta *m, struct diag *d)
+static int parse_maps(const cJSON *skel, struct package_meta *m, struct diag *d)
 {
-	const cJSON *maps = NULL, *map;
-	int n = 0, err;
+	const cJSON *maps = NULL, *map, *sample;
+	char where[JSON_PATH_MAX];
+	int n = 0, i = 0, err;
 
-	err = json_get_container(skel, "bpf_skel", "maps", true, &maps, d);
+	err = json_get_array(skel, "bpf_skel", "maps", &maps, d);
 	if (err || !maps)
 		return err;
-	m->samples = alloc_items(maps, sizeof(*m->samples), &n);
+	m->samples = json_alloc_items(maps, sizeof(*m->samples), &n);
 	if (!m->samples)
 		return -ENOMEM;
 	cJSON_ArrayForEach(map, maps) {
-		const cJSON *sample;
+		struct sample_spec *s = &m->samples[m->nr_samples];
+		const char *name = NULL;
 
-		if (!cJSON_IsObject(map))
-			return diag_set(d, -EINVAL, "meta: bpf_skel.maps[%d] is not an object",
-					m->nr_samples);
+		json_item_path(where, sizeof(where), "bpf_skel", "maps", i++);
+		err = need_object(map, where, map_keys, d);
+		err = err ?: json_get_string(map, where, "name", true, &name, d);
+		err = err ?: json_get_string(map, where, "ident", false, &(const char *){NULL}, d);
+		err = err ?: json_get_bool(map, where, "mmaped", &(bool){false}, d);
 		sample = cJSON_GetObjectItemCaseSensitive(map, "sample");
-		if (!sample)
-			continue;
-		err = parse_sample(map, sample, &m->samples[m->nr_samples], d);
+		if (!err && sample) {
+			s->map = name;
+			s->map_index = i - 1;
+			err = parse_sample(sample, where, s, d);
+			m->nr_samples++;
+		}
 		if (err)
 			return err;
-		m->nr_samples++;
 	}
 	return 0;
+}
+
+static int parse_variable(const cJSON *v, const char *where, struct data_var *var, struct diag *d)
+{
+	const cJSON *cmdarg = NULL;
+	char path[JSON_PATH_MAX];
+	int err = need_object(v, where, variable_keys, d);
+
+	err = err ?: json_get_string(v, where, "name", true, &var->name, d);
+	err = err ?: json_get_string(v, where, "type", false, &(const char *){NULL}, d);
+	err = err ?: json_get_int(v, where, "size", 0, 1 << 30, &(int){0}, d);
+	err = err ?: json_get_string(v, where, "description", false, &var->description, d);
+	err = err ?: json_get_object(v, where, "cmdarg", &cmdarg, d);
+	if (err || !cmdarg)
+		return err;
+	json_path(path, sizeof(path), where, "cmdarg");
+	err = json_check_keys(cmdarg, path, cmdarg_keys, d);
+	err = err ?: json_get_string(cmdarg, path, "long", false, &var->cmd_long, d);
+	err = err ?: json_get_string(cmdarg, path, "short", false, &var->cmd_short, d);
+	return err ?: json_get_string(cmdarg, path, "help", false, &var->cmd_help, d);
+}
+
+static int parse_section(const cJSON *s, const char *where, struct data_section *sec,
+			 struct diag *d)
+{
+	const cJSON *vars = NULL, *v;
+	char path[JSON_PATH_MAX];
+	int i = 0, err = need_object(s, where, section_keys, d);
+
+	err = err ?: json_get_string(s, where, "name", true, &sec->name, d);
+	err = err ?: json_get_array(s, where, "variables", &vars, d);
+	if (err || !vars)
+		return err;
+	sec->vars = json_alloc_items(vars, sizeof(*sec->vars), &sec->nr_vars);
+	if (!sec->vars)
+		return -ENOMEM;
+	cJSON_ArrayForEach(v, vars) {
+		json_item_path(path, sizeof(path), where, "variables", i);
+		err = parse_variable(v, path, &sec->vars[i++], d);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int parse_sections(const cJSON *skel, struct package_meta *m, struct diag *d)
+{
+	const cJSON *list = NULL, *s;
+	char where[JSON_PATH_MAX];
+	int i = 0, err = json_get_array(skel, "bpf_skel", "data_sections", &list, d);
+
+	if (err || !list)
+		return err;
+	m->sections = json_alloc_items(list, sizeof(*m->sections), &m->nr_sections);
+	if (!m->sections)
+		return -ENOMEM;
+	cJSON_ArrayForEach(s, list) {
+		json_item_path(where, sizeof(where), "bpf_skel", "data_sections", i);
+		err = parse_section(s, where, &m->sections[i++], d);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int parse_exit_map(const cJSON *e, const char *where, struct exit_map_spec *x,
+			  struct diag *d)
+{
+	const cJSON *columns = NULL;
+	char path[JSON_PATH_MAX];
+	int sort = 0, err = need_object(e, where, exit_map_keys, d);
+
+	x->value_name = "value";
+	err = err ?: json_get_string(e, where, "map", true, &x->map, d);
+	err = err ?: json_get_string(e, where, "when", false, &x->when, d);
+	err = err ?: json_get_bool(e, where, "replaces_events", &x->replaces_events, d);
+	err = err ?: json_get_enum(e, where, "sort", sort_names, &sort, d);
+	err = err ?: json_get_string(e, where, "value_name", false, &x->value_name, d);
+	err = err ?: json_get_array(e, where, "columns", &columns, d);
+	x->sort_by_value_desc = sort == 1;
+	json_path(path, sizeof(path), where, "columns");
+	return err ?: meta_parse_columns(columns, path, &x->columns, d);
 }
 
 static int parse_exit_maps(const cJSON *meta, struct package_meta *m, struct diag *d)
 {
 	const cJSON *list = NULL, *e;
+	char where[JSON_PATH_MAX];
 	int i = 0, err;
 
-	err = json_get_container(meta, "meta", "exit_maps", true, &list, d);
+	err = json_get_array(meta, "", "exit_maps", &list, d);
 	if (err || !list)
 		return err;
-	m->exit_maps = alloc_items(list, sizeof(*m->exit_maps), &m->nr_exit_maps);
+	m->exit_maps = json_alloc_items(list, sizeof(*m->exit_maps), &m->nr_exit_maps);
 	if (!m->exit_maps)
 		return -ENOMEM;
 	cJSON_ArrayForEach(e, list) {
-		struct exit_map_spec *x = &m->exit_maps[i];
-		const char *sort = NULL;
-		char where[32];
-
-		snprintf(where, sizeof(where), "exit_maps[%d]", i++);
-		if (!cJSON_IsObject(e))
-			return diag_set(d, -EINVAL, "meta: %s is not an object", where);
-		x->value_name = "value";
-		err = json_get_string(e, where, "map", true, &x->map, d);
-		err = err ?: json_get_string(e, where, "when", false, &x->when, d);
-		err = err ?: json_get_bool(e, where, "replaces_events", &x->replaces_events, d);
-		err = err ?: json_get_string(e, where, "sort", false, &sort, d);
-		err = err ?: json_get_string(e, where, "value_name", false, &x->value_name, d);
-		err = err ?: json_get_container(e, where, "columns", true, &x->columns, d);
+		json_item_path(where, sizeof(where), "", "exit_maps", i);
+		err = parse_exit_map(e, where, &m->exit_maps[i++], d);
 		if (err)
 			return err;
-		if (sort && strcmp(sort, "value_desc") && strcmp(sort, "key"))
-			return diag_set(d, -EINVAL, "meta: %s: unknown sort \"%s\"", where, sort);
-		x->sort_by_value_desc = sort && !strcmp(sort, "value_desc");
 	}
 	return 0;
 }
 
+static int parse_export_types(const cJSON *meta, struct package_meta *m, struct diag *d)
+{
+	const cJSON *types = NULL, *t, *members, *mb;
+	char where[JSON_PATH_MAX], path[JSON_PATH_MAX];
+	int i = 0, j, err = json_get_array(meta, "", "export_types", &types, d);
+
+	cJSON_ArrayForEach(t, types) {
+		/* the first exported type is the event struct unless events.type says otherwise */
+		const char **name = i == 0 ? &m->events.type : &(const char *){NULL};
+
+		json_item_path(where, sizeof(where), "", "export_types", i++);
+		members = NULL;
+		err = err ?: need_object(t, where, export_keys, d);
+		err = err ?: json_get_string(t, where, "name", true, name, d);
+		err = err ?: json_get_int(t, where, "size", 0, 1 << 30, &(int){0}, d);
+		err = err ?: json_get_int(t, where, "type_id", 1, INT32_MAX, &(int){0}, d);
+		err = err ?: json_get_array(t, where, "members", &members, d);
+		j = 0;
+		cJSON_ArrayForEach(mb, members) {
+			json_item_path(path, sizeof(path), where, "members", j++);
+			err = err ?: need_object(mb, path, member_keys, d);
+			err = err
+				      ?: json_get_string(mb, path, "name", false,
+							 &(const char *){NULL}, d);
+			err = err
+				      ?: json_get_string(mb, path, "type", false,
+							 &(const char *){NULL}, d);
+		}
+	}
+	return err;
+}
+
 static int parse_events(const cJSON *meta, struct package_meta *m, struct diag *d)
 {
-	const cJSON *ev = NULL, *types;
+	const cJSON *ev = NULL;
 	struct events_spec *e = &m->events;
-	int err;
+	int err = json_get_object(meta, "", "events", &ev, d);
 
-	types = cJSON_GetObjectItemCaseSensitive(meta, "export_types");
-	if (cJSON_IsArray(types) && cJSON_GetArraySize(types) > 0)
-		err = json_get_string(cJSON_GetArrayItem(types, 0), "export_types[0]", "name", true,
-				      &e->type, d);
-	else if (types && !cJSON_IsArray(types))
-		err = diag_set(d, -EINVAL, "meta: \"export_types\" is not an array");
-	else
-		err = 0;
-	err = err ?: json_get_container(meta, "meta", "events", false, &ev, d);
 	if (err || !ev)
 		return err;
-	err = json_get_string(ev, "events", "type", false, &e->type, d);
+	err = json_check_keys(ev, "events", events_keys, d);
+	err = err ?: json_get_string(ev, "events", "type", false, &e->type, d);
 	err = err ?: json_get_string(ev, "events", "ringbuf", false, &e->ringbuf, d);
 	err = err ?: json_get_string(ev, "events", "perfbuf", false, &e->perfbuf, d);
 	err = err ?: json_get_string(ev, "events", "perfbuf_switch", false, &e->perfbuf_switch, d);
 	return err ?: json_get_string(ev, "events", "lost_counter", false, &e->lost_counter, d);
 }
 
-static int parse_tool(const cJSON *meta, const cJSON *skel, struct package_meta *m, struct diag *d)
+static int parse_doc(const cJSON *skel, struct package_meta *m, struct diag *d)
 {
-	const cJSON *tool = NULL, *doc = NULL;
-	int err;
+	const cJSON *doc = NULL;
+	int err = json_get_object(skel, "bpf_skel", "doc", &doc, d);
 
-	err = json_get_container(skel, "bpf_skel", "doc", false, &doc, d);
-	if (!err && doc) {
-		err = json_get_string(doc, "bpf_skel.doc", "brief", false, &m->description, d);
-		err = err ?: json_get_string(doc, "bpf_skel.doc", "details", false, &m->details, d);
-	}
-	err = err ?: json_get_container(meta, "meta", "tool", false, &tool, d);
+	if (err || !doc)
+		return err;
+	err = json_check_keys(doc, "bpf_skel.doc", doc_keys, d);
+	err = err ?: json_get_string(doc, "bpf_skel.doc", "brief", false, &m->description, d);
+	err = err ?: json_get_string(doc, "bpf_skel.doc", "details", false, &m->details, d);
+	err = err
+		      ?: json_get_string(doc, "bpf_skel.doc", "description", false,
+					 &(const char *){NULL}, d);
+	return err
+		       ?: json_get_string(doc, "bpf_skel.doc", "version", false,
+					  &(const char *){NULL}, d);
+}
+
+static int parse_tool(const cJSON *meta, struct package_meta *m, struct diag *d)
+{
+	const cJSON *tool = NULL;
+	int err = json_get_object(meta, "", "tool", &tool, d);
+
 	if (err || !tool)
 		return err;
-	err = json_get_string(tool, "tool", "name", false, &m->tool_name, d);
+	err = json_check_keys(tool, "tool", tool_keys, d);
+	err = err ?: json_get_string(tool, "tool", "name", false, &m->tool_name, d);
 	err = err ?: json_get_string(tool, "tool", "description", false, &m->description, d);
 	err = err ?: json_get_string(tool, "tool", "details", false, &m->details, d);
 	err = err ?: json_get_string(tool, "tool", "banner", false, &m->banner, d);
-	return err ?: json_get_container(tool, "tool", "examples", true, &m->examples, d);
+	return err ?: json_get_strings(tool, "tool", "examples", &m->examples, &m->nr_examples, d);
 }
 
 static int parse_display(const cJSON *meta, struct package_meta *m, struct diag *d)
 {
-	const cJSON *display = NULL;
-	int err;
+	const cJSON *display = NULL, *types = NULL, *columns = NULL;
+	int err = json_get_object(meta, "", "display", &display, d);
 
-	err = json_get_container(meta, "meta", "display", false, &display, d);
-	if (err || !display)
-		return err;
-	err = json_get_container(display, "display", "types", false, &m->type_hints, d);
-	return err ?: json_get_container(display, "display", "columns", true, &m->columns, d);
+	err = err ?: display ? json_check_keys(display, "display", display_keys, d) : 0;
+	err = err ?: json_get_object(display, "display", "types", &types, d);
+	err = err ?: json_get_array(display, "display", "columns", &columns, d);
+	err = err ?: meta_parse_hints(types, "display.types", &m->hints, d);
+	return err ?: meta_parse_columns(columns, "display.columns", &m->columns, d);
 }
 
-int meta_parse(const cJSON *meta, struct package_meta *m, struct diag *d)
+static int parse_skel(const cJSON *meta, struct package_meta *m, struct diag *d)
 {
 	const cJSON *skel = NULL;
+	int err = json_get_object(meta, "", "bpf_skel", &skel, d);
+
+	if (!err && !skel)
+		err = diag_set(d, -EINVAL, "bpf_skel: missing");
+	err = err ?: json_check_keys(skel, "bpf_skel", skel_keys, d);
+	err = err ?: json_get_string(skel, "bpf_skel", "obj_name", true, &m->obj_name, d);
+	err = err ?: parse_sections(skel, m, d);
+	err = err ?: parse_programs(skel, m, d);
+	err = err ?: parse_maps(skel, m, d);
+	return err ?: parse_doc(skel, m, d);
+}
+
+int meta_parse(const struct cJSON *meta, struct package_meta *m, struct diag *d)
+{
 	int err;
 
 	memset(m, 0, sizeof(*m));
-	err = json_get_container(meta, "meta", "bpf_skel", false, &skel, d);
-	if (!err && !skel)
-		err = diag_set(d, -EINVAL, "meta: missing key \"bpf_skel\"");
-	err = err ?: json_get_string(skel, "bpf_skel", "obj_name", true, &m->obj_name, d);
-	err = err
-		      ?: json_get_container(skel, "bpf_skel", "data_sections", true,
-					    &m->data_sections, d);
-	err = err ?: parse_programs(skel, m, d);
-	err = err ?: parse_samples(skel, m, d);
-	err = err ?: parse_tool(meta, skel, m, d);
+	err = cJSON_IsObject(meta) ? json_check_keys(meta, "", meta_keys, d)
+				   : diag_set(d, -EINVAL, "meta: is not an object");
+	err = err ?: json_get_string(meta, "", "eunomia_version", false, &(const char *){NULL}, d);
+	err = err ?: parse_skel(meta, m, d);
+	err = err ?: parse_tool(meta, m, d);
 	err = err ?: parse_args(meta, m, d);
 	err = err ?: parse_variants(meta, m, d);
 	err = err ?: parse_exit_maps(meta, m, d);
+	err = err ?: parse_export_types(meta, m, d);
 	err = err ?: parse_events(meta, m, d);
 	err = err ?: parse_display(meta, m, d);
 	if (err) {
@@ -417,16 +564,37 @@ int meta_parse(const cJSON *meta, struct package_meta *m, struct diag *d)
 	return 0;
 }
 
+static void free_arg(struct arg_spec *a)
+{
+	int i;
+
+	for (i = 0; i < a->nr_sets; i++)
+		free((char *)a->sets[i].text);
+	free(a->sets);
+	free(a->excludes);
+	free((char *)a->default_text);
+}
+
 void meta_free(struct package_meta *m)
 {
 	int i;
 
 	for (i = 0; i < m->nr_variants; i++)
 		free(m->variants[i].programs);
+	for (i = 0; i < m->nr_args; i++)
+		free_arg(&m->args[i]);
+	for (i = 0; i < m->nr_sections; i++)
+		free(m->sections[i].vars);
+	for (i = 0; i < m->nr_exit_maps; i++)
+		meta_free_columns(&m->exit_maps[i].columns);
 	free(m->variants);
 	free(m->args);
+	free(m->sections);
 	free(m->programs);
 	free(m->samples);
 	free(m->exit_maps);
+	free(m->examples);
+	meta_free_hints(&m->hints);
+	meta_free_columns(&m->columns);
 	memset(m, 0, sizeof(*m));
 }

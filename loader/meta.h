@@ -1,16 +1,31 @@
 /*
- * The package's meta, parsed and checked once: eunomia-bpf's bpf_skel and export_types, and
- * this project's extensions (tool, args, hook_variants, events, display, exit_maps) described
- * by schema/package.schema.json. Strings and sub-objects point into the package's cJSON tree.
+ * The package's meta, parsed once into typed structs: eunomia-bpf's bpf_skel and export_types,
+ * and this project's extensions (tool, args, hook_variants, events, display, exit_maps)
+ * described by schema/package.schema.json. Every object is closed: an unknown key is refused
+ * with its path and the nearest known key. cJSON stays inside the parsing code; strings borrow
+ * from the package document, which outlives the meta.
  */
 #ifndef META_H
 #define META_H
 
 #include <stdbool.h>
-#include <cjson/cJSON.h>
+#include <stdint.h>
 #include "diag.h"
 
+struct cJSON;
+
 #define ARG_MAX_LONG_NAMES 4
+
+/* "sets": {"var": value}: the value as text, parsed later by the variable's BTF type. */
+struct var_setting {
+	const char *var;
+	const char *text;
+};
+
+enum arg_combine {
+	COMBINE_REPLACE, /* a value replaces the previous one */
+	COMBINE_OR,	 /* values are OR-ed into the variable (repeatable -f A -f B) */
+};
 
 struct arg_spec {
 	const char *name; /* what display conditions call it; defaults to the first long name */
@@ -25,9 +40,14 @@ struct arg_spec {
 	const char *map_keys;	/* a map whose keys are set from a comma list */
 	const char *pinned_map; /* a map replaced by the pinned map at the given path */
 	bool output;		/* selects the output format: json, table, custom-columns=a,b */
-	const cJSON *sets;	/* more variables written when the arg is given: {"var": value} */
-	const cJSON *excludes;	/* names of args that cannot be given with this one */
-	const cJSON *default_value; /* shown in help for args that have no variable */
+	const char *contains;	/* a field: only events whose text holds the value are shown */
+	enum arg_combine combine;
+	struct var_setting *sets; /* more variables written when the arg is given */
+	int nr_sets;
+	const char **excludes; /* names of args that cannot be given with this one */
+	int nr_excludes;
+	const char *default_text; /* the package's "default", as help shows it; NULL: none */
+	bool default_on;	  /* a flag without var: its value when not given */
 };
 
 struct hook_variant {
@@ -41,12 +61,126 @@ struct program_spec {
 	bool link; /* attach it (eunomia's "link") */
 };
 
+/* eunomia-bpf's data-section variables: options are generated from them without "args". */
+struct data_var {
+	const char *name;
+	const char *description;
+	const char *cmd_long; /* cmdarg */
+	const char *cmd_short;
+	const char *cmd_help;
+};
+
+struct data_section {
+	const char *name;
+	struct data_var *vars;
+	int nr_vars;
+};
+
+enum sample_type {
+	SAMPLE_DEFAULT_KV,
+	SAMPLE_LOG2_HIST,
+	SAMPLE_LINEAR_HIST,
+};
+
 struct sample_spec {
 	const char *map;
+	int map_index; /* in bpf_skel.maps, for messages */
 	int interval_ms;
-	const char *type; /* log2_hist, linear_hist, default_kv */
+	enum sample_type type;
 	const char *unit;
 	bool clear;
+};
+
+/* Display hints: how a struct member is named and formatted wherever the struct is shown. */
+enum hint_format {
+	HINT_PLAIN,
+	HINT_IP,
+	HINT_FLAGS,
+};
+
+struct member_hint {
+	const char *member;
+	const char *key; /* rename; NULL: the member's name */
+	enum hint_format format;
+	const char *letters; /* HINT_FLAGS */
+	const char *version; /* HINT_IP: the member holding 4 or 6 */
+	bool hidden;
+};
+
+struct type_hint {
+	const char *type;
+	struct member_hint *members;
+	int nr_members;
+};
+
+struct type_hints {
+	struct type_hint *types;
+	int nr_types;
+};
+
+enum column_format {
+	COLUMN_VALUE,
+	COLUMN_ELAPSED,	 /* time since the first row's value, or since the tool started */
+	COLUMN_STRERROR, /* an errno (or its negative) as its text */
+	COLUMN_CLOCK,	 /* wall clock time of printing, HH:MM:SS; needs no field */
+	COLUMN_HEX,	 /* an integer in lowercase hexadecimal */
+	COLUMN_OCTAL,	 /* an integer in octal */
+	COLUMN_JOIN,	 /* an array of strings joined by a separator */
+	COLUMN_CHAR,	 /* a one-byte integer as its character */
+};
+
+/* Which properties a column or override sets: an override changes only what it sets. */
+enum column_prop {
+	PROP_TITLE = 1 << 0,
+	PROP_WIDTH = 1 << 1,
+	PROP_ALIGN = 1 << 2,
+	PROP_TITLE_ALIGN = 1 << 3,
+	PROP_TRUNCATE = 1 << 4,
+	PROP_GAP = 1 << 5,
+	PROP_FORMAT = 1 << 6,
+	PROP_DECIMALS = 1 << 7,
+	PROP_UNIT = 1 << 8,
+	PROP_SINCE = 1 << 9,
+	PROP_ZERO_PAD = 1 << 10,
+	PROP_SEPARATOR = 1 << 11,
+	PROP_QUOTE = 1 << 12,
+};
+
+struct column_props {
+	unsigned int given; /* enum column_prop bits */
+	const char *title;
+	int width;
+	bool left;
+	bool title_left;
+	bool truncate;
+	int gap;
+	enum column_format format;
+	int decimals;
+	uint64_t units_per_second;
+	bool since_start;
+	bool zero_pad;
+	const char *separator;
+	bool quote;
+};
+
+struct column_override {
+	const char *when;
+	struct column_props props;
+};
+
+struct column_spec {
+	const char *field; /* a key or a dotted member path; NULL for a clock column */
+	const char *when;
+	struct column_props props;
+	struct column_override *overrides;
+	int nr_overrides;
+};
+
+struct column_list {
+	const char *where; /* "display.columns", "exit_maps[0].columns": for messages */
+	bool present;	   /* given at all; otherwise the default table */
+	struct column_spec *items;
+	int nr;
 };
 
 struct exit_map_spec {
@@ -55,7 +189,7 @@ struct exit_map_spec {
 	bool replaces_events;	 /* while printed, there is no event table */
 	bool sort_by_value_desc; /* most frequent first */
 	const char *value_name;	 /* the name of a scalar map value in rows */
-	const cJSON *columns;
+	struct column_list columns;
 };
 
 struct events_spec {
@@ -71,12 +205,14 @@ struct package_meta {
 	const char *tool_name;
 	const char *description;
 	const char *details;
-	const cJSON *examples; /* array of strings */
-	const char *banner;    /* printed on stderr once attached; ends with "Hit Ctrl-C to end" */
-	bool has_args;	       /* explicit "args"; otherwise args come from data_sections */
+	const char **examples;
+	int nr_examples;
+	const char *banner; /* printed on stderr once attached; ends with "Hit Ctrl-C to end" */
+	bool has_args;	    /* explicit "args"; otherwise args come from data_sections */
 	struct arg_spec *args;
 	int nr_args;
-	const cJSON *data_sections;
+	struct data_section *sections;
+	int nr_sections;
 	struct program_spec *programs;
 	int nr_programs;
 	struct hook_variant *variants;
@@ -86,20 +222,23 @@ struct package_meta {
 	struct exit_map_spec *exit_maps;
 	int nr_exit_maps;
 	struct events_spec events;
-	const cJSON *type_hints; /* {"struct name": {"member": {hint}}} */
-	const cJSON *columns;	 /* the event table's columns */
+	struct type_hints hints;
+	struct column_list columns; /* the event table's columns */
 };
 
-int meta_parse(const cJSON *meta, struct package_meta *m, struct diag *d);
+int meta_parse(const struct cJSON *meta, struct package_meta *m, struct diag *d);
 void meta_free(struct package_meta *m);
 
-/* Typed getters that name the offending key in their error: 0, or -EINVAL when mistyped. */
-int json_get_string(const cJSON *obj, const char *where, const char *key, bool required,
-		    const char **out, struct diag *d);
-int json_get_int(const cJSON *obj, const char *where, const char *key, long long min, long long max,
-		 int *out, struct diag *d);
-int json_get_bool(const cJSON *obj, const char *where, const char *key, bool *out, struct diag *d);
-int json_get_container(const cJSON *obj, const char *where, const char *key, bool array,
-		       const cJSON **out, struct diag *d);
+/* The display parts on their own (where: the path named in messages, e.g. "display.types"). */
+int meta_parse_hints(const struct cJSON *types, const char *where, struct type_hints *out,
+		     struct diag *d);
+void meta_free_hints(struct type_hints *h);
+int meta_parse_columns(const struct cJSON *columns, const char *where, struct column_list *out,
+		       struct diag *d);
+void meta_free_columns(struct column_list *c);
+
+/* The hint for a struct's member, or NULL. */
+const struct member_hint *meta_find_hint(const struct type_hints *h, const char *type,
+					 const char *member);
 
 #endif

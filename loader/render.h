@@ -7,17 +7,31 @@
 #include "render_table.h"
 #include "tool_args.h"
 
+/* A "contains" option resolved against the layout: rows whose field lacks text are skipped. */
+struct row_filter {
+	const struct field *field;
+	const struct layout *owner;
+	uint32_t base;
+	const char *text;
+};
+
 struct record_view {
 	enum output_mode mode;
 	const struct layout *layout;
 	struct table table;
 	struct json_writer jw;
 	struct out_buf *out;
+	struct row_filter *filters;
+	int nr_filters;
+	struct out_buf scratch; /* a filtered field's text */
 };
 
 int record_view_init(struct record_view *v, enum output_mode mode, const struct layout *l,
-		     const cJSON *columns, const char *custom, condition_fn cond, void *cond_ctx,
-		     struct out_buf *out, struct diag *d);
+		     const struct column_list *columns, const char *custom, condition_fn cond,
+		     void *cond_ctx, struct out_buf *out, struct diag *d);
+/* Only records whose fields hold these texts are shown (tool options with "contains"). */
+int record_view_filter(struct record_view *v, const struct text_filter *filters, int n,
+		       struct diag *d);
 void record_view_free(struct record_view *v);
 /* The table's header line; nothing for JSON. */
 void record_view_header(struct record_view *v);

@@ -5,165 +5,162 @@
 #include <string.h>
 #include <time.h>
 #include "format_value.h"
-#include "meta.h"
 #include "render_table.h"
+
+#define WHERE_MAX 192
 
 struct column_builder {
 	const struct layout *layout;
+	const struct column_list *list;
 	condition_fn cond;
 	void *cond_ctx;
 	struct diag *d;
 };
 
-static int parse_format(struct table_column *c, const char *format, const char *where,
-			struct diag *d)
-{
-	if (!strcmp(format, "value"))
-		c->format = COLUMN_VALUE;
-	else if (!strcmp(format, "elapsed"))
-		c->format = COLUMN_ELAPSED;
-	else if (!strcmp(format, "strerror"))
-		c->format = COLUMN_STRERROR;
-	else if (!strcmp(format, "clock"))
-		c->format = COLUMN_CLOCK;
-	else
-		return diag_set(d, -EINVAL,
-				"meta: %s: format \"%s\" is not value, elapsed, strerror or clock",
-				where, format);
-	return 0;
-}
-
-static int parse_align(const cJSON *props, const char *where, const char *key, bool *left,
-		       struct diag *d)
-{
-	const char *align = NULL;
-	int err = json_get_string(props, where, key, false, &align, d);
-
-	if (err || !align)
-		return err;
-	if (strcmp(align, "left") && strcmp(align, "right"))
-		return diag_set(d, -EINVAL, "meta: %s: \"%s\" is not left or right", where, key);
-	*left = !strcmp(align, "left");
-	return 0;
-}
-
-static const uint64_t unit_scale[] = {1000000000, 1000000, 1000, 1};
-static const char *const unit_names[] = {"ns", "us", "ms", "s"};
-
-/* Reads whichever column properties props has; used for columns and for their overrides. */
-static int apply_props(struct table_column *c, const cJSON *props, const char *where,
-		       struct diag *d)
-{
-	const char *format = NULL, *unit = NULL;
-	bool title_align_given = cJSON_HasObjectItem(props, "title_align");
-	size_t i;
-	int err;
-
-	err = json_get_string(props, where, "title", false, &c->title, d);
-	err = err ?: json_get_int(props, where, "width", 0, 256, &c->width, d);
-	err = err ?: parse_align(props, where, "align", &c->left, d);
-	if (!err && !title_align_given && cJSON_HasObjectItem(props, "align"))
-		c->title_left = c->left;
-	err = err ?: parse_align(props, where, "title_align", &c->title_left, d);
-	err = err ?: json_get_bool(props, where, "truncate", &c->truncate, d);
-	err = err ?: json_get_int(props, where, "gap", 0, 64, &c->gap, d);
-	err = err ?: json_get_int(props, where, "decimals", 0, 9, &c->decimals, d);
-	err = err ?: json_get_string(props, where, "format", false, &format, d);
-	err = err ?: json_get_string(props, where, "unit", false, &unit, d);
-	if (!err && format)
-		err = parse_format(c, format, where, d);
-	for (i = 0; !err && unit && i < sizeof(unit_scale) / sizeof(unit_scale[0]); i++) {
-		if (!strcmp(unit, unit_names[i])) {
-			c->units_per_second = unit_scale[i];
-			unit = NULL;
-		}
-	}
-	if (!err && unit)
-		err = diag_set(d, -EINVAL, "meta: %s: unit \"%s\" is not ns, us, ms or s", where,
-			       unit);
-	return err;
-}
-
 static bool is_text(const struct field *f)
 {
 	return f->kind == FIELD_STRING || f->format != FORMAT_PLAIN || f->kind == FIELD_ENUM ||
-	       f->kind == FIELD_ARRAY || f->kind == FIELD_RECORD;
+	       f->kind == FIELD_ARRAY || f->kind == FIELD_RECORD || f->is_char;
 }
 
-static char *upper_copy(const char *s)
+static bool is_integer(const struct field *f)
 {
-	char *u = strdup(s), *p;
-
-	for (p = u; p && *p; p++)
-		*p = toupper((unsigned char)*p);
-	return u;
+	return (f->kind == FIELD_INT || f->kind == FIELD_POINTER) && f->format == FORMAT_PLAIN;
 }
 
-/* A column for a field the package says nothing about: its key in capitals as the title. */
-static int default_column(struct table_column *c, const struct field *f)
+static bool is_string_array(const struct field *f)
+{
+	return f->kind == FIELD_ARRAY && f->elem->kind == FIELD_STRING;
+}
+
+/* Applies the properties props gives over c: a column's own, then its overrides in order. */
+static void apply_props(struct table_column *c, const struct column_props *p)
+{
+	unsigned int g = p->given;
+
+	if (g & PROP_TITLE)
+		c->title = p->title;
+	if (g & PROP_WIDTH)
+		c->width = p->width;
+	if (g & PROP_ALIGN)
+		c->left = p->left;
+	if ((g & PROP_ALIGN) && !(g & PROP_TITLE_ALIGN))
+		c->title_left = p->left;
+	if (g & PROP_TITLE_ALIGN)
+		c->title_left = p->title_left;
+	if (g & PROP_TRUNCATE)
+		c->truncate = p->truncate;
+	if (g & PROP_GAP)
+		c->gap = p->gap;
+	if (g & PROP_FORMAT)
+		c->format = p->format;
+	if (g & PROP_DECIMALS)
+		c->decimals = p->decimals;
+	if (g & PROP_UNIT)
+		c->units_per_second = p->units_per_second;
+	if (g & PROP_SINCE)
+		c->since_start = p->since_start;
+	if (g & PROP_ZERO_PAD)
+		c->zero_pad = p->zero_pad;
+	if (g & PROP_SEPARATOR)
+		c->separator = p->separator;
+	if (g & PROP_QUOTE)
+		c->quote = p->quote;
+}
+
+/* What each format needs of its field; checked for every override, whatever its condition. */
+static const char *format_mismatch(enum column_format format, const struct field *f)
+{
+	switch (format) {
+	case COLUMN_VALUE:
+	case COLUMN_CLOCK:
+		return NULL;
+	case COLUMN_ELAPSED:
+		return f && is_integer(f) ? NULL : "elapsed needs an integer field";
+	case COLUMN_STRERROR:
+		return f && is_integer(f) ? NULL : "strerror needs an integer field";
+	case COLUMN_HEX:
+		return f && is_integer(f) ? NULL : "hex needs an integer field";
+	case COLUMN_OCTAL:
+		return f && is_integer(f) ? NULL : "octal needs an integer field";
+	case COLUMN_JOIN:
+		return f && is_string_array(f) ? NULL : "join needs an array of strings";
+	case COLUMN_CHAR:
+		return f && f->kind == FIELD_INT && f->size == 1 ? NULL
+								 : "char needs a one-byte integer";
+	}
+	return "unknown format";
+}
+
+static int check_format(struct column_builder *b, const struct table_column *c,
+			const struct column_props *p, const char *where)
+{
+	const char *why = p->given & PROP_FORMAT ? format_mismatch(p->format, c->field) : NULL;
+
+	return why ? diag_set(b->d, -EINVAL, "%s.format: %s", where, why) : 0;
+}
+
+static void column_defaults(struct table_column *c, const struct field *f)
 {
 	memset(c, 0, sizeof(*c));
 	c->field = f;
-	c->owned_title = upper_copy(f->key);
-	if (!c->owned_title)
-		return -ENOMEM;
-	c->title = c->owned_title;
-	c->left = c->title_left = is_text(f);
 	c->gap = 1;
-	c->units_per_second = unit_scale[0];
-	c->width = strlen(c->title) < 6 ? 6 : strlen(c->title);
+	c->units_per_second = 1000000000;
+	c->separator = " ";
+	c->left = c->title_left = !f || is_text(f);
+}
+
+static int find_field(struct column_builder *b, const char *path, struct table_column *c,
+		      const char *where)
+{
+	const struct layout *owner;
+	uint32_t base;
+	const struct field *f = layout_find_path(b->layout, path, &owner, &base);
+
+	if (!f)
+		return diag_set(b->d, -EINVAL, "%s.field: %s has no field \"%s\"", where,
+				b->layout->name, path);
+	column_defaults(c, f);
+	c->owner = owner;
+	c->base = base;
 	return 0;
 }
 
-static bool holds(struct column_builder *b, const cJSON *props)
+static bool holds(struct column_builder *b, const char *when)
 {
-	const cJSON *when = cJSON_GetObjectItemCaseSensitive(props, "when");
-
-	return !cJSON_IsString(when) || b->cond(b->cond_ctx, when->valuestring);
+	return !when || b->cond(b->cond_ctx, when);
 }
 
 /* A column spec with the overrides whose conditions hold applied, in order. */
-static int resolve_column(struct column_builder *b, const cJSON *spec, int index,
+static int resolve_column(struct column_builder *b, const struct column_spec *spec, int index,
 			  struct table_column *c)
 {
-	const cJSON *overrides = cJSON_GetObjectItemCaseSensitive(spec, "overrides"), *o;
-	const char *field = NULL;
-	char where[48];
-	int err;
+	char where[WHERE_MAX], owhere[WHERE_MAX + 32];
+	int i, err;
 
-	snprintf(where, sizeof(where), "display.columns[%d]", index);
-	memset(c, 0, sizeof(*c));
-	c->gap = 1;
-	c->units_per_second = unit_scale[0];
-	if (!cJSON_IsObject(spec))
-		return diag_set(b->d, -EINVAL, "meta: %s is not an object", where);
-	err = json_get_string(spec, where, "field", false, &field, b->d);
+	snprintf(where, sizeof(where), "%s[%d]", b->list->where, index);
+	if (spec->field && (err = find_field(b, spec->field, c, where)))
+		return err;
+	if (!spec->field) {
+		column_defaults(c, NULL);
+		c->owner = b->layout;
+	}
+	err = check_format(b, c, &spec->props, where);
+	apply_props(c, &spec->props);
+	for (i = 0; i < spec->nr_overrides && !err; i++) {
+		const struct column_override *o = &spec->overrides[i];
+
+		snprintf(owhere, sizeof(owhere), "%s.overrides[%d]", where, i);
+		err = check_format(b, c, &o->props, owhere);
+		if (!err && holds(b, o->when))
+			apply_props(c, &o->props);
+	}
 	if (err)
 		return err;
-	if (field && !(c->field = layout_find(b->layout, field)))
-		return diag_set(b->d, -EINVAL, "meta: %s: %s has no field \"%s\"", where,
-				b->layout->name, field);
-	c->left = c->title_left = !c->field || is_text(c->field);
-	err = apply_props(c, spec, where, b->d);
-	if (err)
-		return err;
-	if (!field && c->format != COLUMN_CLOCK)
-		return diag_set(b->d, -EINVAL, "meta: %s: needs a \"field\"", where);
 	if (!c->title)
-		c->title = field ? c->field->key : "TIME";
+		c->title = c->field ? c->field->key : "TIME";
 	if (c->format == COLUMN_CLOCK && c->width < 8)
 		c->width = 8; /* HH:MM:SS */
-	if (overrides && !cJSON_IsArray(overrides))
-		return diag_set(b->d, -EINVAL, "meta: %s: \"overrides\" is not an array", where);
-	cJSON_ArrayForEach(o, overrides) {
-		if (!cJSON_IsObject(o))
-			return diag_set(b->d, -EINVAL, "meta: %s: an override is not an object",
-					where);
-		if (holds(b, o) && (err = apply_props(c, o, where, b->d)))
-			return err;
-	}
-	if (c->format == COLUMN_ELAPSED && (!c->field || is_text(c->field)))
-		return diag_set(b->d, -EINVAL, "meta: %s: elapsed needs an integer field", where);
 	return 0;
 }
 
@@ -178,36 +175,94 @@ static int add_column(struct table *t, const struct table_column *c)
 	return 0;
 }
 
-static int build_from_spec(struct table *t, struct column_builder *b, const cJSON *columns)
+static int build_from_spec(struct table *t, struct column_builder *b)
 {
 	struct table_column c;
-	const cJSON *spec;
-	int i = 0, err = 0;
+	int i, err;
 
-	cJSON_ArrayForEach(spec, columns) {
-		err = resolve_column(b, spec, i++, &c);
+	for (i = 0; i < b->list->nr; i++) {
+		const struct column_spec *spec = &b->list->items[i];
+
+		err = resolve_column(b, spec, i, &c);
 		if (err)
 			return err;
-		if (holds(b, spec) && (err = add_column(t, &c)))
+		if (holds(b, spec->when) && (err = add_column(t, &c)))
 			return err;
 	}
 	return 0;
 }
 
+static char *upper_copy(const char *s)
+{
+	char *u = strdup(s), *p;
+
+	for (p = u; p && *p; p++)
+		*p = toupper((unsigned char)*p);
+	return u;
+}
+
+/* Wide enough for the values a field usually holds; longer ones widen their row. */
+static int natural_width(const struct field *f)
+{
+	static const int int_width[] = {0, 3, 5, 0, 7, 0, 0, 0, 10};
+	int i, w = 0;
+
+	if (f->format == FORMAT_IP)
+		return 16;
+	if (f->format == FORMAT_FLAGS)
+		return strlen(f->letters);
+	if (f->is_char)
+		return 1;
+	switch (f->kind) {
+	case FIELD_STRING:
+		return f->count > 17 ? 16 : (int)f->count - 1;
+	case FIELD_INT:
+	case FIELD_POINTER:
+		return f->size <= 8 && !f->bit_size ? int_width[f->size] : 20;
+	case FIELD_BOOL:
+		return 5;
+	case FIELD_FLOAT:
+		return 10;
+	case FIELD_ENUM:
+		for (i = 0; i < f->nr_enums; i++)
+			if ((int)strlen(f->enums[i].name) > w)
+				w = strlen(f->enums[i].name);
+		return w > 16 ? 16 : w;
+	default:
+		return 0;
+	}
+}
+
+/* A column for a field the package says nothing about: its key in capitals as the title. */
+static int default_column(struct table_column *c, const struct field *f)
+{
+	int width;
+
+	column_defaults(c, f);
+	c->owned_title = upper_copy(f->key);
+	if (!c->owned_title)
+		return -ENOMEM;
+	c->title = c->owned_title;
+	width = natural_width(f);
+	c->width = (int)strlen(c->title) > width ? (int)strlen(c->title) : width;
+	return 0;
+}
+
 static int build_default(struct table *t, const struct layout *l)
 {
-	struct table_column c = {.title = "TIME",
-				 .width = 8,
-				 .left = true,
-				 .title_left = true,
-				 .format = COLUMN_CLOCK,
-				 .gap = 1};
-	int i, err = add_column(t, &c);
+	struct table_column c;
+	int i, err;
 
+	column_defaults(&c, NULL);
+	c.title = "TIME";
+	c.width = 8;
+	c.format = COLUMN_CLOCK;
+	err = add_column(t, &c);
 	for (i = 0; i < l->nr_fields && !err; i++) {
 		if (l->fields[i].hidden)
 			continue;
 		err = default_column(&c, &l->fields[i]);
+		c.owner = l;
 		if (!err && (err = add_column(t, &c)))
 			free(c.owned_title);
 	}
@@ -225,14 +280,14 @@ static void list_keys(const struct layout *l, char *buf, size_t len)
 }
 
 /* -o custom-columns: the package's look for a field where it has one, the key as title. */
-static int custom_column(struct table *t, struct column_builder *b, const cJSON *columns,
-			 const char *name)
+static int custom_column(struct table *t, struct column_builder *b, const char *name)
 {
-	const struct field *f = layout_find(b->layout, name);
-	struct table_column c;
-	const cJSON *spec;
+	const struct layout *owner;
+	uint32_t base;
+	const struct field *f = layout_find_path(b->layout, name, &owner, &base);
+	struct table_column c, from;
 	char keys[256];
-	int i = 0, err;
+	int i, err;
 
 	if (!f) {
 		list_keys(b->layout, keys, sizeof(keys));
@@ -240,10 +295,8 @@ static int custom_column(struct table *t, struct column_builder *b, const cJSON 
 				name, keys);
 	}
 	err = default_column(&c, f);
-	cJSON_ArrayForEach(spec, columns) {
-		struct table_column from;
-
-		if (err || resolve_column(b, spec, i++, &from) || from.field != f)
+	for (i = 0; !err && b->list && i < b->list->nr; i++) {
+		if (resolve_column(b, &b->list->items[i], i, &from) || from.field != f)
 			continue;
 		from.owned_title = c.owned_title;
 		from.title = c.title;
@@ -251,6 +304,8 @@ static int custom_column(struct table *t, struct column_builder *b, const cJSON 
 		c = from;
 		break;
 	}
+	c.owner = owner;
+	c.base = base;
 	if (!err && c.width < (int)strlen(c.title))
 		c.width = strlen(c.title);
 	if (!err && (err = add_column(t, &c)))
@@ -258,32 +313,41 @@ static int custom_column(struct table *t, struct column_builder *b, const cJSON 
 	return err;
 }
 
-static int build_custom(struct table *t, struct column_builder *b, const cJSON *columns,
-			const char *custom)
+static int build_custom(struct table *t, struct column_builder *b, const char *custom)
 {
 	char *list = strdup(custom), *name, *save = NULL;
 	int err = list ? 0 : -ENOMEM;
 
 	for (name = list ? strtok_r(list, ",", &save) : NULL; name && !err;
 	     name = strtok_r(NULL, ",", &save))
-		err = custom_column(t, b, columns, name);
+		err = custom_column(t, b, name);
 	free(list);
 	return err;
 }
 
-int table_build(struct table *t, const struct layout *l, const cJSON *columns, const char *custom,
-		condition_fn cond, void *cond_ctx, struct diag *d)
+static uint64_t monotonic_ns(void)
 {
-	struct column_builder b = {l, cond, cond_ctx, d};
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int table_build(struct table *t, const struct layout *l, const struct column_list *columns,
+		const char *custom, condition_fn cond, void *cond_ctx, struct diag *d)
+{
+	struct column_builder b = {l, columns && columns->present ? columns : NULL, cond, cond_ctx,
+				   d};
 	int err;
 
 	memset(t, 0, sizeof(*t));
 	t->layout = l;
+	t->start_ns = monotonic_ns();
 	err = out_buf_init(&t->cell, -1, 256);
 	if (!err && custom)
-		err = build_custom(t, &b, columns, custom);
-	else if (!err && columns)
-		err = build_from_spec(t, &b, columns);
+		err = build_custom(t, &b, custom);
+	else if (!err && b.list)
+		err = build_from_spec(t, &b);
 	else if (!err)
 		err = build_default(t, l);
 	if (err) {
@@ -315,16 +379,23 @@ static void sanitize(char *s, size_t n)
 }
 
 static void put_cell(struct out_buf *out, const struct table_column *c, bool first, bool left,
-		     const char *text, size_t len)
+		     bool zero_pad, const char *text, size_t len)
 {
 	size_t width = c->width;
+	bool negative = zero_pad && len && text[0] == '-';
 
 	if (!first)
 		out_pad(out, ' ', c->gap);
 	if (c->truncate && len > width)
 		len = width;
+	if (negative) { /* printf's %08d: the sign before the zeros */
+		out_putc(out, '-');
+		text++;
+		len--;
+		width = width ? width - 1 : 0;
+	}
 	if (!left && len < width)
-		out_pad(out, ' ', width - len);
+		out_pad(out, zero_pad ? '0' : ' ', width - len);
 	out_write(out, text, len);
 	if (left && len < width)
 		out_pad(out, ' ', width - len);
@@ -337,31 +408,60 @@ void table_header(struct table *t, struct out_buf *out)
 	for (i = 0; i < t->nr_cols; i++) {
 		const struct table_column *c = &t->cols[i];
 
-		put_cell(out, c, i == 0, c->title_left, c->title, strlen(c->title));
+		put_cell(out, c, i == 0, c->title_left, false, c->title, strlen(c->title));
 	}
 	out_putc(out, '\n');
 }
 
-static void cell_text(struct table *t, const struct table_column *c, const void *record)
+void table_field_text(struct out_buf *out, const struct layout *l, const struct field *f,
+		      const void *record)
 {
-	struct out_buf *cell = &t->cell;
-	char text[64];
-	uint64_t v;
-	time_t now;
-	struct tm tm;
+	if (is_string_array(f))
+		format_join(out, f, record, " ", false);
+	else
+		format_text(out, l, f, record);
+}
 
-	switch (c->format) {
-	case COLUMN_VALUE:
-		format_text(cell, t->layout, c->field, record);
-		break;
-	case COLUMN_ELAPSED:
-		v = field_u64(c->field, record);
+static void elapsed_text(struct table *t, const struct table_column *c, const void *record)
+{
+	uint64_t v = field_u64(c->field, record), origin;
+
+	if (c->since_start) {
+		origin = t->start_ns / (1000000000 / c->units_per_second);
+	} else {
 		if (!t->have_first) {
 			t->first_value = v;
 			t->have_first = true;
 		}
-		out_printf(cell, "%.*f", c->decimals,
-			   (double)(int64_t)(v - t->first_value) / (double)c->units_per_second);
+		origin = t->first_value;
+	}
+	out_printf(&t->cell, "%.*f", c->decimals,
+		   (double)(int64_t)(v - origin) / (double)c->units_per_second);
+}
+
+static void clock_text(struct out_buf *cell)
+{
+	char text[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(text, sizeof(text), "%H:%M:%S", &tm);
+	out_puts(cell, text);
+}
+
+static void cell_text(struct table *t, const struct table_column *c, const void *row)
+{
+	const void *record = (const uint8_t *)row + c->base;
+	struct out_buf *cell = &t->cell;
+	uint64_t v;
+
+	switch (c->format) {
+	case COLUMN_VALUE:
+		format_text(cell, c->owner, c->field, record);
+		break;
+	case COLUMN_ELAPSED:
+		elapsed_text(t, c, record);
 		break;
 	case COLUMN_STRERROR:
 		v = field_u64(c->field, record);
@@ -369,15 +469,28 @@ static void cell_text(struct table *t, const struct table_column *c, const void 
 		if (v <= 4095)
 			out_puts(cell, strerror((int)v));
 		else
-			format_text(cell, t->layout, c->field, record);
+			format_text(cell, c->owner, c->field, record);
 		break;
 	case COLUMN_CLOCK:
-		now = time(NULL);
-		localtime_r(&now, &tm);
-		strftime(text, sizeof(text), "%H:%M:%S", &tm);
-		out_puts(cell, text);
+		clock_text(cell);
+		break;
+	case COLUMN_HEX:
+	case COLUMN_OCTAL:
+		format_radix(cell, c->field, record, c->format == COLUMN_HEX ? 16 : 8);
+		break;
+	case COLUMN_JOIN:
+		format_join(cell, c->field, record, c->separator, c->quote);
+		break;
+	case COLUMN_CHAR:
+		format_char(cell, c->field, record);
 		break;
 	}
+}
+
+static bool numeric(const struct table_column *c)
+{
+	return c->format == COLUMN_HEX || c->format == COLUMN_OCTAL ||
+	       (c->format == COLUMN_VALUE && c->field && !is_text(c->field));
 }
 
 void table_row(struct table *t, struct out_buf *out, const void *record)
@@ -390,7 +503,8 @@ void table_row(struct table *t, struct out_buf *out, const void *record)
 		t->cell.len = 0;
 		cell_text(t, c, record);
 		sanitize(t->cell.data, t->cell.len);
-		put_cell(out, c, i == 0, c->left, t->cell.data, t->cell.len);
+		put_cell(out, c, i == 0, c->left, c->zero_pad && numeric(c), t->cell.data,
+			 t->cell.len);
 	}
 	out_putc(out, '\n');
 }

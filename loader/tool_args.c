@@ -21,62 +21,46 @@ static int oom(struct diag *d)
 }
 
 /* eunomia-bpf packages: every variable of a data section is an option named after it. */
-static int add_generated_arg(struct tool_settings *s, struct bpf_object *obj, const cJSON *v)
+static void add_generated_arg(struct tool_settings *s, struct bpf_object *obj,
+			      const struct data_var *v)
 {
-	const cJSON *name = cJSON_GetObjectItemCaseSensitive(v, "name");
-	const cJSON *cmdarg = cJSON_GetObjectItemCaseSensitive(v, "cmdarg");
-	const cJSON *desc = cJSON_GetObjectItemCaseSensitive(v, "description");
-	const cJSON *lng = cJSON_GetObjectItemCaseSensitive(cmdarg, "long");
-	const cJSON *shrt = cJSON_GetObjectItemCaseSensitive(cmdarg, "short");
-	const cJSON *help = cJSON_GetObjectItemCaseSensitive(cmdarg, "help");
 	const struct btf *btf = bpf_object__btf(obj);
 	const struct btf_type *t;
 	struct arg_spec *a;
 	struct var_ref ref;
 
-	if (!cJSON_IsString(name) || !strncmp(name->valuestring, "__eunomia_dummy", 15) ||
-	    object_find_var(obj, name->valuestring, &ref))
-		return 0;
+	if (!strncmp(v->name, "__eunomia_dummy", 15) || object_find_var(obj, v->name, &ref))
+		return;
 	t = btf__type_by_id(btf, btf__resolve_type(btf, ref.type_id));
 	if (!t || !(btf_is_int(t) || btf_is_enum(t) || btf_is_enum64(t) || btf_is_float(t) ||
 		    btf_is_array(t)))
-		return 0; /* pointers and structs cannot be given on a command line */
+		return; /* pointers and structs cannot be given on a command line */
 	a = &s->args[s->nr_args++];
 	memset(a, 0, sizeof(*a));
-	a->name = a->var = name->valuestring;
-	a->long_names[a->nr_long_names++] = cJSON_IsString(lng) ? lng->valuestring : a->name;
-	if (cJSON_IsString(shrt) && strlen(shrt->valuestring) == 1 && shrt->valuestring[0] != 'h')
-		a->short_name = shrt->valuestring[0];
-	a->help = cJSON_IsString(help)	 ? help->valuestring
-		  : cJSON_IsString(desc) ? desc->valuestring
-					 : NULL;
+	a->name = a->var = v->name;
+	a->long_names[a->nr_long_names++] = v->cmd_long ? v->cmd_long : a->name;
+	if (v->cmd_short && strlen(v->cmd_short) == 1 && v->cmd_short[0] != 'h')
+		a->short_name = v->cmd_short[0];
+	a->help = v->cmd_help ? v->cmd_help : v->description;
 	a->flag = btf_is_int(t) && (btf_int_encoding(t) & BTF_INT_BOOL);
 	a->metavar = a->flag ? NULL : "VALUE";
-	return 0;
 }
 
 static int generate_args(struct tool_settings *s, const struct package_meta *m,
 			 struct bpf_object *obj, struct diag *d)
 {
-	const cJSON *sec, *vars, *v;
-	int total = 0, err = 0;
+	int total = 0, i, j;
 
-	cJSON_ArrayForEach(sec, m->data_sections) {
-		vars = cJSON_GetObjectItemCaseSensitive(sec, "variables");
-		total += cJSON_IsArray(vars) ? cJSON_GetArraySize(vars) : 0;
-	}
+	for (i = 0; i < m->nr_sections; i++)
+		total += m->sections[i].nr_vars;
 	s->args = calloc(total ? total : 1, sizeof(*s->args));
 	if (!s->args)
 		return oom(d);
 	s->args_owned = true;
-	cJSON_ArrayForEach(sec, m->data_sections) {
-		vars = cJSON_GetObjectItemCaseSensitive(sec, "variables");
-		if (!cJSON_IsArray(vars))
-			continue;
-		cJSON_ArrayForEach(v, vars)
-			err = err ?: add_generated_arg(s, obj, v);
-	}
-	return err;
+	for (i = 0; i < m->nr_sections; i++)
+		for (j = 0; j < m->sections[i].nr_vars; j++)
+			add_generated_arg(s, obj, &m->sections[i].vars[j]);
+	return 0;
 }
 
 static int add_var_write(struct parser *p, const char *var, const char *text, const char *option)
@@ -112,24 +96,54 @@ static int add_var_write(struct parser *p, const char *var, const char *text, co
 
 static int apply_sets(struct parser *p, const struct arg_spec *a)
 {
-	const cJSON *item;
-	char text[64];
-	int err = 0;
+	int i, err = 0;
 
-	cJSON_ArrayForEach(item, a->sets) {
-		if (cJSON_IsBool(item))
-			snprintf(text, sizeof(text), "%d", cJSON_IsTrue(item));
-		else if (cJSON_IsNumber(item))
-			snprintf(text, sizeof(text), "%.17g", item->valuedouble);
-		else if (cJSON_IsString(item))
-			snprintf(text, sizeof(text), "%s", item->valuestring);
-		else
-			return diag_set(p->d, -EINVAL, "meta: %s: \"sets\" values must be scalars",
-					a->name);
-		err = add_var_write(p, item->string, text, a->name);
+	for (i = 0; i < a->nr_sets && !err; i++)
+		err = add_var_write(p, a->sets[i].var, a->sets[i].text, a->name);
+	return err;
+}
+
+/* A "combine": "or" option: each value of a comma list is OR-ed into the variable. */
+static int or_into_var(struct parser *p, const struct arg_spec *a, const char *text,
+		       const char *option)
+{
+	char *copy = strdup(text), *item, *save = NULL;
+	int i, prev = -1, items = 0, err = copy ? 0 : oom(p->d);
+	struct var_write *w;
+	uint32_t k;
+
+	for (i = 0; i < p->s->nr_writes; i++) /* an earlier -f of the same option */
+		if (!strcmp(p->s->writes[i].var, a->var))
+			prev = i;
+	for (item = err ? NULL : strtok_r(copy, ",", &save); item && !err;
+	     item = strtok_r(NULL, ",", &save), items++) {
+		err = add_var_write(p, a->var, item, option);
 		if (err)
-			return err;
+			break;
+		w = &p->s->writes[p->s->nr_writes - 1];
+		for (k = 0; prev >= 0 && k < w->size; k++)
+			w->bytes[k] |= p->s->writes[prev].bytes[k];
+		prev = p->s->nr_writes - 1;
 	}
+	if (!err && !items)
+		err = diag_set(p->d, -EINVAL, "%s: '%s' holds no values", option, text);
+	free(copy);
+	return err;
+}
+
+static int add_filter(struct parser *p, const struct arg_spec *a, const char *text)
+{
+	struct text_filter *f = realloc(p->s->filters, (p->s->nr_filters + 1) * sizeof(*f));
+
+	if (!f)
+		return oom(p->d);
+	p->s->filters = f;
+	f = &f[p->s->nr_filters];
+	f->field = a->contains;
+	f->text = strdup(text);
+	if (!f->text)
+		return oom(p->d);
+	p->s->nr_filters++;
 	return 0;
 }
 
@@ -310,19 +324,10 @@ static int set_output(struct parser *p, const char *text, const char *option)
 static int handle_flag(struct parser *p, const struct arg_spec *a, const char *value,
 		       const char *option, bool *on)
 {
-	static const char *const yes[] = {"true", "1", "yes", "on"};
-	static const char *const no[] = {"false", "0", "no", "off"};
 	bool v = true;
-	size_t i;
 
-	if (value) {
-		for (i = 0; i < 4 && strcmp(value, yes[i]) && strcmp(value, no[i]); i++)
-			;
-		if (i == 4)
-			return diag_set(p->d, -EINVAL, "%s: '%s' is not true or false", option,
-					value);
-		v = !strcmp(value, yes[i]);
-	}
+	if (value && !value_parse_bool(value, &v))
+		return diag_set(p->d, -EINVAL, "%s: '%s' is not true or false", option, value);
 	*on = v;
 	if (a->invert)
 		v = !v;
@@ -340,8 +345,12 @@ static int handle_arg(struct parser *p, const struct arg_spec *a, const char *va
 
 	if (a->flag)
 		err = handle_flag(p, a, value, option, &on);
+	else if (a->var && a->combine == COMBINE_OR)
+		err = or_into_var(p, a, value, option);
 	else if (a->var)
 		err = add_var_write(p, a->var, value, option);
+	else if (a->contains)
+		err = add_filter(p, a, value);
 	else if (a->map_keys)
 		err = add_fill(p, a, value, option);
 	else if (a->pinned_map)
@@ -438,16 +447,15 @@ static void option_name(const struct arg_spec *a, char *buf, size_t len)
 static int check_exclusions(const struct tool_settings *s, struct diag *d)
 {
 	char one[64], other[64];
-	const cJSON *name;
-	int i, j;
+	int i, j, k;
 
 	for (i = 0; i < s->nr_args; i++) {
 		if (!s->given[i])
 			continue;
-		cJSON_ArrayForEach(name, s->args[i].excludes) {
+		for (k = 0; k < s->args[i].nr_excludes; k++) {
 			for (j = 0; j < s->nr_args; j++) {
-				if (j == i || !s->given[j] || !cJSON_IsString(name) ||
-				    strcmp(s->args[j].name, name->valuestring))
+				if (j == i || !s->given[j] ||
+				    strcmp(s->args[j].name, s->args[i].excludes[k]))
 					continue;
 				option_name(&s->args[i], one, sizeof(one));
 				option_name(&s->args[j], other, sizeof(other));
@@ -476,11 +484,8 @@ int tool_args_parse(struct tool_settings *s, const struct package_meta *m, struc
 	s->given = calloc(s->nr_args + 1, sizeof(*s->given));
 	if (!err && (!s->flag_values || !s->given))
 		err = oom(d);
-	for (i = 0; i < s->nr_args && !err; i++) {
-		const cJSON *def = s->args[i].default_value;
-
-		s->flag_values[i] = cJSON_IsTrue(def);
-	}
+	for (i = 0; i < s->nr_args && !err; i++)
+		s->flag_values[i] = s->args[i].default_on;
 	for (i = 0; i < argc && !err && !s->help; i++) {
 		const char *tok = argv[i];
 
@@ -518,6 +523,9 @@ void tool_args_free(struct tool_settings *s)
 		free(s->reuses[i].path);
 		close(s->reuses[i].fd);
 	}
+	for (i = 0; i < s->nr_filters; i++)
+		free(s->filters[i].text);
+	free(s->filters);
 	free(s->writes);
 	free(s->fills);
 	free(s->reuses);

@@ -42,6 +42,12 @@ struct map_reuse {
 	uint32_t map_flags;
 };
 
+/* -l TEXT: only events whose field shows this text (a "contains" option). */
+struct text_filter {
+	const char *field;
+	char *text;
+};
+
 struct tool_settings {
 	struct arg_spec *args; /* the package's, or generated ones owned here */
 	int nr_args;
@@ -54,6 +60,8 @@ struct tool_settings {
 	int nr_fills;
 	struct map_reuse *reuses;
 	int nr_reuses;
+	struct text_filter *filters;
+	int nr_filters;
 	enum output_mode output;
 	char *columns; /* -o custom-columns=...: a comma list of keys */
 	bool help;

@@ -15,18 +15,12 @@
 /* The default shown in help: the package's "default", or the variable's initial value. */
 static void default_text(const struct arg_spec *a, struct bpf_object *obj, struct out_buf *out)
 {
-	const cJSON *def = a->default_value;
 	struct var_ref ref;
 	struct field f;
 	const void *bytes;
 
-	if (cJSON_IsString(def)) {
-		out_puts(out, def->valuestring);
-	} else if (cJSON_IsBool(def) || cJSON_IsNumber(def)) {
-		char *text = cJSON_PrintUnformatted(def);
-
-		out_puts(out, text ? text : "?");
-		free(text);
+	if (a->default_text) {
+		out_puts(out, a->default_text);
 	} else if (a->var && !object_find_var(obj, a->var, &ref) &&
 		   (bytes = object_var_bytes(&ref)) &&
 		   !field_describe(bpf_object__btf(obj), ref.type_id, a->var, &f, NULL)) {
@@ -91,7 +85,6 @@ static void option_line(struct out_buf *out, const struct arg_spec *a, struct bp
 void tool_args_help(const struct tool_settings *s, const struct package_meta *m,
 		    struct bpf_object *obj, FILE *file)
 {
-	const cJSON *ex;
 	struct out_buf out;
 	int i;
 
@@ -106,11 +99,10 @@ void tool_args_help(const struct tool_settings *s, const struct package_meta *m,
 	out_puts(&out, "options:\n  -h, --help            show this help message and exit\n");
 	for (i = 0; i < s->nr_args; i++)
 		option_line(&out, &s->args[i], obj);
-	if (cJSON_GetArraySize(m->examples) > 0)
+	if (m->nr_examples > 0)
 		out_puts(&out, "\nexamples:\n");
-	cJSON_ArrayForEach(ex, m->examples)
-		if (cJSON_IsString(ex))
-			out_printf(&out, "  %s\n", ex->valuestring);
+	for (i = 0; i < m->nr_examples; i++)
+		out_printf(&out, "  %s\n", m->examples[i]);
 	if (m->details)
 		out_printf(&out, "\n%s\n", m->details);
 	fwrite(out.data, 1, out.len, file);

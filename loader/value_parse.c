@@ -21,7 +21,7 @@ reason(char *why, size_t len, int err, const char *fmt, ...)
 	return err;
 }
 
-static bool parse_bool_text(const char *text, bool *v)
+bool value_parse_bool(const char *text, bool *v)
 {
 	static const char *const yes[] = {"true", "1", "yes", "on"};
 	static const char *const no[] = {"false", "0", "no", "off"};
@@ -186,7 +186,7 @@ int value_parse(const struct btf *btf, uint32_t type_id, const char *text, void 
 		return reason(why, why_len, -EINVAL, "'%s': the variable's type does not fit",
 			      text);
 	if (btf_is_int(t) && (btf_int_encoding(t) & BTF_INT_BOOL)) {
-		if (!parse_bool_text(text, &b))
+		if (!value_parse_bool(text, &b))
 			return reason(why, why_len, -EINVAL, "'%s' is not true or false", text);
 		store_le(buf, b, t->size);
 		return 0;

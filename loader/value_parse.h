@@ -6,6 +6,7 @@
 #ifndef VALUE_PARSE_H
 #define VALUE_PARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <bpf/btf.h>
@@ -17,6 +18,9 @@
  */
 int value_parse(const struct btf *btf, uint32_t type_id, const char *text, void *buf, uint32_t size,
 		char *why, size_t why_len);
+
+/* true/1/yes/on or false/0/no/off, in any case: the one spelling of booleans everywhere. */
+bool value_parse_bool(const char *text, bool *value);
 
 /* Integer of size bytes without BTF (maps that carry no key type). */
 int value_parse_int(const char *text, bool is_signed, uint32_t size, void *buf, char *why,

@@ -1,7 +1,6 @@
 /*
- * Checks a package's meta against its object before the package is written: every variable,
- * map, program, struct, member and condition the tool schema names must exist, and display
- * hints and columns must be ones the loader can render. A typo fails the build, not a user.
+ * ecc's check of the meta it is about to write: the loader's own parser and validator
+ * (meta_parse, package_check), so ecc refuses exactly what ecli would refuse.
  */
 #ifndef SCHEMA_CHECK_H
 #define SCHEMA_CHECK_H

@@ -63,7 +63,7 @@ static double run_view(enum output_mode mode, const struct package_meta *m, cons
 	double start;
 	int i;
 
-	if (record_view_init(&v, mode, l, m->columns, NULL, always, NULL, out, &d)) {
+	if (record_view_init(&v, mode, l, &m->columns, NULL, always, NULL, out, &d)) {
 		fprintf(stderr, "bench: %s\n", d.msg);
 		exit(1);
 	}
@@ -134,7 +134,7 @@ int main(int argc, char **argv)
 	obj = bpf_object__open_mem(pkg.object, pkg.object_size, NULL);
 	if (!obj ||
 	    layout_build(bpf_object__btf(obj), btf_find_record(bpf_object__btf(obj), m.events.type),
-			 m.type_hints, &l, &d)) {
+			 &m.hints, &l, &d)) {
 		fprintf(stderr, "bench: cannot build the event layout\n");
 		return 1;
 	}

@@ -25,7 +25,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	struct diag d;
 
 	fuzz_load_package(&fp, "fuzz_args");
-	if (layout_build(bpf_object__btf(fp.obj), fp.event_type, fp.meta.type_hints, &layout, &d)) {
+	if (layout_build(bpf_object__btf(fp.obj), fp.event_type, &fp.meta.hints, &layout, &d)) {
 		fprintf(stderr, "fuzz_args: %s\n", d.msg);
 		exit(1);
 	}
@@ -59,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (!tool_args_parse(&s, &fp.meta, fp.obj, argc, argv, &d)) {
 		if (!out_buf_init(&out, -1, 256)) {
-			if (!record_view_init(&view, s.output, layout, fp.meta.columns, s.columns,
+			if (!record_view_init(&view, s.output, layout, &fp.meta.columns, s.columns,
 					      condition, &s, &out, &d))
 				record_view_free(&view);
 			out_buf_free(&out);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
+#include <cjson/cJSON.h>
 #include "meta.h"
 #include "package_read.h"
 #include "render.h"
@@ -27,7 +28,7 @@ static bool condition(void *ctx, const char *name)
 	return name[0] % 2 == 0; /* any answer will do; both branches get exercised */
 }
 
-static void render(struct layout *l, const cJSON *columns, const uint8_t *record)
+static void render(struct layout *l, const struct column_list *columns, const uint8_t *record)
 {
 	struct record_view view;
 	struct out_buf out;
@@ -47,30 +48,43 @@ static void render(struct layout *l, const cJSON *columns, const uint8_t *record
 	out_buf_free(&out);
 }
 
+static void render_spec(const cJSON *spec, const uint8_t *bytes, size_t len)
+{
+	struct type_hints hints;
+	struct column_list columns;
+	struct layout *l = NULL;
+	uint8_t *record;
+	struct diag d;
+
+	if (meta_parse_hints(cJSON_GetObjectItemCaseSensitive(spec, "types"), "display.types",
+			     &hints, &d))
+		return;
+	if (meta_parse_columns(cJSON_GetObjectItemCaseSensitive(spec, "columns"), "display.columns",
+			       &columns, &d)) {
+		meta_free_hints(&hints);
+		return;
+	}
+	if (!layout_build(bpf_object__btf(fp.obj), fp.event_type, &hints, &l, &d)) {
+		record = calloc(1, l->size);
+		if (record) {
+			memcpy(record, bytes, len < l->size ? len : l->size);
+			render(l, &columns, record);
+			free(record);
+		}
+		layout_free(l);
+	}
+	meta_free_columns(&columns);
+	meta_free_hints(&hints);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *nul = memchr(data, 0, size);
 	size_t json_len = nul ? (size_t)(nul - data) : size;
 	cJSON *spec = cJSON_ParseWithLength((const char *)data, json_len);
-	struct layout *l = NULL;
-	uint8_t *record;
-	struct diag d;
 
-	if (!spec)
-		return 0;
-	if (!layout_build(bpf_object__btf(fp.obj), fp.event_type,
-			  cJSON_GetObjectItemCaseSensitive(spec, "types"), &l, &d)) {
-		record = calloc(1, l->size);
-		if (record) {
-			if (nul)
-				memcpy(record, nul + 1,
-				       size - json_len - 1 < l->size ? size - json_len - 1
-								     : l->size);
-			render(l, cJSON_GetObjectItemCaseSensitive(spec, "columns"), record);
-			free(record);
-		}
-		layout_free(l);
-	}
+	if (spec)
+		render_spec(spec, nul ? nul + 1 : data, nul ? size - json_len - 1 : 0);
 	cJSON_Delete(spec);
 	return 0;
 }

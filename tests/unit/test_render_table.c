@@ -11,6 +11,7 @@
 #include <bpf/btf.h>
 #include "btf_layout.h"
 #include "render_table.h"
+#include "hints_json.h"
 #include "unit.h"
 
 struct c_ev {
@@ -26,7 +27,7 @@ struct c_ev {
 
 struct ev_fixture {
 	struct btf *btf;
-	cJSON *hints;
+	struct type_hints *hints;
 	struct layout *layout;
 };
 
@@ -59,8 +60,9 @@ static int ev_open(struct ev_fixture *f)
 	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
 		btf__add_field(btf, m[i].name, m[i].type, m[i].bit_offset, 0);
 	f->btf = btf;
-	f->hints = cJSON_Parse("{\"ev\": {\"fl\": {\"format\": \"flags\", \"letters\": \"AB\"},"
-			       " \"pad\": {\"hidden\": true}}}");
+	f->hints = test_hints("{\"ev\": {\"fl\": {\"format\": \"flags\", \"letters\": \"AB\"},"
+			      " \"pad\": {\"hidden\": true}}}",
+			      NULL);
 	f->layout = NULL;
 	if (layout_build(btf, id, f->hints, &f->layout, &d)) {
 		fprintf(stderr, "    layout_build: %s\n", d.msg);
@@ -72,7 +74,7 @@ static int ev_open(struct ev_fixture *f)
 static void ev_close(struct ev_fixture *f)
 {
 	layout_free(f->layout);
-	cJSON_Delete(f->hints);
+	test_hints_free(f->hints);
 	btf__free(f->btf);
 }
 
@@ -89,7 +91,7 @@ static bool holds(void *ctx, const char *name)
 
 struct tab {
 	struct table t;
-	cJSON *spec;
+	struct column_list *spec;
 	struct out_buf out;
 	bool built;
 };
@@ -101,9 +103,9 @@ static int tab_build(struct tab *tb, const struct layout *l, const char *spec_js
 
 	memset(tb, 0, sizeof(*tb));
 	out_buf_init(&tb->out, -1, 64);
-	tb->spec = spec_json ? cJSON_Parse(spec_json) : NULL;
+	tb->spec = spec_json ? test_columns(spec_json, d) : NULL;
 	if (spec_json && !tb->spec)
-		return -EBADMSG;
+		return -EINVAL;
 	err = table_build(&tb->t, l, tb->spec, custom, holds, (void *)conds, d);
 	tb->built = !err;
 	return err;
@@ -113,7 +115,7 @@ static void tab_free(struct tab *tb)
 {
 	if (tb->built)
 		table_free(&tb->t);
-	cJSON_Delete(tb->spec);
+	test_columns_free(tb->spec);
 	out_buf_free(&tb->out);
 }
 
@@ -313,13 +315,13 @@ TEST(table_custom_columns)
 	tab_free(&tb);
 	/* fields the package has no column for get a default one */
 	tab_must_build(&tb, f.layout, cond_spec, "port,fl,pid", NULL);
-	CHECK_STR(tab_header(&tb), "  PORT FL         PID\n");
-	CHECK_STR(tab_row(&tb, &r), "  8080 .B          42\n");
+	CHECK_STR(tab_header(&tb), " PORT FL     PID\n");
+	CHECK_STR(tab_row(&tb, &r), " 8080 .B      42\n");
 	tab_free(&tb);
 	/* without a package column list */
 	tab_must_build(&tb, f.layout, NULL, "pid,comm", NULL);
-	CHECK_STR(tab_header(&tb), "   PID COMM  \n");
-	CHECK_STR(tab_row(&tb, &r), "    42 python3\n");
+	CHECK_STR(tab_header(&tb), "    PID COMM   \n");
+	CHECK_STR(tab_row(&tb, &r), "     42 python3\n");
 	tab_free(&tb);
 	ev_close(&f);
 }
@@ -387,10 +389,11 @@ TEST(table_default_columns_start_with_clock)
 	}
 	tab_must_build(&tb, f.layout, NULL, NULL, NULL);
 	/* the hidden pad has no column */
-	CHECK_STR(tab_header(&tb), "TIME         TS    RET    PID COMM     PORT FL         US\n");
+	CHECK_STR(tab_header(&tb),
+		  "TIME             TS     RET     PID COMM     PORT FL         US\n");
 	row = tab_row(&tb, &r);
 	CHECK(strlen(row) > 8 && is_clock(row));
-	CHECK_STR(row + 8, "      1    -98     42 a?b?c?     80 A.          7\n");
+	CHECK_STR(row + 8, "          1     -98      42 a?b?c?     80 A.          7\n");
 	tab_free(&tb);
 	ev_close(&f);
 }
@@ -410,7 +413,7 @@ TEST(table_control_characters_in_cells)
 	CHECK_STR(tab_row(&tb, &r), "???[31m\n");
 	/* bytes of UTF-8 text are not control characters */
 	memcpy(r.comm, "h\xc3\xa9", 4);
-	CHECK_STR(tab_row(&tb, &r), "h\xc3\xa9   \n");
+	CHECK_STR(tab_row(&tb, &r), "h\xc3\xa9    \n");
 	tab_free(&tb);
 	ev_close(&f);
 }
@@ -455,22 +458,44 @@ TEST(table_bad_column_specs)
 	static const struct {
 		const char *spec, *msg;
 	} cases[] = {
-		{"[{\"field\": \"nope\"}]", "meta: display.columns[0]: ev has no field \"nope\""},
-		{"[{\"title\": \"X\"}]", "meta: display.columns[0]: needs a \"field\""},
+		{"[{\"field\": \"nope\"}]", "display.columns[0].field: ev has no field \"nope\""},
+		{"[{\"title\": \"X\"}]",
+		 "display.columns[0].field: missing (only a clock column has none)"},
 		{"[{\"field\": \"pid\", \"format\": \"bogus\"}]",
-		 "meta: display.columns[0]: format \"bogus\" is not value, elapsed, strerror or "
-		 "clock"},
+		 "display.columns[0].format: \"bogus\" is not one of value, elapsed, strerror, "
+		 "clock, "
+		 "hex, octal, join, char"},
 		{"[{\"field\": \"ts\", \"format\": \"elapsed\", \"unit\": \"min\"}]",
-		 "meta: display.columns[0]: unit \"min\" is not ns, us, ms or s"},
+		 "display.columns[0].unit: \"min\" is not one of ns, us, ms, s"},
 		{"[{\"field\": \"comm\", \"format\": \"elapsed\"}]",
-		 "meta: display.columns[0]: elapsed needs an integer field"},
+		 "display.columns[0].format: elapsed needs an integer field"},
 		{"[{\"field\": \"pid\", \"align\": \"center\"}]",
-		 "meta: display.columns[0]: \"align\" is not left or right"},
+		 "display.columns[0].align: \"center\" is not one of right, left"},
 		{"[{\"field\": \"pid\", \"width\": 300}]",
-		 "meta: display.columns[0]: \"width\" is not an integer in 0..256"},
+		 "display.columns[0].width: is not an integer in 0..256"},
 		{"[{\"field\": \"pid\", \"overrides\": {}}]",
-		 "meta: display.columns[0]: \"overrides\" is not an array"},
-		{"[{\"field\": \"pid\"}, 5]", "meta: display.columns[1] is not an object"},
+		 "display.columns[0].overrides: is not an array"},
+		{"[{\"field\": \"pid\"}, 5]", "display.columns[1]: is not an object"},
+		{"[{\"field\": \"pid\", \"widht\": 3}]",
+		 "display.columns[0].widht: unknown key (did you mean \"width\"?)"},
+		{"[{\"field\": \"pid\", \"overrides\": [{\"field\": \"comm\"}]}]",
+		 "display.columns[0].overrides[0].field: unknown key (expected one of: when, "
+		 "title, "
+		 "width, align, title_align, truncate, gap, format, decimals, unit, since, "
+		 "zero_pad, "
+		 "separator, quote)"},
+		{"[{\"field\": \"comm\", \"format\": \"hex\"}]",
+		 "display.columns[0].format: hex needs an integer field"},
+		{"[{\"field\": \"pid\", \"format\": \"join\"}]",
+		 "display.columns[0].format: join needs an array of strings"},
+		{"[{\"field\": \"pid\", \"format\": \"char\"}]",
+		 "display.columns[0].format: char needs a one-byte integer"},
+		/* an override's format is checked whether or not its condition holds */
+		{"[{\"field\": \"comm\", \"overrides\": [{\"when\": \"x\", \"format\": "
+		 "\"octal\"}]}]",
+		 "display.columns[0].overrides[0].format: octal needs an integer field"},
+		{"[{\"field\": \"comm.x\"}]",
+		 "display.columns[0].field: ev has no field \"comm.x\""},
 	};
 	struct ev_fixture f;
 	char msg[512];

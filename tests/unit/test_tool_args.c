@@ -657,6 +657,8 @@ TEST(tool_args_honour_eunomia_cmdarg)
 	cJSON_AddStringToObject(cmdarg, "long", "first-value");
 	cJSON_AddStringToObject(cmdarg, "short", "f");
 	cJSON_AddStringToObject(cmdarg, "help", "the first value");
+	meta_free(&f.meta); /* the meta is typed once parsed: parse the changed document again */
+	CHECK(meta_parse(f.pkg.meta, &f.meta, &d) == 0);
 	CHECK(parse(&f, &s, &d, ARGV("-f", "7")) == 0);
 	a = find_arg(&s, "first-value");
 	CHECK(a && a->short_name == 'f' && !strcmp(a->var, "const_val_1") &&

@@ -1,0 +1,433 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include "btf_layout.h"
+#include "object_vars.h"
+#include "package_check.h"
+#include "render_table.h"
+#include "value_parse.h"
+
+struct checker {
+	const struct package_meta *m;
+	struct bpf_object *obj;
+	const struct btf *btf;
+	struct diag *d;
+};
+
+static const struct btf_type *var_type(struct checker *c, const struct var_ref *ref)
+{
+	return btf__type_by_id(c->btf, btf__resolve_type(c->btf, ref->type_id));
+}
+
+static int need_var(struct checker *c, const char *var, const char *path, struct var_ref *ref)
+{
+	if (!object_find_var(c->obj, var, ref))
+		return 0;
+	return diag_set(c->d, -EINVAL, "%s: the BPF object has no variable \"%s\"", path, var);
+}
+
+static int need_map(struct checker *c, const char *map, const char *path)
+{
+	if (bpf_object__find_map_by_name(c->obj, map))
+		return 0;
+	return diag_set(c->d, -EINVAL, "%s: the BPF object has no map \"%s\"", path, map);
+}
+
+/* A value the package itself writes into a variable must parse as the variable's type. */
+static int check_value(struct checker *c, const char *var, const char *text, const char *path)
+{
+	struct var_ref ref;
+	char why[200];
+	uint8_t *buf;
+	int err = need_var(c, var, path, &ref);
+
+	if (err)
+		return err;
+	buf = calloc(1, ref.size ? ref.size : 1);
+	if (!buf)
+		return diag_set(c->d, -ENOMEM, "out of memory");
+	err = value_parse(c->btf, ref.type_id, text, buf, ref.size, why, sizeof(why));
+	free(buf);
+	return err ? diag_set(c->d, -EINVAL, "%s: %s", path, why) : 0;
+}
+
+static bool integer_like(const struct btf_type *t)
+{
+	return t && (btf_is_int(t) || btf_is_enum(t) || btf_is_enum64(t));
+}
+
+static int check_arg_var(struct checker *c, const struct arg_spec *a, const char *where)
+{
+	char path[192];
+	struct var_ref ref;
+	int err;
+
+	snprintf(path, sizeof(path), "%s.var", where);
+	err = need_var(c, a->var, path, &ref);
+	if (err)
+		return err;
+	if ((a->flag || a->combine == COMBINE_OR) && !integer_like(var_type(c, &ref)))
+		return diag_set(c->d, -EINVAL, "%s: %s \"%s\" is not an integer, bool or enum",
+				path, a->flag ? "a flag's variable" : "combine: or: variable",
+				a->var);
+	return 0;
+}
+
+static int check_arg_refs(struct checker *c, const struct arg_spec *a, const char *where)
+{
+	char path[192];
+	int i, j, err = 0;
+
+	if (a->var)
+		err = check_arg_var(c, a, where);
+	if (!err && (a->map_keys || a->pinned_map)) {
+		snprintf(path, sizeof(path), "%s.%s", where,
+			 a->map_keys ? "map_keys" : "pinned_map");
+		err = need_map(c, a->map_keys ? a->map_keys : a->pinned_map, path);
+	}
+	for (i = 0; i < a->nr_sets && !err; i++) {
+		snprintf(path, sizeof(path), "%s.sets.%s", where, a->sets[i].var);
+		err = check_value(c, a->sets[i].var, a->sets[i].text, path);
+	}
+	for (i = 0; i < a->nr_excludes && !err; i++) {
+		for (j = 0; j < c->m->nr_args; j++)
+			if (!strcmp(c->m->args[j].name, a->excludes[i]))
+				break;
+		if (j == c->m->nr_args)
+			err = diag_set(c->d, -EINVAL, "%s.excludes[%d]: names no option \"%s\"",
+				       where, i, a->excludes[i]);
+	}
+	return err;
+}
+
+static int check_option_names(struct checker *c, int i, const char *where)
+{
+	const struct arg_spec *a = &c->m->args[i], *b;
+	int j, k, l;
+
+	for (j = 0; j < i; j++) {
+		b = &c->m->args[j];
+		if (a->short_name && a->short_name == b->short_name)
+			return diag_set(c->d, -EINVAL, "%s.short: -%c is also args[%d]'s", where,
+					a->short_name, j);
+		for (k = 0; k < a->nr_long_names; k++)
+			for (l = 0; l < b->nr_long_names; l++)
+				if (!strcmp(a->long_names[k], b->long_names[l]))
+					return diag_set(c->d, -EINVAL,
+							"%s.long: --%s is also args[%d]'s", where,
+							a->long_names[k], j);
+		if (!strcmp(a->name, b->name))
+			return diag_set(c->d, -EINVAL, "%s.name: \"%s\" is also args[%d]'s", where,
+					a->name, j);
+	}
+	return 0;
+}
+
+static int check_args(struct checker *c)
+{
+	char where[32];
+	int i, err = 0;
+
+	for (i = 0; i < c->m->nr_args && !err; i++) {
+		snprintf(where, sizeof(where), "args[%d]", i);
+		err = check_option_names(c, i, where);
+		err = err ?: check_arg_refs(c, &c->m->args[i], where);
+	}
+	return err;
+}
+
+static const struct program_spec *program_spec(struct checker *c, const char *name)
+{
+	int i;
+
+	for (i = 0; i < c->m->nr_programs; i++)
+		if (!strcmp(c->m->programs[i].name, name))
+			return &c->m->programs[i];
+	return NULL;
+}
+
+/* Each program a variant names exists, once, and at least one of them is attached. */
+static int check_variants(struct checker *c)
+{
+	const struct package_meta *m = c->m;
+	int i, j, k, links;
+
+	for (i = 0; i < m->nr_variants; i++) {
+		const struct hook_variant *v = &m->variants[i];
+		const struct program_spec *p;
+
+		for (j = 0, links = 0; j < v->nr_programs; j++) {
+			if (!bpf_object__find_program_by_name(c->obj, v->programs[j]))
+				return diag_set(c->d, -EINVAL,
+						"hook_variants[%d].programs[%d]: the BPF object "
+						"has no program \"%s\"",
+						i, j, v->programs[j]);
+			for (k = 0; k < j; k++)
+				if (!strcmp(v->programs[k], v->programs[j]))
+					return diag_set(c->d, -EINVAL,
+							"hook_variants[%d].programs[%d]: \"%s\" is "
+							"listed twice",
+							i, j, v->programs[j]);
+			p = program_spec(c, v->programs[j]);
+			links += !p || p->link;
+		}
+		if (!links)
+			return diag_set(c->d, -EINVAL,
+					"hook_variants[%d].programs: every program has link false: "
+					"the variant attaches nothing",
+					i);
+	}
+	return 0;
+}
+
+/* A named map must exist and have the type, key and value sizes the loader reads it by. */
+static int check_event_map(struct checker *c, const char *key, const char *name,
+			   enum bpf_map_type type, __u32 key_size, __u32 value_size)
+{
+	struct bpf_map *map;
+	char path[64];
+
+	if (!name)
+		return 0;
+	snprintf(path, sizeof(path), "events.%s", key);
+	map = bpf_object__find_map_by_name(c->obj, name);
+	if (!map)
+		return need_map(c, name, path);
+	if (bpf_map__type(map) != type || (key_size && (bpf_map__key_size(map) != key_size ||
+							bpf_map__value_size(map) != value_size)))
+		return diag_set(c->d, -EINVAL, "%s: map \"%s\" is not a %s%s", path, name,
+				type == BPF_MAP_TYPE_RINGBUF		? "ring buffer"
+				: type == BPF_MAP_TYPE_PERF_EVENT_ARRAY ? "perf event array"
+									: "per-CPU array",
+				key_size ? " of u32 keys and u64 values" : "");
+	return 0;
+}
+
+static int check_perfbuf_switch(struct checker *c, const char *var)
+{
+	const struct btf_type *t;
+	struct var_ref ref;
+	int err;
+
+	if (!var)
+		return 0;
+	err = need_var(c, var, "events.perfbuf_switch", &ref);
+	if (err)
+		return err;
+	t = var_type(c, &ref);
+	if (!t || !btf_is_int(t) || !(btf_int_encoding(t) & BTF_INT_BOOL))
+		return diag_set(c->d, -EINVAL,
+				"events.perfbuf_switch: variable \"%s\" is not a bool", var);
+	return 0;
+}
+
+static int check_events(struct checker *c)
+{
+	const struct events_spec *e = &c->m->events;
+	int err = check_perfbuf_switch(c, e->perfbuf_switch);
+
+	err = err ?: check_event_map(c, "ringbuf", e->ringbuf, BPF_MAP_TYPE_RINGBUF, 0, 0);
+	err = err ?: check_event_map(c, "perfbuf", e->perfbuf, BPF_MAP_TYPE_PERF_EVENT_ARRAY, 0, 0);
+	return err
+		       ?: check_event_map(c, "lost_counter", e->lost_counter,
+					  BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), sizeof(__u64));
+}
+
+/* A condition names a flag that sets no variable, or a variable. */
+static int check_condition(struct checker *c, const char *name, const char *path)
+{
+	struct var_ref ref;
+	int i;
+
+	if (!name)
+		return 0;
+	for (i = 0; i < c->m->nr_args; i++)
+		if (!c->m->args[i].var && c->m->args[i].flag && !strcmp(c->m->args[i].name, name))
+			return 0;
+	if (!object_find_var(c->obj, name, &ref))
+		return 0;
+	return diag_set(c->d, -EINVAL, "%s: \"%s\" names no flag option and no variable", path,
+			name);
+}
+
+static bool every_condition_holds(void *ctx, const char *name)
+{
+	return true;
+}
+
+/* Conditions by path, then fields and formats by building the table with every override. */
+static int check_columns(struct checker *c, const struct layout *l, const struct column_list *cl)
+{
+	char path[224];
+	struct table t;
+	int i, j, err = 0;
+
+	for (i = 0; cl->present && i < cl->nr && !err; i++) {
+		snprintf(path, sizeof(path), "%s[%d].when", cl->where, i);
+		err = check_condition(c, cl->items[i].when, path);
+		for (j = 0; j < cl->items[i].nr_overrides && !err; j++) {
+			snprintf(path, sizeof(path), "%s[%d].overrides[%d].when", cl->where, i, j);
+			err = check_condition(c, cl->items[i].overrides[j].when, path);
+		}
+	}
+	err = err ?: table_build(&t, l, cl, NULL, every_condition_holds, NULL, c->d);
+	if (!err)
+		table_free(&t);
+	return err;
+}
+
+static int map_row_layout(struct checker *c, struct bpf_map *map, const char *value_name,
+			  struct layout **out)
+{
+	return layout_build_map_row(c->btf, bpf_map__btf_key_type_id(map), bpf_map__key_size(map),
+				    bpf_map__btf_value_type_id(map), bpf_map__value_size(map),
+				    value_name, &c->m->hints, out, c->d);
+}
+
+static int check_exit_maps(struct checker *c)
+{
+	char path[64];
+	int i, err = 0;
+
+	for (i = 0; i < c->m->nr_exit_maps && !err; i++) {
+		const struct exit_map_spec *x = &c->m->exit_maps[i];
+		struct layout *row;
+
+		snprintf(path, sizeof(path), "exit_maps[%d].map", i);
+		err = need_map(c, x->map, path);
+		snprintf(path, sizeof(path), "exit_maps[%d].when", i);
+		err = err ?: check_condition(c, x->when, path);
+		err = err
+			      ?: map_row_layout(c, bpf_object__find_map_by_name(c->obj, x->map),
+						x->value_name, &row);
+		if (err)
+			break;
+		err = check_columns(c, row, &x->columns);
+		layout_free(row);
+	}
+	return err;
+}
+
+static int check_samples(struct checker *c)
+{
+	int i, err = 0;
+
+	for (i = 0; i < c->m->nr_samples && !err; i++) {
+		const struct sample_spec *s = &c->m->samples[i];
+		const struct field *slots;
+		struct layout *row;
+
+		err = map_row_layout(c, bpf_object__find_map_by_name(c->obj, s->map), "value",
+				     &row);
+		if (err)
+			break;
+		slots = layout_find(row, "slots");
+		if (s->type != SAMPLE_DEFAULT_KV &&
+		    !(slots && slots->kind == FIELD_ARRAY && slots->elem->kind == FIELD_INT))
+			err = diag_set(c->d, -EINVAL,
+				       "bpf_skel.maps[%d].sample.type: a histogram needs an "
+				       "integer array member named slots (map %s)",
+				       s->map_index, s->map);
+		layout_free(row);
+	}
+	return err;
+}
+
+static int check_hint_members(struct checker *c, const struct type_hint *th)
+{
+	struct layout *l;
+	int id = btf_find_record(c->btf, th->type), i, err;
+
+	if (id < 0)
+		return diag_set(c->d, -EINVAL,
+				"display.types.%s: the BPF object has no struct \"%s\"", th->type,
+				th->type);
+	err = layout_build(c->btf, id, &c->m->hints, &l, c->d);
+	for (i = 0; !err && i < th->nr_members; i++) {
+		const struct field *f = layout_find(l, th->members[i].member);
+
+		if (!f || strcmp(f->name, th->members[i].member))
+			err = diag_set(c->d, -EINVAL,
+				       "display.types.%s.%s: %s has no member \"%s\"", th->type,
+				       th->members[i].member, th->type, th->members[i].member);
+	}
+	if (!err)
+		layout_free(l);
+	return err;
+}
+
+static int check_contains(struct checker *c, const struct layout *events)
+{
+	const struct layout *owner;
+	uint32_t base;
+	int i;
+
+	for (i = 0; i < c->m->nr_args; i++) {
+		const char *field = c->m->args[i].contains;
+
+		if (!field)
+			continue;
+		if (!events)
+			return diag_set(c->d, -EINVAL, "args[%d].contains: there is no events.type",
+					i);
+		if (!layout_find_path(events, field, &owner, &base))
+			return diag_set(c->d, -EINVAL, "args[%d].contains: %s has no field \"%s\"",
+					i, events->name, field);
+	}
+	return 0;
+}
+
+static int check_display(struct checker *c)
+{
+	const char *type = c->m->events.type;
+	struct layout *l = NULL;
+	int i, id, err = 0;
+
+	for (i = 0; i < c->m->hints.nr_types && !err; i++)
+		err = check_hint_members(c, &c->m->hints.types[i]);
+	if (err)
+		return err;
+	if (!type && c->m->columns.present)
+		return diag_set(c->d, -EINVAL, "display.columns: there is no events.type");
+	if (!type)
+		return check_contains(c, NULL);
+	id = btf_find_record(c->btf, type);
+	if (id < 0)
+		return diag_set(c->d, -EINVAL, "events.type: the BPF object has no struct \"%s\"",
+				type);
+	err = layout_build(c->btf, id, &c->m->hints, &l, c->d);
+	err = err ?: check_columns(c, l, &c->m->columns);
+	err = err ?: check_contains(c, l);
+	layout_free(l);
+	return err;
+}
+
+int package_check(const struct package_meta *m, struct bpf_object *obj, struct diag *d)
+{
+	struct checker c = {m, obj, bpf_object__btf(obj), d};
+	int i, err = 0;
+
+	if (!c.btf)
+		return diag_set(d, -EINVAL, "the BPF object has no BTF");
+	for (i = 0; i < m->nr_samples && !err; i++)
+		err = need_map(&c, m->samples[i].map, "bpf_skel.maps[].name");
+	err = err ?: check_args(&c);
+	err = err ?: check_variants(&c);
+	err = err ?: check_events(&c);
+	err = err ?: check_display(&c);
+	err = err ?: check_exit_maps(&c);
+	return err ?: check_samples(&c);
+}
+
+int package_check_btf_file(const char *path, struct diag *d)
+{
+	struct btf *btf = btf__parse(path, NULL);
+	int err = libbpf_get_error(btf);
+
+	if (err)
+		return diag_set(d, err, "--btf: '%s' is not readable BTF (%s)", path,
+				strerror(err < 0 ? -err : err));
+	btf__free(btf);
+	return 0;
+}
