@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite and ends with one line: "N passed, M failed".
-# Suites: unit (plain, then ASan+UBSan), package schema, a short run of each fuzzer
+# Suites: unit (plain, then ASan+UBSan), package schema, broken inputs (ecc, ecli and the JSON
+# Schema refuse the same mistakes; needs no root, a refused package loads nothing), a short run of each fuzzer
 # (FUZZ_SMOKE_SECONDS, default 15), live (real packages in
 # this kernel, as root). SKIP_LIVE=1 skips the live suites and says so; nothing is skipped
 # silently. With an argument ("live", "unit", ...) only suites whose name contains it run.
@@ -46,9 +47,13 @@ suite unit build/tests/unit
 suite unit-sanitizers build/tests/unit-san
 suite schema $PY tests/schema/validate_packages.py schema/package.schema.json \
 	build/packages/*/package.json tests/fixtures/eunomia/*.json
+suite broken-inputs $PY tests/validate/run_broken.py
 suite fuzz-smoke tests/fuzz/run_fuzz.sh "${FUZZ_SMOKE_SECONDS:-15}"
 
-if [[ "${SKIP_LIVE:-}" == 1 ]]; then
+live_names=$(for t in tests/live/test_*.py; do basename "$t" .py | sed 's/^test_/live-/'; done)
+if [[ -n "$only" ]] && ! grep -qF -- "$only" <<<"$live_names"; then
+	: # no live suite selected: nothing to skip or to need root for
+elif [[ "${SKIP_LIVE:-}" == 1 ]]; then
 	echo "=== live suites SKIPPED because SKIP_LIVE=1"
 elif [[ $(id -u) != 0 ]]; then
 	echo "=== live suites need root (they load BPF programs); run as root or set SKIP_LIVE=1"

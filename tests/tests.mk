@@ -1,5 +1,6 @@
-# Tests: C unit tests (plain and under ASan+UBSan), package schema validation, live tests
-# (real packages loaded into this kernel; SKIP_LIVE=1 skips them and says so), fuzz smoke runs.
+# Tests: C unit tests (plain and under ASan+UBSan), package schema validation, broken inputs
+# (ecc, ecli and the JSON Schema refuse the same mistakes), live tests (real packages loaded into
+# this kernel; SKIP_LIVE=1 skips them and says so), fuzz smoke runs.
 
 UNIT_SRC  := $(wildcard tests/unit/*.c)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -23,8 +24,21 @@ $(BUILD)/tests/unit-san: $(UNIT_SRC) tests/unit/*.h $(LOADER_LIB_SRC) loader/*.h
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(SAN_CFLAGS) -Itests/unit $(UNIT_SRC) $(LOADER_LIB_SRC) $(LDLIBS) -o $@
 
-test: all $(BUILD)/tests/unit $(BUILD)/tests/unit-san $(FUZZ_BINS)
+# A test object for the broken-input suite (display formats and arg kinds bindsnoop lacks).
+VALIDATE_OBJ := $(BUILD)/tests/validate/display.bpf.o
+$(VALIDATE_OBJ): tests/validate/display.bpf.c tests/validate/display.h $(BUILD)/vmlinux.h
+	@mkdir -p $(@D)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.full
+	$(Q)$(STRIP) -g $@.full -o $@
+	@rm -f $@.full
+
+test: all $(BUILD)/tests/unit $(BUILD)/tests/unit-san $(FUZZ_BINS) $(VALIDATE_OBJ)
 	@tests/run_tests.sh
+
+.PHONY: broken-inputs
+broken-inputs: all $(VALIDATE_OBJ)
+	@tests/run_tests.sh broken-inputs
 
 unit: $(BUILD)/tests/unit
 	$(BUILD)/tests/unit
