@@ -43,25 +43,39 @@ static int need_object(const cJSON *v, const char *where, const char *const *kno
 	return json_check_keys(v, where, known, d);
 }
 
+static int check_long_names(const struct arg_spec *arg, const char *where, struct diag *d)
+{
+	int i;
+
+	for (i = 0; i < arg->nr_long_names; i++)
+		if (arg->long_names[i][0] == '-' || strchr(arg->long_names[i], '='))
+			return diag_set(d, -EINVAL,
+					"%s.long: \"%s\" may not start with - or hold = (which "
+					"attaches a value)",
+					where, arg->long_names[i]);
+	return 0;
+}
+
 static int parse_long_names(const cJSON *a, struct arg_spec *arg, const char *where, struct diag *d)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(a, "long");
 	const char **names = NULL;
-	int n, i, err;
+	int n = 0, i, err;
 
 	if (cJSON_IsString(v))
-		return json_get_string(a, where, "long", true,
-				       &arg->long_names[arg->nr_long_names++], d);
-	if (v && !cJSON_IsArray(v))
+		err = json_get_string(a, where, "long", true,
+				      &arg->long_names[arg->nr_long_names++], d);
+	else if (v && !cJSON_IsArray(v))
 		return diag_set(d, -EINVAL, "%s.long: is not a string or an array", where);
-	err = json_get_strings(a, where, "long", &names, &n, d);
-	if (!err && v && (n < 1 || n > ARG_MAX_LONG_NAMES))
+	else
+		err = json_get_strings(a, where, "long", &names, &n, d);
+	if (!err && cJSON_IsArray(v) && (n < 1 || n > ARG_MAX_LONG_NAMES))
 		err = diag_set(d, -EINVAL, "%s.long: must hold 1 to %d names", where,
 			       ARG_MAX_LONG_NAMES);
 	for (i = 0; !err && i < n; i++)
 		arg->long_names[arg->nr_long_names++] = names[i];
 	free(names);
-	return err;
+	return err ?: check_long_names(arg, where, d);
 }
 
 /* A JSON scalar as the text a command line would give: true, 42, -1.5, all. */
@@ -91,6 +105,8 @@ static int parse_sets(const cJSON *a, struct arg_spec *arg, const char *where, s
 
 	if (err || !sets)
 		return err;
+	if (!sets->child)
+		return diag_set(d, -EINVAL, "%s.sets: is empty", where);
 	arg->sets = json_alloc_items(sets, sizeof(*arg->sets), &arg->nr_sets);
 	if (!arg->sets)
 		return -ENOMEM;
@@ -180,6 +196,8 @@ static int parse_arg(const cJSON *a, const char *where, struct arg_spec *arg, st
 	err = err ?: json_get_string(a, where, "contains", false, &arg->contains, d);
 	err = err ?: json_get_enum(a, where, "combine", combine_names, &combine, d);
 	err = err ?: json_get_strings(a, where, "excludes", &arg->excludes, &arg->nr_excludes, d);
+	if (!err && arg->excludes && !arg->nr_excludes)
+		err = diag_set(d, -EINVAL, "%s.excludes: is empty", where);
 	err = err ?: parse_sets(a, arg, where, d);
 	err = err ?: parse_default(a, arg, where, d);
 	if (err)

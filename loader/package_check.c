@@ -406,12 +406,15 @@ static int check_display(struct checker *c)
 int package_check(const struct package_meta *m, struct bpf_object *obj, struct diag *d)
 {
 	struct checker c = {m, obj, bpf_object__btf(obj), d};
+	char path[64];
 	int i, err = 0;
 
 	if (!c.btf)
 		return diag_set(d, -EINVAL, "the BPF object has no BTF");
-	for (i = 0; i < m->nr_samples && !err; i++)
-		err = need_map(&c, m->samples[i].map, "bpf_skel.maps[].name");
+	for (i = 0; i < m->nr_samples && !err; i++) {
+		snprintf(path, sizeof(path), "bpf_skel.maps[%d].name", m->samples[i].map_index);
+		err = need_map(&c, m->samples[i].map, path);
+	}
 	err = err ?: check_args(&c);
 	err = err ?: check_variants(&c);
 	err = err ?: check_events(&c);

@@ -6,7 +6,10 @@
 #include <unistd.h>
 #include "base64.h"
 #include "inflate.h"
+#include "meta_json.h"
 #include "package_read.h"
+
+static const char *const package_keys[] = {"bpf_object", "bpf_object_size", "meta", NULL};
 
 static int read_all(int fd, const char *path, char **text, size_t *len, struct diag *d)
 {
@@ -146,6 +149,9 @@ int package_parse(const char *text, size_t len, struct package *pkg, struct diag
 		err = diag_set(d, -EINVAL, "package: top level is not a JSON object");
 		goto fail;
 	}
+	err = json_check_keys(pkg->root, "package", package_keys, d);
+	if (err)
+		goto fail;
 	meta = cJSON_GetObjectItemCaseSensitive(pkg->root, "meta");
 	if (!meta) {
 		err = diag_set(d, -EINVAL, "package: missing key \"meta\"");
