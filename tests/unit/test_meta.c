@@ -1,0 +1,124 @@
+/*
+ * meta_parse: every object is closed, the message names the key's path and the nearest known
+ * key, values arrive typed (sets and defaults as text, formats as enums).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <cjson/cJSON.h>
+#include "meta.h"
+#include "unit.h"
+
+#define SKEL "\"bpf_skel\": {\"obj_name\": \"t\"}"
+
+/* meta_parse's message for the meta text, or "" when it is accepted. */
+static const char *parse_error(const char *json, struct diag *d)
+{
+	cJSON *doc = cJSON_Parse(json);
+	struct package_meta m;
+
+	d->msg[0] = 0;
+	if (!doc)
+		return "not JSON";
+	if (!meta_parse(doc, &m, d))
+		meta_free(&m);
+	cJSON_Delete(doc);
+	return d->msg;
+}
+
+TEST(meta_unknown_keys_name_the_path_and_the_nearest_key)
+{
+	static const char *const cases[][2] = {
+		{"{" SKEL ", \"dispaly\": {}}", "dispaly: unknown key (did you mean \"display\"?)"},
+		{"{" SKEL ", \"display\": {\"colums\": []}}",
+		 "display.colums: unknown key (did you mean \"columns\"?)"},
+		{"{" SKEL ", \"args\": [{\"short\": \"x\", \"flag\": true, \"hlep\": \"\"}]}",
+		 "args[0].hlep: unknown key (did you mean \"help\"?)"},
+		{"{" SKEL ", \"tool\": {\"usage\": \"x\"}}",
+		 "tool.usage: unknown key (expected one of: name, description, details, banner, "
+		 "examples)"},
+		{"{\"bpf_skel\": {\"obj_name\": \"t\", \"progs\": [{\"name\": \"p\", \"atach\": "
+		 "\"\"}]}}",
+		 "bpf_skel.progs[0].atach: unknown key (did you mean \"attach\"?)"},
+		{"{\"bpf_skel\": {\"obj_name\": \"t\", \"data_sections\": [{\"name\": \".rodata\", "
+		 "\"variables\": [{\"name\": \"v\", \"cmdarg\": {\"lnog\": \"x\"}}]}]}}",
+		 "bpf_skel.data_sections[0].variables[0].cmdarg.lnog: unknown key (did you mean "
+		 "\"long\"?)"},
+		{"{" SKEL ", \"display\": {\"types\": {\"ev\": {\"m\": {\"formt\": \"ip\"}}}}}",
+		 "display.types.ev.m.formt: unknown key (did you mean \"format\"?)"},
+		{"{" SKEL ", \"exit_maps\": [{\"map\": \"m\", \"columns\": [{\"field\": \"a\", "
+		 "\"overrides\": [{\"widht\": 1}]}]}]}",
+		 "exit_maps[0].columns[0].overrides[0].widht: unknown key (did you mean "
+		 "\"width\"?)"},
+		/* a prefix is near too, however long the rest */
+		{"{" SKEL ", \"events\": {\"lost\": \"x\"}}",
+		 "events.lost: unknown key (did you mean \"lost_counter\"?)"},
+	};
+	struct diag d;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK_STR(parse_error(cases[i][0], &d), cases[i][1]);
+}
+
+TEST(meta_refuses_structural_mistakes)
+{
+	static const char *const cases[][2] = {
+		{"{}", "bpf_skel: missing"},
+		{"{" SKEL ", \"hook_variants\": [{\"name\": \"v\", \"programs\": []}]}",
+		 "hook_variants[0].programs: is empty: the variant attaches no program"},
+		{"{" SKEL ", \"args\": [{\"short\": \"x\", \"var\": \"v\", \"map_keys\": \"m\"}]}",
+		 "args[0]: only one of var, map_keys, pinned_map, output, contains may be set"},
+		{"{" SKEL ", \"args\": [{\"long\": \"a=b\", \"var\": \"v\"}]}",
+		 "args[0].long: \"a=b\" may not start with - or hold = (which attaches a value)"},
+		{"{" SKEL ", \"args\": [{\"short\": \"x\", \"flag\": true, \"combine\": \"or\"}]}",
+		 "args[0].combine: needs a value option with a var"},
+		{"{" SKEL
+		 ", \"args\": [{\"short\": \"x\", \"var\": \"v\", \"sets\": {\"a\": []}}]}",
+		 "args[0].sets.a: is not a string, number or boolean"},
+		{"{" SKEL ", \"display\": {\"columns\": [{\"title\": \"T\"}]}}",
+		 "display.columns[0].field: missing (only a clock column has none)"},
+		{"{\"bpf_skel\": {\"obj_name\": \"t\", \"maps\": [{\"name\": \"h\", \"sample\": "
+		 "{\"type\": \"bars\"}}]}}",
+		 "bpf_skel.maps[0].sample.type: \"bars\" is not one of default_kv, log2_hist, "
+		 "linear_hist"},
+	};
+	struct diag d;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK_STR(parse_error(cases[i][0], &d), cases[i][1]);
+}
+
+TEST(meta_values_arrive_typed)
+{
+	cJSON *doc = cJSON_Parse(
+		"{" SKEL ", \"args\": [{\"short\": \"p\", \"var\": \"v\", \"default\": 42, "
+		"\"sets\": {\"on\": true, \"n\": 1000000, \"s\": \"x\"}},"
+		" {\"long\": \"w\", \"flag\": true, \"default\": true}],"
+		" \"display\": {\"columns\": [{\"field\": \"f\", \"format\": \"octal\", \"width\": "
+		"8,"
+		" \"zero_pad\": true, \"overrides\": [{\"when\": \"w\", \"format\": \"hex\"}]}]}}");
+	struct package_meta m;
+	struct diag d = {""};
+	const struct column_spec *c;
+
+	CHECK(doc && meta_parse(doc, &m, &d) == 0);
+	if (!doc || d.msg[0]) {
+		cJSON_Delete(doc);
+		return;
+	}
+	CHECK(m.nr_args == 2 && m.args[0].nr_sets == 3);
+	CHECK_STR(m.args[0].default_text, "42");
+	CHECK_STR(m.args[0].sets[0].text, "true");
+	CHECK_STR(m.args[0].sets[1].text, "1000000");
+	CHECK_STR(m.args[0].sets[2].text, "x");
+	CHECK(m.args[1].flag && m.args[1].default_on && !strcmp(m.args[1].name, "w"));
+	c = &m.columns.items[0];
+	CHECK(m.columns.present && m.columns.nr == 1 && c->props.format == COLUMN_OCTAL);
+	CHECK(c->props.zero_pad && c->props.width == 8 && (c->props.given & PROP_ZERO_PAD));
+	CHECK(!(c->props.given & PROP_TITLE));
+	CHECK(c->nr_overrides == 1 && c->overrides[0].props.format == COLUMN_HEX &&
+	      c->overrides[0].props.given == PROP_FORMAT);
+	meta_free(&m);
+	cJSON_Delete(doc);
+}
