@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite and ends with one line: "N passed, M failed".
-# Suites: unit (plain, then ASan+UBSan), package schema, a short run of each fuzzer
-# (FUZZ_SMOKE_SECONDS, default 15), live (real packages in
-# this kernel, as root). SKIP_LIVE=1 skips the live suites and says so; nothing is skipped
+# Suites: unit (plain, then ASan+UBSan), package schema, ecc from source (tests/ecc), a short
+# run of each fuzzer (FUZZ_SMOKE_SECONDS, default 15), live (real packages in this kernel, as
+# root). SKIP_LIVE=1 skips the live suites and says so; nothing is skipped
 # silently. With an argument ("live", "unit", ...) only suites whose name contains it run.
 set -u
 cd "$(dirname "$0")/.."
@@ -46,6 +46,8 @@ suite unit build/tests/unit
 suite unit-sanitizers build/tests/unit-san
 suite schema $PY tests/schema/validate_packages.py schema/package.schema.json \
 	build/packages/*/package.json tests/fixtures/eunomia/*.json
+# ecc from source; its live tests (root) skip themselves with SKIP_LIVE=1 and say so
+suite ecc-source $PY tests/ecc/test_ecc_source.py
 suite fuzz-smoke tests/fuzz/run_fuzz.sh "${FUZZ_SMOKE_SECONDS:-15}"
 
 if [[ "${SKIP_LIVE:-}" == 1 ]]; then
