@@ -12,7 +12,7 @@ msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 CC       ?= gcc
 CLANG    ?= clang
-STRIP    ?= llvm-strip
+LLVM_STRIP ?= llvm-strip
 BPFTOOL  ?= bpftool
 PYTHON   ?= /usr/bin/python3
 TOOLS    := bindsnoop tcpaccept
@@ -26,8 +26,16 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 $(WARN) -D_GNU_SOURCE -Iloader -Ipackage
 LDLIBS   := -lbpf -lelf -lz -lcjson
 
-ARCH     := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Ibpf -Wall -Werror
+# ecc compiles the tools (clang -g -O2 -target bpf, DWARF stripped, BTF kept) with the include
+# dir staged here: vmlinux.h, libbpf's BPF headers, the project's bpf/*.bpf.h. In-tree tools
+# also get -Wall -Werror.
+INCLUDE_DIR := $(BUILD)/include
+LIBBPF_INCLUDE := /usr/include/bpf
+LIBBPF_HEADERS := bpf_helpers.h bpf_helper_defs.h bpf_core_read.h bpf_tracing.h bpf_endian.h
+PROJECT_BPF_HEADERS := $(wildcard bpf/*.bpf.h)
+INCLUDE_FILES := $(INCLUDE_DIR)/vmlinux.h $(LIBBPF_HEADERS:%=$(INCLUDE_DIR)/bpf/%) \
+		 $(PROJECT_BPF_HEADERS:bpf/%=$(INCLUDE_DIR)/%)
+ECC_ENV  := CLANG=$(CLANG) LLVM_STRIP=$(LLVM_STRIP) ECC_CFLAGS="-Wall -Werror"
 
 LOADER_LIB_SRC := $(filter-out loader/main.c,$(wildcard loader/*.c))
 PACKER_LIB_SRC := $(filter-out package/ecc.c,$(wildcard package/*.c))
@@ -36,9 +44,8 @@ PACKER_LIB_OBJ := $(PACKER_LIB_SRC:%.c=$(BUILD)/obj/%.o)
 PACKAGES := $(TOOLS:%=$(BUILD)/packages/%/package.json)
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all deps run test unit live fuzz bench format clean
-.SECONDARY: $(TOOLS:%=$(BUILD)/bpf/%.bpf.o)
-all: $(BUILD)/ecli $(BUILD)/ecc $(PACKAGES)
+.PHONY: all deps include run test test-ecc-source unit live fuzz bench format clean
+all: $(BUILD)/ecli $(BUILD)/ecc $(INCLUDE_FILES) $(PACKAGES)
 
 # Installs what a fresh Debian 12 machine lacks; a stamp keeps later builds from asking again.
 deps: $(DEPS_OK)
@@ -56,18 +63,21 @@ $(DEPS_OK): Makefile
 	fi
 	@mkdir -p $(BUILD) && touch $@
 
-$(BUILD)/vmlinux.h: | $(DEPS_OK)
+$(INCLUDE_DIR)/vmlinux.h: | $(DEPS_OK)
 	@test -r /sys/kernel/btf/vmlinux || { echo "no /sys/kernel/btf/vmlinux: this kernel has no BTF to build CO-RE programs against" >&2; exit 1; }
+	@mkdir -p $(@D)
 	$(call msg,GEN,$@)
 	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
 
-# DWARF is stripped, BTF is kept: the loader renders events from BTF alone.
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/*.h $(BUILD)/vmlinux.h
+$(INCLUDE_DIR)/bpf/%.h: | $(DEPS_OK)
 	@mkdir -p $(@D)
-	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.full
-	$(Q)$(STRIP) -g $@.full -o $@
-	@rm -f $@.full
+	$(Q)cp $(LIBBPF_INCLUDE)/$*.h $@
+
+$(INCLUDE_DIR)/%.bpf.h: bpf/%.bpf.h
+	@mkdir -p $(@D)
+	$(Q)cp $< $@
+
+include: $(INCLUDE_FILES)
 
 $(BUILD)/obj/%.o: %.c loader/*.h package/*.h | $(DEPS_OK)
 	@mkdir -p $(@D)
@@ -86,10 +96,12 @@ $(BUILD)/ecc: $(BUILD)/obj/package/ecc.o $(BUILD)/libpacker.a $(BUILD)/libloader
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
-$(BUILD)/packages/%/package.json: $(BUILD)/bpf/%.bpf.o schema/%.json $(BUILD)/ecc
+# A tool is built the way its README tells authors to: one ecc command from its source.
+$(BUILD)/packages/%/package.json: bpf/%.bpf.c bpf/%.h schema/%.json bpf/*.h $(BUILD)/ecc \
+				  $(INCLUDE_FILES)
 	@mkdir -p $(@D)
-	$(call msg,PACK,$@)
-	$(Q)$(BUILD)/ecc -o $@ $< schema/$*.json
+	$(call msg,ECC,$@)
+	$(Q)$(ECC_ENV) $(BUILD)/ecc -o $@ bpf/$*.bpf.c bpf/$*.h schema/$*.json
 
 # Starts bindsnoop; extra tool arguments go in ARGS, e.g. make run ARGS="-E -t".
 run: all
@@ -98,7 +110,7 @@ run: all
 include tests/tests.mk
 
 format:
-	clang-format -i loader/*.[ch] package/*.[ch] bpf/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c
+	clang-format -i loader/*.[ch] package/*.[ch] bpf/*.[ch] tests/ecc/*/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c
 
 clean:
 	rm -rf $(BUILD)

@@ -22,10 +22,13 @@ static void append_decl(void *ctx, const char *fmt, va_list args)
 		b->len = sizeof(b->text) - 1;
 }
 
-/* The C spelling of a type, as eunomia writes it: "unsigned int", "char[16]", "struct x *". */
+/*
+ * The C spelling of a type, as eunomia writes it: "unsigned int", "char[16]", "struct x *";
+ * without const and volatile ("const volatile int" is "int").
+ */
 static cJSON *type_name(const struct btf *btf, uint32_t id)
 {
-	LIBBPF_OPTS(btf_dump_emit_type_decl_opts, opts, .field_name = "");
+	LIBBPF_OPTS(btf_dump_emit_type_decl_opts, opts, .field_name = "", .strip_mods = true);
 	struct decl_buf b = {"", 0};
 	struct btf_dump *dump = btf_dump__new(btf, append_decl, &b, NULL);
 	char *p;
@@ -169,4 +172,41 @@ cJSON *describe_export_type(struct bpf_object *obj, const char *type, struct dia
 	cJSON_AddNumberToObject(e, "size", t->size);
 	cJSON_AddNumberToObject(e, "type_id", id);
 	return e;
+}
+
+static int count_exported(const struct btf *btf, const struct btf_type *sec, char *name, size_t len,
+			  int found)
+{
+	static const char prefix[] = "__eunomia_dummy_", suffix[] = "_ptr";
+	const struct btf_var_secinfo *vs = btf_var_secinfos(sec);
+	int i;
+
+	for (i = 0; i < btf_vlen(sec); i++, vs++) {
+		const char *var =
+			btf__name_by_offset(btf, btf__type_by_id(btf, vs->type)->name_off);
+		size_t n = var ? strlen(var) : 0;
+
+		if (n <= strlen(prefix) + strlen(suffix) || strncmp(var, prefix, strlen(prefix)) ||
+		    strcmp(var + n - strlen(suffix), suffix))
+			continue;
+		if (!found++)
+			snprintf(name, len, "%.*s", (int)(n - strlen(prefix) - strlen(suffix)),
+				 var + strlen(prefix));
+	}
+	return found;
+}
+
+int describe_exported_types(struct bpf_object *obj, char *name, size_t len)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	uint32_t id;
+	int found = 0;
+
+	for (id = 1; btf && id < btf__type_cnt(btf); id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (btf_is_datasec(t))
+			found = count_exported(btf, t, name, len, found);
+	}
+	return found;
 }

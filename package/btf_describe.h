@@ -13,4 +13,10 @@
 cJSON *describe_skeleton(struct bpf_object *obj, const char *brief, struct diag *d);
 cJSON *describe_export_type(struct bpf_object *obj, const char *type, struct diag *d);
 
+/*
+ * How many structs the object exports as eunomia does (a global __eunomia_dummy_<T>_ptr, the
+ * EXPORT_EVENT_TYPE(T) of emit_event.bpf.h); the first one's T is written into name.
+ */
+int describe_exported_types(struct bpf_object *obj, char *name, size_t len);
+
 #endif

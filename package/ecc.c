@@ -1,163 +1,173 @@
 /*
- * ecc: packs a compiled BPF object and its tool schema into one package.json. What the
- * object's BTF knows (programs, maps, variables, the event struct) is derived, the schema
- * adds what BTF cannot know (help, flags, display, hook variants), and the result is checked.
+ * ecc: builds a tool's package.json in one command. From a source: compiles it (compile.c),
+ * reads its `///` help and @cmdarg names and its structs (source_scan.c), then packs the
+ * object (pack.c). From a compiled object: packs it. A schema, when given, adds what neither
+ * the object nor the source can say.
  */
+#include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include "btf_describe.h"
-#include "package_write.h"
-#include "schema_check.h"
+#include <bpf/libbpf.h>
+#include "compile.h"
+#include "file_read.h"
+#include "pack.h"
+#include "source_scan.h"
+
+#define ECC_VERSION "0.8.0"
 
 static const char usage[] =
-	"usage: ecc [-o PACKAGE] OBJECT SCHEMA\n"
+	"usage: ecc [-v] [-I DIR]... [-o PACKAGE] {SOURCE.bpf.c [HEADER.h] | OBJECT.o} "
+	"[SCHEMA.json]\n";
+
+static const char help[] =
 	"\n"
-	"Packs OBJECT (a BPF ELF object with BTF) and SCHEMA (the tool's JSON: tool, args,\n"
-	"hook_variants, events, display, exit_maps) into PACKAGE (default: package.json).\n";
+	"Builds PACKAGE (default: package.json; - for stdout), a tool ecli runs, from a BPF\n"
+	"SOURCE (compiled here with clang) or a compiled OBJECT with BTF. HEADER's first struct\n"
+	"is the event type (else the only struct SOURCE defines); `///` comments and\n"
+	"`/// @cmdarg {...}` above const volatile globals become the options' help and names.\n"
+	"SCHEMA (tool, args, hook_variants, events, display, exit_maps) adds the rest and wins.\n"
+	"\n"
+	"options:\n"
+	"  -o PACKAGE     where to write the package\n"
+	"  -I DIR         also search DIR for included headers (repeatable)\n"
+	"  -v             print the clang and llvm-strip commands\n"
+	"  --version      print ecc's version, the clang it uses and its include dir\n"
+	"  -h, --help     show this help\n"
+	"\n"
+	"environment: CLANG, LLVM_STRIP (the tools), ECC_CFLAGS (more clang flags),\n"
+	"ECC_INCLUDE (the include dir: vmlinux.h, bpf/*.h, the project's BPF headers).\n";
 
-static const char *const schema_keys[] = {"tool",   "args",    "hook_variants",
-					  "events", "display", "exit_maps"};
+struct inputs {
+	const char *source, *header, *object, *schema;
+};
 
-static int read_file(const char *path, char **data, size_t *size, struct diag *d)
+static bool ends_with(const char *s, const char *suffix)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	ssize_t n;
+	size_t n = strlen(s), m = strlen(suffix);
 
-	if (fd < 0 || fstat(fd, &st)) {
-		int err = -errno;
+	return n > m && !strcmp(s + n - m, suffix);
+}
 
-		if (fd >= 0)
-			close(fd);
-		return diag_set(d, err, "%s: %s", path, strerror(-err));
+/* Tells the arguments apart by suffix; -EINVAL for a combination that makes no package. */
+static int classify(int argc, char **argv, struct inputs *in)
+{
+	const char **slot;
+	int i;
+
+	memset(in, 0, sizeof(*in));
+	for (i = 0; i < argc; i++) {
+		slot = ends_with(argv[i], ".c")	     ? &in->source
+		       : ends_with(argv[i], ".h")    ? &in->header
+		       : ends_with(argv[i], ".o")    ? &in->object
+		       : ends_with(argv[i], ".json") ? &in->schema
+						     : NULL;
+		if (!slot || *slot)
+			return -EINVAL;
+		*slot = argv[i];
 	}
-	*data = malloc(st.st_size + 1);
-	n = *data ? read(fd, *data, st.st_size) : -1;
-	close(fd);
-	if (n != st.st_size) {
-		free(*data);
-		return diag_set(d, -EIO, "%s: cannot read", path);
-	}
-	(*data)[n] = 0;
-	*size = n;
+	if (!in->source == !in->object || (in->header && !in->source))
+		return -EINVAL;
 	return 0;
 }
 
-static cJSON *read_schema(const char *path, struct diag *d)
+static bool is_identifier(const char *s)
 {
-	char *text = NULL;
-	size_t size, i;
-	cJSON *schema, *item;
+	const char *p = s;
 
-	if (read_file(path, &text, &size, d))
-		return NULL;
-	schema = cJSON_ParseWithLength(text, size);
+	while (*p == '_' || isalnum((unsigned char)*p))
+		p++;
+	return *s && !isdigit((unsigned char)*s) && !*p;
+}
+
+static int scan_file(const char *path, struct source_scan *scan, struct diag *d)
+{
+	char *text;
+	size_t size;
+	int err = file_read(path, &text, &size, d);
+
+	if (err)
+		return err;
+	if (strlen(text) != size)
+		err = diag_set(d, -EINVAL, "%s: not a text file", path);
+	err = err ?: source_scan(path, text, scan, d);
 	free(text);
-	if (!cJSON_IsObject(schema)) {
-		diag_set(d, -EINVAL, "%s: not a JSON object", path);
-		cJSON_Delete(schema);
-		return NULL;
-	}
-	cJSON_ArrayForEach(item, schema) {
-		for (i = 0; i < sizeof(schema_keys) / sizeof(schema_keys[0]); i++)
-			if (!strcmp(item->string, schema_keys[i]))
-				break;
-		if (i == sizeof(schema_keys) / sizeof(schema_keys[0])) {
-			diag_set(d, -EINVAL, "%s: unknown key \"%s\"", path, item->string);
-			cJSON_Delete(schema);
-			return NULL;
-		}
-	}
-	return schema;
+	return err;
 }
 
-static const char *schema_string(const cJSON *schema, const char *obj, const char *key)
+/* The event type, unless the schema names it: the header's first struct, else the source's only. */
+static int pick_event_type(const struct source_scan *src, const struct source_scan *hdr,
+			   struct pack_input *p, char *origin, size_t len, struct diag *d)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(schema, obj), key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
+	if (hdr && !hdr->nr_structs)
+		return diag_set(d, -EINVAL,
+				"%s: defines no struct (its first struct is the event type)",
+				hdr->path);
+	if (hdr) {
+		p->event_type = hdr->structs[0].name;
+		snprintf(origin, len, "the first struct in %s", hdr->path);
+	} else if (src->nr_structs == 1) {
+		p->event_type = src->structs[0].name;
+		snprintf(origin, len, "the only struct in %s", src->path);
+	}
+	p->event_type_origin = origin;
+	return 0;
 }
 
-/* meta = derived bpf_skel and export_types, then the schema's keys as written. */
-static cJSON *build_meta(struct bpf_object *obj, cJSON *schema, struct diag *d)
+static int from_source(struct compile_opts *co, const struct inputs *in, const char *out,
+		       struct diag *d)
 {
-	const char *type = schema_string(schema, "events", "type");
-	cJSON *meta = cJSON_CreateObject(), *skel, *types = NULL, *item;
-
-	skel = describe_skeleton(obj, schema_string(schema, "tool", "description"), d);
-	if (type) {
-		cJSON *export = describe_export_type(obj, type, d);
-
-		types = export ? cJSON_CreateArray() : NULL;
-		if (types)
-			cJSON_AddItemToArray(types, export);
-	}
-	if (!meta || !skel || (type && !types)) {
-		cJSON_Delete(meta);
-		cJSON_Delete(skel);
-		return NULL;
-	}
-	cJSON_AddItemToObject(meta, "bpf_skel", skel);
-	if (types)
-		cJSON_AddItemToObject(meta, "export_types", types);
-	while ((item = schema->child)) {
-		cJSON_DetachItemViaPointer(schema, item);
-		cJSON_AddItemToObject(meta, item->string, item);
-	}
-	return meta;
-}
-
-/* As eunomia names objects: "dir/bindsnoop.bpf.o" is "bindsnoop_bpf". */
-static void object_name(const char *path, char *name, size_t len)
-{
-	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	size_t n = strlen(base);
-	char *p;
-
-	if (n > 2 && !strcmp(base + n - 2, ".o"))
-		n -= 2;
-	snprintf(name, len, "%.*s", (int)n, base);
-	for (p = name; *p; p++)
-		if (*p == '.' || *p == '-')
-			*p = '_';
-}
-
-static int pack(const char *out, const char *obj_path, const char *schema_path, struct diag *d)
-{
-	LIBBPF_OPTS(bpf_object_open_opts, opts);
-	struct bpf_object *obj = NULL;
-	char name[64];
-	cJSON *schema = NULL, *meta = NULL;
-	char *data = NULL;
+	struct source_scan src = {0}, hdr = {0};
+	struct pack_input p = {in->source, in->schema, &src, NULL, NULL, in->header};
+	cJSON *schema = NULL;
+	char *object = NULL, origin[300];
 	size_t size = 0;
-	int err;
+	int err = 0;
 
-	err = read_file(obj_path, &data, &size, d);
-	object_name(obj_path, name, sizeof(name));
-	opts.object_name = name;
-	if (!err && !(obj = bpf_object__open_mem(data, size, &opts)))
-		err = diag_set(d, -errno, "%s: not a BPF object libbpf can open", obj_path);
-	if (!err && !bpf_object__btf(obj))
-		err = diag_set(d, -EINVAL, "%s: has no BTF (compile with -g)", obj_path);
-	if (!err && !(schema = read_schema(schema_path, d)))
+	if (in->schema && !(schema = pack_read_schema(in->schema, d)))
 		err = -EINVAL;
-	if (!err && !(meta = build_meta(obj, schema, d)))
-		err = -EINVAL;
-	err = err ?: schema_check(meta, obj, d);
+	err = err ?: scan_file(in->source, &src, d);
+	if (!err && in->header)
+		err = scan_file(in->header, &hdr, d);
+	if (!err && !pack_schema_event_type(schema))
+		err = pick_event_type(&src, in->header ? &hdr : NULL, &p, origin, sizeof(origin),
+				      d);
+	co->source = in->source;
+	co->header = in->header;
+	co->export_type = pack_schema_event_type(schema) ?: p.event_type;
+	if (co->export_type && !is_identifier(co->export_type))
+		co->export_type = NULL; /* no such struct: packing says so */
+	err = err ?: compile_source(co, &object, &size, d);
 	if (!err) {
-		err = package_write(out, data, size, meta, d);
-		meta = NULL;
+		err = pack_object(out, object, size, schema, &p, d);
+		schema = NULL;
 	}
-	cJSON_Delete(meta);
 	cJSON_Delete(schema);
-	bpf_object__close(obj);
-	free(data);
+	source_scan_free(&src);
+	source_scan_free(&hdr);
+	free(object);
+	return err;
+}
+
+static int from_object(const struct inputs *in, const char *out, struct diag *d)
+{
+	struct pack_input p = {in->object, in->schema, NULL, NULL, NULL, NULL};
+	cJSON *schema = NULL;
+	char *object = NULL;
+	size_t size = 0;
+	int err = 0;
+
+	if (in->schema && !(schema = pack_read_schema(in->schema, d)))
+		err = -EINVAL;
+	err = err ?: file_read(in->object, &object, &size, d);
+	if (!err) {
+		err = pack_object(out, object, size, schema, &p, d);
+		schema = NULL;
+	}
+	cJSON_Delete(schema);
+	free(object);
 	return err;
 }
 
@@ -166,26 +176,44 @@ static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
 }
 
+static int version(void)
+{
+	printf("ecc %s\n", ECC_VERSION);
+	return compile_describe_tools(stdout) ? 2 : 0;
+}
+
 int main(int argc, char **argv)
 {
+	static const struct option longs[] = {
+		{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, {0}};
+	struct compile_opts co = {0};
 	const char *out = "package.json";
+	struct inputs in;
 	struct diag d = {""};
 	int opt;
 
 	libbpf_set_print(silent);
-	while ((opt = getopt(argc, argv, "ho:")) != -1) {
+	while ((opt = getopt_long(argc, argv, "ho:I:v", longs, NULL)) != -1) {
 		if (opt == 'o') {
 			out = optarg;
+		} else if (opt == 'I' && co.nr_includes < COMPILE_MAX_INCLUDES) {
+			co.includes[co.nr_includes++] = optarg;
+		} else if (opt == 'v') {
+			co.verbose = true;
+		} else if (opt == 'V') {
+			return version();
+		} else if (opt == 'h') {
+			printf("%s%s", usage, help);
+			return 0;
 		} else {
-			fputs(usage, opt == 'h' ? stdout : stderr);
-			return opt == 'h' ? 0 : 2;
+			break; /* an unknown option, or one -I too many */
 		}
 	}
-	if (argc - optind != 2) {
+	if (opt != -1 || classify(argc - optind, argv + optind, &in)) {
 		fputs(usage, stderr);
 		return 2;
 	}
-	if (pack(out, argv[optind], argv[optind + 1], &d)) {
+	if (in.source ? from_source(&co, &in, out, &d) : from_object(&in, out, &d)) {
 		fprintf(stderr, "ecc: %s\n", d.msg);
 		return 2;
 	}

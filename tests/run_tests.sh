@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test suite and ends with one line: "N passed, M failed".
 # Suites: unit (plain, then ASan+UBSan), package schema, broken inputs (ecc, ecli and the JSON
-# Schema refuse the same mistakes; needs no root, a refused package loads nothing), a short run of each fuzzer
-# (FUZZ_SMOKE_SECONDS, default 15), live (real packages in
-# this kernel, as root). SKIP_LIVE=1 skips the live suites and says so; nothing is skipped
+# Schema refuse the same mistakes; a refused package loads nothing), ecc from source
+# (tests/ecc), a short run of each fuzzer (FUZZ_SMOKE_SECONDS, default 15), live (real packages
+# in this kernel, as root). SKIP_LIVE=1 skips the live suites and says so; nothing is skipped
 # silently. With an argument ("live", "unit", ...) only suites whose name contains it run.
 set -u
 cd "$(dirname "$0")/.."
@@ -48,6 +48,8 @@ suite unit-sanitizers build/tests/unit-san
 suite schema $PY tests/schema/validate_packages.py schema/package.schema.json \
 	build/packages/*/package.json tests/fixtures/eunomia/*.json
 suite broken-inputs $PY tests/validate/run_broken.py
+# ecc from source; its live tests (root) skip themselves with SKIP_LIVE=1 and say so
+suite ecc-source $PY tests/ecc/test_ecc_source.py
 suite fuzz-smoke tests/fuzz/run_fuzz.sh "${FUZZ_SMOKE_SECONDS:-15}"
 
 live_names=$(for t in tests/live/test_*.py; do basename "$t" .py | sed 's/^test_/live-/'; done)

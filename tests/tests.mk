@@ -46,6 +46,10 @@ unit: $(BUILD)/tests/unit
 live: all
 	@tests/run_tests.sh live
 
+# ecc from a source (tests/ecc): compiling, comments, inference, refusals; live parts as root.
+test-ecc-source: all
+	@tests/run_tests.sh ecc-source
+
 $(BUILD)/tests/bench_render: tests/bench/bench_render.c $(BUILD)/libloader.a
 	@mkdir -p $(@D)
 	$(call msg,LD,$@)
