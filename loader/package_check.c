@@ -67,10 +67,16 @@ static int check_arg_var(struct checker *c, const struct arg_spec *a, const char
 	err = need_var(c, a->var, path, &ref);
 	if (err)
 		return err;
-	if ((a->flag || a->combine == COMBINE_OR) && !integer_like(var_type(c, &ref)))
-		return diag_set(c->d, -EINVAL, "%s: %s \"%s\" is not an integer, bool or enum",
-				path, a->flag ? "a flag's variable" : "combine: or: variable",
-				a->var);
+	if (a->flag && !integer_like(var_type(c, &ref)))
+		return diag_set(c->d, -EINVAL,
+				"%s: a flag's variable \"%s\" is not an integer, bool "
+				"or enum",
+				path, a->var);
+	if (a->combine == COMBINE_OR && !integer_like(var_type(c, &ref)))
+		return diag_set(c->d, -EINVAL,
+				"%s.combine: \"or\" needs an integer or enum "
+				"variable, and \"%s\" is not one",
+				where, a->var);
 	return 0;
 }
 

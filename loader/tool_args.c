@@ -22,7 +22,7 @@ static int oom(struct diag *d)
 
 /* eunomia-bpf packages: every variable of a data section is an option named after it. */
 static void add_generated_arg(struct tool_settings *s, struct bpf_object *obj,
-			      const struct data_var *v)
+			      const struct data_var *v, const char *perfbuf_switch)
 {
 	const struct btf *btf = bpf_object__btf(obj);
 	const struct btf_type *t;
@@ -31,6 +31,8 @@ static void add_generated_arg(struct tool_settings *s, struct bpf_object *obj,
 
 	if (!strncmp(v->name, "__eunomia_dummy", 15) || object_find_var(obj, v->name, &ref))
 		return;
+	if (perfbuf_switch && !strcmp(v->name, perfbuf_switch))
+		return; /* the loader sets it: --perfbuf */
 	t = btf__type_by_id(btf, btf__resolve_type(btf, ref.type_id));
 	if (!t || !(btf_is_int(t) || btf_is_enum(t) || btf_is_enum64(t) || btf_is_float(t) ||
 		    btf_is_array(t)))
@@ -59,7 +61,8 @@ static int generate_args(struct tool_settings *s, const struct package_meta *m,
 	s->args_owned = true;
 	for (i = 0; i < m->nr_sections; i++)
 		for (j = 0; j < m->sections[i].nr_vars; j++)
-			add_generated_arg(s, obj, &m->sections[i].vars[j]);
+			add_generated_arg(s, obj, &m->sections[i].vars[j],
+					  m->events.perfbuf_switch);
 	return 0;
 }
 

@@ -5,19 +5,22 @@
 #include "btf_describe.h"
 #include "event_maps.h"
 #include "file_read.h"
+#include "meta_json.h"
 #include "pack.h"
 #include "package_write.h"
 #include "schema_check.h"
 #include "source_options.h"
 
-static const char *const schema_keys[] = {"tool",   "args",    "hook_variants",
-					  "events", "display", "exit_maps"};
+/* A tool schema holds meta's extension keys; what BTF knows is derived, never written. */
+static const char *const schema_keys[] = {"tool",      "args", "hook_variants", "events", "display",
+					  "exit_maps", NULL};
 
 cJSON *pack_read_schema(const char *path, struct diag *d)
 {
+	char msg[sizeof(d->msg)];
 	char *text = NULL;
-	size_t size, i;
-	cJSON *schema, *item;
+	size_t size;
+	cJSON *schema;
 
 	if (file_read(path, &text, &size, d))
 		return NULL;
@@ -28,15 +31,11 @@ cJSON *pack_read_schema(const char *path, struct diag *d)
 		cJSON_Delete(schema);
 		return NULL;
 	}
-	cJSON_ArrayForEach(item, schema) {
-		for (i = 0; i < sizeof(schema_keys) / sizeof(schema_keys[0]); i++)
-			if (!strcmp(item->string, schema_keys[i]))
-				break;
-		if (i == sizeof(schema_keys) / sizeof(schema_keys[0])) {
-			diag_set(d, -EINVAL, "%s: unknown key \"%s\"", path, item->string);
-			cJSON_Delete(schema);
-			return NULL;
-		}
+	if (json_check_keys(schema, "", schema_keys, d)) {
+		snprintf(msg, sizeof(msg), "%s", d->msg);
+		diag_set(d, -EINVAL, "%s: %s", path, msg);
+		cJSON_Delete(schema);
+		return NULL;
 	}
 	return schema;
 }
@@ -120,6 +119,30 @@ static int describe_events(struct bpf_object *obj, cJSON *events, const struct p
 	return event_maps_complete(obj, events, d);
 }
 
+/* Help's usage line says "mytool", not eunomia's object name "mytool_bpf". */
+static int default_tool_name(cJSON *meta, const char *path)
+{
+	static const char *const suffixes[] = {".bpf.c", ".bpf.o", ".c", ".o"};
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	cJSON *tool = cJSON_GetObjectItemCaseSensitive(meta, "tool");
+	size_t n = strlen(base), i, len;
+	char name[64];
+
+	if (cJSON_HasObjectItem(tool, "name"))
+		return 0;
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		len = strlen(suffixes[i]);
+		if (n > len && !strcmp(base + n - len, suffixes[i])) {
+			n -= len;
+			break;
+		}
+	}
+	snprintf(name, sizeof(name), "%.*s", (int)n, base);
+	if (!tool && !(tool = cJSON_AddObjectToObject(meta, "tool")))
+		return -ENOMEM;
+	return cJSON_AddStringToObject(tool, "name", name) ? 0 : -ENOMEM;
+}
+
 /* meta = bpf_skel, export_types, events, then the rest of the schema's keys as written. */
 static cJSON *build_meta(struct bpf_object *obj, cJSON *schema, const struct pack_input *in,
 			 struct diag *d)
@@ -150,6 +173,11 @@ static cJSON *build_meta(struct bpf_object *obj, cJSON *schema, const struct pac
 	while (schema && (item = schema->child)) {
 		cJSON_DetachItemViaPointer(schema, item);
 		cJSON_AddItemToObject(meta, item->string, item);
+	}
+	if (default_tool_name(meta, in->path)) {
+		cJSON_Delete(meta);
+		diag_set(d, -ENOMEM, "out of memory");
+		return NULL;
 	}
 	return meta;
 }

@@ -278,7 +278,8 @@ def check_killwatch_meta(meta):
                 "tag (an array, its @cmdarg on two lines)")
     check_equal(v["use_perfbuf"], {"name": "use_perfbuf", "type": "bool"}, "use_perfbuf")
     check_equal(meta["bpf_skel"]["obj_name"], "killwatch_bpf", "obj_name")
-    check_equal(sorted(meta), ["bpf_skel", "events", "export_types"], "meta's keys")
+    check_equal(sorted(meta), ["bpf_skel", "events", "export_types", "tool"], "meta's keys")
+    check_equal(meta["tool"], {"name": "killwatch"}, "the tool is named after its source")
 
 
 @test
@@ -311,6 +312,9 @@ def help_shows_comments_and_cmdarg_names():
         out, err, status = run_ecli(["run", w.file("p.json"), "-h"])
     check_equal((status, err), (0, ""), "ecli -h")
     lines = out.splitlines()
+    # the perf-buffer switch is the loader's (--perfbuf), not an option of the tool
+    check_equal(lines[0], "usage: killwatch [-h] [-p VALUE] [-t VALUE] [--target_signal VALUE]",
+                "usage line")
     for want in ["  -p, --pid VALUE       Trace kill() calls made by this process only (0: every "
                  "process). (default: 0)",
                  "  -t, --tag VALUE       the tag each event carries (default: kill)",
