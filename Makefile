@@ -98,7 +98,7 @@ run: all
 include tests/tests.mk
 
 format:
-	clang-format -i loader/*.[ch] package/*.[ch] bpf/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c
+	clang-format -i loader/*.[ch] package/*.[ch] bpf/*.[ch] tests/bpf/*.c tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c
 
 clean:
 	rm -rf $(BUILD)

@@ -68,25 +68,6 @@ static int check_args(struct checker *c)
 	return err;
 }
 
-/* object_check sees each variant's programs exist; a program in two variants is ecc's concern. */
-static int check_variants(struct checker *c)
-{
-	const struct package_meta *m = c->m;
-	int i, j, k, l;
-
-	for (i = 0; i < m->nr_variants; i++)
-		for (j = 0; j < m->variants[i].nr_programs; j++)
-			for (k = 0; k < i; k++)
-				for (l = 0; l < m->variants[k].nr_programs; l++)
-					if (!strcmp(m->variants[i].programs[j],
-						    m->variants[k].programs[l]))
-						return diag_set(
-							c->d, -EINVAL,
-							"hook_variants: \"%s\" is in two variants",
-							m->variants[i].programs[j]);
-	return 0;
-}
-
 /* A condition names a flag that sets no variable, or a variable. */
 static bool known_condition(void *ctx, const char *name)
 {
@@ -192,7 +173,6 @@ int schema_check(const cJSON *meta, struct bpf_object *obj, struct diag *d)
 		return err;
 	err = object_check(&m, obj, d); /* what the loader will refuse, ecc refuses first */
 	err = err ?: check_args(&c);
-	err = err ?: check_variants(&c);
 	err = err ?: check_display(&c);
 	err = err ?: check_exit_maps(&c);
 	meta_free(&m);
