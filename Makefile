@@ -110,7 +110,8 @@ run: all
 include tests/tests.mk
 
 format:
-	clang-format -i loader/*.[ch] package/*.[ch] bpf/*.[ch] tests/ecc/*/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c
+	clang-format -i loader/*.[ch] package/*.[ch] bpf/*.[ch] tests/bpf/*.c tests/ecc/*/*.[ch] \
+		tests/validate/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c
 
 clean:
 	rm -rf $(BUILD)

@@ -3,59 +3,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "libbpf_log.h"
 #include "object_vars.h"
 #include "variants.h"
 
-/* The first libbpf warning of an attempt usually names the program and the reason. */
-static struct {
-	int verbose;
-	char first[512];
-	char last[512];
-} libbpf_log;
-
-static int log_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	char line[512];
-	va_list copy;
-	size_t n;
-
-	if (level == LIBBPF_DEBUG && libbpf_log.verbose < 2)
-		return 0;
-	va_copy(copy, ap);
-	if (libbpf_log.verbose)
-		vfprintf(stderr, fmt, copy);
-	va_end(copy);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	n = strlen(line);
-	while (n && line[n - 1] == '\n')
-		line[--n] = 0;
-	if (level == LIBBPF_WARN) {
-		if (!libbpf_log.first[0])
-			snprintf(libbpf_log.first, sizeof(libbpf_log.first), "%s", line);
-		snprintf(libbpf_log.last, sizeof(libbpf_log.last), "%s", line);
-	}
-	return 0;
-}
+#define FAILURE_PREFIX "no hook variant could be loaded and attached here: "
+#define FULL_LOG_HINT  " (-v for the full log)"
+#define MIN_REASON     24
 
 void variants_set_verbosity(int verbose)
 {
-	libbpf_log.verbose = verbose;
-	libbpf_set_print(log_libbpf);
-}
-
-static void log_reset(void)
-{
-	libbpf_log.first[0] = libbpf_log.last[0] = 0;
-}
-
-/* "libbpf: prog 'x': failed to load: -1" says less than the line before it; take the first. */
-static const char *log_reason(int err)
-{
-	const char *s = libbpf_log.first[0] ? libbpf_log.first : NULL;
-
-	if (!s)
-		return strerror(-err);
-	return !strncmp(s, "libbpf: ", 8) ? s + 8 : s;
+	libbpf_log_init(verbose);
 }
 
 int variants_open(const struct load_opts *o, struct bpf_object **obj, struct diag *d)
@@ -63,12 +21,15 @@ int variants_open(const struct load_opts *o, struct bpf_object **obj, struct dia
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = o->btf_path,
 		    .object_name = o->meta->obj_name);
 	struct bpf_object *res;
+	int err;
 
-	log_reset();
+	libbpf_log_reset();
 	res = bpf_object__open_mem(o->pkg->object, o->pkg->object_size, &opts);
-	if (!res)
-		return diag_set(d, -errno ?: -EINVAL, "bpf_object: cannot open the BPF object: %s",
-				log_reason(-errno));
+	if (!res) {
+		err = -errno ?: -EINVAL;
+		return diag_set(d, err, "bpf_object: cannot open the BPF object: %s",
+				libbpf_log_first_warning(err));
+	}
 	*obj = res;
 	return 0;
 }
@@ -176,30 +137,42 @@ static int attach_one(const struct package_meta *m, struct loaded *l, struct bpf
 		      struct diag *d)
 {
 	struct bpf_link *link;
+	int err;
 
 	if (!bpf_program__autoload(prog) || !wants_link(m, bpf_program__name(prog)))
 		return 0;
 	link = bpf_program__attach(prog);
-	if (!link)
-		return diag_set(d, -errno ?: -EINVAL, "attach failed: %s", log_reason(-errno));
+	if (!link) {
+		err = -errno ?: -EINVAL;
+		return diag_set(d, err, "attach failed: prog '%s': %s", bpf_program__name(prog),
+				libbpf_log_first_warning(err));
+	}
 	l->links[l->nr_links++] = link;
 	return 0;
 }
 
-/* The variant's programs in the order the package lists them, then those of no variant. */
+/*
+ * The variant's programs in the order the package lists them, then those of no variant. A
+ * program may be in several variants: each attempt has its own object, so it is loaded and
+ * attached once per attempt.
+ */
 static int attach_programs(const struct package_meta *m, const struct hook_variant *v,
 			   struct loaded *l, struct diag *d)
 {
 	struct bpf_program *prog;
-	int i, n = 0, err = 0;
+	int i, n = v ? v->nr_programs : 0, err = 0;
 
 	bpf_object__for_each_program(prog, l->obj)
 		n++;
 	l->links = calloc(n ? n : 1, sizeof(*l->links));
 	if (!l->links)
 		return diag_set(d, -ENOMEM, "out of memory");
-	for (i = 0; v && i < v->nr_programs && !err; i++)
-		err = attach_one(m, l, bpf_object__find_program_by_name(l->obj, v->programs[i]), d);
+	for (i = 0; v && i < v->nr_programs && !err; i++) {
+		prog = bpf_object__find_program_by_name(l->obj, v->programs[i]);
+		err = prog ? attach_one(m, l, prog, d)
+			   : diag_set(d, -ENOENT, "attach failed: no program \"%s\"",
+				      v->programs[i]);
+	}
 	bpf_object__for_each_program(prog, l->obj) {
 		if (err)
 			break;
@@ -218,7 +191,7 @@ static int try_variant(const struct load_opts *o, const struct hook_variant *v,
 	memset(l, 0, sizeof(*l));
 	l->obj = obj;
 	l->variant = v ? v->name : NULL;
-	log_reset();
+	libbpf_log_reset();
 	err = tool_args_apply_before_load(o->settings, obj, d);
 	err = err ?: prepare_event_maps(o, obj, &l->perfbuf, d);
 	if (err)
@@ -226,7 +199,10 @@ static int try_variant(const struct load_opts *o, const struct hook_variant *v,
 	select_programs(o->meta, v, obj);
 	err = bpf_object__load(obj);
 	if (err) {
-		err = diag_set(d, err, "load failed: %s", log_reason(err));
+		char reason[sizeof(d->msg)];
+
+		libbpf_log_load_reason(err, reason, sizeof(reason));
+		err = diag_set(d, err, "load failed: %s", reason);
 		goto fail;
 	}
 	err = tool_args_apply_after_load(o->settings, obj, d);
@@ -239,22 +215,54 @@ fail:
 	return err;
 }
 
-static int report_failures(const char *reasons, struct diag *d)
+/* The hint goes at the end of the line, cutting the message if it must. */
+static void add_full_log_hint(struct diag *d)
 {
-	return diag_set(d, -ENOTSUP, "no hook variant could be loaded and attached here: %s",
-			reasons);
+	size_t len = strnlen(d->msg, sizeof(d->msg) - sizeof(FULL_LOG_HINT));
+
+	memcpy(d->msg + len, FULL_LOG_HINT, sizeof(FULL_LOG_HINT));
 }
 
+/*
+ * Each variant's reason gets a fair share of what is left of the line, but at least
+ * MIN_REASON characters. A reason that does not fit loses its middle: its start names the
+ * step and the program, its end the cause. False: no room left for this variant.
+ */
+static bool add_reason(char *reasons, size_t size, int variants_left, const char *variant,
+		       const char *why)
+{
+	size_t used = strlen(reasons), share = (size - used) / variants_left;
+	size_t head = (used ? 2 : 0) + strlen(variant) + 2, len = strlen(why), room, tail;
+
+	if (share < head + MIN_REASON + 1)
+		share = head + MIN_REASON + 1;
+	if (share > size - used)
+		return false;
+	snprintf(reasons + used, share, "%s%s: ", used ? "; " : "", variant);
+	room = share - 1 - head;
+	if (len <= room) {
+		snprintf(reasons + used + head, room + 1, "%s", why);
+		return true;
+	}
+	tail = (room - 3) / 2;
+	snprintf(reasons + used + head, room + 1, "%.*s...%s", (int)(room - 3 - tail), why,
+		 why + len - tail);
+	return true;
+}
+
+/* One line: why each variant failed, and (without -v) that -v shows libbpf's whole story. */
 int variants_load_first(const struct load_opts *o, struct loaded *out, struct diag *d)
 {
 	const struct package_meta *m = o->meta;
-	int i, n = m->nr_variants ? m->nr_variants : 1, err = 0;
-	char reasons[sizeof(d->msg)] = "";
+	int i, n = m->nr_variants ? m->nr_variants : 1, err = 0, unlisted = 0;
+	char reasons[sizeof(d->msg) - (sizeof(FAILURE_PREFIX) - 1) - (sizeof(FULL_LOG_HINT) - 1)] =
+		"";
+	size_t listed_room = sizeof(reasons) - sizeof("; and 9999 more");
+	bool warned = false;
 	struct bpf_object *obj;
 
 	for (i = 0; i < n; i++) {
 		const struct hook_variant *v = m->nr_variants ? &m->variants[i] : NULL;
-		size_t used = strlen(reasons);
 
 		err = variants_open(o, &obj, d);
 		err = err ?: try_variant(o, v, obj, out, d);
@@ -264,14 +272,22 @@ int variants_load_first(const struct load_opts *o, struct loaded *out, struct di
 					v->name, out->nr_links);
 			return 0;
 		}
+		warned = warned || libbpf_log_has_warnings();
 		if (!v)
-			return err;
+			break;
 		if (o->verbose)
 			fprintf(stderr, "variant %s: %s\n", v->name, d->msg);
-		snprintf(reasons + used, sizeof(reasons) - used, "%s%s: %.200s", used ? "; " : "",
-			 v->name, d->msg);
+		if (unlisted || !add_reason(reasons, listed_room, n - i, v->name, d->msg))
+			unlisted++;
 	}
-	return report_failures(reasons, d);
+	if (unlisted)
+		snprintf(reasons + strlen(reasons), sizeof(reasons) - strlen(reasons),
+			 "%sand %d more", reasons[0] ? "; " : "", unlisted);
+	if (m->nr_variants)
+		err = diag_set(d, -ENOTSUP, FAILURE_PREFIX "%s", reasons);
+	if (warned && !o->verbose)
+		add_full_log_hint(d);
+	return err;
 }
 
 void loaded_detach(struct loaded *l)

@@ -2,7 +2,9 @@
  * Opening, loading and attaching the package's object. A package may carry hook variants
  * (say fexit, kprobe, syscall tracepoints): each is tried in order on a fresh copy of the
  * object, with the tool's arguments replayed, and the first that both loads and attaches
- * is kept. Programs that belong to no variant are loaded with every variant.
+ * is kept. A program may be in several variants; programs that belong to no variant are
+ * loaded with every variant. A variant's programs attach in the order it lists them, then
+ * those of no variant.
  */
 #ifndef VARIANTS_H
 #define VARIANTS_H
@@ -37,12 +39,16 @@ struct loaded {
 struct bpf_map *variants_event_map(const struct events_spec *e, struct bpf_object *obj,
 				   bool perfbuf);
 
-/* libbpf's messages are kept to explain failures, and printed when verbose. */
+/* libbpf's messages are kept to explain failures (libbpf_log), and printed when verbose. */
 void variants_set_verbosity(int verbose);
 
 int variants_open(const struct load_opts *o, struct bpf_object **obj, struct diag *d);
 
-/* Each attempt opens its own copy of the object. */
+/*
+ * Each attempt opens its own copy of the object. When none works, d holds one line: each
+ * variant's reason ("load failed: prog 'x': verifier: <its last log line>", "attach failed:
+ * prog 'x': <libbpf's cause>"), ending with " (-v for the full log)" unless verbose.
+ */
 int variants_load_first(const struct load_opts *o, struct loaded *out, struct diag *d);
 
 /* Destroys the links (detaches), then closes the object. Both are safe to call twice. */

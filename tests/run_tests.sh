@@ -46,7 +46,7 @@ suite() {
 suite unit build/tests/unit
 suite unit-sanitizers build/tests/unit-san
 suite schema $PY tests/schema/validate_packages.py schema/package.schema.json \
-	build/packages/*/package.json tests/fixtures/eunomia/*.json
+	build/packages/*/package.json build/test-packages/*/package.json tests/fixtures/eunomia/*.json
 suite broken-inputs $PY tests/validate/run_broken.py
 # ecc from source; its live tests (root) skip themselves with SKIP_LIVE=1 and say so
 suite ecc-source $PY tests/ecc/test_ecc_source.py

@@ -13,6 +13,21 @@ FUZZ_CFLAGS := -g -O1 -std=gnu11 $(WARN) -D_GNU_SOURCE -Iloader -Itests/fuzz \
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_SECONDS ?= 300
 
+# Test packages: tests/bpf/<name>.bpf.c packed with tests/bpf/<name>.json, loaded by the live
+# suites (a program the verifier rejects, hook variants that share programs). Built by `make`
+# too, so a live suite can run right after it.
+TEST_PACKAGES := $(patsubst tests/bpf/%.bpf.c,$(BUILD)/test-packages/%/package.json,\
+		   $(wildcard tests/bpf/*.bpf.c))
+all: $(TEST_PACKAGES)
+.PHONY: test-packages
+test-packages: $(TEST_PACKAGES)
+
+$(BUILD)/test-packages/%/package.json: tests/bpf/%.bpf.c tests/bpf/%.json bpf/*.h $(BUILD)/ecc \
+				       $(INCLUDE_FILES)
+	@mkdir -p $(@D)
+	$(call msg,PACK,$@)
+	$(Q)$(ECC_ENV) $(BUILD)/ecc -o $@ $< tests/bpf/$*.json
+
 $(BUILD)/tests/unit: $(UNIT_SRC) tests/unit/*.h $(BUILD)/libloader.a
 	@mkdir -p $(@D)
 	$(call msg,LD,$@)

@@ -1,0 +1,319 @@
+"""Hook variants that share programs, and the one line that says why a load or attach failed.
+
+The test packages come from tests/bpf/ (built by `make`), each failing or working by
+construction on any kernel:
+  verifier_reject  its program reads a hash map value without a NULL check: every verifier
+                   rejects it
+  shared_programs  variant "broken" = on_getppid + on_missing (a tracepoint no kernel has),
+                   variant "shared" = on_getsid + on_getppid; on_getpgid is in no variant.
+                   Each program sends an event naming its hook when the traced pid makes the
+                   syscall.
+Programs are found through ecli's own file descriptors (/proc/PID/fdinfo) or by their names,
+which only these packages use, never by comparing the kernel's whole program list.
+"""
+import collections
+import copy
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+from harness import ROOT, Ecli, check, check_equal, json_lines, live_test, run_all, run_ecli
+
+ECC = os.path.join(ROOT, "build", "ecc")
+REJECT = os.path.join(ROOT, "build", "test-packages", "verifier_reject", "package.json")
+SHARED = os.path.join(ROOT, "build", "test-packages", "shared_programs", "package.json")
+SHARED_OBJECT = os.path.join(ROOT, "tests", "bpf", "shared_programs.bpf.c")  # ecc compiles it
+SHARED_SCHEMA = os.path.join(ROOT, "tests", "bpf", "shared_programs.json")
+SHARED_NAMES = {"on_getpgid", "on_getppid", "on_missing", "on_getsid"}
+FAILURE_PREFIX = "ecli: no hook variant could be loaded and attached here: "
+HINT = " (-v for the full log)"
+LOG_BEGIN = "-- BEGIN PROG LOAD LOG --"
+LOG_END = "-- END PROG LOAD LOG --"
+
+
+def load(path):
+    if not os.path.exists(path):
+        raise AssertionError("%s is missing: run make first" % path)
+    with open(path) as f:
+        return json.load(f)
+
+
+def run_package(pkg, loader_args=()):
+    """Runs ecli to completion on a package given as a dict: (stdout, stderr, status)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+        json.dump(pkg, f)
+        f.flush()
+        return run_ecli(["run"] + list(loader_args) + [f.name])
+
+
+def with_variants(pkg, variants):
+    pkg = copy.deepcopy(pkg)
+    if variants is None:
+        del pkg["meta"]["hook_variants"]
+    else:
+        pkg["meta"]["hook_variants"] = variants
+    return pkg
+
+
+def verifier_log(stderr):
+    """The lines libbpf printed between the markers of the program load log."""
+    check(LOG_BEGIN in stderr and LOG_END in stderr, "-v shows the load log:\n" + stderr)
+    inner = stderr.split(LOG_BEGIN, 1)[1].split(LOG_END, 1)[0]
+    return inner.splitlines()
+
+
+def last_meaningful(lines):
+    """The verifier's reason: its last line that is not blank and not a closing statistic."""
+    summaries = ("processed ", "verification time", "stack depth")
+    meaningful = [l for l in lines if l.strip() and not l.strip().startswith(summaries)]
+    check(meaningful, "the log has a meaningful line: %r" % lines)
+    return meaningful[-1]
+
+
+def fdinfo(pid, fd):
+    fields = {}
+    with open("/proc/%d/fdinfo/%s" % (pid, fd)) as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            fields[key.strip()] = value.strip()
+    return fields
+
+
+def bpf_fds(pid):
+    """The BPF programs (ids) and links ((link id, program id)) a process holds open."""
+    progs, links = set(), []
+    for fd in os.listdir("/proc/%d/fd" % pid):
+        try:
+            target = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+            if target == "anon_inode:bpf-prog":
+                progs.add(int(fdinfo(pid, fd)["prog_id"]))
+            elif target == "anon_inode:bpf_link":
+                info = fdinfo(pid, fd)
+                links.append((int(info["link_id"]), int(info["prog_id"])))
+        except (FileNotFoundError, KeyError):
+            continue  # an fd closed meanwhile, or a link without a program
+    return progs, links
+
+
+def loaded_programs(names):
+    """{id: name} of the kernel's programs with one of these names."""
+    out = subprocess.run(["bpftool", "-j", "prog", "show"], capture_output=True,
+                         check=True).stdout
+    return {p["id"]: p.get("name") for p in json.loads(out or b"[]") if p.get("name") in names}
+
+
+def wait_for_programs(names, want_ids, seconds=3):
+    """The programs of these names settle on want_ids (a closed object's go away at once,
+    but give the kernel a moment); returns what was seen last."""
+    deadline = time.time() + seconds
+    while True:
+        seen = loaded_programs(names)
+        if set(seen) == set(want_ids) or time.time() > deadline:
+            return seen
+        time.sleep(0.1)
+
+
+def one_line(err, what):
+    check_equal(len(err.splitlines()), 1, "%s: one line on stderr: %r" % (what, err))
+    return err
+
+
+@live_test
+def verifier_reason_is_in_the_one_line():
+    out, err, status = run_ecli(["run", REJECT])
+    check_equal((status, out), (1, ""), "exit status and stdout; stderr " + err)
+    one_line(err, "rejected program")
+    _, verbose_err, _ = run_ecli(["run", "-v", REJECT])
+    log = verifier_log(verbose_err)
+    check(any("map_value_or_null" in l for l in log),
+          "the log names the unchecked lookup's result:\n" + "\n".join(log))
+    reason = last_meaningful(log)
+    check_equal(err, "%sunchecked: load failed: prog 'read_unchecked': verifier: %s%s\n"
+                % (FAILURE_PREFIX, reason, HINT), "the one line")
+
+
+@live_test
+def verbose_prints_the_full_verifier_log():
+    out, err, status = run_ecli(["run", "-v", REJECT])
+    check_equal((status, out), (1, ""), "exit status and stdout; stderr " + err)
+    log = verifier_log(err)
+    check(any("call bpf_map_lookup_elem" in l for l in log) and len(log) > 5,
+          "the log has every instruction the verifier walked:\n" + "\n".join(log))
+    lines = err.splitlines()
+    reason = last_meaningful(log)
+    check_equal(lines[-2], "variant unchecked: load failed: prog 'read_unchecked': verifier: "
+                + reason, "the variant's line")
+    check_equal(lines[-1], "%sunchecked: load failed: prog 'read_unchecked': verifier: %s"
+                % (FAILURE_PREFIX, reason), "the last line, with no -v hint under -v")
+
+
+@live_test
+def rejection_without_variants_gives_the_same_reason():
+    pkg = with_variants(load(REJECT), None)
+    out, err, status = run_package(pkg)
+    check_equal((status, out), (1, ""), "exit status and stdout; stderr " + err)
+    _, verbose_err, _ = run_package(pkg, ["-v"])
+    reason = last_meaningful(verifier_log(verbose_err))
+    check_equal(err, "ecli: load failed: prog 'read_unchecked': verifier: %s%s\n"
+                % (reason, HINT), "the one line")
+
+
+@live_test
+def failure_libbpf_said_nothing_about_has_no_hint():
+    out, err, status = run_ecli(["run", "--perfbuf", REJECT])  # the package has no perf buffer
+    check(status in (1, 2) and out == "", "refused: status %d, stdout %r" % (status, out))
+    one_line(err, "--perfbuf without a perf buffer")
+    check("--perfbuf" in err and HINT not in err, "names --perfbuf, no -v hint: " + err)
+
+
+@live_test
+def attach_failure_names_the_program_and_the_cause():
+    pkg = load(SHARED)
+    pkg = with_variants(pkg, pkg["meta"]["hook_variants"][:1])
+    out, err, status = run_package(pkg)
+    check_equal((status, out), (1, ""), "exit status and stdout; stderr " + err)
+    one_line(err, "attach failure")
+    check(err.startswith(FAILURE_PREFIX + "broken: attach failed: prog 'on_missing': "),
+          "names the variant and the program: " + err)
+    check("sys_enter_ecli_test_no_such_call" in err and
+          err.endswith(": No such file or directory%s\n" % HINT),
+          "names the tracepoint and the cause, then the hint: " + err)
+    check_equal(wait_for_programs(SHARED_NAMES, []), {}, "programs left loaded")
+
+
+@live_test
+def every_failed_variant_is_in_the_one_line():
+    pkg = load(SHARED)
+    broken = pkg["meta"]["hook_variants"][0]["programs"]
+    names = ["broken-%d" % i for i in range(1, 7)]
+    pkg = with_variants(pkg, [{"name": n, "programs": broken} for n in names])
+    out, err, status = run_package(pkg)
+    check_equal((status, out), (1, ""), "exit status and stdout; stderr " + err)
+    one_line(err, "six failed variants")
+    check(err.startswith(FAILURE_PREFIX) and err.endswith(HINT + "\n") and
+          err.count(HINT) == 1, "prefix, and the hint once at the end: " + err)
+    reasons = err[len(FAILURE_PREFIX):-len(HINT) - 1].split("; ")
+    check_equal([r.split(": ", 1)[0] for r in reasons], names, "each variant, in order")
+    for r in reasons:
+        check(r.split(": ", 1)[1].startswith("attach failed: prog"), "a reason: " + r)
+
+
+@live_test
+def too_many_failed_variants_end_with_a_count():
+    pkg = load(SHARED)
+    broken = pkg["meta"]["hook_variants"][0]["programs"]
+    names = ["broken-%d" % i for i in range(1, 31)]
+    pkg = with_variants(pkg, [{"name": n, "programs": broken} for n in names])
+    out, err, status = run_package(pkg)
+    check_equal((status, out), (1, ""), "exit status and stdout; stderr " + err)
+    one_line(err, "thirty failed variants")
+    check(err.startswith(FAILURE_PREFIX) and err.endswith(HINT + "\n"), "the line: " + err)
+    reasons = err[len(FAILURE_PREFIX):-len(HINT) - 1].split("; ")
+    listed = [r.split(": ", 1)[0] for r in reasons[:-1]]
+    check_equal(listed, names[:len(listed)], "the first variants, in order")
+    check(len(listed) >= 5, "at least five variants listed: " + err)
+    check_equal(reasons[-1], "and %d more" % (len(names) - len(listed)), "the rest counted")
+
+
+@live_test
+def shared_program_attaches_with_the_second_variant():
+    calls = {"HOOK_GETSID": 3, "HOOK_GETPPID": 2, "HOOK_GETPGID": 4}
+    ecli = Ecli(["-v", "-j", SHARED, "-p", str(os.getpid())])
+    try:
+        progs, links = bpf_fds(ecli.proc.pid)
+        names = loaded_programs(SHARED_NAMES)
+        by_name = wait_for_programs(SHARED_NAMES, progs)
+        for _ in range(calls["HOOK_GETSID"]):
+            os.getsid(0)
+        for _ in range(calls["HOOK_GETPPID"]):
+            os.getppid()
+        for _ in range(calls["HOOK_GETPGID"]):
+            os.getpgid(0)
+    finally:
+        out, err, status = ecli.stop()
+    check_equal(status, 0, "exit status; stderr " + err)
+    check("variant broken: attach failed: prog 'on_missing'" in err and
+          "variant shared: loaded and attached 3 programs" in err,
+          "the first variant failed to attach, the second was kept:\n" + err)
+    check_equal(sorted(names.get(p, "?") for p in progs),
+                ["on_getpgid", "on_getppid", "on_getsid"], "programs ecli holds")
+    check_equal(sorted(by_name), sorted(progs),
+                "programs of these names in the kernel: only ecli's (the failed variant's "
+                "copies are gone)")
+    if links:  # kernels before 5.15 attach tracepoints without a BPF link
+        check_equal([names.get(p, "?") for _, p in sorted(links)],
+                    ["on_getsid", "on_getppid", "on_getpgid"],
+                    "attach order: the variant's list, then the program of no variant")
+    else:
+        print("    (no BPF links on this kernel: attach order not checked)")
+    got = collections.Counter(e["hook"] for e in json_lines(out) if e["pid"] == os.getpid())
+    check_equal(dict(got), calls, "events of this process by hook")
+    check_equal(wait_for_programs(SHARED_NAMES, []), {}, "programs left loaded after exit")
+
+
+@live_test
+def program_in_no_variant_loads_with_a_variant_that_works_first():
+    pkg = load(SHARED)
+    variants = pkg["meta"]["hook_variants"]
+    pkg = with_variants(pkg, [variants[1], variants[0]])
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+        json.dump(pkg, f)
+        f.flush()
+        ecli = Ecli(["-v", f.name])
+        try:
+            progs, _ = bpf_fds(ecli.proc.pid)
+            names = loaded_programs(SHARED_NAMES)
+        finally:
+            _, err, status = ecli.stop()
+    check_equal(status, 0, "exit status; stderr " + err)
+    check("variant shared: loaded and attached 3 programs" in err and "broken" not in err,
+          "the first variant was kept, the second never tried:\n" + err)
+    check_equal(sorted(names.get(p, "?") for p in progs),
+                ["on_getpgid", "on_getppid", "on_getsid"], "programs ecli holds")
+
+
+@live_test
+def variant_listing_a_program_twice_is_refused():
+    pkg = load(SHARED)
+    twice = ["on_getsid", "on_getppid", "on_getsid"]
+    pkg["meta"]["hook_variants"][1]["programs"] = twice
+    out, err, status = run_package(pkg)
+    check_equal((status, out), (2, ""), "ecli: exit status and stdout; stderr " + err)
+    one_line(err, "ecli")
+    check("hook_variants[1]" in err and '"on_getsid"' in err and "twice" in err,
+          "ecli names the variant and the program: " + err)
+    check_equal(loaded_programs(SHARED_NAMES), {}, "programs loaded")
+    with tempfile.TemporaryDirectory() as tmp:
+        schema = load(SHARED_SCHEMA)
+        schema["hook_variants"][1]["programs"] = twice
+        schema_path = os.path.join(tmp, "schema.json")
+        with open(schema_path, "w") as f:
+            json.dump(schema, f)
+        out_path = os.path.join(tmp, "package.json")
+        p = subprocess.run([ECC, "-o", out_path, SHARED_OBJECT, schema_path],
+                           capture_output=True, text=True)
+        check_equal(p.returncode, 2, "ecc: exit status; stderr " + p.stderr)
+        one_line(p.stderr, "ecc")
+        check('"on_getsid"' in p.stderr and "twice" in p.stderr,
+              "ecc names the program: " + p.stderr)
+        check(not os.path.exists(out_path), "ecc wrote no package")
+
+
+@live_test
+def ecc_packs_programs_shared_by_variants():
+    with tempfile.TemporaryDirectory() as tmp:
+        out_path = os.path.join(tmp, "package.json")
+        p = subprocess.run([ECC, "-o", out_path, SHARED_OBJECT, SHARED_SCHEMA],
+                           capture_output=True, text=True)
+        check_equal((p.returncode, p.stderr), (0, ""), "ecc: exit status and stderr")
+        packed = load(out_path)["meta"]["hook_variants"]
+    check_equal(packed, load(SHARED_SCHEMA)["hook_variants"], "the package's hook variants")
+    check_equal([v["name"] for v in packed if "on_getppid" in v["programs"]],
+                ["broken", "shared"], "on_getppid is in both variants")
+
+
+if __name__ == "__main__":
+    sys.exit(run_all("variants"))
