@@ -75,7 +75,7 @@ def bad_packages():
         '"bpf_object_size" is not a number'
     yield "meta not an object", as_text(mutate(pkg, ["meta"], [])), 2, '"meta" is not an object'
     yield "args not an array", as_text(mutate(pkg, ["meta", "args"], {})), 2, \
-        '"args" is not an array'
+        'args: is not an array'
     yield "bad base64", as_text(mutate(pkg, ["bpf_object"], "abc$def")), 2, \
         "invalid base64 at character 3"
     yield "corrupt zlib", as_text(mutate(pkg, ["bpf_object"],
@@ -95,7 +95,7 @@ def bad_packages():
     yield "truncated ELF", as_text(with_object(pkg, obj[:3000])), 2, \
         "cannot open the BPF object"
     yield "event type missing from BTF", as_text(mutate(pkg, ["meta", "events", "type"], "nope")), \
-        2, 'event type "nope" is not a struct'
+        2, 'events.type: the BPF object has no struct "nope"'
     yield "arg naming a missing variable", as_text(mutate(pkg, ["meta", "args", 2, "var"],
                                                           "no_such_var")), 2, \
         'the BPF object has no variable "no_such_var"'
@@ -105,7 +105,7 @@ def bad_packages():
     yield "variant naming a program twice", as_text(mutate(
         pkg, ["meta", "hook_variants", 2, "programs"], ["sys_enter_bind", "sys_exit_bind",
                                                        "sys_enter_bind"])), 2, \
-        'program "sys_enter_bind" is listed twice'
+        'hook_variants[2].programs[2]: "sys_enter_bind" is listed twice'
     yield "program that fails to load", as_text(mutate(pkg, ["meta", "hook_variants"],
                                                        pkg["meta"]["hook_variants"][:1])), 1, \
         "fexit: load failed: prog 'fexit_inet_bind'"
