@@ -177,8 +177,9 @@ static int parse_short(const cJSON *a, struct arg_spec *arg, const char *where, 
 	return 0;
 }
 
-static int parse_arg(const cJSON *a, const char *where, struct arg_spec *arg, struct diag *d)
+static int parse_arg(const cJSON *a, const char *where, void *out, struct diag *d)
 {
+	struct arg_spec *arg = out;
 	int combine = COMBINE_REPLACE;
 	int err = need_object(a, where, arg_keys, d);
 
@@ -217,81 +218,46 @@ static int parse_arg(const cJSON *a, const char *where, struct arg_spec *arg, st
 
 static int parse_args(const cJSON *meta, struct package_meta *m, struct diag *d)
 {
-	const cJSON *args = NULL, *a;
-	char where[JSON_PATH_MAX];
-	int i = 0, err;
+	m->has_args = cJSON_HasObjectItem(meta, "args");
+	return json_get_items(meta, "", "args", sizeof(*m->args), parse_arg, &m->args, &m->nr_args,
+			      d);
+}
 
-	err = json_get_array(meta, "", "args", &args, d);
-	if (err || !args)
-		return err;
-	m->has_args = true;
-	m->args = json_alloc_items(args, sizeof(*m->args), &m->nr_args);
-	if (!m->args)
-		return -ENOMEM;
-	cJSON_ArrayForEach(a, args) {
-		json_item_path(where, sizeof(where), "", "args", i);
-		err = parse_arg(a, where, &m->args[i++], d);
-		if (err)
-			return err;
-	}
-	return 0;
+static int parse_variant(const cJSON *v, const char *where, void *out, struct diag *d)
+{
+	struct hook_variant *hv = out;
+	int err = need_object(v, where, variant_keys, d);
+
+	err = err ?: json_get_string(v, where, "name", true, &hv->name, d);
+	err = err ?: json_get_strings(v, where, "programs", &hv->programs, &hv->nr_programs, d);
+	if (!err && !hv->nr_programs)
+		err = diag_set(d, -EINVAL, "%s.programs: %s", where,
+			       hv->programs ? "is empty: the variant attaches no program"
+					    : "missing");
+	return err;
 }
 
 static int parse_variants(const cJSON *meta, struct package_meta *m, struct diag *d)
 {
-	const cJSON *list = NULL, *v;
-	char where[JSON_PATH_MAX];
-	int i = 0, err;
+	return json_get_items(meta, "", "hook_variants", sizeof(*m->variants), parse_variant,
+			      &m->variants, &m->nr_variants, d);
+}
 
-	err = json_get_array(meta, "", "hook_variants", &list, d);
-	if (err || !list)
-		return err;
-	m->variants = json_alloc_items(list, sizeof(*m->variants), &m->nr_variants);
-	if (!m->variants)
-		return -ENOMEM;
-	cJSON_ArrayForEach(v, list) {
-		struct hook_variant *hv = &m->variants[i];
+static int parse_program(const cJSON *p, const char *where, void *out, struct diag *d)
+{
+	struct program_spec *prog = out;
+	int err = need_object(p, where, prog_keys, d);
 
-		json_item_path(where, sizeof(where), "", "hook_variants", i++);
-		err = need_object(v, where, variant_keys, d);
-		err = err ?: json_get_string(v, where, "name", true, &hv->name, d);
-		err = err
-			      ?: json_get_strings(v, where, "programs", &hv->programs,
-						  &hv->nr_programs, d);
-		if (!err && !hv->nr_programs)
-			err = diag_set(d, -EINVAL, "%s.programs: %s", where,
-				       hv->programs ? "is empty: the variant attaches no program"
-						    : "missing");
-		if (err)
-			return err;
-	}
-	return 0;
+	prog->link = true;
+	err = err ?: json_get_string(p, where, "name", true, &prog->name, d);
+	err = err ?: json_get_string(p, where, "attach", false, &(const char *){NULL}, d);
+	return err ?: json_get_bool(p, where, "link", &prog->link, d);
 }
 
 static int parse_programs(const cJSON *skel, struct package_meta *m, struct diag *d)
 {
-	const cJSON *progs = NULL, *p;
-	char where[JSON_PATH_MAX];
-	int i = 0, err;
-
-	err = json_get_array(skel, "bpf_skel", "progs", &progs, d);
-	if (err || !progs)
-		return err;
-	m->programs = json_alloc_items(progs, sizeof(*m->programs), &m->nr_programs);
-	if (!m->programs)
-		return -ENOMEM;
-	cJSON_ArrayForEach(p, progs) {
-		json_item_path(where, sizeof(where), "bpf_skel", "progs", i);
-		m->programs[i].link = true;
-		err = need_object(p, where, prog_keys, d);
-		err = err ?: json_get_string(p, where, "name", true, &m->programs[i].name, d);
-		err = err ?: json_get_string(p, where, "attach", false, &(const char *){NULL}, d);
-		err = err ?: json_get_bool(p, where, "link", &m->programs[i].link, d);
-		if (err)
-			return err;
-		i++;
-	}
-	return 0;
+	return json_get_items(skel, "bpf_skel", "progs", sizeof(*m->programs), parse_program,
+			      &m->programs, &m->nr_programs, d);
 }
 
 static int parse_sample(const cJSON *sample, const char *map_where, struct sample_spec *s,
@@ -346,8 +312,9 @@ static int parse_maps(const cJSON *skel, struct package_meta *m, struct diag *d)
 	return 0;
 }
 
-static int parse_variable(const cJSON *v, const char *where, struct data_var *var, struct diag *d)
+static int parse_variable(const cJSON *v, const char *where, void *out, struct diag *d)
 {
+	struct data_var *var = out;
 	const cJSON *cmdarg = NULL;
 	char path[JSON_PATH_MAX];
 	int err = need_object(v, where, variable_keys, d);
@@ -366,52 +333,26 @@ static int parse_variable(const cJSON *v, const char *where, struct data_var *va
 	return err ?: json_get_string(cmdarg, path, "help", false, &var->cmd_help, d);
 }
 
-static int parse_section(const cJSON *s, const char *where, struct data_section *sec,
-			 struct diag *d)
+static int parse_section(const cJSON *s, const char *where, void *out, struct diag *d)
 {
-	const cJSON *vars = NULL, *v;
-	char path[JSON_PATH_MAX];
-	int i = 0, err = need_object(s, where, section_keys, d);
+	struct data_section *sec = out;
+	int err = need_object(s, where, section_keys, d);
 
 	err = err ?: json_get_string(s, where, "name", true, &sec->name, d);
-	err = err ?: json_get_array(s, where, "variables", &vars, d);
-	if (err || !vars)
-		return err;
-	sec->vars = json_alloc_items(vars, sizeof(*sec->vars), &sec->nr_vars);
-	if (!sec->vars)
-		return -ENOMEM;
-	cJSON_ArrayForEach(v, vars) {
-		json_item_path(path, sizeof(path), where, "variables", i);
-		err = parse_variable(v, path, &sec->vars[i++], d);
-		if (err)
-			return err;
-	}
-	return 0;
+	return err
+		       ?: json_get_items(s, where, "variables", sizeof(*sec->vars), parse_variable,
+					 &sec->vars, &sec->nr_vars, d);
 }
 
 static int parse_sections(const cJSON *skel, struct package_meta *m, struct diag *d)
 {
-	const cJSON *list = NULL, *s;
-	char where[JSON_PATH_MAX];
-	int i = 0, err = json_get_array(skel, "bpf_skel", "data_sections", &list, d);
-
-	if (err || !list)
-		return err;
-	m->sections = json_alloc_items(list, sizeof(*m->sections), &m->nr_sections);
-	if (!m->sections)
-		return -ENOMEM;
-	cJSON_ArrayForEach(s, list) {
-		json_item_path(where, sizeof(where), "bpf_skel", "data_sections", i);
-		err = parse_section(s, where, &m->sections[i++], d);
-		if (err)
-			return err;
-	}
-	return 0;
+	return json_get_items(skel, "bpf_skel", "data_sections", sizeof(*m->sections),
+			      parse_section, &m->sections, &m->nr_sections, d);
 }
 
-static int parse_exit_map(const cJSON *e, const char *where, struct exit_map_spec *x,
-			  struct diag *d)
+static int parse_exit_map(const cJSON *e, const char *where, void *out, struct diag *d)
 {
+	struct exit_map_spec *x = out;
 	const cJSON *columns = NULL;
 	char path[JSON_PATH_MAX];
 	int sort = 0, err = need_object(e, where, exit_map_keys, d);
@@ -430,23 +371,8 @@ static int parse_exit_map(const cJSON *e, const char *where, struct exit_map_spe
 
 static int parse_exit_maps(const cJSON *meta, struct package_meta *m, struct diag *d)
 {
-	const cJSON *list = NULL, *e;
-	char where[JSON_PATH_MAX];
-	int i = 0, err;
-
-	err = json_get_array(meta, "", "exit_maps", &list, d);
-	if (err || !list)
-		return err;
-	m->exit_maps = json_alloc_items(list, sizeof(*m->exit_maps), &m->nr_exit_maps);
-	if (!m->exit_maps)
-		return -ENOMEM;
-	cJSON_ArrayForEach(e, list) {
-		json_item_path(where, sizeof(where), "", "exit_maps", i);
-		err = parse_exit_map(e, where, &m->exit_maps[i++], d);
-		if (err)
-			return err;
-	}
-	return 0;
+	return json_get_items(meta, "", "exit_maps", sizeof(*m->exit_maps), parse_exit_map,
+			      &m->exit_maps, &m->nr_exit_maps, d);
 }
 
 static int parse_export_types(const cJSON *meta, struct package_meta *m, struct diag *d)

@@ -162,35 +162,21 @@ static int parse_props(const cJSON *props, const char *where, struct column_prop
 	return 0;
 }
 
-static int parse_overrides(const cJSON *spec, const char *where, struct column_spec *c,
-			   struct diag *d)
+static int parse_override(const cJSON *o, const char *where, void *out, struct diag *d)
 {
-	const cJSON *list = NULL, *o;
-	char path[JSON_PATH_MAX];
-	int i = 0, err = json_get_array(spec, where, "overrides", &list, d);
+	struct column_override *ov = out;
+	int err;
 
-	if (err || !list)
-		return err;
-	c->overrides = json_alloc_items(list, sizeof(*c->overrides), &c->nr_overrides);
-	if (!c->overrides)
-		return -ENOMEM;
-	cJSON_ArrayForEach(o, list) {
-		struct column_override *ov = &c->overrides[i];
-
-		json_item_path(path, sizeof(path), where, "overrides", i++);
-		if (!cJSON_IsObject(o))
-			return diag_set(d, -EINVAL, "%s: is not an object", path);
-		err = json_check_keys(o, path, override_keys, d);
-		err = err ?: json_get_string(o, path, "when", false, &ov->when, d);
-		err = err ?: parse_props(o, path, &ov->props, d);
-		if (err)
-			return err;
-	}
-	return 0;
+	if (!cJSON_IsObject(o))
+		return diag_set(d, -EINVAL, "%s: is not an object", where);
+	err = json_check_keys(o, where, override_keys, d);
+	err = err ?: json_get_string(o, where, "when", false, &ov->when, d);
+	return err ?: parse_props(o, where, &ov->props, d);
 }
 
-static int parse_column(const cJSON *spec, const char *where, struct column_spec *c, struct diag *d)
+static int parse_column(const cJSON *spec, const char *where, void *out, struct diag *d)
 {
+	struct column_spec *c = out;
 	int err;
 
 	if (!cJSON_IsObject(spec))
@@ -199,7 +185,9 @@ static int parse_column(const cJSON *spec, const char *where, struct column_spec
 	err = err ?: json_get_string(spec, where, "field", false, &c->field, d);
 	err = err ?: json_get_string(spec, where, "when", false, &c->when, d);
 	err = err ?: parse_props(spec, where, &c->props, d);
-	err = err ?: parse_overrides(spec, where, c, d);
+	err = err
+		      ?: json_get_items(spec, where, "overrides", sizeof(*c->overrides),
+					parse_override, &c->overrides, &c->nr_overrides, d);
 	if (!err && !c->field && c->props.format != COLUMN_CLOCK)
 		err = diag_set(d, -EINVAL, "%s.field: missing (only a clock column has none)",
 			       where);
@@ -209,31 +197,19 @@ static int parse_column(const cJSON *spec, const char *where, struct column_spec
 int meta_parse_columns(const struct cJSON *columns, const char *where, struct column_list *out,
 		       struct diag *d)
 {
-	const cJSON *spec;
-	char path[JSON_PATH_MAX];
-	int i = 0, err;
+	int err;
 
 	memset(out, 0, sizeof(*out));
 	if (!columns)
 		return 0;
-	if (!cJSON_IsArray(columns))
-		return diag_set(d, -EINVAL, "%s: is not an array", where);
 	out->present = true;
 	out->where = strdup(where);
-	out->items = json_alloc_items(columns, sizeof(*out->items), &out->nr);
-	if (!out->items || !out->where) {
+	err = out->where ? json_parse_items(columns, where, sizeof(*out->items), parse_column,
+					    &out->items, &out->nr, d)
+			 : -ENOMEM;
+	if (err)
 		meta_free_columns(out);
-		return -ENOMEM;
-	}
-	cJSON_ArrayForEach(spec, columns) {
-		json_item_path(path, sizeof(path), where, NULL, i);
-		err = parse_column(spec, path, &out->items[i++], d);
-		if (err) {
-			meta_free_columns(out);
-			return err;
-		}
-	}
-	return 0;
+	return err;
 }
 
 void meta_free_columns(struct column_list *c)

@@ -235,3 +235,39 @@ int json_get_strings(const cJSON *obj, const char *where, const char *key, const
 	}
 	return 0;
 }
+
+int json_parse_items(const cJSON *list, const char *where, size_t item_size, json_item_fn parse,
+		     void *items, int *count, struct diag *d)
+{
+	char **out = items, path[JSON_PATH_MAX];
+	const cJSON *item;
+	int i = 0, err;
+
+	if (!cJSON_IsArray(list))
+		return diag_set(d, -EINVAL, "%s: is not an array", where);
+	*out = json_alloc_items(list, item_size, count);
+	if (!*out)
+		return -ENOMEM;
+	cJSON_ArrayForEach(item, list) {
+		json_item_path(path, sizeof(path), where, NULL, i);
+		err = parse(item, path, *out + (size_t)i++ * item_size, d);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int json_get_items(const cJSON *obj, const char *where, const char *key, size_t item_size,
+		   json_item_fn parse, void *items, int *count, struct diag *d)
+{
+	const cJSON *list = NULL;
+	char path[JSON_PATH_MAX];
+	int err = json_get_array(obj, where, key, &list, d);
+
+	*(void **)items = NULL;
+	*count = 0;
+	if (err || !list)
+		return err;
+	json_path(path, sizeof(path), where, key);
+	return json_parse_items(list, path, item_size, parse, items, count, d);
+}

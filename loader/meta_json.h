@@ -38,6 +38,19 @@ int json_get_enum(const cJSON *obj, const char *where, const char *key, const ch
 int json_get_strings(const cJSON *obj, const char *where, const char *key, const char ***out,
 		     int *count, struct diag *d);
 
+/* Parses one item of an array into out (zeroed); where is the item's path ("args[2]"). */
+typedef int (*json_item_fn)(const cJSON *item, const char *where, void *out, struct diag *d);
+
+/*
+ * An array parsed item by item into a new array of item_size items (free *items, also after an
+ * error: items not reached stay zeroed). json_get_items reads obj's key; json_parse_items a
+ * list at path where. A missing key gives *items NULL and *count 0.
+ */
+int json_get_items(const cJSON *obj, const char *where, const char *key, size_t item_size,
+		   json_item_fn parse, void *items, int *count, struct diag *d);
+int json_parse_items(const cJSON *list, const char *where, size_t item_size, json_item_fn parse,
+		     void *items, int *count, struct diag *d);
+
 /* calloc of an array's worth of items (at least one), or NULL. */
 void *json_alloc_items(const cJSON *array, size_t item_size, int *count);
 
