@@ -15,7 +15,7 @@ CLANG    ?= clang
 LLVM_STRIP ?= llvm-strip
 BPFTOOL  ?= bpftool
 PYTHON   ?= /usr/bin/python3
-TOOLS    := bindsnoop tcpaccept
+TOOLS    := bindsnoop tcpaccept opensnoop execsnoop
 
 DEB_PACKAGES := gcc make clang llvm libbpf-dev libelf-dev zlib1g-dev libcjson-dev bpftool \
 		python3 python3-jsonschema valgrind libclang-rt-14-dev
