@@ -242,6 +242,8 @@ int event_loop_run(struct event_loop_config *c, struct diag *d)
 				       NULL, d);
 	}
 	err = err ?: open_event_source(&l, d);
+	if (!err && c->ready)
+		c->ready(c->ready_ctx);
 	err = err ?: run(&l, d);
 	if (!err)
 		err = finish(&l, d);

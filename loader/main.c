@@ -234,12 +234,18 @@ static int prepare(struct session *s, struct diag *d)
 	return err ?: prepare_view(s, o->json ? OUTPUT_JSON : s->settings.output, d);
 }
 
-static void print_banner(struct session *s)
+/* Once events can be read: a line printed right after the banner is never missed. */
+static void announce_ready(void *ctx)
 {
+	struct session *s = ctx;
+
 	if (s->meta.banner)
 		fprintf(stderr, "%s\n", s->meta.banner);
 	else
 		fprintf(stderr, "Running %s ... Hit Ctrl-C to end\n", s->meta.tool_name);
+	if (s->view_ready && !events_replaced(s))
+		record_view_header(&s->view);
+	out_buf_flush(&s->out);
 }
 
 static int run_session(struct session *s, struct diag *d)
@@ -255,6 +261,8 @@ static int run_session(struct session *s, struct diag *d)
 			 .cond_ctx = s,
 			 .out = &s->out},
 		.duration_ms = s->o->duration_ms,
+		.ready = announce_ready,
+		.ready_ctx = s,
 	};
 	struct diag ignored;
 	int err;
@@ -265,10 +273,6 @@ static int run_session(struct session *s, struct diag *d)
 	if (err)
 		return err;
 	c.maps.obj = s->loaded.obj;
-	print_banner(s);
-	if (s->view_ready && !events_replaced(s))
-		record_view_header(&s->view);
-	out_buf_flush(&s->out);
 	return event_loop_run(&c, d);
 }
 

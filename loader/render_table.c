@@ -394,10 +394,12 @@ static void put_cell(struct out_buf *out, const struct table_column *c, bool fir
 		len--;
 		width = width ? width - 1 : 0;
 	}
-	if (!left && len < width)
-		out_pad(out, zero_pad ? '0' : ' ', width - len);
+	if (zero_pad && len < width) /* zeros go before the digits, whatever the alignment */
+		out_pad(out, '0', width - len);
+	else if (!left && len < width)
+		out_pad(out, ' ', width - len);
 	out_write(out, text, len);
-	if (left && len < width)
+	if (left && !zero_pad && len < width)
 		out_pad(out, ' ', width - len);
 }
 

@@ -144,8 +144,12 @@ TEST(format_hex_is_lowercase_without_prefix)
 
 	must_open(&f,
 		  "[{\"field\": \"flags\", \"format\": \"hex\", \"width\": 8, \"zero_pad\": true},"
-		  " {\"field\": \"byte\", \"format\": \"hex\"}]");
-	CHECK_STR(row(&f, &r), "0000beef ff\n");
+		  " {\"field\": \"byte\", \"format\": \"hex\"},"
+		  " {\"field\": \"byte\", \"format\": \"octal\", \"width\": 5, \"zero_pad\": true,"
+		  "  \"align\": \"left\", \"title_align\": \"left\"}]");
+	/* zeros fill a zero-padded number's width even in a left-aligned column */
+	CHECK_STR(header(&f), "   flags byte byte \n");
+	CHECK_STR(row(&f, &r), "0000beef ff 00377\n");
 	fmt_close(&f);
 }
 
