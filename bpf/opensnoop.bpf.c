@@ -23,8 +23,6 @@ const volatile bool failed_only = false;
 /* -f: only opens with any of these flag bits; bcc's -f O_RDONLY (no bits) matches nothing */
 const volatile bool filter_flags = false;
 const volatile enum open_flag flag_filter = O_RDONLY;
-/* Read by the table only: -t shows the TID column in place of the PID column, as bcc does. */
-const volatile bool pid_column = true;
 
 /* What open() was asked, kept from the entry hook to the exit hook of one thread. */
 struct open_request {

@@ -240,7 +240,7 @@ static int check_events(struct checker *c)
 					  BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), sizeof(__u64));
 }
 
-/* A condition names a flag that sets no variable, or a variable. */
+/* A condition names a flag that sets no variable, or a variable; "!" before it negates it. */
 static int check_condition(struct checker *c, const char *name, const char *path)
 {
 	struct var_ref ref;
@@ -248,6 +248,8 @@ static int check_condition(struct checker *c, const char *name, const char *path
 
 	if (!name)
 		return 0;
+	if (name[0] == '!')
+		name++;
 	for (i = 0; i < c->m->nr_args; i++)
 		if (!c->m->args[i].var && c->m->args[i].flag && !strcmp(c->m->args[i].name, name))
 			return 0;

@@ -596,6 +596,8 @@ bool tool_args_condition(const struct tool_settings *s, struct bpf_object *obj, 
 {
 	int i;
 
+	if (name[0] == '!')
+		return !tool_args_condition(s, obj, name + 1);
 	for (i = 0; i < s->nr_args; i++)
 		if (!s->args[i].var && s->args[i].flag && !strcmp(s->args[i].name, name))
 			return s->flag_values[i];

@@ -85,6 +85,7 @@ int tool_args_apply_after_load(const struct tool_settings *s, struct bpf_object 
 /*
  * A display condition: the value of a flag that sets no variable and has this name, or else
  * whether the variable of this name is non-zero in obj (after tool_args_apply_before_load).
+ * "!name" holds when name does not.
  */
 bool tool_args_condition(const struct tool_settings *s, struct bpf_object *obj, const char *name);
 
