@@ -84,13 +84,24 @@ static void json_int(struct json_writer *jw, const struct field *f, const void *
 		f->is_signed ? jw_s128(jw, (__int128)v) : jw_u128(jw, v);
 }
 
+/* An array of strings ends after its last non-empty string (execsnoop's unused slots). */
+static uint32_t strings_used(const struct field *f, const void *record)
+{
+	const char *base = (const char *)record + f->offset;
+	uint32_t n = f->count;
+
+	while (n && !base[(size_t)(n - 1) * f->elem->size])
+		n--;
+	return n;
+}
+
 static void json_array(struct json_writer *jw, const struct field *f, const void *record)
 {
 	const uint8_t *p = (const uint8_t *)record + f->offset;
-	uint32_t i;
+	uint32_t i, n = f->elem->kind == FIELD_STRING ? strings_used(f, record) : f->count;
 
 	jw_array_begin(jw);
-	for (i = 0; i < f->count; i++)
+	for (i = 0; i < n; i++)
 		format_json(jw, NULL, f->elem, p + (size_t)i * f->elem->size);
 	jw_array_end(jw);
 }
@@ -241,14 +252,12 @@ void format_join(struct out_buf *out, const struct field *f, const void *record,
 {
 	const struct field *e = f->elem;
 	const char *base = (const char *)record + f->offset, *s;
-	uint32_t i;
+	uint32_t i, n = strings_used(f, record);
 	size_t len;
 
-	for (i = 0; i < f->count; i++) {
+	for (i = 0; i < n; i++) {
 		s = base + (size_t)i * e->size;
 		len = strnlen(s, e->count);
-		if (!len)
-			break;
 		if (i)
 			out_puts(out, separator);
 		if (quote)

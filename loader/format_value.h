@@ -19,7 +19,7 @@ void format_text(struct out_buf *out, const struct layout *l, const struct field
 
 /* An integer field in base 8 or 16, as the unsigned value of its bits. */
 void format_radix(struct out_buf *out, const struct field *f, const void *record, int base);
-/* An array of strings: those before the first empty one, joined; quote wraps each in "". */
+/* An array of strings up to its last non-empty one, joined; quote wraps each in "". */
 void format_join(struct out_buf *out, const struct field *f, const void *record,
 		 const char *separator, bool quote);
 /* A one-byte integer as its character (nothing for NUL). */

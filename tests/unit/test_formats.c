@@ -153,17 +153,30 @@ TEST(format_hex_is_lowercase_without_prefix)
 	fmt_close(&f);
 }
 
-TEST(format_join_stops_at_the_first_empty_string)
+TEST(format_join_ends_after_the_last_non_empty_string)
 {
 	struct fmt_fixture f;
 	struct c_fmt r = {.args = {"ls", "-l", ""}};
+	struct json_writer jw;
+	struct out_buf json;
 
 	must_open(&f, "[{\"field\": \"args\", \"format\": \"join\"}]");
 	CHECK_STR(row(&f, &r), "ls -l\n");
 	memcpy(r.args[2], "a\"b", 4);
 	CHECK_STR(row(&f, &r), "ls -l a\"b\n");
+	/* an empty argument in the middle stays, as in `echo "" x` */
+	r.args[1][0] = 0;
+	CHECK_STR(row(&f, &r), "ls  a\"b\n");
+	out_buf_init(&json, -1, 256);
+	jw_init(&jw, &json);
+	format_json(&jw, f.layout, layout_find(f.layout, "args"), &r);
+	CHECK_STR(text_of(&json), "[\"ls\",\"\",\"a\\\"b\"]");
 	memset(r.args, 0, sizeof(r.args));
 	CHECK_STR(row(&f, &r), "\n");
+	json.len = 0;
+	format_json(&jw, f.layout, layout_find(f.layout, "args"), &r);
+	CHECK_STR(text_of(&json), "[]");
+	out_buf_free(&json);
 	fmt_close(&f);
 }
 
