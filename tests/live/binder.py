@@ -1,19 +1,19 @@
 """Makes bind() calls with known options in a child process and says what bindsnoop must report.
 
-The child names itself (prctl PR_SET_NAME) so its events can be told apart from the rest of
-the machine, optionally drops to another uid, performs each Bind in order (keeping the sockets
-open, so a later bind can collide with an earlier one), and sends back the expected events.
+A BindChild (a Child: it names itself, optionally drops to another uid and waits for go)
+performs each Bind in order (keeping the sockets open, so a later bind can collide with an
+earlier one), and sends back the expected events.
 """
 import ctypes
-import json
 import os
 import socket
 import struct
 
+from child import Child
+
 IP_FREEBIND = 15
 IP_TRANSPARENT = 19
 IP_BIND_ADDRESS_NO_PORT = 24
-PR_SET_NAME = 15
 
 LETTERS = "FTNRr"
 OPTION_LETTER = {
@@ -93,65 +93,21 @@ def _perform(b, keep):
             "opts": b.flags(), "if": ifindex, "ret": ret}
 
 
-class BindChild:
+class BindChild(Child):
     """A child that binds when told to: its pid is known first, for filters like -p."""
+    kind = "bind"
 
     def __init__(self, comm, binds, uid=None, setup=None):
-        self.comm, self.binds, self.uid, self.setup = comm, binds, uid, setup
-        go_r, self._go_w = os.pipe()
-        self._res_r, res_w = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:
-            os.close(self._go_w)
-            os.close(self._res_r)
-            os._exit(self._child(go_r, res_w))
-        os.close(go_r)
-        os.close(res_w)
+        self.binds = binds
+        Child.__init__(self, comm, uid, setup)
 
-    def _child(self, go_r, res_w):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(PR_SET_NAME, self.comm.encode(), 0, 0, 0)
-            if self.setup:
-                self.setup()
-            if self.uid is not None:
-                os.setgid(self.uid)
-                os.setuid(self.uid)
-            if os.read(go_r, 1) != b"g":
-                return 0  # closed without a go: the test gave up
-            keep, expected = [], []
-            for b in self.binds:
-                e = _perform(b, keep)
-                e.update(pid=os.getpid(), uid=os.getuid(), comm=self.comm[:15])
-                expected.append(e)
-            os.write(res_w, json.dumps(expected).encode())
-            return 0
-        except BaseException:
-            import traceback
-            traceback.print_exc()
-            return 1
-
-    def close(self):
-        """Ends a child that will not be told to bind."""
-        os.close(self._go_w)
-        os.close(self._res_r)
-        os.waitpid(self.pid, 0)
-
-    def go(self):
-        """Lets the child bind; returns the events bindsnoop must show, in order."""
-        os.write(self._go_w, b"g")
-        os.close(self._go_w)
-        data = b""
-        while True:
-            chunk = os.read(self._res_r, 65536)
-            if not chunk:
-                break
-            data += chunk
-        os.close(self._res_r)
-        _, status = os.waitpid(self.pid, 0)
-        if status or not data:
-            raise AssertionError("bind child %s failed (status %d)" % (self.comm, status))
-        return json.loads(data)
+    def work(self):
+        self._sockets, expected = [], []  # open until the child exits
+        for b in self.binds:
+            e = _perform(b, self._sockets)
+            e.update(pid=os.getpid(), uid=os.getuid(), comm=self.comm[:15])
+            expected.append(e)
+        return expected
 
 
 def run_binds(comm, binds, uid=None, setup=None):
