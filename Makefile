@@ -101,7 +101,8 @@ $(BUILD)/packages/%/package.json: bpf/%.bpf.c bpf/%.h schema/%.json bpf/*.h $(BU
 				  $(INCLUDE_FILES)
 	@mkdir -p $(@D)
 	$(call msg,ECC,$@)
-	$(Q)$(ECC_ENV) $(BUILD)/ecc -o $@ bpf/$*.bpf.c bpf/$*.h schema/$*.json
+	$(Q)$(ECC_ENV) $(BUILD)/ecc -o $@ --save-object $(@D)/$*.bpf.o bpf/$*.bpf.c bpf/$*.h \
+		schema/$*.json
 
 # Starts bindsnoop; extra tool arguments go in ARGS, e.g. make run ARGS="-E -t".
 run: all

@@ -259,7 +259,11 @@ static int add_members(struct builder *b, struct layout *l, const struct btf_typ
 	return err == -ELOOP ? diag_set(b->d, -ELOOP, "BTF: records nest too deeply") : err;
 }
 
-/* Renames must leave every shown key distinct: JSON objects cannot repeat a key. */
+/*
+ * Renames must leave every shown key distinct: JSON objects cannot repeat a key. A struct's
+ * members have distinct names, so only a rename can collide. (A map row joins two structs,
+ * whose members may share a name; that is the map's layout, not the package's mistake.)
+ */
 static int check_keys_distinct(struct builder *b, const struct layout *l)
 {
 	const struct field *renamed, *other;
@@ -296,7 +300,7 @@ static int attach_hints(struct builder *b, struct layout *l)
 		if (hint)
 			err = link_ip_version(b, l, &l->fields[i], hint);
 	}
-	return err ?: check_keys_distinct(b, l);
+	return err;
 }
 
 static int build_record(struct builder *b, uint32_t type_id, int depth, struct layout **out)
@@ -322,6 +326,7 @@ static int build_record(struct builder *b, uint32_t type_id, int depth, struct l
 	else
 		err = add_members(b, l, t, 0, depth);
 	err = err ?: attach_hints(b, l);
+	err = err ?: check_keys_distinct(b, l);
 	if (err) {
 		layout_free(l);
 		return err;

@@ -243,6 +243,8 @@ static void announce_ready(void *ctx)
 		fprintf(stderr, "%s\n", s->meta.banner);
 	else
 		fprintf(stderr, "Running %s ... Hit Ctrl-C to end\n", s->meta.tool_name);
+	if (s->view_ready)
+		record_view_start(&s->view);
 	if (s->view_ready && !events_replaced(s))
 		record_view_header(&s->view);
 	out_buf_flush(&s->out);

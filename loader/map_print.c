@@ -61,7 +61,7 @@ static void collect_rows(struct map_printer *p)
 	}
 }
 
-static const struct field *slots_field(const struct layout *l)
+const struct field *map_print_slots(const struct layout *l)
 {
 	const struct field *f = layout_find(l, "slots");
 
@@ -105,7 +105,7 @@ int map_printer_init(struct map_printer *p, const struct map_print_ctx *c, const
 		if (p->layout->fields[i].offset >= p->key_size)
 			p->value = &p->layout->fields[i];
 	if (!err)
-		p->slots = slots_field(p->layout);
+		p->slots = map_print_slots(p->layout);
 	err = err ?: alloc_buffers(p, d);
 	err = err
 		      ?: record_view_init(&p->view, c->mode, p->layout, columns, NULL, c->cond,

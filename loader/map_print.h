@@ -35,6 +35,9 @@ struct map_printer {
 	bool header_done;
 };
 
+/* A histogram's buckets: an array of integers of up to 8 bytes named slots, or NULL. */
+const struct field *map_print_slots(const struct layout *row);
+
 /* columns may be NULL: the default table. */
 int map_printer_init(struct map_printer *p, const struct map_print_ctx *c, const char *map,
 		     const char *value_name, const struct column_list *columns, struct diag *d);

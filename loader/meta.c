@@ -45,14 +45,33 @@ static int need_object(const cJSON *v, const char *where, const char *const *kno
 
 static int check_long_names(const struct arg_spec *arg, const char *where, struct diag *d)
 {
-	int i;
+	char path[JSON_PATH_MAX];
+	int i, err = 0;
 
-	for (i = 0; i < arg->nr_long_names; i++)
-		if (arg->long_names[i][0] == '-' || strchr(arg->long_names[i], '='))
-			return diag_set(d, -EINVAL,
-					"%s.long: \"%s\" may not start with - or hold = (which "
-					"attaches a value)",
-					where, arg->long_names[i]);
+	json_path(path, sizeof(path), where, "long");
+	for (i = 0; i < arg->nr_long_names && !err; i++)
+		err = meta_check_long_name(arg->long_names[i], path, d);
+	return err;
+}
+
+int meta_check_long_name(const char *name, const char *path, struct diag *d)
+{
+	if (!strcmp(name, "help"))
+		return diag_set(d, -EINVAL, "%s: --help is the help option", path);
+	if (name[0] == '-' || strchr(name, '='))
+		return diag_set(
+			d, -EINVAL,
+			"%s: \"%s\" may not start with - or hold = (which attaches a value)", path,
+			name);
+	return 0;
+}
+
+int meta_check_short_name(const char *name, const char *path, struct diag *d)
+{
+	if (strlen(name) != 1 || name[0] <= ' ' || name[0] > '~' || name[0] == '-' ||
+	    name[0] == 'h')
+		return diag_set(d, -EINVAL,
+				"%s: must be one printable character other than - and h", path);
 	return 0;
 }
 
@@ -76,6 +95,11 @@ static int parse_long_names(const cJSON *a, struct arg_spec *arg, const char *wh
 		arg->long_names[arg->nr_long_names++] = names[i];
 	free(names);
 	return err ?: check_long_names(arg, where, d);
+}
+
+static bool scalar(const cJSON *v)
+{
+	return cJSON_IsString(v) || cJSON_IsBool(v) || cJSON_IsNumber(v);
 }
 
 /* A JSON scalar as the text a command line would give: true, 42, -1.5, all. */
@@ -164,17 +188,16 @@ static int check_arg_targets(struct arg_spec *arg, const char *where, struct dia
 
 static int parse_short(const cJSON *a, struct arg_spec *arg, const char *where, struct diag *d)
 {
+	char path[JSON_PATH_MAX];
 	const char *s = NULL;
 	int err = json_get_string(a, where, "short", false, &s, d);
 
 	if (err || !s)
 		return err;
-	if (strlen(s) != 1 || s[0] <= ' ' || s[0] > '~' || s[0] == '-' || s[0] == 'h')
-		return diag_set(d, -EINVAL,
-				"%s.short: must be one printable character other than - and h",
-				where);
+	json_path(path, sizeof(path), where, "short");
+	err = meta_check_short_name(s, path, d);
 	arg->short_name = s[0];
-	return 0;
+	return err;
 }
 
 static int parse_arg(const cJSON *a, const char *where, void *out, struct diag *d)
@@ -186,8 +209,8 @@ static int parse_arg(const cJSON *a, const char *where, void *out, struct diag *
 	err = err ?: parse_long_names(a, arg, where, d);
 	err = err ?: parse_short(a, arg, where, d);
 	err = err ?: json_get_string(a, where, "name", false, &arg->name, d);
-	err = err ?: json_get_string(a, where, "metavar", false, &arg->metavar, d);
-	err = err ?: json_get_string(a, where, "help", false, &arg->help, d);
+	err = err ?: json_get_text(a, where, "metavar", false, &arg->metavar, d);
+	err = err ?: json_get_text(a, where, "help", false, &arg->help, d);
 	err = err ?: json_get_bool(a, where, "flag", &arg->flag, d);
 	err = err ?: json_get_bool(a, where, "invert", &arg->invert, d);
 	err = err ?: json_get_string(a, where, "var", false, &arg->var, d);
@@ -250,7 +273,7 @@ static int parse_program(const cJSON *p, const char *where, void *out, struct di
 
 	prog->link = true;
 	err = err ?: json_get_string(p, where, "name", true, &prog->name, d);
-	err = err ?: json_get_string(p, where, "attach", false, &(const char *){NULL}, d);
+	err = err ?: json_get_text(p, where, "attach", false, &(const char *){NULL}, d);
 	return err ?: json_get_bool(p, where, "link", &prog->link, d);
 }
 
@@ -272,7 +295,7 @@ static int parse_sample(const cJSON *sample, const char *map_where, struct sampl
 	err = need_object(sample, where, sample_keys, d);
 	err = err ?: json_get_int(sample, where, "interval", 1, 86400000, &s->interval_ms, d);
 	err = err ?: json_get_enum(sample, where, "type", sample_types, &type, d);
-	err = err ?: json_get_string(sample, where, "unit", false, &s->unit, d);
+	err = err ?: json_get_text(sample, where, "unit", false, &s->unit, d);
 	err = err ?: json_get_bool(sample, where, "clear_map", &s->clear, d);
 	s->type = type;
 	return err;
@@ -297,7 +320,7 @@ static int parse_maps(const cJSON *skel, struct package_meta *m, struct diag *d)
 		json_item_path(where, sizeof(where), "bpf_skel", "maps", i++);
 		err = need_object(map, where, map_keys, d);
 		err = err ?: json_get_string(map, where, "name", true, &name, d);
-		err = err ?: json_get_string(map, where, "ident", false, &(const char *){NULL}, d);
+		err = err ?: json_get_text(map, where, "ident", false, &(const char *){NULL}, d);
 		err = err ?: json_get_bool(map, where, "mmaped", &(bool){false}, d);
 		sample = cJSON_GetObjectItemCaseSensitive(map, "sample");
 		if (!err && sample) {
@@ -320,17 +343,20 @@ static int parse_variable(const cJSON *v, const char *where, void *out, struct d
 	int err = need_object(v, where, variable_keys, d);
 
 	err = err ?: json_get_string(v, where, "name", true, &var->name, d);
-	err = err ?: json_get_string(v, where, "type", false, &(const char *){NULL}, d);
+	err = err ?: json_get_text(v, where, "type", false, &(const char *){NULL}, d);
 	err = err ?: json_get_int(v, where, "size", 0, 1 << 30, &(int){0}, d);
-	err = err ?: json_get_string(v, where, "description", false, &var->description, d);
+	err = err ?: json_get_text(v, where, "description", false, &var->description, d);
 	err = err ?: json_get_object(v, where, "cmdarg", &cmdarg, d);
 	if (err || !cmdarg)
 		return err;
 	json_path(path, sizeof(path), where, "cmdarg");
 	err = json_check_keys(cmdarg, path, cmdarg_keys, d);
+	if (!err && cJSON_HasObjectItem(cmdarg, "default") &&
+	    !scalar(cJSON_GetObjectItemCaseSensitive(cmdarg, "default")))
+		err = diag_set(d, -EINVAL, "%s.default: is not a string, number or boolean", path);
 	err = err ?: json_get_string(cmdarg, path, "long", false, &var->cmd_long, d);
 	err = err ?: json_get_string(cmdarg, path, "short", false, &var->cmd_short, d);
-	return err ?: json_get_string(cmdarg, path, "help", false, &var->cmd_help, d);
+	return err ?: json_get_text(cmdarg, path, "help", false, &var->cmd_help, d);
 }
 
 static int parse_section(const cJSON *s, const char *where, void *out, struct diag *d)
@@ -397,11 +423,11 @@ static int parse_export_types(const cJSON *meta, struct package_meta *m, struct 
 			json_item_path(path, sizeof(path), where, "members", j++);
 			err = err ?: need_object(mb, path, member_keys, d);
 			err = err
-				      ?: json_get_string(mb, path, "name", false,
-							 &(const char *){NULL}, d);
+				      ?: json_get_text(mb, path, "name", true,
+						       &(const char *){NULL}, d);
 			err = err
-				      ?: json_get_string(mb, path, "type", false,
-							 &(const char *){NULL}, d);
+				      ?: json_get_text(mb, path, "type", true,
+						       &(const char *){NULL}, d);
 		}
 	}
 	return err;
@@ -431,14 +457,14 @@ static int parse_doc(const cJSON *skel, struct package_meta *m, struct diag *d)
 	if (err || !doc)
 		return err;
 	err = json_check_keys(doc, "bpf_skel.doc", doc_keys, d);
-	err = err ?: json_get_string(doc, "bpf_skel.doc", "brief", false, &m->description, d);
-	err = err ?: json_get_string(doc, "bpf_skel.doc", "details", false, &m->details, d);
+	err = err ?: json_get_text(doc, "bpf_skel.doc", "brief", false, &m->description, d);
+	err = err ?: json_get_text(doc, "bpf_skel.doc", "details", false, &m->details, d);
 	err = err
-		      ?: json_get_string(doc, "bpf_skel.doc", "description", false,
-					 &(const char *){NULL}, d);
+		      ?: json_get_text(doc, "bpf_skel.doc", "description", false,
+				       &(const char *){NULL}, d);
 	return err
-		       ?: json_get_string(doc, "bpf_skel.doc", "version", false,
-					  &(const char *){NULL}, d);
+		       ?: json_get_text(doc, "bpf_skel.doc", "version", false,
+					&(const char *){NULL}, d);
 }
 
 static int parse_tool(const cJSON *meta, struct package_meta *m, struct diag *d)
@@ -450,9 +476,9 @@ static int parse_tool(const cJSON *meta, struct package_meta *m, struct diag *d)
 		return err;
 	err = json_check_keys(tool, "tool", tool_keys, d);
 	err = err ?: json_get_string(tool, "tool", "name", false, &m->tool_name, d);
-	err = err ?: json_get_string(tool, "tool", "description", false, &m->description, d);
-	err = err ?: json_get_string(tool, "tool", "details", false, &m->details, d);
-	err = err ?: json_get_string(tool, "tool", "banner", false, &m->banner, d);
+	err = err ?: json_get_text(tool, "tool", "description", false, &m->description, d);
+	err = err ?: json_get_text(tool, "tool", "details", false, &m->details, d);
+	err = err ?: json_get_text(tool, "tool", "banner", false, &m->banner, d);
 	return err ?: json_get_strings(tool, "tool", "examples", &m->examples, &m->nr_examples, d);
 }
 
@@ -490,7 +516,7 @@ int meta_parse(const struct cJSON *meta, struct package_meta *m, struct diag *d)
 	memset(m, 0, sizeof(*m));
 	err = cJSON_IsObject(meta) ? json_check_keys(meta, "", meta_keys, d)
 				   : diag_set(d, -EINVAL, "meta: is not an object");
-	err = err ?: json_get_string(meta, "", "eunomia_version", false, &(const char *){NULL}, d);
+	err = err ?: json_get_text(meta, "", "eunomia_version", false, &(const char *){NULL}, d);
 	err = err ?: parse_skel(meta, m, d);
 	err = err ?: parse_tool(meta, m, d);
 	err = err ?: parse_args(meta, m, d);

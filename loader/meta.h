@@ -237,6 +237,10 @@ int meta_parse_columns(const struct cJSON *columns, const char *where, struct co
 		       struct diag *d);
 void meta_free_columns(struct column_list *c);
 
+/* An option's names as a command line can give them; path names them in the message. */
+int meta_check_long_name(const char *name, const char *path, struct diag *d);
+int meta_check_short_name(const char *name, const char *path, struct diag *d);
+
 /* The hint for a struct's member, or NULL. */
 const struct member_hint *meta_find_hint(const struct type_hints *h, const char *type,
 					 const char *member);

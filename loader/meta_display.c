@@ -138,7 +138,7 @@ static int parse_props(const cJSON *props, const char *where, struct column_prop
 {
 	int format = COLUMN_VALUE, unit = 0, since = 0, left = 0, title_left = 0, err;
 
-	err = json_get_string(props, where, "title", false, &p->title, d);
+	err = json_get_text(props, where, "title", false, &p->title, d);
 	err = err ?: json_get_int(props, where, "width", 0, 256, &p->width, d);
 	err = err ?: json_get_enum(props, where, "align", align_names, &left, d);
 	err = err ?: json_get_enum(props, where, "title_align", align_names, &title_left, d);
@@ -149,7 +149,7 @@ static int parse_props(const cJSON *props, const char *where, struct column_prop
 	err = err ?: json_get_enum(props, where, "unit", unit_names, &unit, d);
 	err = err ?: json_get_enum(props, where, "since", since_names, &since, d);
 	err = err ?: json_get_bool(props, where, "zero_pad", &p->zero_pad, d);
-	err = err ?: json_get_string(props, where, "separator", false, &p->separator, d);
+	err = err ?: json_get_text(props, where, "separator", false, &p->separator, d);
 	err = err ?: json_get_bool(props, where, "quote", &p->quote, d);
 	if (err)
 		return err;
@@ -202,6 +202,8 @@ int meta_parse_columns(const struct cJSON *columns, const char *where, struct co
 	memset(out, 0, sizeof(*out));
 	if (!columns)
 		return 0;
+	if (cJSON_IsArray(columns) && !columns->child)
+		return diag_set(d, -EINVAL, "%s: is empty: a table needs a column", where);
 	out->present = true;
 	out->where = strdup(where);
 	err = out->where ? json_parse_items(columns, where, sizeof(*out->items), parse_column,

@@ -114,8 +114,8 @@ static int mistyped(const char *where, const char *key, const char *what, struct
 	return diag_set(d, -EINVAL, "%s: %s", path, what);
 }
 
-int json_get_string(const cJSON *obj, const char *where, const char *key, bool required,
-		    const char **out, struct diag *d)
+int json_get_text(const cJSON *obj, const char *where, const char *key, bool required,
+		  const char **out, struct diag *d)
 {
 	const cJSON *v = member(obj, key);
 
@@ -123,10 +123,18 @@ int json_get_string(const cJSON *obj, const char *where, const char *key, bool r
 		return required ? mistyped(where, key, "missing", d) : 0;
 	if (!cJSON_IsString(v))
 		return mistyped(where, key, "is not a string", d);
-	if (required && !*v->valuestring)
-		return mistyped(where, key, "is empty", d);
 	*out = v->valuestring;
 	return 0;
+}
+
+int json_get_string(const cJSON *obj, const char *where, const char *key, bool required,
+		    const char **out, struct diag *d)
+{
+	const cJSON *v = member(obj, key);
+
+	if (cJSON_IsString(v) && !*v->valuestring)
+		return mistyped(where, key, "is empty", d);
+	return json_get_text(obj, where, key, required, out, d);
 }
 
 int json_get_int(const cJSON *obj, const char *where, const char *key, long long min, long long max,

@@ -21,9 +21,14 @@ void json_item_path(char *buf, size_t len, const char *where, const char *key, i
 /* known: NULL-terminated. Refuses the first key of obj that is not in known. */
 int json_check_keys(const cJSON *obj, const char *where, const char *const *known, struct diag *d);
 
-/* where is obj's path; each returns 0 (absent and not required: *out untouched) or -EINVAL. */
+/*
+ * where is obj's path; each returns 0 (absent and not required: *out untouched) or -EINVAL.
+ * json_get_string is for names and refuses "", json_get_text for free text such as help.
+ */
 int json_get_string(const cJSON *obj, const char *where, const char *key, bool required,
 		    const char **out, struct diag *d);
+int json_get_text(const cJSON *obj, const char *where, const char *key, bool required,
+		  const char **out, struct diag *d);
 int json_get_int(const cJSON *obj, const char *where, const char *key, long long min, long long max,
 		 int *out, struct diag *d);
 int json_get_bool(const cJSON *obj, const char *where, const char *key, bool *out, struct diag *d);

@@ -3,10 +3,13 @@
 #include <string.h>
 #include <bpf/btf.h>
 #include "btf_layout.h"
+#include "map_print.h"
 #include "object_vars.h"
 #include "package_check.h"
 #include "render_table.h"
+#include "tool_args.h"
 #include "value_parse.h"
+#include "variants.h"
 
 struct checker {
 	const struct package_meta *m;
@@ -143,6 +146,69 @@ static int check_args(struct checker *c)
 	return err;
 }
 
+/* The options eunomia-style packages get from their variables: the same rules as "args". */
+struct generated {
+	char short_name;
+	const char *long_name;
+	char path[96];
+};
+
+static int check_generated_one(struct checker *c, const struct data_var *v, const char *where,
+			       struct generated *seen, int n)
+{
+	struct generated *g = &seen[n];
+	char path[160];
+	int i, err = 0;
+
+	snprintf(g->path, sizeof(g->path), "%s", where);
+	g->long_name = v->cmd_long ? v->cmd_long : v->name;
+	snprintf(path, sizeof(path), "%s.%s", where, v->cmd_long ? "cmdarg.long" : "name");
+	err = meta_check_long_name(g->long_name, path, c->d);
+	snprintf(path, sizeof(path), "%s.cmdarg.short", where);
+	if (!err && v->cmd_short)
+		err = meta_check_short_name(v->cmd_short, path, c->d);
+	g->short_name = v->cmd_short ? v->cmd_short[0] : 0;
+	for (i = 0; i < n && !err; i++) {
+		if (g->short_name && g->short_name == seen[i].short_name)
+			err = diag_set(c->d, -EINVAL, "%s: -%c is also %s's", path, g->short_name,
+				       seen[i].path);
+		else if (!strcmp(g->long_name, seen[i].long_name))
+			err = diag_set(c->d, -EINVAL, "%s: --%s is also %s's", where, g->long_name,
+				       seen[i].path);
+	}
+	return err;
+}
+
+static int check_generated_options(struct checker *c)
+{
+	const struct package_meta *m = c->m;
+	struct generated *seen;
+	char where[96], path[112];
+	int i, j, n = 0, total = 0, err = 0;
+	struct var_ref ref;
+
+	for (i = 0; i < m->nr_sections; i++)
+		total += m->sections[i].nr_vars;
+	seen = calloc(total ? total : 1, sizeof(*seen));
+	if (!seen)
+		return diag_set(c->d, -ENOMEM, "out of memory");
+	for (i = 0; i < m->nr_sections && !err; i++) {
+		for (j = 0; j < m->sections[i].nr_vars && !err; j++) {
+			const struct data_var *v = &m->sections[i].vars[j];
+
+			snprintf(where, sizeof(where), "bpf_skel.data_sections[%d].variables[%d]",
+				 i, j);
+			snprintf(path, sizeof(path), "%s.name", where);
+			if (strncmp(v->name, "__eunomia_dummy", 15))
+				err = need_var(c, v->name, path, &ref);
+			if (!err && !m->has_args && tool_args_var_is_option(m, c->obj, v))
+				err = check_generated_one(c, v, where, seen, n++);
+		}
+	}
+	free(seen);
+	return err;
+}
+
 static const struct program_spec *program_spec(struct checker *c, const char *name)
 {
 	int i;
@@ -228,6 +294,22 @@ static int check_perfbuf_switch(struct checker *c, const char *var)
 	return 0;
 }
 
+/* With both kinds of event map the program must be told which one the loader reads. */
+static int check_event_pair(struct checker *c)
+{
+	const struct events_spec *e = &c->m->events;
+	struct bpf_map *rb = variants_event_map(e, c->obj, false);
+	struct bpf_map *pb = variants_event_map(e, c->obj, true);
+
+	if (!rb || !pb || e->perfbuf_switch)
+		return 0;
+	return diag_set(c->d, -EINVAL,
+			"events.perfbuf_switch: missing: with a ring buffer (%s) and a perf event "
+			"array (%s), the program needs a bool variable saying which to send to, "
+			"such as emit_event.bpf.h's use_perfbuf",
+			bpf_map__name(rb), bpf_map__name(pb));
+}
+
 static int check_events(struct checker *c)
 {
 	const struct events_spec *e = &c->m->events;
@@ -235,9 +317,10 @@ static int check_events(struct checker *c)
 
 	err = err ?: check_event_map(c, "ringbuf", e->ringbuf, BPF_MAP_TYPE_RINGBUF, 0, 0);
 	err = err ?: check_event_map(c, "perfbuf", e->perfbuf, BPF_MAP_TYPE_PERF_EVENT_ARRAY, 0, 0);
-	return err
-		       ?: check_event_map(c, "lost_counter", e->lost_counter,
-					  BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), sizeof(__u64));
+	err = err
+		      ?: check_event_map(c, "lost_counter", e->lost_counter,
+					 BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), sizeof(__u64));
+	return err ?: check_event_pair(c);
 }
 
 /* A condition names a flag that sets no variable, or a variable; "!" before it negates it. */
@@ -317,34 +400,40 @@ static int check_exit_maps(struct checker *c)
 	return err;
 }
 
+static int check_sample(struct checker *c, const struct sample_spec *s)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(c->obj, s->map);
+	enum bpf_map_type type = bpf_map__type(map);
+	struct layout *row = NULL;
+	int err;
+
+	if (type == BPF_MAP_TYPE_RINGBUF || type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+		return diag_set(c->d, -EINVAL,
+				"bpf_skel.maps[%d].sample: map %s sends events; only a map of keys "
+				"and values can be sampled",
+				s->map_index, s->map);
+	err = map_row_layout(c, map, "value", &row);
+	if (!err && s->type != SAMPLE_DEFAULT_KV && !map_print_slots(row))
+		err = diag_set(c->d, -EINVAL,
+			       "bpf_skel.maps[%d].sample.type: a histogram needs an array of "
+			       "integers named slots (map %s)",
+			       s->map_index, s->map);
+	layout_free(row);
+	return err;
+}
+
 static int check_samples(struct checker *c)
 {
 	int i, err = 0;
 
-	for (i = 0; i < c->m->nr_samples && !err; i++) {
-		const struct sample_spec *s = &c->m->samples[i];
-		const struct field *slots;
-		struct layout *row;
-
-		err = map_row_layout(c, bpf_object__find_map_by_name(c->obj, s->map), "value",
-				     &row);
-		if (err)
-			break;
-		slots = layout_find(row, "slots");
-		if (s->type != SAMPLE_DEFAULT_KV &&
-		    !(slots && slots->kind == FIELD_ARRAY && slots->elem->kind == FIELD_INT))
-			err = diag_set(c->d, -EINVAL,
-				       "bpf_skel.maps[%d].sample.type: a histogram needs an "
-				       "integer array member named slots (map %s)",
-				       s->map_index, s->map);
-		layout_free(row);
-	}
+	for (i = 0; i < c->m->nr_samples && !err; i++)
+		err = check_sample(c, &c->m->samples[i]);
 	return err;
 }
 
 static int check_hint_members(struct checker *c, const struct type_hint *th)
 {
-	struct layout *l;
+	struct layout *l = NULL;
 	int id = btf_find_record(c->btf, th->type), i, err;
 
 	if (id < 0)
@@ -360,8 +449,7 @@ static int check_hint_members(struct checker *c, const struct type_hint *th)
 				       "display.types.%s.%s: %s has no member \"%s\"", th->type,
 				       th->members[i].member, th->type, th->members[i].member);
 	}
-	if (!err)
-		layout_free(l);
+	layout_free(l);
 	return err;
 }
 
@@ -424,6 +512,7 @@ int package_check(const struct package_meta *m, struct bpf_object *obj, struct d
 		err = need_map(&c, m->samples[i].map, path);
 	}
 	err = err ?: check_args(&c);
+	err = err ?: check_generated_options(&c);
 	err = err ?: check_variants(&c);
 	err = err ?: check_events(&c);
 	err = err ?: check_display(&c);

@@ -54,6 +54,12 @@ void record_view_free(struct record_view *v)
 	v->filters = NULL;
 }
 
+void record_view_start(struct record_view *v)
+{
+	if (v->mode == OUTPUT_TABLE)
+		table_start_clock(&v->table);
+}
+
 void record_view_header(struct record_view *v)
 {
 	if (v->mode == OUTPUT_TABLE)

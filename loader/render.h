@@ -33,6 +33,8 @@ int record_view_init(struct record_view *v, enum output_mode mode, const struct 
 int record_view_filter(struct record_view *v, const struct text_filter *filters, int n,
 		       struct diag *d);
 void record_view_free(struct record_view *v);
+/* Tracing has started: times since the start count from here. */
+void record_view_start(struct record_view *v);
 /* The table's header line; nothing for JSON. */
 void record_view_header(struct record_view *v);
 void record_view_row(struct record_view *v, const void *record);

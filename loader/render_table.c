@@ -71,6 +71,8 @@ static void apply_props(struct table_column *c, const struct column_props *p)
 /* What each format needs of its field; checked for every override, whatever its condition. */
 static const char *format_mismatch(enum column_format format, const struct field *f)
 {
+	if (!f && format != COLUMN_CLOCK)
+		return "only a clock column has no field";
 	switch (format) {
 	case COLUMN_VALUE:
 	case COLUMN_CLOCK:
@@ -95,7 +97,8 @@ static const char *format_mismatch(enum column_format format, const struct field
 static int check_format(struct column_builder *b, const struct table_column *c,
 			const struct column_props *p, const char *where)
 {
-	const char *why = p->given & PROP_FORMAT ? format_mismatch(p->format, c->field) : NULL;
+	const char *why =
+		p->given & PROP_FORMAT || !c->field ? format_mismatch(p->format, c->field) : NULL;
 
 	return why ? diag_set(b->d, -EINVAL, "%s.format: %s", where, why) : 0;
 }
@@ -355,6 +358,11 @@ int table_build(struct table *t, const struct layout *l, const struct column_lis
 		return err == -ENOMEM ? diag_set(d, err, "out of memory building the table") : err;
 	}
 	return 0;
+}
+
+void table_start_clock(struct table *t)
+{
+	t->start_ns = monotonic_ns();
 }
 
 void table_free(struct table *t)

@@ -54,6 +54,8 @@ struct table {
  */
 int table_build(struct table *t, const struct layout *l, const struct column_list *columns,
 		const char *custom, condition_fn cond, void *cond_ctx, struct diag *d);
+/* Elapsed "since start" counts from now (the table is built before loading). */
+void table_start_clock(struct table *t);
 void table_free(struct table *t);
 void table_header(struct table *t, struct out_buf *out);
 void table_row(struct table *t, struct out_buf *out, const void *record);

@@ -20,29 +20,39 @@ static int oom(struct diag *d)
 	return diag_set(d, -ENOMEM, "out of memory parsing arguments");
 }
 
+bool tool_args_var_is_option(const struct package_meta *m, struct bpf_object *obj,
+			     const struct data_var *v)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_type *t;
+	struct var_ref ref;
+
+	if (!strncmp(v->name, "__eunomia_dummy", 15) || object_find_var(obj, v->name, &ref))
+		return false;
+	if (m->events.perfbuf_switch && !strcmp(v->name, m->events.perfbuf_switch))
+		return false; /* the loader sets it: --perfbuf */
+	t = btf__type_by_id(btf, btf__resolve_type(btf, ref.type_id));
+	/* pointers and structs cannot be given on a command line */
+	return t && (btf_is_int(t) || btf_is_enum(t) || btf_is_enum64(t) || btf_is_float(t) ||
+		     btf_is_array(t));
+}
+
 /* eunomia-bpf packages: every variable of a data section is an option named after it. */
 static void add_generated_arg(struct tool_settings *s, struct bpf_object *obj,
-			      const struct data_var *v, const char *perfbuf_switch)
+			      const struct data_var *v)
 {
 	const struct btf *btf = bpf_object__btf(obj);
 	const struct btf_type *t;
 	struct arg_spec *a;
 	struct var_ref ref;
 
-	if (!strncmp(v->name, "__eunomia_dummy", 15) || object_find_var(obj, v->name, &ref))
-		return;
-	if (perfbuf_switch && !strcmp(v->name, perfbuf_switch))
-		return; /* the loader sets it: --perfbuf */
+	object_find_var(obj, v->name, &ref);
 	t = btf__type_by_id(btf, btf__resolve_type(btf, ref.type_id));
-	if (!t || !(btf_is_int(t) || btf_is_enum(t) || btf_is_enum64(t) || btf_is_float(t) ||
-		    btf_is_array(t)))
-		return; /* pointers and structs cannot be given on a command line */
 	a = &s->args[s->nr_args++];
 	memset(a, 0, sizeof(*a));
 	a->name = a->var = v->name;
 	a->long_names[a->nr_long_names++] = v->cmd_long ? v->cmd_long : a->name;
-	if (v->cmd_short && strlen(v->cmd_short) == 1 && v->cmd_short[0] != 'h')
-		a->short_name = v->cmd_short[0];
+	a->short_name = v->cmd_short ? v->cmd_short[0] : 0; /* checked: one character */
 	a->help = v->cmd_help ? v->cmd_help : v->description;
 	a->flag = btf_is_int(t) && (btf_int_encoding(t) & BTF_INT_BOOL);
 	a->metavar = a->flag ? NULL : "VALUE";
@@ -61,8 +71,8 @@ static int generate_args(struct tool_settings *s, const struct package_meta *m,
 	s->args_owned = true;
 	for (i = 0; i < m->nr_sections; i++)
 		for (j = 0; j < m->sections[i].nr_vars; j++)
-			add_generated_arg(s, obj, &m->sections[i].vars[j],
-					  m->events.perfbuf_switch);
+			if (tool_args_var_is_option(m, obj, &m->sections[i].vars[j]))
+				add_generated_arg(s, obj, &m->sections[i].vars[j]);
 	return 0;
 }
 

@@ -67,6 +67,10 @@ struct tool_settings {
 	bool help;
 };
 
+/* Without "args": whether a data-section variable becomes an option (not a pointer, ...). */
+bool tool_args_var_is_option(const struct package_meta *m, struct bpf_object *obj,
+			     const struct data_var *v);
+
 /* obj is opened, not loaded: its BTF types the values. Error exits are status 2. */
 int tool_args_parse(struct tool_settings *s, const struct package_meta *m, struct bpf_object *obj,
 		    int argc, char **argv, struct diag *d);

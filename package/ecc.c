@@ -18,9 +18,8 @@
 
 #define ECC_VERSION "0.8.0"
 
-static const char usage[] =
-	"usage: ecc [-v] [-I DIR]... [-o PACKAGE] {SOURCE.bpf.c [HEADER.h] | OBJECT.o} "
-	"[SCHEMA.json]\n";
+static const char usage[] = "usage: ecc [-v] [-I DIR]... [-o PACKAGE] [--save-object FILE]\n"
+			    "           {SOURCE.bpf.c [HEADER.h] | OBJECT.o} [SCHEMA.json]\n";
 
 static const char help[] =
 	"\n"
@@ -34,6 +33,7 @@ static const char help[] =
 	"  -o PACKAGE     where to write the package\n"
 	"  -I DIR         also search DIR for included headers (repeatable)\n"
 	"  -v             print the clang and llvm-strip commands\n"
+	"  --save-object FILE  also write the compiled object (BTF, no DWARF) to FILE\n"
 	"  --version      print ecc's version, the clang it uses and its include dir\n"
 	"  -h, --help     show this help\n"
 	"\n"
@@ -117,7 +117,7 @@ static int pick_event_type(const struct source_scan *src, const struct source_sc
 }
 
 static int from_source(struct compile_opts *co, const struct inputs *in, const char *out,
-		       struct diag *d)
+		       const char *save_object, struct diag *d)
 {
 	struct source_scan src = {0}, hdr = {0};
 	struct pack_input p = {in->source, in->schema, &src, NULL, NULL, in->header};
@@ -140,6 +140,8 @@ static int from_source(struct compile_opts *co, const struct inputs *in, const c
 	if (co->export_type && !is_identifier(co->export_type))
 		co->export_type = NULL; /* no such struct: packing says so */
 	err = err ?: compile_source(co, &object, &size, d);
+	if (!err && save_object)
+		err = file_write(save_object, object, size, d);
 	if (!err) {
 		err = pack_object(out, object, size, schema, &p, d);
 		schema = NULL;
@@ -184,10 +186,12 @@ static int version(void)
 
 int main(int argc, char **argv)
 {
-	static const struct option longs[] = {
-		{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, {0}};
+	static const struct option longs[] = {{"help", no_argument, NULL, 'h'},
+					      {"version", no_argument, NULL, 'V'},
+					      {"save-object", required_argument, NULL, 'O'},
+					      {0}};
 	struct compile_opts co = {0};
-	const char *out = "package.json";
+	const char *out = "package.json", *save_object = NULL;
 	struct inputs in;
 	struct diag d = {""};
 	int opt;
@@ -200,6 +204,8 @@ int main(int argc, char **argv)
 			co.includes[co.nr_includes++] = optarg;
 		} else if (opt == 'v') {
 			co.verbose = true;
+		} else if (opt == 'O') {
+			save_object = optarg;
 		} else if (opt == 'V') {
 			return version();
 		} else if (opt == 'h') {
@@ -209,11 +215,12 @@ int main(int argc, char **argv)
 			break; /* an unknown option, or one -I too many */
 		}
 	}
-	if (opt != -1 || classify(argc - optind, argv + optind, &in)) {
+	if (opt != -1 || classify(argc - optind, argv + optind, &in) ||
+	    (save_object && !in.source)) {
 		fputs(usage, stderr);
 		return 2;
 	}
-	if (in.source ? from_source(&co, &in, out, &d) : from_object(&in, out, &d)) {
+	if (in.source ? from_source(&co, &in, out, save_object, &d) : from_object(&in, out, &d)) {
 		fprintf(stderr, "ecc: %s\n", d.msg);
 		return 2;
 	}

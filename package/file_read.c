@@ -33,3 +33,18 @@ int file_read(const char *path, char **data, size_t *size, struct diag *d)
 	*size = n;
 	return 0;
 }
+
+int file_write(const char *path, const void *data, size_t size, struct diag *d)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ssize_t n = fd < 0 ? -1 : write(fd, data, size);
+	int err = 0;
+
+	if (fd < 0)
+		err = diag_set(d, -errno, "%s: %s", path, strerror(errno));
+	else if (n != (ssize_t)size)
+		err = diag_set(d, -EIO, "%s: cannot write", path);
+	if (fd >= 0 && close(fd) && !err)
+		err = diag_set(d, -errno, "%s: %s", path, strerror(errno));
+	return err;
+}

@@ -1,4 +1,4 @@
-/* Reads a whole file into memory, NUL-terminated, for the packer's inputs. */
+/* Whole files in and out of memory: the packer's inputs, and an object it was asked to keep. */
 #ifndef FILE_READ_H
 #define FILE_READ_H
 
@@ -7,5 +7,8 @@
 
 /* *data is malloc'd and ends with a NUL byte not counted in *size. */
 int file_read(const char *path, char **data, size_t *size, struct diag *d);
+
+/* Writes size bytes to path, replacing it. */
+int file_write(const char *path, const void *data, size_t size, struct diag *d);
 
 #endif

@@ -41,12 +41,12 @@ $(BUILD)/tests/unit-san: $(UNIT_SRC) tests/unit/*.h $(LOADER_LIB_SRC) loader/*.h
 
 # A test object for the broken-input suite (display formats and arg kinds bindsnoop lacks).
 VALIDATE_OBJ := $(BUILD)/tests/validate/display.bpf.o
-$(VALIDATE_OBJ): tests/validate/display.bpf.c tests/validate/display.h $(BUILD)/vmlinux.h
+$(VALIDATE_OBJ): tests/validate/display.bpf.c tests/validate/display.h tests/validate/display.json \
+		 $(BUILD)/ecc $(INCLUDE_FILES)
 	@mkdir -p $(@D)
-	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.full
-	$(Q)$(STRIP) -g $@.full -o $@
-	@rm -f $@.full
+	$(call msg,ECC,$@)
+	$(Q)$(ECC_ENV) $(BUILD)/ecc -o $(@D)/display.json --save-object $@ $< \
+		tests/validate/display.h tests/validate/display.json
 
 test: all $(BUILD)/tests/unit $(BUILD)/tests/unit-san $(FUZZ_BINS) $(VALIDATE_OBJ)
 	@tests/run_tests.sh

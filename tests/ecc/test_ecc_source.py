@@ -26,8 +26,8 @@ ECC = os.path.join(ROOT, "build", "ecc")
 INCLUDE = os.path.join(ROOT, "build", "include")
 KILLWATCH = os.path.join(HERE, "killwatch")
 TRICKY = os.path.join(HERE, "scan", "tricky.bpf.c")
-USAGE = ("usage: ecc [-v] [-I DIR]... [-o PACKAGE] {SOURCE.bpf.c [HEADER.h] | OBJECT.o} "
-         "[SCHEMA.json]\n")
+USAGE = ("usage: ecc [-v] [-I DIR]... [-o PACKAGE] [--save-object FILE]\n"
+         "           {SOURCE.bpf.c [HEADER.h] | OBJECT.o} [SCHEMA.json]\n")
 LIVE = os.geteuid() == 0 and os.environ.get("SKIP_LIVE") != "1"
 
 test = live_test  # registration only; the live tests are registered when LIVE

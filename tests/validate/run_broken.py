@@ -9,7 +9,8 @@ A case edits one input (cases.json "inputs") and names the key its error must na
 relative to meta ("display.colums"). Sides:
   ecc     the tool schema, edited, packed against the input's object: exit 2, stdout empty, one
           stderr line "ecc: SCHEMA: PATH...", no package written. Only for edits of keys a tool
-          schema has (tool, args, hook_variants, events, display, exit_maps).
+          schema has (tool, args, hook_variants, events, display, exit_maps), and not for a
+          case marked ecli_only (a mistake ecc fills in itself when the schema leaves it out).
   ecli    the input's package, meta edited: "ecli run --duration 1 PKG" exits 2 with one stderr
           line "ecli: PKG: PATH..." and no banner; with -v, no hook variant is tried either.
   schema  the edited package against the JSON Schema (Draft 2020-12): refused, with an error at
@@ -236,7 +237,9 @@ class Inputs:
 def sides_of(case, inputs):
     edits = case.get("edits", [])
     tool_keys = all(split_path(e[1])[0] in SCHEMA_KEYS for e in edits)
-    sides = ["ecc"] if inputs.path(case["input"], "schema") and tool_keys else []
+    # "ecli_only": a mistake ecc would not make itself (it fills in what the edit removes)
+    packs = inputs.path(case["input"], "schema") and tool_keys and not case.get("ecli_only")
+    sides = ["ecc"] if packs else []
     sides.append("ecli")
     if case["expect"] == "accepted" or not case.get("c_only"):
         sides.append("schema")
