@@ -22,7 +22,11 @@ const volatile int max_args = EXEC_DEFAULT_ARGS;
 const volatile bool include_failed = false;
 const volatile __u32 target_ppid = 0;
 
-/* Execs in flight by thread; LRU, as a thread other than the leader that execs changes its id. */
+/*
+ * Execs in flight by process: a thread other than the leader that execs successfully returns
+ * with the process's id as its own (de_thread), so a thread id would not find its entry. Two
+ * threads of one process calling exec at once share an entry (only one exec can succeed).
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 1024);
@@ -47,7 +51,7 @@ static __always_inline __u32 parent_pid(void)
 
 static __always_inline int remember_exec(const char *path, const char *const *argv)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid(), zero = 0;
+	__u32 pid = bpf_get_current_pid_tgid() >> 32, zero = 0;
 	int i, shown = max_args;
 	struct exec_event *e, *blank;
 	const char *arg;
@@ -57,11 +61,11 @@ static __always_inline int remember_exec(const char *path, const char *const *ar
 	blank = bpf_map_lookup_elem(&blank_event, &zero);
 	if (!blank)
 		return 0;
-	if (bpf_map_update_elem(&execs, &tid, blank, BPF_ANY)) {
+	if (bpf_map_update_elem(&execs, &pid, blank, BPF_ANY)) {
 		count_lost();
 		return 0;
 	}
-	e = bpf_map_lookup_elem(&execs, &tid);
+	e = bpf_map_lookup_elem(&execs, &pid);
 	if (!e)
 		return 0;
 	/* execveat(fd, "", ..., AT_EMPTY_PATH), as fexecve() does, names no path: show argv[0] */
@@ -82,16 +86,15 @@ static __always_inline int remember_exec(const char *path, const char *const *ar
 
 static __always_inline int report_exec(void *ctx, long ret)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
-	struct exec_event *e = bpf_map_lookup_elem(&execs, &tid);
+	__u32 pid = bpf_get_current_pid_tgid() >> 32;
+	struct exec_event *e = bpf_map_lookup_elem(&execs, &pid);
 
 	if (!e)
 		return 0;
 	if (ret && !include_failed)
 		goto done;
 	e->ts_ns = bpf_ktime_get_ns();
-	e->pid = pid_tgid >> 32;
+	e->pid = pid;
 	e->ppid = parent_pid();
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->ret = ret;
@@ -99,7 +102,7 @@ static __always_inline int report_exec(void *ctx, long ret)
 	if (comm_is_traced(e->comm))
 		emit_event(ctx, e, sizeof(*e));
 done:
-	bpf_map_delete_elem(&execs, &tid);
+	bpf_map_delete_elem(&execs, &pid);
 	return 0;
 }
 

@@ -87,7 +87,7 @@ int value_parse_int(const char *text, bool is_signed, uint32_t size, void *buf, 
 static int parse_enum(const struct btf *btf, const struct btf_type *t, const char *text, void *buf,
 		      char *why, size_t why_len)
 {
-	int i, n = btf_vlen(t);
+	int i, n = btf_vlen(t), err;
 
 	for (i = 0; i < n; i++) {
 		const char *name;
@@ -105,7 +105,11 @@ static int parse_enum(const struct btf *btf, const struct btf_type *t, const cha
 			return 0;
 		}
 	}
-	return value_parse_int(text, btf_kflag(t), t->size, buf, why, why_len);
+	err = value_parse_int(text, btf_kflag(t), t->size, buf, why, why_len);
+	if (err == -EINVAL) /* neither one of its names nor a number */
+		err = reason(why, why_len, err, "'%s' is not a name of enum %s or a number", text,
+			     btf__name_by_offset(btf, t->name_off) ?: "");
+	return err;
 }
 
 static int parse_float(const char *text, uint32_t size, void *buf, char *why, size_t why_len)

@@ -217,6 +217,9 @@ static int check_cmdarg(const char *where, const cJSON *cmdarg, struct diag *d)
 			;
 		err = i == NR_CMDARG_KEYS ? unknown_key(where, v->string, d)
 					  : check_cmdarg_value(where, v, d);
+		if (!err && cJSON_GetObjectItemCaseSensitive(cmdarg, v->string) != v)
+			err = diag_set(d, -EINVAL, "%s: @cmdarg: \"%s\" is given twice", where,
+				       v->string);
 		if (err)
 			return err;
 	}
@@ -255,7 +258,8 @@ static int read_cmdarg(const struct doc_block *b, int *i, const char *path, stru
 		free(json.s);
 		return diag_set(d, -EINVAL, "%s: @cmdarg: a JSON object must follow it", where);
 	}
-	var->cmdarg = cJSON_Parse(json.s);
+	/* the object and nothing after it: trailing text is a mistake, not a comment */
+	var->cmdarg = cJSON_ParseWithOpts(json.s, NULL, true);
 	if (!var->cmdarg)
 		err = diag_set(d, -EINVAL, "%s: @cmdarg: invalid JSON: %.80s%s", where, json.s,
 			       json.len > 80 ? "..." : "");

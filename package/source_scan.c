@@ -138,12 +138,15 @@ static bool tok_is(const struct token *t, const char *word)
 	return t->len == (int)strlen(word) && !strncmp(t->start, word, t->len);
 }
 
-static void copy_name(char *dst, const struct token *t)
+/* A name longer than the scanner keeps would match nothing in BTF: say so where it stands. */
+static int copy_name(struct scanner *s, char *dst, const struct token *t)
 {
-	int n = t->len < SOURCE_NAME_MAX - 1 ? t->len : SOURCE_NAME_MAX - 1;
-
-	memcpy(dst, t->start, n);
-	dst[n] = 0;
+	if (t->len >= SOURCE_NAME_MAX)
+		return diag_set(s->d, -ENAMETOOLONG, "%s:%d: \"%.40s...\" is longer than %d characters",
+				s->out->path, t->line, t->start, SOURCE_NAME_MAX - 1);
+	memcpy(dst, t->start, t->len);
+	dst[t->len] = 0;
+	return 0;
 }
 
 static int add_struct(struct scanner *s, const struct token *tag)
@@ -154,7 +157,8 @@ static int add_struct(struct scanner *s, const struct token *tag)
 	if (!structs)
 		return -ENOMEM;
 	o->structs = structs;
-	copy_name(structs[o->nr_structs].name, tag);
+	if (copy_name(s, structs[o->nr_structs].name, tag))
+		return -ENAMETOOLONG;
 	structs[o->nr_structs++].line = tag->line;
 	return 0;
 }
@@ -281,7 +285,8 @@ static int add_var(struct scanner *s, const struct statement *st, bool option)
 	o->vars = vars;
 	v = &vars[o->nr_vars];
 	memset(v, 0, sizeof(*v));
-	copy_name(v->name, &st->name);
+	if (copy_name(s, v->name, &st->name))
+		return -ENAMETOOLONG;
 	v->line = st->line;
 	err = doc_block_read(&s->block, o->path, option, v, s->d);
 	if (err) {

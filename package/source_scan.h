@@ -10,7 +10,7 @@
 #include <cjson/cJSON.h>
 #include "diag.h"
 
-#define SOURCE_NAME_MAX 64
+#define SOURCE_NAME_MAX 256
 
 struct source_var {
 	char name[SOURCE_NAME_MAX];

@@ -5,10 +5,12 @@ An ExecChild (a Child: it names itself, optionally drops to another uid and wait
 told to go, tries each failing exec (exec returns an error and the child goes on), then sends
 back what it did and performs the final exec, which replaces it with the program given (a copy
 of true(1) under a name the test chose). With grandchild=True a grandchild of the test does all
-of that, so that its parent is the child (for -P).
+of that, so that its parent is the child (for -P); with from_thread=True a thread other than the
+process's first makes the final exec (the kernel then gives it the process's id).
 """
 import os
 import shutil
+import threading
 
 from child import Child
 
@@ -46,8 +48,9 @@ class ExecChild(Child):
     """A child that execs when told to: its pid is known first, for filters like -P."""
     kind = "exec"
 
-    def __init__(self, comm, final, failing=(), uid=None, grandchild=False):
+    def __init__(self, comm, final, failing=(), uid=None, grandchild=False, from_thread=False):
         self.final, self.failing, self.grandchild = final, list(failing), grandchild
+        self.from_thread = from_thread
         Child.__init__(self, comm, uid)
 
     def work(self):
@@ -68,4 +71,8 @@ class ExecChild(Child):
         return done
 
     def after_answer(self):
-        self.final.run()
+        if not self.from_thread:
+            self.final.run()
+        thread = threading.Thread(target=self.final.run)
+        thread.start()
+        thread.join()  # the exec replaces the whole process: this never returns

@@ -138,6 +138,15 @@ def json_reports_every_field_of_every_exec_with_x(d):
 
 @live_test
 @in_scratch
+def exec_from_a_thread_that_is_not_the_first(d):
+    child = ExecChild("es-thread", final_exec(d, "es-thread-prog"), failing_execs(d),
+                      from_thread=True)
+    (recs,), out = trace(["-j"], ["-x"], [child])
+    check_events(events_of(out, {child.pid}), recs)
+
+
+@live_test
+@in_scratch
 def failed_execs_are_shown_only_with_x(d):
     child = ExecChild("es-nofail", final_exec(d), failing_execs(d))
     (recs,), out = trace(["-j"], [], [child])

@@ -232,7 +232,8 @@ def flag_filter_shows_opens_with_any_named_flag(d):
 
 @live_test
 def bad_values_exit_2():
-    for args, message in ((["-f", "O_BOGUS"], "O_BOGUS"),
+    for args, message in ((["-f", "O_BOGUS"],
+                           "-f: 'O_BOGUS' is not a name of enum open_flag or a number"),
                           (["-f", "O_WRONLY,nonsense"], "nonsense"),
                           (["-n", "a-name-over-15-chars"], "a-name-over-15-chars"),
                           (["-p", "-1"], "-p: '-1' is out of range 0..4294967295"),
