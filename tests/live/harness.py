@@ -8,6 +8,7 @@ per test and "<suite>: N passed, M failed".
 import json
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -112,6 +113,20 @@ def trace_around(args, children):
         out, err, status = ecli.stop()
     check_equal(status, 0, "exit status; stderr: " + err)
     return results, out
+
+
+def in_scratch_dir(make_dir):
+    """A decorator: the test gets a directory make_dir() prepares, removed after the test."""
+    def decorate(test):
+        def run():
+            d = make_dir()
+            try:
+                test(d)
+            finally:
+                shutil.rmtree(d, ignore_errors=True)
+        run.__name__ = test.__name__
+        return run
+    return decorate
 
 
 def run_ecli(args, timeout=30, stdin_data=None):

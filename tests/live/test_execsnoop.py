@@ -3,13 +3,12 @@ and execveat, with many arguments and with quotes), checked field by field as JS
 byte against bcc's table, with every bcc flag."""
 import os
 import re
-import shutil
 import sys
 import tempfile
 import time
 
 from execer import Exec, ExecChild, program
-from harness import (Ecli, check, check_equal, json_lines, live_test, package, run_all, run_ecli,
+from harness import (Ecli, in_scratch_dir, check, check_equal, json_lines, live_test, package, run_all, run_ecli,
                      trace_around)
 
 PKG = package("execsnoop")
@@ -36,15 +35,7 @@ def scratch_dir():
     return d
 
 
-def in_scratch(test):
-    def run():
-        d = scratch_dir()
-        try:
-            test(d)
-        finally:
-            shutil.rmtree(d, ignore_errors=True)
-    run.__name__ = test.__name__
-    return run
+in_scratch = in_scratch_dir(scratch_dir)
 
 
 def failing_execs(d):

@@ -2,11 +2,10 @@
 checked field by field as JSON and byte for byte against bcc's table, with every bcc flag."""
 import os
 import re
-import shutil
 import sys
 import tempfile
 
-from harness import (Ecli, check, check_equal, json_lines, live_test, package, run_all, run_ecli,
+from harness import (Ecli, in_scratch_dir, check, check_equal, json_lines, live_test, package, run_all, run_ecli,
                      trace_around)
 from opener import HAVE_OPEN, Open, OpenChild
 
@@ -82,15 +81,7 @@ def rows_of(out, d, pid, prefix=0):
             if l[prefix:prefix + 6].rstrip() == str(pid) and d in l]
 
 
-def in_scratch(test):
-    def run():
-        d = scratch_dir()
-        try:
-            test(d)
-        finally:
-            shutil.rmtree(d, ignore_errors=True)
-    run.__name__ = test.__name__
-    return run
+in_scratch = in_scratch_dir(scratch_dir)
 
 
 @live_test
