@@ -3,7 +3,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 
 from harness import (FIXTURES, Ecli, check, check_equal, ensure_mounted, json_lines, live_test,
                      run_all, run_ecli)
