@@ -2,6 +2,9 @@
 # Missing Debian packages are installed with apt-get when run as root.
 
 BUILD    := build
+VERSION  := 0.8.0
+# A target whose recipe fails is deleted, so a half-written file never counts as built.
+.DELETE_ON_ERROR:
 # Short build lines; V=1 shows the commands.
 ifeq ($(V),1)
 Q :=
@@ -23,7 +26,7 @@ DEB_PACKAGES := gcc make clang llvm libbpf-dev libelf-dev zlib1g-dev libcjson-de
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	    -Wno-unused-parameter
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 $(WARN) -D_GNU_SOURCE -Iloader -Ipackage
+CFLAGS   += -std=gnu11 $(WARN) -D_GNU_SOURCE -Iloader -Ipackage -DECLI_VERSION='"$(VERSION)"'
 LDLIBS   := -lbpf -lelf -lz -lcjson
 
 # ecc compiles the tools (clang -g -O2 -target bpf, DWARF stripped, BTF kept) with the include
@@ -79,10 +82,12 @@ $(INCLUDE_DIR)/%.bpf.h: bpf/%.bpf.h
 
 include: $(INCLUDE_FILES)
 
-$(BUILD)/obj/%.o: %.c loader/*.h package/*.h | $(DEPS_OK)
+# -MMD: each object depends on the headers it includes (build/obj/**/*.d), nothing more.
+$(BUILD)/obj/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(call msg,CC,$<)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+-include $(wildcard $(BUILD)/obj/*/*.d)
 
 $(BUILD)/libloader.a: $(LOADER_LIB_OBJ)
 	$(Q)ar rcs $@ $^

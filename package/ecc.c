@@ -16,7 +16,9 @@
 #include "pack.h"
 #include "source_scan.h"
 
-#define ECC_VERSION "0.8.0"
+#ifndef ECLI_VERSION
+#define ECLI_VERSION "unknown" /* the Makefile passes the project's version */
+#endif
 
 static const char usage[] = "usage: ecc [-v] [-I DIR]... [-o PACKAGE] [--save-object FILE]\n"
 			    "           {SOURCE.bpf.c [HEADER.h] | OBJECT.o} [SCHEMA.json]\n";
@@ -180,7 +182,7 @@ static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
 
 static int version(void)
 {
-	printf("ecc %s\n", ECC_VERSION);
+	printf("ecc %s\n", ECLI_VERSION);
 	return compile_describe_tools(stdout) ? 2 : 0;
 }
 
