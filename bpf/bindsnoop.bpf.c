@@ -183,7 +183,7 @@ static __always_inline int report_bind(void *ctx, struct socket *sock, const __u
 		return 0;
 	}
 	e.ts_ns = bpf_ktime_get_ns();
-	e.pid = bpf_get_current_pid_tgid() >> 32;
+	e.pid = pidns_current_pid_tgid() >> 32;
 	e.uid = (__u32)bpf_get_current_uid_gid();
 	bpf_get_current_comm(e.comm, sizeof(e.comm));
 	e.proto = BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);

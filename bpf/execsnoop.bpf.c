@@ -23,9 +23,10 @@ const volatile bool include_failed = false;
 const volatile __u32 target_ppid = 0;
 
 /*
- * Execs in flight by process: a thread other than the leader that execs successfully returns
- * with the process's id as its own (de_thread), so a thread id would not find its entry. Two
- * threads of one process calling exec at once share an entry (only one exec can succeed).
+ * Execs in flight by process (the kernel's global id): a thread other than the leader that execs
+ * successfully returns with the process's id as its own (de_thread), so a thread id would not
+ * find its entry. Two threads of one process calling exec at once share an entry (only one exec
+ * can succeed).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -42,11 +43,12 @@ struct {
 	__type(value, struct exec_event);
 } blank_event SEC(".maps");
 
+/* The parent's process id in the loader's PID namespace (0: the parent is outside it). */
 static __always_inline __u32 parent_pid(void)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 
-	return BPF_CORE_READ(task, real_parent, tgid);
+	return pidns_task_tgid(BPF_CORE_READ(task, real_parent));
 }
 
 static __always_inline int remember_exec(const char *path, const char *const *argv)
@@ -94,7 +96,7 @@ static __always_inline int report_exec(void *ctx, long ret)
 	if (ret && !include_failed)
 		goto done;
 	e->ts_ns = bpf_ktime_get_ns();
-	e->pid = pid;
+	e->pid = pidns_current_pid_tgid() >> 32;
 	e->ppid = parent_pid();
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->ret = ret;

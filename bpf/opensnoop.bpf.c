@@ -44,7 +44,7 @@ static __always_inline int remember_open(const char *path, __u32 flags, __u32 mo
 	struct open_request req = {.path = path, .flags = flags, .mode = mode};
 	char comm[TASK_COMM_LEN];
 
-	if (target_tid && tid != target_tid)
+	if (target_tid && (__u32)pidns_current_pid_tgid() != target_tid)
 		return 0;
 	if (filter_flags && !(flags & flag_filter))
 		return 0;
@@ -76,10 +76,10 @@ static __always_inline void format_mode(char mode_text[OPEN_MODE_LEN], __u32 fla
 
 static __always_inline int report_open(void *ctx, long ret)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct open_request *req = bpf_map_lookup_elem(&requests, &tid);
 	struct open_event e;
+	__u64 pid_tgid;
 
 	if (!req)
 		return 0;
@@ -87,8 +87,9 @@ static __always_inline int report_open(void *ctx, long ret)
 		goto done;
 	__builtin_memset(&e, 0, sizeof(e));
 	e.ts_ns = bpf_ktime_get_ns();
+	pid_tgid = pidns_current_pid_tgid();
 	e.pid = pid_tgid >> 32;
-	e.tid = tid;
+	e.tid = (__u32)pid_tgid;
 	e.uid = (__u32)bpf_get_current_uid_gid();
 	bpf_get_current_comm(e.comm, sizeof(e.comm));
 	e.fd = ret >= 0 ? ret : -1;

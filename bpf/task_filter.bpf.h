@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Decides whether the current task is traced: by process id, user id, cgroup (a pinned map of
- * cgroup ids, as bcc's --cgroupmap) and mount namespace (a pinned map of namespace ids, as
- * bcc's --mntnsmap). The loader writes the rodata switches from the tool's arguments.
+ * Decides whether the current task is traced: by process id (as the loader's PID namespace
+ * sees it, pid_ns.bpf.h), user id, cgroup (a pinned map of cgroup ids, as bcc's --cgroupmap)
+ * and mount namespace (a pinned map of namespace ids, as bcc's --mntnsmap). The loader writes
+ * the rodata switches from the tool's arguments.
  */
 #ifndef TASK_FILTER_BPF_H
 #define TASK_FILTER_BPF_H
+
+#include "pid_ns.bpf.h"
 
 const volatile __u32 target_pid = 0;
 const volatile __u32 target_uid = 0;
@@ -30,10 +33,9 @@ struct {
 
 static __always_inline bool task_is_traced(void)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 uid = (__u32)bpf_get_current_uid_gid();
 
-	if (target_pid && (pid_tgid >> 32) != target_pid)
+	if (target_pid && (pidns_current_pid_tgid() >> 32) != target_pid)
 		return false;
 	if (filter_uid && uid != target_uid)
 		return false;

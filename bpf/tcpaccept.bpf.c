@@ -47,7 +47,7 @@ static __always_inline int report_accept(void *ctx, struct sock *sk)
 	sock_local_addr(sk, e.ip, e.laddr);
 	sock_remote_addr(sk, e.ip, e.raddr);
 	e.ts_ns = bpf_ktime_get_ns();
-	e.pid = bpf_get_current_pid_tgid() >> 32;
+	e.pid = pidns_current_pid_tgid() >> 32;
 	bpf_get_current_comm(e.comm, sizeof(e.comm));
 	emit_event(ctx, &e, sizeof(e));
 	return 0;

@@ -7,8 +7,8 @@
 #include "meta_json.h"
 
 static const char *const meta_keys[] = {
-	"bpf_skel",	 "export_types", "eunomia_version", "tool",	 "args",
-	"hook_variants", "events",	 "display",	    "exit_maps", NULL};
+	"bpf_skel", "export_types", "eunomia_version", "tool",	    "args", "hook_variants",
+	"events",   "runtime",	    "display",	       "exit_maps", NULL};
 static const char *const skel_keys[] = {"obj_name", "progs", "maps", "data_sections", "doc", NULL};
 static const char *const prog_keys[] = {"name", "attach", "link", NULL};
 static const char *const map_keys[] = {"name", "ident", "mmaped", "sample", NULL};
@@ -28,6 +28,7 @@ static const char *const arg_keys[] = {"name",	  "short",    "long",	 "metavar",
 static const char *const variant_keys[] = {"name", "programs", NULL};
 static const char *const events_keys[] = {"type",	    "ringbuf",	    "perfbuf",
 					  "perfbuf_switch", "lost_counter", NULL};
+static const char *const runtime_keys[] = {"pidns_dev", "pidns_ino", NULL};
 static const char *const exit_map_keys[] = {
 	"map", "when", "replaces_events", "sort", "value_name", "columns", NULL};
 static const char *const display_keys[] = {"types", "columns", NULL};
@@ -449,6 +450,35 @@ static int parse_events(const cJSON *meta, struct package_meta *m, struct diag *
 	return err ?: json_get_string(ev, "events", "lost_counter", false, &e->lost_counter, d);
 }
 
+static int parse_runtime(const cJSON *meta, struct package_meta *m, struct diag *d)
+{
+	struct runtime_spec *r = &m->runtime;
+	const cJSON *rt = NULL;
+	int err = json_get_object(meta, "", "runtime", &rt, d);
+
+	if (err || !rt)
+		return err;
+	err = json_check_keys(rt, "runtime", runtime_keys, d);
+	err = err ?: json_get_string(rt, "runtime", "pidns_dev", false, &r->pidns_dev, d);
+	err = err ?: json_get_string(rt, "runtime", "pidns_ino", false, &r->pidns_ino, d);
+	if (!err && !r->pidns_dev != !r->pidns_ino)
+		err = diag_set(d, -EINVAL,
+			       "runtime.%s: missing: runtime.%s is given, and a PID namespace is "
+			       "known by its device and inode together",
+			       r->pidns_dev ? "pidns_ino" : "pidns_dev",
+			       r->pidns_dev ? "pidns_dev" : "pidns_ino");
+	return err;
+}
+
+const char *meta_runtime_key(const struct package_meta *m, const char *var)
+{
+	if (m->runtime.pidns_dev && !strcmp(m->runtime.pidns_dev, var))
+		return "pidns_dev";
+	if (m->runtime.pidns_ino && !strcmp(m->runtime.pidns_ino, var))
+		return "pidns_ino";
+	return NULL;
+}
+
 static int parse_doc(const cJSON *skel, struct package_meta *m, struct diag *d)
 {
 	const cJSON *doc = NULL;
@@ -524,6 +554,7 @@ int meta_parse(const struct cJSON *meta, struct package_meta *m, struct diag *d)
 	err = err ?: parse_exit_maps(meta, m, d);
 	err = err ?: parse_export_types(meta, m, d);
 	err = err ?: parse_events(meta, m, d);
+	err = err ?: parse_runtime(meta, m, d);
 	err = err ?: parse_display(meta, m, d);
 	if (err) {
 		meta_free(m);

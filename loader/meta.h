@@ -200,6 +200,16 @@ struct events_spec {
 	const char *lost_counter; /* per-CPU array of u64 counting events that could not be sent */
 };
 
+/*
+ * Variables the loader writes before every load attempt with what only it knows at run time:
+ * the device (the kernel's dev_t encoding) and inode of its own PID namespace
+ * (/proc/self/ns/pid), so a program can show ids as that namespace sees them. Both or neither.
+ */
+struct runtime_spec {
+	const char *pidns_dev; /* a 64-bit integer variable, or NULL */
+	const char *pidns_ino;
+};
+
 struct package_meta {
 	const char *obj_name;
 	const char *tool_name;
@@ -222,6 +232,7 @@ struct package_meta {
 	struct exit_map_spec *exit_maps;
 	int nr_exit_maps;
 	struct events_spec events;
+	struct runtime_spec runtime;
 	struct type_hints hints;
 	struct column_list columns; /* the event table's columns */
 };
@@ -240,6 +251,9 @@ void meta_free_columns(struct column_list *c);
 /* An option's names as a command line can give them; path names them in the message. */
 int meta_check_long_name(const char *name, const char *path, struct diag *d);
 int meta_check_short_name(const char *name, const char *path, struct diag *d);
+
+/* The runtime key ("pidns_dev", "pidns_ino") whose variable var is, or NULL. */
+const char *meta_runtime_key(const struct package_meta *m, const char *var);
 
 /* The hint for a struct's member, or NULL. */
 const struct member_hint *meta_find_hint(const struct type_hints *h, const char *type,

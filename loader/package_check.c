@@ -83,13 +83,27 @@ static int check_arg_var(struct checker *c, const struct arg_spec *a, const char
 	return 0;
 }
 
+/* A variable the loader writes at run time is no option's to write. */
+static int check_not_runtime(struct checker *c, const char *var, const char *path)
+{
+	const char *key = meta_runtime_key(c->m, var);
+
+	if (!key)
+		return 0;
+	return diag_set(c->d, -EINVAL, "%s: \"%s\" is written by the loader (runtime.%s)", path,
+			var, key);
+}
+
 static int check_arg_refs(struct checker *c, const struct arg_spec *a, const char *where)
 {
 	char path[192];
 	int i, j, err = 0;
 
-	if (a->var)
-		err = check_arg_var(c, a, where);
+	if (a->var) {
+		snprintf(path, sizeof(path), "%s.var", where);
+		err = check_not_runtime(c, a->var, path);
+		err = err ?: check_arg_var(c, a, where);
+	}
 	if (!err && (a->map_keys || a->pinned_map)) {
 		snprintf(path, sizeof(path), "%s.%s", where,
 			 a->map_keys ? "map_keys" : "pinned_map");
@@ -97,7 +111,8 @@ static int check_arg_refs(struct checker *c, const struct arg_spec *a, const cha
 	}
 	for (i = 0; i < a->nr_sets && !err; i++) {
 		snprintf(path, sizeof(path), "%s.sets.%s", where, a->sets[i].var);
-		err = check_value(c, a->sets[i].var, a->sets[i].text, path);
+		err = check_not_runtime(c, a->sets[i].var, path);
+		err = err ?: check_value(c, a->sets[i].var, a->sets[i].text, path);
 	}
 	for (i = 0; i < a->nr_excludes && !err; i++) {
 		for (j = 0; j < c->m->nr_args; j++)
@@ -323,6 +338,42 @@ static int check_events(struct checker *c)
 	return err ?: check_event_pair(c);
 }
 
+/* A variable the loader writes with a 64-bit value it learns at run time. */
+static int check_runtime_var(struct checker *c, const char *key, const char *var)
+{
+	const struct btf_type *t;
+	struct var_ref ref;
+	char path[32];
+	int err;
+
+	if (!var)
+		return 0;
+	snprintf(path, sizeof(path), "runtime.%s", key);
+	err = need_var(c, var, path, &ref);
+	if (err)
+		return err;
+	t = var_type(c, &ref);
+	if (!t || !btf_is_int(t) || (btf_int_encoding(t) & BTF_INT_BOOL) || ref.size != 8)
+		return diag_set(c->d, -EINVAL,
+				"%s: variable \"%s\" is not a 64-bit integer (such as __u64)", path,
+				var);
+	return 0;
+}
+
+static int check_runtime(struct checker *c)
+{
+	const struct runtime_spec *r = &c->m->runtime;
+	int err = check_runtime_var(c, "pidns_dev", r->pidns_dev);
+
+	err = err ?: check_runtime_var(c, "pidns_ino", r->pidns_ino);
+	if (!err && r->pidns_dev && !strcmp(r->pidns_dev, r->pidns_ino))
+		err = diag_set(c->d, -EINVAL,
+			       "runtime.pidns_ino: \"%s\" is runtime.pidns_dev's variable too: the "
+			       "device and the inode need one each",
+			       r->pidns_ino);
+	return err;
+}
+
 /* A condition names a flag that sets no variable, or a variable; "!" before it negates it. */
 static int check_condition(struct checker *c, const char *name, const char *path)
 {
@@ -511,6 +562,7 @@ int package_check(const struct package_meta *m, struct bpf_object *obj, struct d
 		snprintf(path, sizeof(path), "bpf_skel.maps[%d].name", m->samples[i].map_index);
 		err = need_map(&c, m->samples[i].map, path);
 	}
+	err = err ?: check_runtime(&c);
 	err = err ?: check_args(&c);
 	err = err ?: check_generated_options(&c);
 	err = err ?: check_variants(&c);

@@ -31,6 +31,8 @@ bool tool_args_var_is_option(const struct package_meta *m, struct bpf_object *ob
 		return false;
 	if (m->events.perfbuf_switch && !strcmp(v->name, m->events.perfbuf_switch))
 		return false; /* the loader sets it: --perfbuf */
+	if (meta_runtime_key(m, v->name))
+		return false; /* the loader sets it at run time */
 	t = btf__type_by_id(btf, btf__resolve_type(btf, ref.type_id));
 	/* pointers and structs cannot be given on a command line */
 	return t && (btf_is_int(t) || btf_is_enum(t) || btf_is_enum64(t) || btf_is_float(t) ||

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "libbpf_log.h"
 #include "object_vars.h"
+#include "runtime_vars.h"
 #include "variants.h"
 
 #define FAILURE_PREFIX "no hook variant could be loaded and attached here: "
@@ -184,7 +185,8 @@ static int attach_programs(const struct package_meta *m, const struct hook_varia
 
 /* One attempt on obj, which is consumed: on failure it is closed. */
 static int try_variant(const struct load_opts *o, const struct hook_variant *v,
-		       struct bpf_object *obj, struct loaded *l, struct diag *d)
+		       const struct runtime_values *rv, struct bpf_object *obj, struct loaded *l,
+		       struct diag *d)
 {
 	int err;
 
@@ -193,6 +195,7 @@ static int try_variant(const struct load_opts *o, const struct hook_variant *v,
 	l->variant = v ? v->name : NULL;
 	libbpf_log_reset();
 	err = tool_args_apply_before_load(o->settings, obj, d);
+	err = err ?: runtime_vars_write(&o->meta->runtime, rv, obj, d);
 	err = err ?: prepare_event_maps(o, obj, &l->perfbuf, d);
 	if (err)
 		goto fail;
@@ -259,13 +262,17 @@ int variants_load_first(const struct load_opts *o, struct loaded *out, struct di
 		"";
 	size_t listed_room = sizeof(reasons) - sizeof("; and 9999 more");
 	bool warned = false;
+	struct runtime_values rv;
 	struct bpf_object *obj;
 
+	err = runtime_values_read(&m->runtime, &rv, d);
+	if (err)
+		return err;
 	for (i = 0; i < n; i++) {
 		const struct hook_variant *v = m->nr_variants ? &m->variants[i] : NULL;
 
 		err = variants_open(o, &obj, d);
-		err = err ?: try_variant(o, v, obj, out, d);
+		err = err ?: try_variant(o, v, &rv, obj, out, d);
 		if (!err) {
 			if (o->verbose && v)
 				fprintf(stderr, "variant %s: loaded and attached %d programs\n",

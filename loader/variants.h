@@ -1,10 +1,10 @@
 /*
  * Opening, loading and attaching the package's object. A package may carry hook variants
  * (say fexit, kprobe, syscall tracepoints): each is tried in order on a fresh copy of the
- * object, with the tool's arguments replayed, and the first that both loads and attaches
- * is kept. A program may be in several variants; programs that belong to no variant are
- * loaded with every variant. A variant's programs attach in the order it lists them, then
- * those of no variant.
+ * object, with the tool's arguments replayed and the runtime variables (runtime_vars.h)
+ * written, and the first that both loads and attaches is kept. A program may be in several
+ * variants; programs that belong to no variant are loaded with every variant. A variant's
+ * programs attach in the order it lists them, then those of no variant.
  */
 #ifndef VARIANTS_H
 #define VARIANTS_H
@@ -45,7 +45,9 @@ void variants_set_verbosity(int verbose);
 int variants_open(const struct load_opts *o, struct bpf_object **obj, struct diag *d);
 
 /*
- * Each attempt opens its own copy of the object. When none works, d holds one line: each
+ * Each attempt opens its own copy of the object. ecli's PID namespace is read once first (when
+ * the package names runtime variables); failing that is the one error. When none works, d
+ * holds one line: each
  * variant's reason ("load failed: prog 'x': verifier: <its last log line>", "attach failed:
  * prog 'x': <libbpf's cause>"), ending with " (-v for the full log)" unless verbose.
  */

@@ -8,12 +8,13 @@
 #include "meta_json.h"
 #include "pack.h"
 #include "package_write.h"
+#include "runtime_keys.h"
 #include "schema_check.h"
 #include "source_options.h"
 
 /* A tool schema holds meta's extension keys; what BTF knows is derived, never written. */
-static const char *const schema_keys[] = {"tool",      "args", "hook_variants", "events", "display",
-					  "exit_maps", NULL};
+static const char *const schema_keys[] = {"tool",    "args",	"hook_variants", "events",
+					  "runtime", "display", "exit_maps",	 NULL};
 
 cJSON *pack_read_schema(const char *path, struct diag *d)
 {
@@ -143,7 +144,10 @@ static int default_tool_name(cJSON *meta, const char *path)
 	return cJSON_AddStringToObject(tool, "name", name) ? 0 : -ENOMEM;
 }
 
-/* meta = bpf_skel, export_types, events, then the rest of the schema's keys as written. */
+/*
+ * meta = bpf_skel, export_types, events, then the rest of the schema's keys as written, then
+ * runtime when the schema left it out and the object has its variables.
+ */
 static cJSON *build_meta(struct bpf_object *obj, cJSON *schema, const struct pack_input *in,
 			 struct diag *d)
 {
@@ -173,6 +177,10 @@ static cJSON *build_meta(struct bpf_object *obj, cJSON *schema, const struct pac
 	while (schema && (item = schema->child)) {
 		cJSON_DetachItemViaPointer(schema, item);
 		cJSON_AddItemToObject(meta, item->string, item);
+	}
+	if (runtime_keys_complete(obj, meta, d)) {
+		cJSON_Delete(meta);
+		return NULL;
 	}
 	if (default_tool_name(meta, in->path)) {
 		cJSON_Delete(meta);

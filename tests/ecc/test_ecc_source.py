@@ -414,6 +414,33 @@ def schema_given_alongside_wins():
 
 
 @test
+def runtime_found_by_its_variables():
+    """A source that includes pid_ns.bpf.h (as task_filter.bpf.h does) gets meta.runtime, and
+    its two variables are no options; a schema's own runtime ({} here) is kept as written."""
+    with Workdir() as w:
+        text = w.read("killwatch.bpf.c")
+        text = text.replace('#include "emit_event.bpf.h"',
+                            '#include <bpf/bpf_core_read.h>\n#include "emit_event.bpf.h"\n'
+                            '#include "pid_ns.bpf.h"')
+        text = text.replace("__u32 pid = bpf_get_current_pid_tgid() >> 32;",
+                            "__u32 pid = pidns_current_pid_tgid() >> 32;")
+        w.write("killwatch.bpf.c", text)
+        out, err, status = w.ecc(["-o", "p.json", "killwatch.bpf.c", "killwatch.h"])
+        check_equal((status, err), (0, ""), "ecc on a source with pid_ns.bpf.h")
+        check_equal(w.meta().get("runtime"), {"pidns_dev": "pidns_dev", "pidns_ino": "pidns_ino"},
+                    "meta.runtime")
+        out, err, status = run_ecli(["run", w.file("p.json"), "-h"])
+        check_equal(status, 0, "ecli -h; stderr: " + err)
+        check("--pid" in out and "pidns" not in out,
+              "target_pid is an option, pidns_dev and pidns_ino are not:\n" + out)
+        w.write("off.json", json.dumps({"runtime": {}}))
+        out, err, status = w.ecc(["-o", "q.json", "killwatch.bpf.c", "killwatch.h",
+                                  "off.json"])
+        check_equal((status, err), (0, ""), "ecc with a schema's empty runtime")
+        check_equal(w.meta("q.json").get("runtime"), {}, "the schema's runtime, as written")
+
+
+@test
 def verbose_prints_the_commands():
     arch = {"x86_64": "x86", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
     with Workdir() as w:

@@ -52,6 +52,8 @@ TEST(meta_unknown_keys_name_the_path_and_the_nearest_key)
 		/* a prefix is near too, however long the rest */
 		{"{" SKEL ", \"events\": {\"lost\": \"x\"}}",
 		 "events.lost: unknown key (did you mean \"lost_counter\"?)"},
+		{"{" SKEL ", \"runtime\": {\"pidns_dev\": \"d\", \"pidns_inode\": \"i\"}}",
+		 "runtime.pidns_inode: unknown key (did you mean \"pidns_ino\"?)"},
 	};
 	struct diag d;
 	size_t i;
@@ -81,6 +83,13 @@ TEST(meta_refuses_structural_mistakes)
 		 "{\"type\": \"bars\"}}]}}",
 		 "bpf_skel.maps[0].sample.type: \"bars\" is not one of default_kv, log2_hist, "
 		 "linear_hist"},
+		{"{" SKEL ", \"runtime\": []}", "runtime: is not an object"},
+		{"{" SKEL ", \"runtime\": {\"pidns_dev\": \"d\"}}",
+		 "runtime.pidns_ino: missing: runtime.pidns_dev is given, and a PID namespace is "
+		 "known "
+		 "by its device and inode together"},
+		{"{" SKEL ", \"runtime\": {\"pidns_dev\": \"\", \"pidns_ino\": \"i\"}}",
+		 "runtime.pidns_dev: is empty"},
 	};
 	struct diag d;
 	size_t i;
@@ -120,5 +129,34 @@ TEST(meta_values_arrive_typed)
 	CHECK(c->nr_overrides == 1 && c->overrides[0].props.format == COLUMN_HEX &&
 	      c->overrides[0].props.given == PROP_FORMAT);
 	meta_free(&m);
+	cJSON_Delete(doc);
+}
+
+TEST(meta_runtime_names_the_loader_written_variables)
+{
+	cJSON *doc = cJSON_Parse("{" SKEL ", \"runtime\": {\"pidns_dev\": \"dev_var\", "
+				 "\"pidns_ino\": \"ino_var\"}}");
+	struct package_meta m;
+	struct diag d = {""};
+
+	CHECK(doc && meta_parse(doc, &m, &d) == 0);
+	if (!doc || d.msg[0]) {
+		cJSON_Delete(doc);
+		return;
+	}
+	CHECK_STR(m.runtime.pidns_dev, "dev_var");
+	CHECK_STR(m.runtime.pidns_ino, "ino_var");
+	CHECK_STR(meta_runtime_key(&m, "dev_var"), "pidns_dev");
+	CHECK_STR(meta_runtime_key(&m, "ino_var"), "pidns_ino");
+	CHECK(!meta_runtime_key(&m, "target_pid"));
+	meta_free(&m);
+	cJSON_Delete(doc);
+	/* {} asks for nothing */
+	doc = cJSON_Parse("{" SKEL ", \"runtime\": {}}");
+	CHECK(doc && meta_parse(doc, &m, &d) == 0);
+	if (doc && !d.msg[0]) {
+		CHECK(!m.runtime.pidns_dev && !m.runtime.pidns_ino && !meta_runtime_key(&m, "x"));
+		meta_free(&m);
+	}
 	cJSON_Delete(doc);
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * A test object for the broken-input suite: its event has a nested struct, a plain char and an
- * array of strings, and its variables an enum and a char array, so the display formats (join,
- * char, dotted paths) and the arg properties (combine, contains) can be checked against BTF.
+ * array of strings, and its variables an enum, a char array and 64-bit integers, so the display
+ * formats (join, char, dotted paths), the arg properties (combine, contains) and runtime can be
+ * checked against BTF.
  * It is packed and validated, never loaded.
  */
 #include "vmlinux.h"
@@ -14,6 +15,9 @@ struct shape_event *__eunomia_dummy_shape_event_ptr __attribute__((unused));
 const volatile enum open_flag target_flags = 0;
 const volatile char target_comm[16] = "";
 const volatile __u32 target_pid = 0;
+/* 64-bit, for runtime cases; not pid_ns.bpf.h's names, so ecc adds no runtime of its own */
+const volatile __u64 ns_dev = 0;
+const volatile __u64 ns_ino = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

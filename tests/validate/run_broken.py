@@ -9,7 +9,7 @@ A case edits one input (cases.json "inputs") and names the key its error must na
 relative to meta ("display.colums"). Sides:
   ecc     the tool schema, edited, packed against the input's object: exit 2, stdout empty, one
           stderr line "ecc: SCHEMA: PATH...", no package written. Only for edits of keys a tool
-          schema has (tool, args, hook_variants, events, display, exit_maps), and not for a
+          schema has (tool, args, hook_variants, events, runtime, display, exit_maps), and not for a
           case marked ecli_only (a mistake ecc fills in itself when the schema leaves it out).
   ecli    the input's package, meta edited: "ecli run --duration 1 PKG" exits 2 with one stderr
           line "ecli: PKG: PATH..." and no banner; with -v, no hook variant is tried either.
@@ -37,7 +37,7 @@ from jsonschema import Draft202012Validator
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 ECC = os.path.join(ROOT, "build", "ecc")
 ECLI = os.path.join(ROOT, "build", "ecli")
-SCHEMA_KEYS = {"tool", "args", "hook_variants", "events", "display", "exit_maps"}
+SCHEMA_KEYS = {"tool", "args", "hook_variants", "events", "runtime", "display", "exit_maps"}
 TIMEOUT = 30
 
 

@@ -1,0 +1,33 @@
+#include <errno.h>
+#include <bpf/btf.h>
+#include "object_vars.h"
+#include "runtime_keys.h"
+
+#define PIDNS_DEV "pidns_dev"
+#define PIDNS_INO "pidns_ino"
+
+static bool is_u64_var(struct bpf_object *obj, const char *name)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_type *t;
+	struct var_ref ref;
+
+	if (object_find_var(obj, name, &ref))
+		return false;
+	t = btf__type_by_id(btf, btf__resolve_type(btf, ref.type_id));
+	return t && btf_is_int(t) && !(btf_int_encoding(t) & BTF_INT_BOOL) && ref.size == 8;
+}
+
+int runtime_keys_complete(struct bpf_object *obj, cJSON *meta, struct diag *d)
+{
+	cJSON *runtime;
+
+	if (cJSON_HasObjectItem(meta, "runtime") || !is_u64_var(obj, PIDNS_DEV) ||
+	    !is_u64_var(obj, PIDNS_INO))
+		return 0;
+	runtime = cJSON_AddObjectToObject(meta, "runtime");
+	if (!runtime || !cJSON_AddStringToObject(runtime, "pidns_dev", PIDNS_DEV) ||
+	    !cJSON_AddStringToObject(runtime, "pidns_ino", PIDNS_INO))
+		return diag_set(d, -ENOMEM, "out of memory");
+	return 0;
+}
