@@ -228,7 +228,9 @@ int http_perform(const struct fetch_opts *o, const struct http_request *rq,
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
 			 timeout_s < FETCH_CONNECT_TIMEOUT_S ? timeout_s : FETCH_CONNECT_TIMEOUT_S);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout_s);
-	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)rq->max_bytes);
+	/* a HEAD's Content-Length is the size of what it was asked about, never read */
+	if (strcmp(method, "HEAD"))
+		curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)rq->max_bytes);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);

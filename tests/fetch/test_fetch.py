@@ -480,6 +480,24 @@ def pull_into_a_pipe_writes_through_it():
 
 
 @test
+def push_again_uploads_nothing_new():
+    """A blob the registry has (HEAD 200; here larger than any answer ecli reads) is not sent
+    again, and the same package gets the same digest."""
+    reg = registry()
+    d = tempfile.mkdtemp(prefix="ecli-push-")
+    try:
+        big = os.path.join(d, "big.json")
+        with open(big, "wb") as f:
+            f.write(PKG_BYTES + b" " * (200 << 10) + b"\n")
+        digest = pushed(reg, big, "big:1")
+        out, err, status = run_ecli(["push", "-v", big, reg.ref("big:2")])
+        check_equal((status, out.strip()), (0, digest), "second push; stderr: " + err)
+        check("HEAD " in err and "POST " not in err, "the second push uploaded again: " + err)
+    finally:
+        shutil.rmtree(d)
+
+
+@test
 def push_from_a_url_and_a_registry():
     reg = registry()
     for src, dst in [(server().url("/bindsnoop.json"), "fromurl:1"),
