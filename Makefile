@@ -21,13 +21,16 @@ PYTHON   ?= /usr/bin/python3
 TOOLS    := bindsnoop tcpaccept opensnoop execsnoop
 
 DEB_PACKAGES := gcc make clang llvm libbpf-dev libelf-dev zlib1g-dev libcjson-dev bpftool \
-		python3 python3-jsonschema valgrind libclang-rt-14-dev
+		python3 python3-jsonschema valgrind libclang-rt-14-dev libcurl4-openssl-dev libssl-dev \
+		docker-registry
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	    -Wno-unused-parameter
 CFLAGS   ?= -O2 -g
+# The project's version: ecli --version, ecc --version, the packages, the User-Agent.
 CFLAGS   += -std=gnu11 $(WARN) -D_GNU_SOURCE -Iloader -Ipackage -DECLI_VERSION='"$(VERSION)"'
-LDLIBS   := -lbpf -lelf -lz -lcjson
+# libcurl fetches packages from URLs and registries; libcrypto (OpenSSL) computes their sha256.
+LDLIBS   := -lbpf -lelf -lz -lcjson -lcurl -lcrypto
 
 # ecc compiles the tools (clang -g -O2 -target bpf, DWARF stripped, BTF kept) with the include
 # dir staged here: vmlinux.h, libbpf's BPF headers, the project's bpf/*.bpf.h. In-tree tools
@@ -51,6 +54,8 @@ DEPS_OK  := $(BUILD)/.deps-ok
 all: $(BUILD)/ecli $(BUILD)/ecc $(INCLUDE_FILES) $(PACKAGES)
 
 # Installs what a fresh Debian 12 machine lacks; a stamp keeps later builds from asking again.
+# docker-registry is for the fetch tests, which start their own on 127.0.0.1: the system
+# service its package enables (on :5000, all interfaces) is stopped and disabled again.
 deps: $(DEPS_OK)
 $(DEPS_OK): Makefile
 	@missing=$$(for p in $(DEB_PACKAGES); do \
@@ -63,6 +68,9 @@ $(DEPS_OK): Makefile
 		echo "installing: $$missing"; \
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+		if echo "$$missing" | grep -qx docker-registry && [ -d /run/systemd/system ]; then \
+			systemctl disable --now docker-registry >/dev/null 2>&1 || true; \
+		fi; \
 	fi
 	@mkdir -p $(BUILD) && touch $@
 

@@ -3,41 +3,84 @@
  * loads the first hook variant that works on this kernel, and renders events from BTF.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <bpf/libbpf.h>
+#include <curl/curl.h>
 #include "event_loop.h"
+#include "oci_client.h"
+#include "oci_manifest.h"
 #include "package_check.h"
-#include "package_read.h"
+#include "package_source.h"
 #include "tracefs.h"
 #include "variants.h"
+#include "version.h"
 
 #define EXIT_BAD_INPUT 2
 #define OUT_BUF_BYTES  (256 * 1024)
+#define STR_(x)	       #x
+#define STR(x)	       STR_(x)
+#define REDIRECTS_TEXT STR(FETCH_MAX_REDIRECTS)
+#define TIMEOUT_TEXT   STR(FETCH_DEFAULT_TIMEOUT_S) " s"
+#define CONNECT_TEXT   STR(FETCH_CONNECT_TIMEOUT_S) " s"
 
 static const char usage[] =
 	"usage: ecli run [OPTIONS] PACKAGE [TOOL ARGS...]\n"
+	"       ecli push [FETCH OPTIONS] PACKAGE REF\n"
+	"       ecli pull [FETCH OPTIONS] REF [-o FILE]\n"
+	"       ecli --version\n"
 	"       ecli help\n"
 	"\n"
-	"Runs a packaged BPF tool: PACKAGE is a package.json path, or - for standard input.\n"
-	"Tool arguments come after PACKAGE; `ecli run PACKAGE -h` lists them.\n"
+	"Runs a packaged BPF tool. Tool arguments come after PACKAGE; `ecli run PACKAGE -h` lists\n"
+	"them. PACKAGE is, in this order:\n"
+	"  -                         standard input\n"
+	"  http://... or https://... a URL (redirects followed, up to " REDIRECTS_TEXT ")\n"
+	"  an existing file          a path (write ./NAME to force a path)\n"
+	"  HOST[:PORT]/REPO[:TAG]    an OCI reference, when the part before the first '/' is\n"
+	"  HOST[:PORT]/REPO@sha256:HEX  localhost, has a dot or has a port; TAG defaults to "
+	"latest\n"
+	"  NAME                      an installed tool (no '/', not ending in .json): NAME.json "
+	"in\n"
+	"                            $ECLI_PACKAGES (folders separated by ':') if set, else in\n"
+	"                            <ecli dir>/../share/ecli/packages, /usr/share/ecli/packages,\n"
+	"                            /usr/local/share/ecli/packages\n"
+	"A package from a URL or a registry is checked before anything is loaded: at most\n"
+	"256 MiB, a complete body, and for a registry the sha256 of the package layer and, with\n"
+	"@sha256:, of the manifest.\n"
 	"\n"
-	"options:\n"
+	"run options:\n"
 	"  -j, --json            print events as JSON lines (same as the tool's -o json)\n"
-	"  -v, --verbose         say which hook variant was kept and why others failed;\n"
-	"                        twice for libbpf's debug messages\n"
+	"  -v, --verbose         say which hook variant was kept and why others failed, and\n"
+	"                        each HTTP request; twice for libbpf's debug messages\n"
 	"  --ringbuf-size BYTES  ring buffer size: a power of two, at least the page size\n"
 	"  --perfbuf             use the perf buffer even where the kernel has a ring buffer\n"
 	"  --btf PATH            kernel BTF for CO-RE instead of /sys/kernel/btf/vmlinux\n"
 	"  --duration SECONDS    stop after this many seconds (default: at Ctrl-C)\n"
 	"  -h, --help            show this help\n"
+	"fetch options (run, push, pull):\n"
+	"  --fetch-timeout SECONDS  limit for each HTTP request (default " TIMEOUT_TEXT
+	"; connecting:\n"
+	"                        at most " CONNECT_TEXT ")\n"
+	"  --plain-http          speak plain http to the registry; without it only localhost,\n"
+	"                        127.x and [::1] registries get http, all others https\n"
+	"\n"
+	"push uploads PACKAGE (any form above) to an OCI registry as an artifact: a layer of\n"
+	"media type " ECLI_PACKAGE_MEDIA_TYPE ", a config of\n" ECLI_CONFIG_MEDIA_TYPE
+	", and prints the manifest's digest, so that\n"
+	"`ecli run HOST/REPO@DIGEST` runs exactly those bytes. pull fetches and verifies REF\n"
+	"and writes the package to FILE (default: standard output). Registries that need a\n"
+	"login are not supported.\n"
 	"\n"
 	"Events go to stdout; messages go to stderr. Exit status: 0 done, 1 failed to run,\n"
-	"2 bad package or arguments.\n";
+	"2 bad package or arguments, or a package that could not be fetched or verified.\n";
 
 struct run_opts {
 	struct load_opts load;
+	struct fetch_opts fetch;
 	bool json;
 	uint64_t duration_ms;
 	const char *path;
@@ -47,6 +90,7 @@ struct run_opts {
 
 struct session {
 	struct run_opts *o;
+	char label[PACKAGE_LABEL_MAX]; /* the package, as messages name it */
 	struct package pkg;
 	struct package_meta meta;
 	struct bpf_object *first; /* opened, never loaded: types, arguments, conditions */
@@ -105,17 +149,41 @@ static int option_value(int argc, char **argv, int *i, const char **value)
 	return 0;
 }
 
+/* A fetch option at argv[*i]: 1 if it was one (0 if not), or -EINVAL for a bad value. */
+static int parse_fetch_opt(int argc, char **argv, int *i, struct fetch_opts *f)
+{
+	unsigned long long secs;
+	const char *v;
+
+	if (!strcmp(argv[*i], "--plain-http")) {
+		f->plain_http = true;
+		return 1;
+	}
+	if (strcmp(argv[*i], "--fetch-timeout"))
+		return 0;
+	if (option_value(argc, argv, i, &v) || parse_uint("--fetch-timeout", v, 86400, &secs))
+		return -EINVAL;
+	if (secs == 0) {
+		fprintf(stderr, "ecli: --fetch-timeout: give at least 1 second\n");
+		return -EINVAL;
+	}
+	f->timeout_s = secs;
+	return 1;
+}
+
 /* Options up to PACKAGE are ecli's; everything after it belongs to the tool. 1: -h given. */
 static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 {
 	unsigned long long secs = 0;
 	const char *v;
-	int i, err = 0;
+	int i, err = 0, fetch;
 
 	for (i = 0; i < argc && !err; i++) {
 		const char *a = argv[i];
 
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+		if ((fetch = parse_fetch_opt(argc, argv, &i, &o->fetch))) {
+			err = fetch < 0 ? fetch : 0;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			return 1;
 		} else if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
 			o->json = true;
@@ -185,14 +253,14 @@ static bool events_replaced(struct session *s)
 }
 
 /* Meta and validator messages name the package they are about. */
-static int about_package(const char *path, int err, struct diag *d)
+static int about_package(const char *label, int err, struct diag *d)
 {
 	char msg[sizeof(d->msg)];
 
 	if (!err)
 		return 0;
 	snprintf(msg, sizeof(msg), "%s", d->msg);
-	return diag_set(d, err, "%s: %s", strcmp(path, "-") ? path : "(stdin)", msg);
+	return diag_set(d, err, "%s: %s", label, msg);
 }
 
 static int prepare_view(struct session *s, enum output_mode mode, struct diag *d)
@@ -220,10 +288,10 @@ static int prepare(struct session *s, struct diag *d)
 	o->load.meta = &s->meta;
 	o->load.settings = &s->settings;
 	err = o->load.btf_path ? package_check_btf_file(o->load.btf_path, d) : 0;
-	err = err ?: package_read_file(o->path, &s->pkg, d);
-	err = err ?: about_package(o->path, meta_parse(s->pkg.meta, &s->meta, d), d);
+	err = err ?: package_source_read(o->path, &o->fetch, &s->pkg, s->label, d);
+	err = err ?: about_package(s->label, meta_parse(s->pkg.meta, &s->meta, d), d);
 	err = err ?: variants_open(&o->load, &s->first, d);
-	err = err ?: about_package(o->path, package_check(&s->meta, s->first, d), d);
+	err = err ?: about_package(s->label, package_check(&s->meta, s->first, d), d);
 	err = err ?: build_event_layout(s, d);
 	err = err
 		      ?: tool_args_parse(&s->settings, &s->meta, s->first, o->tool_argc,
@@ -305,6 +373,7 @@ static int cmd_run(int argc, char **argv)
 	if (err)
 		return err == 1 ? 0 : EXIT_BAD_INPUT;
 	variants_set_verbosity(o.load.verbose);
+	o.fetch.verbose = o.load.verbose;
 	if (out_buf_init(&s.out, STDOUT_FILENO, OUT_BUF_BYTES))
 		return fail(1, "out of memory");
 	err = prepare(&s, &d);
@@ -320,12 +389,191 @@ static int cmd_run(int argc, char **argv)
 	return status;
 }
 
+/* push and pull take fetch options, -v, and positional arguments (pull also -o FILE). */
+static int parse_transfer_opts(const char *cmd, int argc, char **argv, struct fetch_opts *f,
+			       const char **pos, int npos, const char **output)
+{
+	int i, n = 0, fetch;
+
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if ((fetch = parse_fetch_opt(argc, argv, &i, f))) {
+			if (fetch < 0)
+				return -EINVAL;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			return 1;
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			f->verbose++;
+		} else if (output && (!strcmp(a, "-o") || !strcmp(a, "--output"))) {
+			if (option_value(argc, argv, &i, output))
+				return -EINVAL;
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "ecli: %s: unknown option '%s' (see ecli help)\n", cmd, a);
+			return -EINVAL;
+		} else if (n < npos) {
+			pos[n++] = a;
+		} else {
+			fprintf(stderr, "ecli: %s: unexpected argument '%s' (see ecli help)\n", cmd,
+				a);
+			return -EINVAL;
+		}
+	}
+	if (n < npos) {
+		fprintf(stderr, "ecli: %s: needs %s (see ecli help)\n", cmd,
+			npos == 2 ? "PACKAGE and REF" : "REF");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The layer's title: the file name a package had, when it has one. */
+static const char *title_of(const char *arg, const char *label)
+{
+	const char *base = strrchr(label, '/');
+
+	if (!strcmp(arg, "-"))
+		return NULL;
+	base = base ? base + 1 : label;
+	return strchr(base, '?') ? NULL : base;
+}
+
+/* push and pull move only what `ecli run` can read: the package and its meta. */
+static int check_package(const char *label, const char *text, size_t len, struct diag *d)
+{
+	struct package_meta meta = {0};
+	struct package pkg;
+	int err = package_parse(text, len, &pkg, d);
+
+	err = err ?: meta_parse(pkg.meta, &meta, d);
+	meta_free(&meta);
+	package_free(&pkg);
+	return about_package(label, err, d);
+}
+
+static int cmd_push(int argc, char **argv)
+{
+	struct fetch_opts f = {0};
+	const char *pos[2];
+	char label[PACKAGE_LABEL_MAX], digest[DIGEST_STR_LEN + 1], *text = NULL;
+	struct diag d = {""};
+	struct oci_ref ref;
+	size_t len = 0;
+	int err;
+
+	err = parse_transfer_opts("push", argc, argv, &f, pos, 2, NULL);
+	if (err == 1)
+		fputs(usage, stdout);
+	if (err)
+		return err == 1 ? 0 : EXIT_BAD_INPUT;
+	err = oci_ref_parse(pos[1], &ref, &d);
+	err = err ?: package_source_bytes(pos[0], &f, &text, &len, label, &d);
+	err = err ?: check_package(label, text, len, &d);
+	err = err ?: oci_push(&f, pos[1], &ref, text, len, title_of(pos[0], label), digest, &d);
+	free(text);
+	if (err)
+		return fail(EXIT_BAD_INPUT, d.msg);
+	printf("%s\n", digest);
+	if (f.verbose > 0)
+		fprintf(stderr, "ecli: pushed %s as %s/%s@%s\n", label, ref.host, ref.repo, digest);
+	return 0;
+}
+
+/*
+ * Writes the whole buffer: to stdout; to a device or a pipe as it is; to a regular file
+ * through a temporary file renamed into place, so that no half-written package is left.
+ */
+static int write_output(const char *path, const char *data, size_t len, struct diag *d)
+{
+	char tmp[PATH_MAX + 16];
+	bool in_place = !path || !strcmp(path, "-");
+	int fd = STDOUT_FILENO, err = 0;
+	struct stat st;
+	size_t done = 0;
+	ssize_t n;
+
+	if (!in_place && !stat(path, &st) && !S_ISREG(st.st_mode)) {
+		in_place = true;
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+	} else if (!in_place) {
+		snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+		fd = mkstemp(tmp);
+	}
+	if (fd < 0)
+		return diag_set(d, -errno, "%s: %s", path, strerror(errno));
+	while (done < len && !err) {
+		n = write(fd, data + done, len - done);
+		if (n < 0 && errno != EINTR)
+			err = -errno;
+		else if (n > 0)
+			done += n;
+	}
+	if (!in_place && !err && (fchmod(fd, 0644) || fsync(fd)))
+		err = -errno;
+	if (fd != STDOUT_FILENO && close(fd) && !err)
+		err = -errno;
+	if (!in_place && !err && rename(tmp, path))
+		err = -errno;
+	if (!in_place && err)
+		unlink(tmp);
+	if (err)
+		return diag_set(d, err, "%s: %s", path ?: "stdout", strerror(-err));
+	return 0;
+}
+
+static int cmd_pull(int argc, char **argv)
+{
+	struct fetch_opts f = {0};
+	const char *pos[1], *output = NULL;
+	char digest[DIGEST_STR_LEN + 1], *text = NULL;
+	struct diag d = {""};
+	struct oci_ref ref;
+	size_t len = 0;
+	int err;
+
+	err = parse_transfer_opts("pull", argc, argv, &f, pos, 1, &output);
+	if (err == 1)
+		fputs(usage, stdout);
+	if (err)
+		return err == 1 ? 0 : EXIT_BAD_INPUT;
+	err = oci_ref_parse(pos[0], &ref, &d);
+	err = err ?: oci_pull(&f, pos[0], &ref, &text, &len, digest, &d);
+	/* verified bytes that are not a package are not written either */
+	err = err ?: check_package(pos[0], text, len, &d);
+	err = err ?: write_output(output, text, len, &d);
+	free(text);
+	if (err)
+		return fail(EXIT_BAD_INPUT, d.msg);
+	fprintf(stderr, "ecli: pulled %s/%s@%s (%zu bytes)%s%s\n", ref.host, ref.repo, digest, len,
+		output && strcmp(output, "-") ? " to " : "",
+		output && strcmp(output, "-") ? output : "");
+	return 0;
+}
+
+static int print_version(void)
+{
+	const curl_version_info_data *curl = curl_version_info(CURLVERSION_NOW);
+
+	printf("ecli %s\n", ECLI_VERSION);
+	printf("libbpf %u.%u\n", libbpf_major_version(), libbpf_minor_version());
+	printf("libcurl %s%s%s\n", curl->version, curl->ssl_version ? " " : "",
+	       curl->ssl_version ?: "");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc >= 2 && !strcmp(argv[1], "run"))
+	const char *cmd = argc >= 2 ? argv[1] : "";
+
+	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 2, argv + 2);
-	if (argc >= 2 &&
-	    (!strcmp(argv[1], "help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+	if (!strcmp(cmd, "push"))
+		return cmd_push(argc - 2, argv + 2);
+	if (!strcmp(cmd, "pull"))
+		return cmd_pull(argc - 2, argv + 2);
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version"))
+		return print_version();
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
 		fputs(usage, stdout);
 		return 0;
 	}

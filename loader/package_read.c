@@ -53,19 +53,27 @@ static int read_all(int fd, const char *path, char **text, size_t *len, struct d
 	return 0;
 }
 
-int package_read_file(const char *path, struct package *pkg, struct diag *d)
+int package_read_bytes(const char *path, char **text, size_t *len, struct diag *d)
 {
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+	int err;
+
+	if (fd < 0)
+		return diag_set(d, -errno, "%s: %s", path, strerror(errno));
+	err = read_all(fd, strcmp(path, "-") ? path : "stdin", text, len, d);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return err;
+}
+
+int package_read_file(const char *path, struct package *pkg, struct diag *d)
+{
 	char *text = NULL;
 	size_t len = 0;
 	int err;
 
 	memset(pkg, 0, sizeof(*pkg));
-	if (fd < 0)
-		return diag_set(d, -errno, "%s: %s", path, strerror(errno));
-	err = read_all(fd, strcmp(path, "-") ? path : "stdin", &text, &len, d);
-	if (fd != STDIN_FILENO)
-		close(fd);
+	err = package_read_bytes(path, &text, &len, d);
 	if (err)
 		return err;
 	err = package_parse(text, len, pkg, d);

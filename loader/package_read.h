@@ -18,6 +18,8 @@ struct package {
 
 /* path "-" reads standard input. */
 int package_read_file(const char *path, struct package *pkg, struct diag *d);
+/* The file's bytes (malloc'd, NUL-terminated), up to PACKAGE_MAX_FILE_BYTES; "-": stdin. */
+int package_read_bytes(const char *path, char **text, size_t *len, struct diag *d);
 int package_parse(const char *text, size_t len, struct package *pkg, struct diag *d);
 void package_free(struct package *pkg);
 

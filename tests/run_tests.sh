@@ -2,7 +2,8 @@
 # Runs every test suite and ends with one line: "N passed, M failed".
 # Suites: unit (plain, then ASan+UBSan), package schema, broken inputs (ecc, ecli and the JSON
 # Schema refuse the same mistakes; a refused package loads nothing), ecc from source
-# (tests/ecc), a short run of each fuzzer (FUZZ_SMOKE_SECONDS, default 15), live (real packages
+# (tests/ecc), fetching packages (tests/fetch: URLs, an OCI registry, installed names), a short
+# run of each fuzzer (FUZZ_SMOKE_SECONDS, default 15), live (real packages
 # in this kernel, as root). SKIP_LIVE=1 skips the live suites and says so; nothing is skipped
 # silently. With an argument ("live", "unit", ...) only suites whose name contains it run.
 set -u
@@ -50,6 +51,9 @@ suite schema $PY tests/schema/validate_packages.py schema/package.schema.json \
 suite broken-inputs $PY tests/validate/run_broken.py
 # ecc from source; its live tests (root) skip themselves with SKIP_LIVE=1 and say so
 suite ecc-source $PY tests/ecc/test_ecc_source.py
+# packages from URLs, registries (a local HTTP server, Debian's docker-registry) and installed
+# names; its live tests (root) skip themselves with SKIP_LIVE=1 and say so
+suite fetch $PY tests/fetch/test_fetch.py
 suite fuzz-smoke tests/fuzz/run_fuzz.sh "${FUZZ_SMOKE_SECONDS:-15}"
 
 live_names=$(for t in tests/live/test_*.py; do basename "$t" .py | sed 's/^test_/live-/'; done)

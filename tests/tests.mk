@@ -81,3 +81,9 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_setup.c tests/fuzz/fuz
 
 fuzz: all $(FUZZ_BINS)
 	tests/fuzz/run_fuzz.sh $(FUZZ_SECONDS)
+
+# Packages from URLs, an OCI registry (Debian's docker-registry) and installed names; live
+# parts as root.
+.PHONY: test-fetch
+test-fetch: all
+	@tests/run_tests.sh fetch
