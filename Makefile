@@ -122,6 +122,8 @@ run: all
 	$(BUILD)/ecli run $(BUILD)/packages/bindsnoop/package.json $(ARGS)
 
 include tests/tests.mk
+# make install / uninstall (PREFIX, DESTDIR), make deb, make images
+include packaging/packaging.mk
 
 format:
 	clang-format -i loader/*.[ch] package/*.[ch] bpf/*.[ch] tests/bpf/*.c tests/ecc/*/*.[ch] \

@@ -1,0 +1,65 @@
+# Distributing (included by the Makefile):
+#   make install [PREFIX=/usr/local] [DESTDIR=]   ecli, ecc, the BPF headers, the JSON Schema and
+#                                                 the built tools, in the layout below
+#   make uninstall [PREFIX=] [DESTDIR=]           removes exactly those files
+#   make deb                                      build/deb/ecli_V_ARCH.deb (runtime) and
+#                                                 build/deb/ecc_V_ARCH.deb (build side)
+#   make images                                   the build and runtime container images (podman)
+#   make test-ship                                the install, .deb and image suites
+#
+# Installed layout:
+#   $(DESTDIR)$(PREFIX)/bin/ecli, ecc
+#   $(DESTDIR)$(PREFIX)/share/ecli/include/        vmlinux.h, bpf/*.h (libbpf's), *.bpf.h (ours)
+#   $(DESTDIR)$(PREFIX)/share/ecli/schema/package.schema.json
+#   $(DESTDIR)$(PREFIX)/share/ecli/packages/<tool>.json
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+INSTALL  ?= install
+BIN_DEST := $(DESTDIR)$(PREFIX)/bin
+SHARE_DEST := $(DESTDIR)$(PREFIX)/share/ecli
+# The staged headers, relative to build/include: vmlinux.h bpf/bpf_helpers.h ... emit_event.bpf.h
+INSTALL_HEADERS := $(INCLUDE_FILES:$(INCLUDE_DIR)/%=%)
+NEED_DEBS := packaging/need_debs.sh
+
+.PHONY: install uninstall deb images test-ship
+install: $(BUILD)/ecli $(BUILD)/ecc $(INCLUDE_FILES) $(PACKAGES)
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)$(INSTALL) -d $(BIN_DEST) $(SHARE_DEST)/include/bpf $(SHARE_DEST)/schema \
+		$(SHARE_DEST)/packages
+	$(Q)$(INSTALL) -m 0755 $(BUILD)/ecli $(BUILD)/ecc $(BIN_DEST)/
+	$(Q)$(foreach h,$(INSTALL_HEADERS),$(INSTALL) -m 0644 $(INCLUDE_DIR)/$(h) \
+		$(SHARE_DEST)/include/$(h) && ) true
+	$(Q)$(INSTALL) -m 0644 schema/package.schema.json $(SHARE_DEST)/schema/
+	$(Q)$(foreach t,$(TOOLS),$(INSTALL) -m 0644 $(BUILD)/packages/$(t)/package.json \
+		$(SHARE_DEST)/packages/$(t).json && ) true
+
+# Removes what install put there, then the folders it made if they are empty.
+uninstall:
+	$(call msg,RM,$(DESTDIR)$(PREFIX))
+	$(Q)rm -f $(BIN_DEST)/ecli $(BIN_DEST)/ecc $(INSTALL_HEADERS:%=$(SHARE_DEST)/include/%) \
+		$(SHARE_DEST)/schema/package.schema.json $(TOOLS:%=$(SHARE_DEST)/packages/%.json)
+	@for d in $(SHARE_DEST)/include/bpf $(SHARE_DEST)/include $(SHARE_DEST)/schema \
+		  $(SHARE_DEST)/packages $(SHARE_DEST); do \
+		[ ! -d $$d ] || rmdir --ignore-fail-on-non-empty $$d || exit 1; \
+	done
+
+# Debian packages, built with dpkg-deb from a staged `make install DESTDIR=... PREFIX=/usr`.
+DEB_DIR  := $(BUILD)/deb
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
+DEB_ECLI := $(DEB_DIR)/ecli_$(VERSION)_$(DEB_ARCH).deb
+DEB_ECC  := $(DEB_DIR)/ecc_$(VERSION)_$(DEB_ARCH).deb
+DEB_OK   := $(BUILD)/.deb-deps-ok
+deb: $(DEB_ECLI) $(DEB_ECC)
+
+$(DEB_OK): $(NEED_DEBS)
+	$(Q)$(NEED_DEBS) dpkg-dev binutils
+	@mkdir -p $(@D) && touch $@
+
+$(DEB_ECLI) $(DEB_ECC) &: $(BUILD)/ecli $(BUILD)/ecc $(INCLUDE_FILES) $(PACKAGES) \
+			  schema/package.schema.json Makefile packaging/make_deb.sh \
+			  packaging/packaging.mk $(wildcard LICENSE) | $(DEB_OK)
+	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)
+	$(Q)$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_DIR)/stage) PREFIX=/usr \
+		>/dev/null
+	$(Q)packaging/make_deb.sh $(DEB_DIR)/stage $(VERSION) $(DEB_DIR)
