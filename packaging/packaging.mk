@@ -52,14 +52,27 @@ DEB_ECC  := $(DEB_DIR)/ecc_$(VERSION)_$(DEB_ARCH).deb
 DEB_OK   := $(BUILD)/.deb-deps-ok
 deb: $(DEB_ECLI) $(DEB_ECC)
 
+# The packages' copyright file is LICENSE: a stamp that changes when LICENSE appears, changes
+# or goes away rebuilds them.
+DEB_LICENSE := $(BUILD)/.deb-license
+$(DEB_LICENSE): ship-always
+	@mkdir -p $(@D)
+	@s=$$(if [ -f LICENSE ]; then sha256sum LICENSE; else echo none; fi); \
+	[ "$$s" = "$$(cat $@ 2>/dev/null)" ] || echo "$$s" > $@
+.PHONY: ship-always
+
 $(DEB_OK): $(NEED_DEBS)
 	$(Q)$(NEED_DEBS) dpkg-dev binutils
 	@mkdir -p $(@D) && touch $@
 
 $(DEB_ECLI) $(DEB_ECC) &: $(BUILD)/ecli $(BUILD)/ecc $(INCLUDE_FILES) $(PACKAGES) \
 			  schema/package.schema.json Makefile packaging/make_deb.sh \
-			  packaging/packaging.mk $(wildcard LICENSE) | $(DEB_OK)
+			  packaging/packaging.mk $(DEB_LICENSE) | $(DEB_OK)
 	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)
 	$(Q)$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_DIR)/stage) PREFIX=/usr \
 		>/dev/null
 	$(Q)packaging/make_deb.sh $(DEB_DIR)/stage $(VERSION) $(DEB_DIR)
+
+# The install, .deb and image suites (tests/ship/); the chroot and image ones need root.
+test-ship: all
+	@tests/run_tests.sh ship

@@ -3,8 +3,9 @@
 # Suites: unit (plain, then ASan+UBSan), package schema, broken inputs (ecc, ecli and the JSON
 # Schema refuse the same mistakes; a refused package loads nothing), ecc from source
 # (tests/ecc), fetching packages (tests/fetch: URLs, an OCI registry, installed names), a short
-# run of each fuzzer (FUZZ_SMOKE_SECONDS, default 15), live (real packages
-# in this kernel, as root). SKIP_LIVE=1 skips the live suites and says so; nothing is skipped
+# run of each fuzzer (FUZZ_SMOKE_SECONDS, default 15), make install and the .deb files, live
+# (real packages in this kernel, as root), the runtime .deb in a clean Debian 12 root and the
+# container images (as root). SKIP_LIVE=1 skips the live suites and says so; nothing is skipped
 # silently. With an argument ("live", "unit", ...) only suites whose name contains it run.
 set -u
 cd "$(dirname "$0")/.."
@@ -55,6 +56,8 @@ suite ecc-source $PY tests/ecc/test_ecc_source.py
 # names; its live tests (root) skip themselves with SKIP_LIVE=1 and say so
 suite fetch $PY tests/fetch/test_fetch.py
 suite fuzz-smoke tests/fuzz/run_fuzz.sh "${FUZZ_SMOKE_SECONDS:-15}"
+# make install/uninstall and the .deb files' contents (no root needed)
+suite ship-install $PY tests/ship/test_install.py
 
 live_names=$(for t in tests/live/test_*.py; do basename "$t" .py | sed 's/^test_/live-/'; done)
 if [[ -n "$only" ]] && ! grep -qF -- "$only" <<<"$live_names"; then
@@ -71,6 +74,24 @@ else
 		suite "$name" $PY "$t"
 	done
 fi
+
+# Suites that need root and load programs, outside tests/live: the runtime .deb in a clean
+# Debian 12 root (debootstrap, cached), the container images (podman, cached). Gated like the
+# live suites.
+root_suite() {
+	local name=$1
+	[[ -n "$only" && "$name" != *"$only"* ]] && return
+	if [[ "${SKIP_LIVE:-}" == 1 ]]; then
+		echo "=== $name SKIPPED because SKIP_LIVE=1"
+	elif [[ $(id -u) != 0 ]]; then
+		echo "=== $name needs root; run as root or set SKIP_LIVE=1"
+		total_fail=$((total_fail + 1))
+		failed_suites+=("$name (not root)")
+	else
+		suite "$@"
+	fi
+}
+root_suite ship-chroot $PY tests/ship/test_chroot.py
 
 echo
 ((${#failed_suites[@]})) && echo "failed suites: ${failed_suites[*]}"
