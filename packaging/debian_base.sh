@@ -4,12 +4,18 @@
 # once and kept in CACHE_DIR under a name keyed on everything debootstrap was given (suite,
 # variant, mirror, architecture, debootstrap's version), so later runs reuse it. It is the
 # chroot of the .deb test and the base the container images are imported from (no base image
-# can be pulled here). Needs root; installs debootstrap when it is missing.
-# usage: debian_base.sh CACHE_DIR
+# can be pulled here). Needs root; installs debootstrap when it is missing. With --key it only
+# prints the key (what an image imported from the root is tagged with).
+# usage: debian_base.sh [--key] CACHE_DIR
 set -euo pipefail
 
+key_only=
+if [[ ${1:-} == --key ]]; then
+	key_only=1
+	shift
+fi
 if [[ $# -ne 1 ]]; then
-	echo "usage: debian_base.sh CACHE_DIR" >&2
+	echo "usage: debian_base.sh [--key] CACHE_DIR" >&2
 	exit 2
 fi
 here=$(cd "$(dirname "$0")" && pwd)
@@ -56,6 +62,10 @@ fi
 "$here/need_debs.sh" debootstrap >&2
 version=$(dpkg-query -W -f='${Version}' debootstrap)
 key=$(printf '%s\n' "$suite" "$variant" "$mirror" "$arch" "$version" | sha256sum | cut -c1-16)
+if [[ -n $key_only ]]; then
+	echo "$suite-$variant-$arch-$key"
+	exit 0
+fi
 tar=$cache/debian-$suite-$variant-$arch-$key.tar
 
 mkdir -p "$cache"

@@ -76,3 +76,11 @@ $(DEB_ECLI) $(DEB_ECC) &: $(BUILD)/ecli $(BUILD)/ecc $(INCLUDE_FILES) $(PACKAGES
 # The install, .deb and image suites (tests/ship/); the chroot and image ones need root.
 test-ship: all
 	@tests/run_tests.sh ship
+
+# Container images (podman): $(IMAGE_BUILD):$(VERSION) runs ecc in /src, $(IMAGE_RUNTIME):$(VERSION)
+# runs ecli. An image already built from the same base, Containerfile and packages is kept.
+IMAGE_BUILD   ?= localhost/ecli-build
+IMAGE_RUNTIME ?= localhost/ecli-runtime
+images: $(DEB_ECLI) $(DEB_ECC)
+	$(Q)IMAGE_BUILD=$(IMAGE_BUILD) IMAGE_RUNTIME=$(IMAGE_RUNTIME) packaging/build_images.sh \
+		$(VERSION) $(DEB_ECLI) $(DEB_ECC)

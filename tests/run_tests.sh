@@ -92,6 +92,7 @@ root_suite() {
 	fi
 }
 root_suite ship-chroot $PY tests/ship/test_chroot.py
+root_suite ship-images $PY tests/ship/test_images.py
 
 echo
 ((${#failed_suites[@]})) && echo "failed suites: ${failed_suites[*]}"
