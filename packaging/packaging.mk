@@ -50,14 +50,16 @@ DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
 DEB_ECLI := $(DEB_DIR)/ecli_$(VERSION)_$(DEB_ARCH).deb
 DEB_ECC  := $(DEB_DIR)/ecc_$(VERSION)_$(DEB_ARCH).deb
 DEB_OK   := $(BUILD)/.deb-deps-ok
+# The Maintainer field and changelog signature of both packages.
+DEB_MAINTAINER ?= ecli maintainers <ecli@localhost>
 deb: $(DEB_ECLI) $(DEB_ECC)
 
 # The packages' copyright file is LICENSE: a stamp that changes when LICENSE appears, changes
-# or goes away rebuilds them.
-DEB_LICENSE := $(BUILD)/.deb-license
-$(DEB_LICENSE): ship-always
+# or goes away (or DEB_MAINTAINER changes) rebuilds them.
+DEB_INPUTS := $(BUILD)/.deb-inputs
+$(DEB_INPUTS): ship-always
 	@mkdir -p $(@D)
-	@s=$$(if [ -f LICENSE ]; then sha256sum LICENSE; else echo none; fi); \
+	@s=$$(if [ -f LICENSE ]; then sha256sum LICENSE; else echo none; fi; echo '$(DEB_MAINTAINER)'); \
 	[ "$$s" = "$$(cat $@ 2>/dev/null)" ] || echo "$$s" > $@
 .PHONY: ship-always
 
@@ -67,11 +69,12 @@ $(DEB_OK): $(NEED_DEBS)
 
 $(DEB_ECLI) $(DEB_ECC) &: $(BUILD)/ecli $(BUILD)/ecc $(INCLUDE_FILES) $(PACKAGES) \
 			  schema/package.schema.json Makefile packaging/make_deb.sh \
-			  packaging/packaging.mk $(DEB_LICENSE) | $(DEB_OK)
+			  packaging/packaging.mk $(DEB_INPUTS) | $(DEB_OK)
 	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)
 	$(Q)$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_DIR)/stage) PREFIX=/usr \
 		>/dev/null
-	$(Q)packaging/make_deb.sh $(DEB_DIR)/stage $(VERSION) $(DEB_DIR)
+	$(Q)DEB_MAINTAINER='$(DEB_MAINTAINER)' packaging/make_deb.sh $(DEB_DIR)/stage $(VERSION) \
+		$(DEB_DIR)
 
 # The install, .deb and image suites (tests/ship/); the chroot and image ones need root.
 test-ship: all
