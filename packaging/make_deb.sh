@@ -5,7 +5,7 @@
 #   ecc   the build side: /usr/bin/ecc, the BPF headers in /usr/share/ecli/include and the
 #         JSON Schema (Depends: ecli of the same version, clang, llvm, bpftool, libbpf-dev)
 # Every staged file must land in exactly one package. The copyright file carries the top-level
-# LICENSE when it exists.
+# LICENSE and the licence texts it names (LICENSE.*).
 # usage: make_deb.sh STAGE VERSION OUTDIR   (writes OUTDIR/ecli_V_ARCH.deb, OUTDIR/ecc_V_ARCH.deb)
 set -euo pipefail
 
@@ -64,13 +64,29 @@ ecli_deps=$(shlibdeps "$work/ecli/usr/bin/ecli")
 ecc_deps="ecli (= $version), $(shlibdeps "$work/ecc/usr/bin/ecc"), clang, llvm, bpftool, libbpf-dev"
 
 # /usr/share/doc/<pkg>: copyright (the LICENSE text) and changelog.gz.
-if [[ -f $top/LICENSE ]]; then
-	license=$(cat "$top/LICENSE")
-else
-	# TODO(integrator): add LICENSE at the top of the tree; this script copies it from then on.
-	license="TODO: the source tree has no LICENSE file yet. packaging/make_deb.sh copies the
-top-level LICENSE here once it exists."
-fi
+# LICENSE, then each LICENSE.<SPDX id> it names: in full, or as Debian's copy in
+# /usr/share/common-licenses when there is one (LGPL-2.1).
+license_text() {
+	local f id
+	if [[ ! -f $top/LICENSE ]]; then
+		echo "TODO: the source tree has no LICENSE file yet. packaging/make_deb.sh copies the"
+		echo "top-level LICENSE (and LICENSE.*) here once it exists."
+		return
+	fi
+	cat "$top/LICENSE"
+	for f in "$top"/LICENSE.*; do
+		[[ -f $f ]] || continue
+		id=${f##*/LICENSE.}
+		if [[ -f /usr/share/common-licenses/$id ]]; then
+			printf '\n%s: on Debian systems, the complete text of this licence is in\n/usr/share/common-licenses/%s.\n' \
+				"$id" "$id"
+		else
+			printf '\n%s (LICENSE.%s):\n\n' "$id" "$id"
+			cat "$f"
+		fi
+	done
+}
+license=$(license_text)
 date=$(git -C "$top" log -1 --format=%cD 2>/dev/null || date -R)
 docs() {
 	local pkg=$1 extra=$2
@@ -79,7 +95,7 @@ docs() {
 	{
 		echo "$pkg $version: part of ecli, packaged BPF tools (ecc builds, ecli runs)."
 		[[ -n $extra ]] && printf '\n%s\n' "$extra"
-		printf '\nLicense (the top-level LICENSE of the source tree):\n\n%s\n' "$license"
+		printf '\nLicense (LICENSE of the source tree):\n\n%s\n' "$license"
 	} >"$doc/copyright"
 	printf '%s (%s) unstable; urgency=medium\n\n  * Release %s.\n\n -- %s  %s\n' \
 		"$pkg" "$version" "$version" "$maintainer" "$date" | gzip -9n >"$doc/changelog.gz"

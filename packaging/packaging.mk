@@ -54,12 +54,12 @@ DEB_OK   := $(BUILD)/.deb-deps-ok
 DEB_MAINTAINER ?= ecli maintainers <ecli@localhost>
 deb: $(DEB_ECLI) $(DEB_ECC)
 
-# The packages' copyright file is LICENSE: a stamp that changes when LICENSE appears, changes
-# or goes away (or DEB_MAINTAINER changes) rebuilds them.
+# The packages' copyright file holds LICENSE and LICENSE.*: a stamp that changes when they
+# appear, change or go away (or DEB_MAINTAINER changes) rebuilds them.
 DEB_INPUTS := $(BUILD)/.deb-inputs
 $(DEB_INPUTS): ship-always
 	@mkdir -p $(@D)
-	@s=$$(if [ -f LICENSE ]; then sha256sum LICENSE; else echo none; fi; echo '$(DEB_MAINTAINER)'); \
+	@s=$$(sha256sum LICENSE* 2>/dev/null; echo '$(DEB_MAINTAINER)'); \
 	[ "$$s" = "$$(cat $@ 2>/dev/null)" ] || echo "$$s" > $@
 .PHONY: ship-always
 
@@ -87,3 +87,8 @@ IMAGE_RUNTIME ?= localhost/ecli-runtime
 images: $(DEB_ECLI) $(DEB_ECC)
 	$(Q)IMAGE_BUILD=$(IMAGE_BUILD) IMAGE_RUNTIME=$(IMAGE_RUNTIME) packaging/build_images.sh \
 		$(VERSION) $(DEB_ECLI) $(DEB_ECC)
+
+# The version the packages, images, ecli and ecc carry (VERSION above), for scripts and tests.
+.PHONY: print-version
+print-version:
+	@echo $(VERSION)

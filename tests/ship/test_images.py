@@ -28,8 +28,8 @@ from binder import Bind, BindChild, free_port  # noqa: E402
 from child import Child  # noqa: E402
 from harness import ROOT, check, check_equal, json_lines, live_test, run_all  # noqa: E402
 
-with open(os.path.join(ROOT, "VERSION")) as f:
-    VERSION = f.read().strip()
+VERSION = subprocess.run(["make", "--no-print-directory", "-s", "-C", ROOT, "print-version"],
+                         capture_output=True, text=True, check=True).stdout.strip()
 BUILD_IMAGE = "%s:%s" % (os.environ.get("IMAGE_BUILD", "localhost/ecli-build"), VERSION)
 RUNTIME_IMAGE = "%s:%s" % (os.environ.get("IMAGE_RUNTIME", "localhost/ecli-runtime"), VERSION)
 PODMAN = ["podman", "--runtime", "runc"]

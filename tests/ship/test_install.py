@@ -28,8 +28,8 @@ LIBBPF_HEADERS = ["bpf_core_read.h", "bpf_endian.h", "bpf_helper_defs.h", "bpf_h
 KILLWATCH = os.path.join(ROOT, "tests", "ecc", "killwatch")
 test = live_test  # registration only: nothing here needs root or loads a program
 
-with open(os.path.join(ROOT, "VERSION")) as f:
-    VERSION = f.read().strip()
+VERSION = subprocess.run(["make", "--no-print-directory", "-s", "-C", ROOT, "print-version"],
+                         capture_output=True, text=True, check=True).stdout.strip()
 
 
 def run(cmd, what, cwd=None, env=None):
@@ -218,18 +218,26 @@ def deb_copyright_carries_the_license():
     for pkg in ("ecli", "ecc"):
         deb = glob.glob(os.path.join(ROOT, "build", "deb", "%s_*.deb" % pkg))[0]
         text = deb_file(deb, "/usr/share/doc/%s/copyright" % pkg).decode()
-        if os.path.exists(lic):
-            with open(lic) as f:
-                check(f.read().strip() in text, "%s's copyright holds LICENSE" % pkg)
-        else:
+        if not os.path.exists(lic):
             check("TODO: the source tree has no LICENSE file yet" in text,
                   "%s's copyright says LICENSE is missing: %r" % (pkg, text))
+            continue
+        with open(lic) as f:
+            check(f.read().strip() in text, "%s's copyright holds LICENSE" % pkg)
+        for named in glob.glob(lic + ".*"):
+            spdx = named.split("LICENSE.", 1)[1]
+            if os.path.exists("/usr/share/common-licenses/" + spdx):
+                check("/usr/share/common-licenses/" + spdx in text,
+                      "%s's copyright points to Debian's %s" % (pkg, spdx))
+            else:
+                with open(named) as f:
+                    check(f.read().strip() in text, "%s's copyright holds %s" % (pkg, named))
 
 
 @test
 def one_version_for_ecc_and_the_packages():
     out = run([os.path.join(ROOT, "build", "ecc"), "--version"], "build/ecc --version")
-    check_equal(out.splitlines()[0], "ecc " + VERSION, "ecc's version is the VERSION file's")
+    check_equal(out.splitlines()[0], "ecc " + VERSION, "ecc's version is the Makefile's VERSION")
 
 
 if __name__ == "__main__":
