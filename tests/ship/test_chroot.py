@@ -1,8 +1,8 @@
 """The runtime .deb in a clean Debian 12 root: no compiler, and the installed bindsnoop traces.
 
 The root is `debootstrap --variant=minbase bookworm` (packaging/debian_base.sh, made once and
-cached under build/ship-cache/ as a tarball keyed on debootstrap's inputs), unpacked into a
-fresh folder. Only build/deb/ecli_*.deb is installed, with `apt-get install ./ecli_*.deb` in
+cached in build/ship-cache/, or $SHIP_CACHE, as a tarball keyed on debootstrap's inputs),
+unpacked into a fresh folder. Only build/deb/ecli_*.deb is installed, with `apt-get install ./ecli_*.deb` in
 the chroot, so its dependencies come from the Debian mirror. ecli then runs in the chroot
 (tests/ship/in_root.sh: /proc, /sys, tracefs, bpffs and /dev bound in a private mount
 namespace, gone when the command ends) while this test binds ports on the host, and every field
@@ -27,7 +27,7 @@ from harness import check, check_equal, json_lines, live_test, run_all  # noqa: 
 
 ROOT = harness.ROOT
 IN_ROOT = os.path.join(HERE, "in_root.sh")
-CACHE = os.path.join(ROOT, "build", "ship-cache")
+CACHE = os.environ.get("SHIP_CACHE") or os.path.join(ROOT, "build", "ship-cache")
 # Commands that would mean a compiler came along with the runtime package.
 COMPILERS = ["cc", "c89", "c99", "gcc", "clang", "tcc", "ecc", "llc", "bpftool"]
 COMPILER_PACKAGES = re.compile(r"(gcc|cpp|clang|llvm|tcc)(-[0-9]+)?$|lib(clang|llvm).*|libbpf-dev$|"
