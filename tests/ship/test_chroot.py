@@ -6,14 +6,21 @@ unpacked into a fresh folder. Only build/deb/ecli_*.deb is installed, with `apt-
 the chroot, so its dependencies come from the Debian mirror. ecli then runs in the chroot
 (tests/ship/in_root.sh: /proc, /sys, tracefs, bpffs and /dev bound in a private mount
 namespace, gone when the command ends) while this test binds ports on the host, and every field
-of the events is checked. Needs root.
+of the events is checked: bindsnoop by installed path and by name, from an http:// URL (a
+server of this test on 127.0.0.1) and from Debian's docker-registry on 127.0.0.1 by digest,
+pushed there by the root's own ecli. Needs root.
 """
 import glob
+import http.server
 import os
 import re
 import shutil
 import signal
 import socket
+import threading
+import time
+import urllib.error
+import urllib.request
 import subprocess
 import sys
 import tempfile
@@ -32,6 +39,8 @@ CACHE = os.environ.get("SHIP_CACHE") or os.path.join(ROOT, "build", "ship-cache"
 COMPILERS = ["cc", "c89", "c99", "gcc", "clang", "tcc", "ecc", "llc", "bpftool"]
 COMPILER_PACKAGES = re.compile(r"(gcc|cpp|clang|llvm|tcc)(-[0-9]+)?$|lib(clang|llvm).*|libbpf-dev$|"
                                r"ecc$|bpftool$")
+VERSION = subprocess.run(["make", "--no-print-directory", "-s", "-C", ROOT, "print-version"],
+                         capture_output=True, text=True, check=True).stdout.strip()
 KEYS = ["ts_ns", "pid", "uid", "comm", "proto", "ip", "addr", "port", "opts", "if", "ret"]
 
 
@@ -106,9 +115,7 @@ def root():
 def runtime_package_installs_with_apt_and_its_dependencies():
     r = root()
     status = r.sh("dpkg-query -W -f='${Status} ${Version}' ecli", "dpkg-query ecli")
-    version = subprocess.run(["make", "--no-print-directory", "-s", "-C", ROOT, "print-version"],
-                             capture_output=True, text=True, check=True).stdout.strip()
-    check_equal(status, "install ok installed " + version, "ecli's status")
+    check_equal(status, "install ok installed " + VERSION, "ecli's status")
     for lib in ("libbpf1", "libelf1", "zlib1g", "libcjson1"):
         r.sh("dpkg-query -W -f='${Status}' %s | grep -qx 'install ok installed'" % lib,
              lib + " installed as a dependency")
@@ -170,6 +177,94 @@ def installed_bindsnoop_traces_binds_by_path():
 @live_test
 def installed_bindsnoop_traces_binds_by_name():
     traced_binds("bindsnoop", "ship-bind-name")
+
+
+@live_test
+def installed_ecli_says_its_version():
+    out = root().sh("ecli --version", "ecli --version in the root")
+    check_equal(out.splitlines()[0], "ecli " + VERSION, "the first line")
+
+
+class PackageServer:
+    """build/packages/bindsnoop/package.json at http://127.0.0.1:PORT/bindsnoop.json."""
+
+    def __init__(self):
+        with open(os.path.join(ROOT, "build", "packages", "bindsnoop", "package.json"), "rb") as f:
+            body = f.read()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                ok = self.path == "/bindsnoop.json"
+                self.send_response(200 if ok else 404)
+                self.send_header("Content-Length", str(len(body) if ok else 0))
+                self.end_headers()
+                if ok:
+                    self.wfile.write(body)
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = "http://127.0.0.1:%d/bindsnoop.json" % self.httpd.server_port
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class Registry:
+    """Debian's docker-registry on 127.0.0.1, its storage in a temporary folder."""
+
+    def __init__(self):
+        run([os.path.join(ROOT, "packaging", "need_debs.sh"), "docker-registry"],
+            "installing docker-registry")
+        self.dir = tempfile.mkdtemp(prefix="ship-registry-")
+        self.port = free_port()
+        config = os.path.join(self.dir, "config.yml")
+        with open(config, "w") as f:
+            f.write("version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n"
+                    "storage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%d\n"
+                    % (os.path.join(self.dir, "storage"), self.port))
+        self.proc = subprocess.Popen(["docker-registry", "serve", config],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 15
+        while True:
+            try:
+                urllib.request.urlopen("http://127.0.0.1:%d/v2/" % self.port, timeout=1).read()
+                return
+            except (urllib.error.URLError, OSError):
+                if self.proc.poll() is not None or time.time() > deadline:
+                    self.stop()
+                    raise AssertionError("docker-registry did not start")
+                time.sleep(0.1)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@live_test
+def installed_ecli_traces_binds_from_a_url():
+    server = PackageServer()
+    try:
+        traced_binds(server.url, "ship-bind-url")
+    finally:
+        server.stop()
+
+
+@live_test
+def installed_ecli_pushes_and_traces_binds_from_a_registry_by_digest():
+    reg = Registry()
+    try:
+        digest = root().sh("ecli push /usr/share/ecli/packages/bindsnoop.json "
+                           "localhost:%d/bindsnoop:1.0" % reg.port, "ecli push in the root").strip()
+        check(digest.startswith("sha256:") and len(digest) == 71, "push printed %r" % digest)
+        traced_binds("localhost:%d/bindsnoop@%s" % (reg.port, digest), "ship-bind-oci")
+    finally:
+        reg.stop()
 
 
 @live_test

@@ -7,7 +7,7 @@ toolchain download. killwatch (tests/ecc/killwatch), copied to a temporary folde
 `podman run -v DIR:/src BUILD-IMAGE killwatch.bpf.c killwatch.h` into DIR/package.json, which
 `podman run --privileged -v DIR:/pkg RUNTIME-IMAGE run -j /pkg/package.json` runs while a child
 of this test makes kill() calls; each event is checked field by field. The runtime image is also
-checked for a compiler (there must be none) and runs its installed bindsnoop. Containers get
+checked for a compiler (there must be none) and runs its installed bindsnoop by name. Containers get
 --pid=host: the processes this test makes live in the host's PID namespace. Needs root; podman
 and runc are installed when missing, never skipped.
 """
@@ -225,12 +225,20 @@ def runtime_image_runs_the_package_the_build_image_made():
 
 
 @live_test
-def runtime_image_runs_its_installed_bindsnoop():
+def runtime_image_says_its_version():
+    images()
+    out = run(RUN + ["--name", container_name(), "--network=none", RUNTIME_IMAGE, "--version"],
+              "ecli --version in the runtime image")
+    check_equal(out.splitlines()[0], "ecli " + VERSION, "the first line")
+
+
+@live_test
+def runtime_image_runs_its_installed_bindsnoop_by_name():
     images()
     port = free_port()
     comm = "ship-img-bind"
     child = BindChild(comm, [Bind(socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1", port)])
-    expected, out = around([], ["-j", "/usr/share/ecli/packages/bindsnoop.json"], child)
+    expected, out = around([], ["-j", "bindsnoop"], child)
     events = [e for e in json_lines(out) if e["comm"] == comm]
     check_equal(len(events), 1, "events of %s in %r" % (comm, out))
     check_equal({k: events[0][k] for k in expected[0]}, expected[0], "the event")
