@@ -8,8 +8,9 @@ toolchain download. killwatch (tests/ecc/killwatch), copied to a temporary folde
 `podman run --privileged -v DIR:/pkg RUNTIME-IMAGE run -j /pkg/package.json` runs while a child
 of this test makes kill() calls; each event is checked field by field. The runtime image is also
 checked for a compiler (there must be none) and runs its installed bindsnoop by name. Containers get
---pid=host: the processes this test makes live in the host's PID namespace. Needs root; podman
-and runc are installed when missing, never skipped.
+--pid=host where the processes this test makes live in the host's PID namespace; one test keeps
+the container's own PID namespace and checks execsnoop shows and filters its pids. Needs root;
+podman and runc are installed when missing, never skipped.
 """
 import json
 import os
@@ -222,6 +223,44 @@ def runtime_image_runs_the_package_the_build_image_made():
                                    ["-j", "/pkg/package.json", "-p", str(child.pid), "-t", "img"],
                                    child)
     check_equal(json_lines(out), expected, "every field of each event")
+
+
+# In the container's own PID namespace (no --pid=host): the shell is PID 1 there. execsnoop
+# with -P 1 must show the shell's execs with container pids, and not its grandchild's exec.
+IN_CONTAINER = r"""
+ecli run -j execsnoop -P $$ > /tmp/events 2> /tmp/err &
+ecli=$!
+i=0
+until grep -q "Hit Ctrl-C" /tmp/err; do
+	sleep 0.1; i=$((i + 1)); [ $i -gt 300 ] && { cat /tmp/err >&2; exit 3; }
+done
+/bin/true ns-marker
+sh -c '/bin/true grandchild-marker'
+kill -TERM $ecli
+wait $ecli
+echo "shell $$"
+cat /tmp/events
+"""
+
+
+@live_test
+def runtime_image_shows_its_own_pid_namespace():
+    images()
+    out = run(RUN + ["--name", container_name(), "--privileged", "--network=none",
+                     "--entrypoint", "/bin/sh", RUNTIME_IMAGE, "-c", IN_CONTAINER],
+              "execsnoop in the runtime image's own PID namespace", timeout=120)
+    lines = out.splitlines()
+    check_equal(lines[0], "shell 1", "the shell is PID 1 in its namespace")
+    events = json_lines("\n".join(lines[1:]))
+    marked = [e for e in events if "ns-marker" in e["args"]]
+    check_equal(len(marked), 1, "the marked exec, once: %r" % events)
+    e = marked[0]
+    check_equal((e["ppid"], e["args"]), (1, ["/bin/true", "ns-marker"]),
+                "the exec's parent is the shell, PID 1 in the container")
+    check(1 < e["pid"] < 1000, "a container pid, not the host's: %d" % e["pid"])
+    check(not [e for e in events if "grandchild-marker" in e["args"]],
+          "-P 1 leaves out the exec whose parent is another process: %r" % events)
+    check(all(e["ppid"] == 1 for e in events), "only children of PID 1: %r" % events)
 
 
 @live_test
