@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Builds ecc (packer), ecli (loader) and the tool packages; runs tests and benchmarks.
 # Missing Debian packages are installed with apt-get when run as root.
 

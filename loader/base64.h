@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Standard base64 (RFC 4648, '=' padding), the encoding of package.json's bpf_object. */
 #ifndef BASE64_H
 #define BASE64_H

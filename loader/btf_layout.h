@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The layout of a record (an event, a map key and value) derived from BTF once, so rendering
  * an event is a walk over precomputed fields with no BTF lookups. Display hints from the

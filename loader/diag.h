@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* One-line error messages carried from where a failure is found to where it is printed. */
 #ifndef DIAG_H
 #define DIAG_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * sha256 through OpenSSL's EVP interface: a maintained, widely reviewed implementation that
  * libcurl already links, rather than a hand-written hash whose one wrong round would pass every

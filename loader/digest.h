@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Content digests as OCI writes them: "sha256:" and 64 lowercase hex digits. */
 #ifndef DIGEST_H
 #define DIGEST_H

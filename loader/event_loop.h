@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Runs an attached package until SIGINT, SIGTERM, the end of --duration, or the reader of
  * stdout going away: polls the ring buffer (or perf buffer) and renders each event, prints

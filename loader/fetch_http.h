@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * HTTP(S) with libcurl: one request, its body kept in memory up to a cap that is enforced while
  * the body arrives (a larger Content-Length is refused before any of it is read), connect and

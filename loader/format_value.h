@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * How one field of a record is shown: as a JSON value, or as table text. Integers are exact,
  * enums show their enumerator's name, char arrays their text, "ip" fields an address and

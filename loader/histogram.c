@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include "histogram.h"
 
 static void bar(struct out_buf *out, uint64_t val, uint64_t max, int width)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Histograms drawn as bcc's tools draw them, with '*' bars scaled to the largest bucket. */
 #ifndef HISTOGRAM_H
 #define HISTOGRAM_H

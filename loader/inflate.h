@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* zlib inflation of the packaged BPF object, bounded by the size the package declares. */
 #ifndef INFLATE_H
 #define INFLATE_H

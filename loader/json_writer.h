@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * A streaming JSON writer in the manner of bpftool's: values go straight into an out_buf, with
  * no tree built per event. Integers are written exactly (64 and 128 bits); strings are escaped

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * What libbpf says while an object is opened, loaded and attached. libbpf reports through one
  * print callback: with -v everything is printed as it comes; otherwise its warnings are kept

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * ecli: runs a packaged BPF tool. Reads the package, parses the tool's arguments from its meta,
  * loads the first hook variant that works on this kernel, and renders events from BTF.

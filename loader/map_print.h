@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Printing a map's entries: exit maps (a sorted table at exit, e.g. counts per address) and
  * eunomia-bpf sample maps (every interval: log2 or linear histograms, or key/value rows). A

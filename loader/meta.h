@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The package's meta, parsed once into typed structs: eunomia-bpf's bpf_skel and export_types,
  * and this project's extensions (tool, args, hook_variants, events, display, exit_maps)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The display parts of meta: type hints per struct member, and table columns. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Typed access to the package's JSON for the meta parsers, and nothing else: each getter names
  * the offending key by its path from meta ("display.columns[3].width") in its error, and

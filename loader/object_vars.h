@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Global variables of an opened (not yet loaded) BPF object: found by name through the BTF
  * DATASEC of .rodata, .bss or .data, read and written in the map's initial value, which

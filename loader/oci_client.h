@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Packages in OCI registries, through the distribution API: pull (manifest, then the package
  * layer, each checked against its digest) and push (blobs by monolithic POST + PUT upload,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The OCI image manifest that carries a package: an empty JSON config of ecli's own media type
  * and one layer, the package.json itself, of media type ECLI_PACKAGE_MEDIA_TYPE.

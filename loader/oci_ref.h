@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * OCI references: HOST[:PORT]/REPO[:TAG] or HOST[:PORT]/REPO[:TAG]@sha256:HEX. HOST is
  * "localhost", a name with a dot, an IPv4 address or a bracketed IPv6 address; there is no

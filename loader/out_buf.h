@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Buffered output to a file descriptor. Rendering appends here and the event loop flushes once
  * per poll, so output costs one write() per batch rather than one per event. A write error

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The one validator of a package's meta against its object, run by ecc before it writes a
  * package and by ecli before anything loads: every variable, map, program, struct, member and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Reads package.json: the JSON document, the base64 + zlib BPF object inside it, its meta. */
 #ifndef PACKAGE_READ_H
 #define PACKAGE_READ_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Where a package comes from, decided from the one PACKAGE argument, in this order:
  *

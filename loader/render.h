@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Shows records of one layout either as a table or as JSON lines, as the user chose. */
 #ifndef RENDER_H
 #define RENDER_H

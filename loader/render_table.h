@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Table output: a header line and one line per record, each column a field of the record
  * laid out as the package's display data says (title, width, alignment, truncation, gap,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * What only the running loader knows, written into the variables the package's "runtime" names
  * (meta.h's runtime_spec) before every load attempt: the identity of ecli's own PID namespace,

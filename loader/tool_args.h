@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The tool's own command line, parsed from the package's meta: explicit "args", or, for
  * eunomia-bpf packages, one option per data-section variable (cmdarg long/short/help). Values

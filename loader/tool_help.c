@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * The tool's -h: a usage line, the description, one line per option with its help text and
  * default (the package's "default", else the variable's initial value in the object), the

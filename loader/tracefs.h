@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* libbpf attaches tracepoints through tracefs, which a fresh machine may not have mounted. */
 #ifndef TRACEFS_H
 #define TRACEFS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Text from the command line turned into the bytes of a BTF type: integers of any width and
  * signedness (decimal or 0x hex) with range checks, bool, enum (by name or number), char

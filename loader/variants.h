@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Opening, loading and attaching the package's object. A package may carry hook variants
  * (say fexit, kprobe, syscall tracepoints): each is tried in order on a fresh copy of the

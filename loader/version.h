@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* ecli's version: the Makefile passes -DECLI_VERSION; builds outside it get the default. */
 #ifndef VERSION_H
 #define VERSION_H

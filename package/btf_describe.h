@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * What the packer derives from the compiled object rather than retyping: eunomia-bpf's
  * bpf_skel (object name, programs and their sections, maps, data-section variables and their

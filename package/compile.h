@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Compiles a BPF source as the project's tools are compiled: clang ($CLANG, else clang on
  * PATH) with -g -O2 -target bpf -D__TARGET_ARCH_<arch>, the include dir (vmlinux.h, libbpf's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * ecc: builds a tool's package.json in one command. From a source: compiles it (compile.c),
  * reads its `///` help and @cmdarg names and its structs (source_scan.c), then packs the

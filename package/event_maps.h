@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The event maps of an object, found by what they are rather than by name: the only ring
  * buffer, the only perf event array, the only per-CPU array of one u64 at a u32 key (the lost

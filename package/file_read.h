@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Whole files in and out of memory: the packer's inputs, and an object it was asked to keep. */
 #ifndef FILE_READ_H
 #define FILE_READ_H

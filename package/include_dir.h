@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Where ecc finds the headers a tool's source includes (vmlinux.h, libbpf's bpf/ headers, the
  * project's *.bpf.h): $ECC_INCLUDE, else <dir of the ecc binary>/include (after make:

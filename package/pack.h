@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Packs a compiled BPF object into package.json. What the object's BTF knows is derived
  * (bpf_skel, the event type's export_types, the event maps and lost counter in events); the

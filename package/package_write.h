@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Writes package.json: the object zlib-compressed and base64-encoded, its size, the meta. */
 #ifndef PACKAGE_WRITE_H
 #define PACKAGE_WRITE_H

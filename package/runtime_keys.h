@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * meta.runtime found in the object by name, as event_maps.h finds use_perfbuf: an object with
  * the 64-bit variables pidns_dev and pidns_ino (pid_ns.bpf.h's) gets

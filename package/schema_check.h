@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * ecc's check of the meta it is about to write: the loader's own parser and validator
  * (meta_parse, package_check), so ecc refuses exactly what ecli would refuse.

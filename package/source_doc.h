@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * One `///` comment block, as eunomia-bpf's authors write them above a global: text lines
  * (the help), `@description "text"` (more help) and `@cmdarg {"default", "long", "short",

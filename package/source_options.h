@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * What the source says of its globals, written where eunomia-bpf's ecc writes it:
  * bpf_skel.data_sections[].variables[] get "description" (the `///` text) and "cmdarg"

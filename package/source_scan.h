@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Reads an eunomia-style BPF source the way its author documents it, without compiling it:
  * the `///` comment block directly above each global (its help text, `@description "text"`

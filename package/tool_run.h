@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Runs the compiler tools ecc uses (clang, llvm-strip): found on PATH as exec finds them,
  * their output and diagnostics passed through, their exit status returned. A SIGINT, SIGTERM

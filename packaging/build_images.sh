@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Builds the two container images with podman, offline from any registry:
 #   base     the debootstrapped Debian 12 root (packaging/debian_base.sh), `podman import`ed
 #   build    Containerfile.build: the ecli and ecc .debs (and so clang, llvm, bpftool, libbpf-dev)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Prints the path of a clean Debian 12 root as a tarball: `debootstrap --variant=minbase
 # bookworm` from the mirror this machine's apt uses (DEBIAN_MIRROR overrides it). It is made
 # once and kept in CACHE_DIR under a name keyed on everything debootstrap was given (suite,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Builds the two Debian packages from a staged install (make install DESTDIR=STAGE PREFIX=/usr):
 #   ecli  the runtime: /usr/bin/ecli and the built tools in /usr/share/ecli/packages; it needs
 #         no compiler (Depends: the shared libraries ecli links, from dpkg-shlibdeps)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Installs the Debian packages named as arguments that are missing (as root, with apt-get), like
 # the Makefile's deps step; not root and something missing: one line naming it, exit 1.
 missing=

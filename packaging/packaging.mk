@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Distributing (included by the Makefile):
 #   make install [PREFIX=/usr/local] [DESTDIR=]   ecli, ecc, the BPF headers, the JSON Schema and
 #                                                 the built tools, in the layout below

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Runs every test suite and ends with one line: "N passed, M failed".
 # Suites: unit (plain, then ASan+UBSan), package schema, broken inputs (ecc, ecli and the JSON
 # Schema refuse the same mistakes; a refused package loads nothing), ecc from source

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Tests: C unit tests (plain and under ASan+UBSan), package schema validation, broken inputs
 # (ecc, ecli and the JSON Schema refuse the same mistakes), live tests (real packages loaded into
 # this kernel; SKIP_LIVE=1 skips them and says so), fuzz smoke runs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Rendering throughput on the real bindsnoop package: the streaming JSON writer and the table
  * against a baseline measured in the same run, a cJSON tree built and printed per event

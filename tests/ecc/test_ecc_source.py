@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """ecc from a source, in one command: compiling, the include dir, the `///` and @cmdarg
 comments, what ecc infers (event type, event maps, lost counter), and its refusals.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Where `ecli run` gets its package: URLs, OCI registries, installed tool names.
 
 A local HTTP server (Python's, on 127.0.0.1) serves the real bindsnoop package, a redirect, a

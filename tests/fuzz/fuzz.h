@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* The entry points libFuzzer calls. */
 #ifndef FUZZ_H
 #define FUZZ_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * libFuzzer target: the tool's command line. The input is split at NUL bytes into arguments
  * and parsed against the real bindsnoop package (its meta and its object's BTF), then the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * libFuzzer target: reading a package. Any bytes go through the JSON parser, the checks of
  * keys and types, base64, the bounded inflate, the ELF check and the meta parser.

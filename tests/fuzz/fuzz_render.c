@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * libFuzzer target: display data and rendering. The input is a JSON object holding "types"
  * (display hints) and "columns", then a NUL, then record bytes; the bindsnoop event type is

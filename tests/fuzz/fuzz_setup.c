@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The real package the argument and render fuzzers run against, read once at start. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Runs each libFuzzer target for SECONDS (default 300) from the committed seed corpus, keeping
 # what it finds under build/fuzz/. Prints one line per target with its executions, and
 # "fuzz: N passed, M failed". A crash, leak, timeout or sanitizer report fails the target and

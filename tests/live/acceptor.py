@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """A child that listens, accepts connections the test makes, and says what tcpaccept must show.
 
 The child names itself, listens on each (family, address) given, reports its ports, then

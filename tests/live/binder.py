@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Makes bind() calls with known options in a child process and says what bindsnoop must report.
 
 A BindChild (a Child: it names itself, optionally drops to another uid and waits for go)

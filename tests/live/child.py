@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """A child process that does some kernel activity when the test says go, and says what it did.
 
 The child names itself (prctl PR_SET_NAME) so its events can be told apart from the rest of the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Makes exec calls with known paths and arguments in a child process and says what execsnoop
 must report.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Runs build/ecli for real and checks what it prints.
 
 A live test starts ecli on a package, waits for its "Hit Ctrl-C to end" line, makes the

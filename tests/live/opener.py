@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Makes open calls with known flags in a child process and says what opensnoop must report.
 
 An OpenChild (a Child: it names itself, optionally drops to another uid and waits for go)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Live tests of the bindsnoop package: real binds, checked field by field, as JSON and as bcc's table."""
 import signal
 import socket

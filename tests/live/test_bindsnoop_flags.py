@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Live tests of every bindsnoop flag from bcc and Inspektor Gadget: what is shown and what is not."""
 import json
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Live tests of real packages made by eunomia-bpf's compiler, run unchanged by ecli."""
 import os
 import re

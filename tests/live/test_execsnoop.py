@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Live tests of the execsnoop package: execs the test makes (successful, failed, through execve
 and execveat, with many arguments and with quotes), checked field by field as JSON and byte for
 byte against bcc's table, with every bcc flag."""

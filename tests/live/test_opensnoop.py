@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Live tests of the opensnoop package: opens the test makes through open, openat and openat2,
 checked field by field as JSON and byte for byte against bcc's table, with every bcc flag."""
 import os

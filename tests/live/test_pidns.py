@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Live tests of PID namespaces: ecli run inside a PID namespace (as in a container) shows, and
 filters on, process and thread ids as its own namespace numbers them; a process outside that
 namespace shows id 0 (the kernel's pid_nr_ns() for a task the namespace cannot see) and a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Bad packages, lost events, a reader that goes away, valgrind: ecli never crashes, hangs, leaves
 programs loaded, or loses events without saying how many."""
 import base64

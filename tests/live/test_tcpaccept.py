@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Live tests of the tcpaccept package: real accepts over IPv4 and IPv6, filters, bcc's table."""
 import re
 import socket

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Hook variants that share programs, and the one line that says why a load or attach failed.
 
 The test packages come from tests/bpf/ (built by `make`), each failing or working by

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Validates packages against schema/package.schema.json, and proves the schema can fail.
 
 usage: validate_packages.py SCHEMA FILE...

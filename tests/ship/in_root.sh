@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Runs CMD chrooted in ROOT, with a clean environment and the host's /proc, /sys,
 # /sys/kernel/tracing, /sys/fs/bpf and /dev bound in. The binds are made in a private mount
 # namespace: they exist only while CMD runs and vanish with it on every path (a crash, a

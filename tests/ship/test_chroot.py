@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """The runtime .deb in a clean Debian 12 root: no compiler, and the installed bindsnoop traces.
 
 The root is `debootstrap --variant=minbase bookworm` (packaging/debian_base.sh, made once and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """The container images: a package built in the build image runs in the runtime image.
 
 `make images` builds both from the debootstrapped Debian 12 root imported with `podman import`

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """make install / uninstall (PREFIX, DESTDIR) and the two .deb files, without root.
 
 The installed tree must hold exactly the layout of the README's "Distributing" section; an

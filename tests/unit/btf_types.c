@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include "btf_types.h"
 
 struct btf *btf_with_base_types(struct base_types *t)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Test BTF: the C base types, added to a fresh BTF by both BTF-driven test files. */
 #ifndef BTF_TYPES_H
 #define BTF_TYPES_H

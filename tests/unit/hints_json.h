@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Typed display hints and columns from JSON text, as a package's meta would give them. */
 #ifndef HINTS_JSON_H
 #define HINTS_JSON_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* base64: RFC 4648 vectors, round trips, and the offsets reported for malformed input. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Record layouts from BTF and how their fields are shown (format_value). BTF is built in memory
  * with libbpf; member offsets come from offsetof on C structs of the same shape, so records are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The pure parts of fetching: OCI references, what a PACKAGE argument is, sha256 digests, the
  * manifest ecli writes and the manifests it accepts, registry error bodies. */
 #include <stdlib.h>

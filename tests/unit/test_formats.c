@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * The display formats bcc tools need, byte for byte: hex and octal integers with zero padding,
  * an array of strings joined (and quoted), a nested member as a column, elapsed time since the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Histograms must read exactly as bcc's print_log2_hist and print_linear_hist draw them. The
  * expected text was produced by a transcription of bcc's code (libbpf-tools trace_helpers.c for

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* inflate_exact: the declared size is a hard bound, and each kind of bad stream says why. */
 #include <errno.h>
 #include <stdint.h>

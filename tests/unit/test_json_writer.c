@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The streaming JSON writer: separators, escaping, UTF-8 checks and exact wide integers. */
 #include <math.h>
 #include <stdint.h>

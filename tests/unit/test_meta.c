@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * meta_parse: every object is closed, the message names the key's path and the nearest known
  * key, values arrive typed (sets and defaults as text, formats as enums).

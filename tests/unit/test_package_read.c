@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* package_parse and package_read_file: every malformed package is refused with a message that
  * names what is wrong; a well-formed one yields its meta and the inflated object. */
 #include <errno.h>

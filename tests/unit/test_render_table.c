@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Table output, byte for byte: column widths, alignment of titles and cells, truncation, gaps,
  * columns and overrides that depend on conditions, elapsed-time and errno formats, custom and

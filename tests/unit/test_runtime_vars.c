@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * runtime_vars: ecli's PID namespace read from /proc/self/ns/pid (in the kernel's dev_t
  * encoding) and written into the variables bindsnoop's package names; those variables are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * The tool's command line, parsed against real packages: bindsnoop's explicit "args", and the
  * options eunomia-bpf packages get from their data-section variables. Objects are opened, never

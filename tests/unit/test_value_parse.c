@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Command-line text to the bytes of a BTF type: every integer width at its edges, and the
  * reasons given for what is refused. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * A small unit-test harness: TEST(name) defines and registers a test, CHECK(cond) and
  * CHECK_STR(a, b) record failures with file and line; the runner prints one line per test

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Runs every registered test; a test fails when any of its checks fails. */
 #include <stdlib.h>
 #include "unit.h"

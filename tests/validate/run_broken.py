@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Broken inputs: every mistake in cases.json must be refused by ecc, by ecli and (unless it is
 one only the object's BTF or a cross-reference can reveal) by schema/package.schema.json; every
 input marked accepted must pass all three.
