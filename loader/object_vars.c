@@ -104,3 +104,13 @@ bool object_var_is_set(struct bpf_object *obj, const char *name)
 			return true;
 	return false;
 }
+
+const struct btf_type *object_var_type(struct bpf_object *obj, const char *name,
+				       struct var_ref *ref)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+
+	if (!btf || object_find_var(obj, name, ref))
+		return NULL;
+	return btf__type_by_id(btf, btf__resolve_type(btf, ref->type_id));
+}

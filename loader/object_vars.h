@@ -27,6 +27,10 @@ const void *object_var_bytes(const struct var_ref *ref);
 /* Replaces the variable's initial value with ref->size bytes; before load only. */
 int object_var_write(const struct var_ref *ref, const void *bytes);
 
+/* The variable's type with typedefs and qualifiers resolved, or NULL when there is none. */
+const struct btf_type *object_var_type(struct bpf_object *obj, const char *name,
+				       struct var_ref *ref);
+
 /* True when the variable exists and any of its bytes is non-zero. */
 bool object_var_is_set(struct bpf_object *obj, const char *name);
 

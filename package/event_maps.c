@@ -48,13 +48,9 @@ bool event_maps_present(struct bpf_object *obj)
 
 static bool is_bool_var(struct bpf_object *obj, const char *name)
 {
-	const struct btf *btf = bpf_object__btf(obj);
-	const struct btf_type *t;
 	struct var_ref ref;
+	const struct btf_type *t = object_var_type(obj, name, &ref);
 
-	if (object_find_var(obj, name, &ref))
-		return false;
-	t = btf__type_by_id(btf, btf__resolve_type(btf, ref.type_id));
 	return t && btf_is_int(t) && (btf_int_encoding(t) & BTF_INT_BOOL);
 }
 

@@ -13,7 +13,6 @@ name need no root (a package that is fetched is shown by its tool's -h); the liv
 load bindsnoop from a URL, a redirect, a registry and an installed name, and check a bind's
 event. SKIP_LIVE=1, or not being root, skips the live tests and says so.
 """
-import atexit
 import hashlib
 import http.server
 import json
@@ -26,12 +25,11 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "live"))
 from binder import Bind, BindChild, free_port  # noqa: E402
+from registry import Registry  # noqa: E402
 from harness import (BANNER_END, ECLI, ROOT, check, check_equal, json_lines,  # noqa: E402
                      live_test, package, run_all, run_ecli, trace_around)
 
@@ -183,59 +181,6 @@ def server():
 
 # ---------------------------------------------------------------------------------------------
 # Debian's docker-registry
-
-class Registry:
-    def __init__(self):
-        exe = shutil.which("docker-registry") or "/usr/bin/docker-registry"
-        check(os.path.exists(exe), "docker-registry is not installed (make deps installs it)")
-        self.dir = tempfile.mkdtemp(prefix="ecli-registry-")
-        self.storage = os.path.join(self.dir, "storage")
-        self.port = free_port()
-        config = os.path.join(self.dir, "config.yml")
-        with open(config, "w") as f:
-            f.write("version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n"
-                    "storage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n"
-                    "    enabled: true\nhttp:\n  addr: 127.0.0.1:%d\n" % (self.storage, self.port))
-        self.log = open(os.path.join(self.dir, "log"), "wb")
-        self.proc = subprocess.Popen([exe, "serve", config], stdout=self.log, stderr=self.log)
-        atexit.register(self.stop)
-        deadline = time.time() + 15
-        while True:
-            try:
-                urllib.request.urlopen("http://127.0.0.1:%d/v2/" % self.port, timeout=1).read()
-                return
-            except (urllib.error.URLError, OSError):
-                if self.proc.poll() is not None or time.time() > deadline:
-                    self.stop()
-                    raise AssertionError("docker-registry did not start")
-                time.sleep(0.1)
-
-    def ref(self, rest):
-        return "127.0.0.1:%d/%s" % (self.port, rest)
-
-    def get(self, path, accept=None):
-        rq = urllib.request.Request("http://127.0.0.1:%d%s" % (self.port, path))
-        if accept:
-            rq.add_header("Accept", accept)
-        with urllib.request.urlopen(rq, timeout=10) as r:
-            return r.read()
-
-    def blob_file(self, digest):
-        hexd = digest.split(":")[1]
-        return os.path.join(self.storage, "docker", "registry", "v2", "blobs", "sha256",
-                            hexd[:2], hexd, "data")
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
 
 _registry = []
 

@@ -19,9 +19,6 @@ import shutil
 import signal
 import socket
 import threading
-import time
-import urllib.error
-import urllib.request
 import subprocess
 import sys
 import tempfile
@@ -32,6 +29,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "live"))
 import harness  # noqa: E402
 from binder import Bind, BindChild, free_port  # noqa: E402
 from harness import check, check_equal, json_lines, live_test, run_all  # noqa: E402
+from registry import Registry  # noqa: E402
 
 ROOT = harness.ROOT
 IN_ROOT = os.path.join(HERE, "in_root.sh")
@@ -215,38 +213,6 @@ class PackageServer:
         self.httpd.server_close()
 
 
-class Registry:
-    """Debian's docker-registry on 127.0.0.1, its storage in a temporary folder."""
-
-    def __init__(self):
-        run([os.path.join(ROOT, "packaging", "need_debs.sh"), "docker-registry"],
-            "installing docker-registry")
-        self.dir = tempfile.mkdtemp(prefix="ship-registry-")
-        self.port = free_port()
-        config = os.path.join(self.dir, "config.yml")
-        with open(config, "w") as f:
-            f.write("version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n"
-                    "storage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%d\n"
-                    % (os.path.join(self.dir, "storage"), self.port))
-        self.proc = subprocess.Popen(["docker-registry", "serve", config],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 15
-        while True:
-            try:
-                urllib.request.urlopen("http://127.0.0.1:%d/v2/" % self.port, timeout=1).read()
-                return
-            except (urllib.error.URLError, OSError):
-                if self.proc.poll() is not None or time.time() > deadline:
-                    self.stop()
-                    raise AssertionError("docker-registry did not start")
-                time.sleep(0.1)
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
 @live_test
 def installed_ecli_traces_binds_from_a_url():
     server = PackageServer()
@@ -258,6 +224,8 @@ def installed_ecli_traces_binds_from_a_url():
 
 @live_test
 def installed_ecli_pushes_and_traces_binds_from_a_registry_by_digest():
+    run([os.path.join(ROOT, "packaging", "need_debs.sh"), "docker-registry"],
+        "installing docker-registry")
     reg = Registry()
     try:
         digest = root().sh("ecli push /usr/share/ecli/packages/bindsnoop.json "
