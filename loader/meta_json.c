@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -279,4 +280,81 @@ int json_get_items(const cJSON *obj, const char *where, const char *key, size_t 
 		return err;
 	json_path(path, sizeof(path), where, key);
 	return json_parse_items(list, path, item_size, parse, items, count, d);
+}
+
+/* The first key some object under node (at path where) holds twice, named in d. */
+static int check_unique_keys(const cJSON *node, const char *where, int depth, struct diag *d)
+{
+	const cJSON *a, *b;
+	char path[JSON_PATH_MAX];
+	int i = 0, err = 0;
+
+	if (depth > 64)
+		return diag_set(d, -EINVAL, "%s: nested more than 64 levels deep", where);
+	for (a = node ? node->child : NULL; a && !err; a = a->next, i++) {
+		if (cJSON_IsObject(node)) {
+			for (b = node->child; b != a; b = b->next)
+				if (!strcmp(a->string, b->string))
+					return diag_set(d, -EINVAL,
+							"%s: key \"%.64s\" is given twice",
+							*where ? where : "(top level)", a->string);
+			json_path(path, sizeof(path), where, a->string);
+		} else {
+			json_item_path(path, sizeof(path), where, NULL, i);
+		}
+		err = check_unique_keys(a, path, depth + 1, d);
+	}
+	return err;
+}
+
+/* Where "\u0000" stands in a string (not "\\u0000"), or NULL: it would cut the string. */
+static const char *escaped_nul(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	size_t backslashes;
+
+	while ((p = memmem(p, end - p, "\\u0000", 6))) {
+		for (backslashes = 0;
+		     p - text > (long)backslashes && p[-1 - (long)backslashes] == '\\';
+		     backslashes++)
+			;
+		if (backslashes % 2 == 0)
+			return p;
+		p += 6;
+	}
+	return NULL;
+}
+
+int json_parse_document(const char *text, size_t len, const char *what, cJSON **out, struct diag *d)
+{
+	const char *nul = memchr(text, 0, len), *end = NULL;
+	char msg[sizeof(d->msg)];
+	int err = 0;
+
+	*out = NULL;
+	if (!nul)
+		nul = escaped_nul(text, len);
+	if (nul)
+		return diag_set(d, -EINVAL, "%s: a NUL byte at byte %zu", what,
+				(size_t)(nul - text));
+	*out = cJSON_ParseWithLengthOpts(text, len, &end, false);
+	if (!*out) {
+		end = cJSON_GetErrorPtr();
+		return diag_set(d, -EINVAL, "%s: not valid JSON (error near byte %zu)", what,
+				end && end >= text && end <= text + len ? (size_t)(end - text) : 0);
+	}
+	while (end < text + len && isspace((unsigned char)*end))
+		end++;
+	if (end < text + len) {
+		err = diag_set(d, -EINVAL, "%s: more after the JSON document (at byte %zu)", what,
+			       (size_t)(end - text));
+	} else if (check_unique_keys(*out, "", 0, d)) {
+		snprintf(msg, sizeof(msg), "%s", d->msg);
+		err = diag_set(d, -EINVAL, "%s: %s", what, msg);
+	}
+	if (err) {
+		cJSON_Delete(*out);
+		*out = NULL;
+	}
+	return err;
 }

@@ -14,6 +14,14 @@
 
 #define JSON_PATH_MAX 160
 
+/*
+ * One JSON document and nothing else: no NUL byte (cJSON would end a string there), nothing
+ * but white space after it, no key twice in any object (readers would disagree on which one
+ * counts). what names the input in messages ("package", a file name).
+ */
+int json_parse_document(const char *text, size_t len, const char *what, cJSON **out,
+			struct diag *d);
+
 /* "where.key", or "key" when where is empty. */
 void json_path(char *buf, size_t len, const char *where, const char *key);
 /* "where.key[i]", or "where[i]" when key is NULL. */

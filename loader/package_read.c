@@ -147,13 +147,9 @@ int package_parse(const char *text, size_t len, struct package *pkg, struct diag
 	memset(pkg, 0, sizeof(*pkg));
 	if (len == 0)
 		return diag_set(d, -EINVAL, "package: empty input");
-	pkg->root = cJSON_ParseWithLength(text, len);
-	if (!pkg->root) {
-		const char *at = cJSON_GetErrorPtr();
-		size_t off = at && at >= text && at <= text + len ? (size_t)(at - text) : 0;
-
-		return diag_set(d, -EINVAL, "package: not valid JSON (error near byte %zu)", off);
-	}
+	err = json_parse_document(text, len, "package", &pkg->root, d);
+	if (err)
+		return err;
 	if (!cJSON_IsObject(pkg->root)) {
 		err = diag_set(d, -EINVAL, "package: top level is not a JSON object");
 		goto fail;

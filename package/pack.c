@@ -26,8 +26,10 @@ cJSON *pack_read_schema(const char *path, struct diag *d)
 
 	if (file_read(path, &text, &size, d))
 		return NULL;
-	schema = cJSON_ParseWithLength(text, size);
+	json_parse_document(text, size, path, &schema, d);
 	free(text);
+	if (!schema)
+		return NULL;
 	if (!cJSON_IsObject(schema)) {
 		diag_set(d, -EINVAL, "%s: not a JSON object", path);
 		cJSON_Delete(schema);

@@ -357,3 +357,70 @@ TEST(package_read_file_directory)
 	CHECK(package_read_file("build", &pkg, &d) == -EISDIR);
 	CHECK_STR(d.msg, "build: Is a directory");
 }
+
+/* A valid package's text with extra made around it: one document, nothing else, counts. */
+static int parse_around(const char *before_meta, const char *after_doc, struct diag *d)
+{
+	uint8_t obj[64];
+	char *b64, *text;
+	struct package pkg;
+	int err;
+
+	tiny_elf(obj);
+	b64 = pack(obj, sizeof(obj));
+	text = format("{\"bpf_object\": \"%s\", \"bpf_object_size\": 64, %s\"meta\": "
+		      "{\"bpf_skel\": {\"obj_name\": \"x\"}}}%s",
+		      b64, before_meta, after_doc);
+	d->msg[0] = 0;
+	err = package_parse(text, strlen(text), &pkg, d);
+	if (!err)
+		package_free(&pkg);
+	free(text);
+	free(b64);
+	return err;
+}
+
+TEST(package_parse_is_one_document_and_nothing_else)
+{
+	struct diag d;
+
+	CHECK(parse_around("", "\n\t \n", &d) == 0);
+	CHECK(parse_around("", " {}", &d) == -EINVAL);
+	CHECK(!strncmp(d.msg, "package: more after the JSON document (at byte ", 47));
+	CHECK(parse_around("", "\n{\"meta\": {}}", &d) == -EINVAL);
+	CHECK(!strncmp(d.msg, "package: more after the JSON document", 37));
+	CHECK(parse_around("", "x", &d) == -EINVAL);
+}
+
+TEST(package_parse_refuses_nul_bytes)
+{
+	static const char text[] = "{\"meta\": {\"bpf_skel\": {\"obj_name\": \"a\0b\"}}}";
+	struct package pkg;
+	struct diag d = {""};
+
+	/* a raw NUL would end the string where cJSON reads it */
+	CHECK(package_parse(text, sizeof(text) - 1, &pkg, &d) == -EINVAL);
+	CHECK_STR(d.msg, "package: a NUL byte at byte 37");
+	/* and so would the escape for one */
+	CHECK(parse("{\"meta\": {\"bpf_skel\": {\"obj_name\": \"a\\u0000b\"}}}", &d) == -EINVAL);
+	CHECK_STR(d.msg, "package: a NUL byte at byte 37");
+	/* an escaped backslash followed by u0000 is text, not a NUL */
+	CHECK(parse_around("\"x\": \"\\\\u0000\", ", "", &d) == -EINVAL);
+	CHECK_STR(d.msg,
+		  "package.x: unknown key (expected one of: bpf_object, bpf_object_size, meta)");
+}
+
+TEST(package_parse_refuses_a_key_given_twice)
+{
+	struct diag d;
+
+	CHECK(parse_around("\"meta\": {}, ", "", &d) == -EINVAL);
+	CHECK_STR(d.msg, "package: (top level): key \"meta\" is given twice");
+	CHECK(parse("{\"meta\": {\"bpf_skel\": {\"obj_name\": \"a\", \"doc\": {\"brief\": \"x\", "
+		    "\"brief\": \"y\"}}}}",
+		    &d) == -EINVAL);
+	CHECK_STR(d.msg, "package: meta.bpf_skel.doc: key \"brief\" is given twice");
+	CHECK(parse("{\"meta\": {\"args\": [{}, {\"short\": \"a\", \"short\": \"b\"}]}}", &d) ==
+	      -EINVAL);
+	CHECK_STR(d.msg, "package: meta.args[1]: key \"short\" is given twice");
+}
