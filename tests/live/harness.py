@@ -219,9 +219,10 @@ def check_unloaded(watch, what):
                   % (what, kind, i, p.stdout.decode(errors="replace")))
 
 
-def run_ecli_watched(args, timeout=30, stdin_data=None):
-    """run_ecli, following the BPF programs and links ecli holds: (out, err, status, watch)."""
-    p = subprocess.Popen([ECLI] + list(args), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+def run_ecli_watched(args, timeout=30, stdin_data=None, prefix=()):
+    """run_ecli, following the BPF programs and links ecli holds: (out, err, status, watch).
+    A prefix (nsenter, setpriv, ...) must exec ecli in the same process."""
+    p = subprocess.Popen(list(prefix) + [ECLI] + list(args), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE)
     watch = BpfWatch(p.pid)
     try:
