@@ -201,6 +201,11 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		} else if (!strcmp(a, "--duration")) {
 			err = option_value(argc, argv, &i, &v)
 				      ?: parse_uint("--duration", v, 86400 * 365, &secs);
+			if (!err && !secs) {
+				diag_print("--duration: give at least 1 second (leave it out to "
+					   "trace until Ctrl-C)");
+				err = -EINVAL;
+			}
 			o->duration_ms = secs * 1000;
 		} else if (a[0] == '-' && a[1]) {
 			diag_print("unknown option '%s' (see ecli run -h)", a);
@@ -335,8 +340,11 @@ static int run_session(struct session *s, struct diag *d)
 		.ready_ctx = s,
 	};
 	struct diag tracefs;
-	int err, no_tracefs = tracefs_ensure_mounted(&tracefs);
+	int err = variants_check_privileges(d), no_tracefs;
 
+	if (err)
+		return err;
+	no_tracefs = tracefs_ensure_mounted(&tracefs);
 	if (no_tracefs && s->o->load.verbose)
 		diag_print("%s", tracefs.msg);
 	err = variants_load_first(&s->o->load, &s->loaded, d);

@@ -9,14 +9,14 @@ namespace's mount table is the "host" ecli must leave as found.
 """
 import json
 import os
-import re
+import shutil
 import socket
 import subprocess
 import sys
 import time
 
 from binder import Bind, BindChild
-from harness import (Ecli, check, check_equal, live_test, package, run_all, run_ecli_watched)
+from harness import (ECLI, Ecli, check, check_equal, live_test, package, run_all, run_ecli_watched)
 
 PKG = package("bindsnoop")
 TRACING = "/sys/kernel/tracing"
@@ -96,6 +96,91 @@ def tracefs_that_cannot_be_mounted_is_named_with_the_fix():
     check(err.startswith("ecli: tracefs is not mounted on /sys/kernel/tracing and cannot be "
                          "mounted (Operation not permitted): tracepoints need it; mount it with "
                          "'mount -t tracefs nodev /sys/kernel/tracing'; "), "message: %r" % err)
+
+
+NOBODY = [["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"],
+          ["runuser", "-u", "nobody", "--"]]
+NEEDS_ROOT = "ecli: loading BPF programs needs root, or CAP_BPF and CAP_PERFMON: run ecli with sudo\n"
+
+
+@live_test
+def non_root_is_told_what_it_needs_in_one_uncut_line():
+    for prefix in NOBODY:
+        for verbose in ([], ["-v"]):
+            out, err, status, watch = run_ecli_watched(["run"] + verbose + [PKG], prefix=prefix)
+            what = "%s %s" % (prefix[0], verbose)
+            check_equal((status, out), (1, ""), "%s: exit status and stdout" % what)
+            check_equal(err, NEEDS_ROOT, "%s: stderr" % what)
+            check_equal(watch.progs, set(), "%s: programs ecli held" % what)
+
+
+@live_test
+def verbose_lockdown_refusal_shows_no_memlock_hint():
+    ecli = Ecli(["-v", PKG])
+    _, err, status = ecli.stop()
+    check_equal(status, 0, "exit status; stderr: " + err)
+    check("variant fexit: load failed: prog 'fexit_inet_bind': Operation not permitted" in err,
+          "this test needs a kernel whose lockdown refuses fexit (lockdown=integrity):\n" + err)
+    check("ulimit" not in err and "RLIMIT_MEMLOCK" not in err, "a memlock hint in:\n" + err)
+    check("ecli: EPERM as root is not the memlock limit here (this kernel does not charge BPF "
+          "memory to it): a security policy such as kernel lockdown refused the program" in err,
+          "the cause named instead:\n" + err)
+
+
+def no_btf_elf():
+    path = shutil.which("true")
+    sections = subprocess.run(["readelf", "-SW", path], capture_output=True, check=True).stdout
+    check(b" .BTF " not in sections, "%s has no .BTF section" % path)
+    return path
+
+
+def refused(args, want_err, what):
+    out, err, status, watch = run_ecli_watched(args)
+    check_equal((status, out), (2, ""), "%s: exit status and stdout (stderr %r)" % (what, err))
+    check_equal(err, want_err, "%s: stderr" % what)
+    check_equal(watch.progs, set(), "%s: programs ecli held" % what)
+
+
+@live_test
+def btf_that_is_not_btf_says_what_it_is():
+    fix = ": give the kernel's BTF, such as /sys/kernel/btf/vmlinux\n"
+    elf = no_btf_elf()
+    refused(["run", "--btf", "/etc/passwd", PKG],
+            "ecli: --btf: '/etc/passwd' is not BTF (neither raw BTF nor an ELF file)" + fix,
+            "text file")
+    refused(["run", "--btf", elf, PKG],
+            "ecli: --btf: '%s' is not BTF (an ELF file without a .BTF section)" % elf + fix, "ELF")
+    refused(["run", "--btf", "/nonexistent.btf", PKG],
+            "ecli: --btf: '/nonexistent.btf': No such file or directory\n", "missing file")
+
+
+@live_test
+def duration_zero_is_refused():
+    for value in ("0", "00"):
+        refused(["run", "--duration", value, PKG],
+                "ecli: --duration: give at least 1 second (leave it out to trace until Ctrl-C)\n",
+                "--duration " + value)
+
+
+@live_test
+def control_bytes_in_arguments_are_escaped():
+    cases = [
+        ([b"--x\x1b[31m"], "unknown option '--x\\x1b[31m' (see ecli run -h)"),
+        ([b"--duration", b"\x1b[2J"], "--duration: '\\x1b[2J' is not a number"),
+        ([PKG.encode(), b"-P", b"1\x1b]0;t\x07"], "-P: '1\\x1b]0;t\\x07' is not an integer"),
+        ([PKG.encode(), b"-o", b"custom-columns=pid,\x9bx\r"], "\\x9bx\\x0d"),
+        ([b"/tmp/no-such\n\xc2\x9b\x7f"], "/tmp/no-such\\x0a\\xc2\\x9b\\x7f: "),
+        ([b"--btf", b"/tmp/\x1b\xe2\x82\xac", PKG.encode()], "'/tmp/\\x1b\u20ac'"),
+    ]
+    for args, want in cases:
+        p = subprocess.run([ECLI.encode(), b"run"] + args, capture_output=True, timeout=30)
+        err = p.stderr
+        check_equal(p.returncode, 2, "exit status for %r (stderr %r)" % (args, err))
+        check(err.endswith(b"\n") and err.count(b"\n") == 1, "one line for %r: %r" % (args, err))
+        text = err[:-1].decode(errors="replace")
+        bad = [c for c in text if ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f]
+        check_equal(bad, [], "control characters left in %r" % err)
+        check(want in err.decode(), "%r in %r" % (want, err))
 
 
 if __name__ == "__main__":
