@@ -190,18 +190,22 @@ class BpfWatch:
         self.progs, self.links = set(), set()
         self.polls = 0
         self._done = threading.Event()
+        self._poll_once()  # before the caller can reap it: a look even at a quick exit
         self._thread = threading.Thread(target=self._poll, daemon=True)
         self._thread.start()
 
+    def _poll_once(self):
+        try:
+            progs, links = bpf_fds(self.pid)
+        except OSError:
+            return False  # the process is gone
+        self.progs |= progs
+        self.links |= links
+        self.polls += 1
+        return True
+
     def _poll(self):
-        while not self._done.is_set():
-            try:
-                progs, links = bpf_fds(self.pid)
-            except OSError:
-                return  # the process is gone
-            self.progs |= progs
-            self.links |= links
-            self.polls += 1
+        while not self._done.is_set() and self._poll_once():
             time.sleep(0.001)
 
     def stop(self):
