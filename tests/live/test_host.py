@@ -10,6 +10,7 @@ namespace's mount table is the "host" ecli must leave as found.
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -79,6 +80,34 @@ def tracefs_mounted_by_ecli_stays_in_its_own_namespace():
     finally:
         ns.close()
     check_equal(tracefs_mounts(), host_before, "tracefs on the machine")
+
+
+@live_test
+def tracefs_mounted_on_the_host_is_unmounted_on_exit():
+    """When unshare() is refused (a process with threads gets EINVAL), ecli mounts tracefs where
+    it is and unmounts it on the way out, after SIGINT as after SIGTERM."""
+    no_unshare = ["python3", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                          "no_unshare.py")]
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        ns = NamespaceWithoutTracefs()
+        try:
+            ecli = Ecli(["-j", PKG], prefix=ns.prefix(*no_unshare))
+            try:
+                same_ns = os.readlink("/proc/%d/ns/mnt" % ecli.proc.pid) == \
+                    os.readlink("/proc/%d/ns/mnt" % ns.pid)
+                during = tracefs_mounts(ns.pid)
+                expected = BindChild("host-tracefs2", [Bind(socket.AF_INET, socket.SOCK_DGRAM,
+                                                            "127.0.0.1", 0)]).go()
+            finally:
+                out, err, status = ecli.stop(sig)
+            check_equal(status, 0, "exit status after %s; stderr: %s" % (sig, err))
+            check(same_ns, "ecli stayed in the namespace it was started in (unshare refused)")
+            check_equal(during, [TRACING], "tracefs mounted by ecli while tracing")
+            got = [e for e in map(json.loads, out.splitlines()) if e["comm"] == "host-tracefs2"]
+            check_equal([e["port"] for e in got], [expected[0]["port"]], "the bind was traced")
+            check_equal(tracefs_mounts(ns.pid), [], "tracefs after exit (%s)" % sig)
+        finally:
+            ns.close()
 
 
 @live_test
