@@ -485,7 +485,7 @@ static int cmd_push(int argc, char **argv)
 		return fail(EXIT_BAD_INPUT, d.msg);
 	printf("%s\n", digest);
 	if (f.verbose > 0)
-		fprintf(stderr, "ecli: pushed %s as %s/%s@%s\n", label, ref.host, ref.repo, digest);
+		diag_print("pushed %s as %s/%s@%s", label, ref.host, ref.repo, digest);
 	return 0;
 }
 
@@ -554,9 +554,9 @@ static int cmd_pull(int argc, char **argv)
 	free(text);
 	if (err)
 		return fail(EXIT_BAD_INPUT, d.msg);
-	fprintf(stderr, "ecli: pulled %s/%s@%s (%zu bytes)%s%s\n", ref.host, ref.repo, digest, len,
-		output && strcmp(output, "-") ? " to " : "",
-		output && strcmp(output, "-") ? output : "");
+	diag_print("pulled %s/%s@%s (%zu bytes)%s%s", ref.host, ref.repo, digest, len,
+		   output && strcmp(output, "-") ? " to " : "",
+		   output && strcmp(output, "-") ? output : "");
 	return 0;
 }
 
