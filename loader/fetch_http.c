@@ -176,10 +176,10 @@ static void log_request(const struct fetch_opts *o, const struct http_request *r
 	if (o->verbose <= 0)
 		return;
 	if (err)
-		fprintf(stderr, "ecli: %s %s: %s\n", rq->method ?: "GET", rq->url, d->msg);
+		diag_print("%s %s: %s", rq->method ?: "GET", rq->url, d->msg);
 	else
-		fprintf(stderr, "ecli: %s %s: HTTP %ld, %zu bytes\n", rq->method ?: "GET", rq->url,
-			rs->status, rs->len);
+		diag_print("%s %s: HTTP %ld, %zu bytes", rq->method ?: "GET", rq->url, rs->status,
+			   rs->len);
 }
 
 int http_perform(const struct fetch_opts *o, const struct http_request *rq,

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <bpf/libbpf.h>
 #include "libbpf_log.h"
 
@@ -9,6 +10,10 @@
 #define LOG_END	       "-- END PROG LOAD LOG --"
 #define LOG_LINE_BYTES 512
 #define LOAD_FAILED    "BPF program load failed: "
+#define MEMLOCK_HINT   "try raising 'ulimit -l'"
+#define NOT_MEMLOCK                                                                           \
+	"ecli: EPERM as root is not the memlock limit here (this kernel does not charge BPF " \
+	"memory to it): a security policy such as kernel lockdown refused the program"
 
 static struct {
 	int verbose;
@@ -95,20 +100,37 @@ void libbpf_log_take_warning(const char *msg)
 	}
 }
 
+/*
+ * libbpf explains an EPERM seen as root by the memlock limit. Kernels since 5.11 charge BPF
+ * memory to the cgroup instead and ignore that limit: there the hint misleads, as the cause is
+ * a security policy such as kernel lockdown, which refuses fexit, LSM and kprobe programs.
+ */
+static bool memlock_hint_misleads(const char *msg)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	if (!strstr(msg, MEMLOCK_HINT) || uname(&u) ||
+	    sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return false;
+	return major > 5 || (major == 5 && minor >= 11);
+}
+
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	char *msg = NULL;
-	va_list copy;
 
-	if (level == LIBBPF_DEBUG && state.verbose < 2)
+	if ((level == LIBBPF_DEBUG && state.verbose < 2) || vasprintf(&msg, fmt, ap) < 0)
 		return 0;
-	va_copy(copy, ap);
-	if (state.verbose)
-		vfprintf(stderr, fmt, copy);
-	va_end(copy);
-	if (level != LIBBPF_WARN || vasprintf(&msg, fmt, ap) < 0)
-		return 0;
-	libbpf_log_take_warning(msg);
+	if (memlock_hint_misleads(msg)) {
+		if (state.verbose)
+			fputs(NOT_MEMLOCK "\n", stderr);
+	} else {
+		if (state.verbose)
+			fputs(msg, stderr);
+		if (level == LIBBPF_WARN)
+			libbpf_log_take_warning(msg);
+	}
 	free(msg);
 	return 0;
 }

@@ -105,7 +105,7 @@ struct session {
 
 static int fail(int status, const char *msg)
 {
-	fprintf(stderr, "ecli: %s\n", msg);
+	diag_print("%s", msg);
 	return status;
 }
 
@@ -117,7 +117,7 @@ static int parse_uint(const char *opt, const char *text, unsigned long long max,
 	errno = 0;
 	*out = strtoull(text, &end, 10);
 	if (!*text || *end || text[0] == '-' || errno || *out > max) {
-		fprintf(stderr, "ecli: %s: '%s' is not a number up to %llu\n", opt, text, max);
+		diag_print("%s: '%s' is not a number up to %llu", opt, text, max);
 		return -EINVAL;
 	}
 	return 0;
@@ -131,9 +131,8 @@ static int parse_ringbuf_size(const char *text, uint32_t *out)
 	if (parse_uint("--ringbuf-size", text, 1ULL << 30, &v))
 		return -EINVAL;
 	if (v < (unsigned long long)page || (v & (v - 1))) {
-		fprintf(stderr,
-			"ecli: --ringbuf-size: '%s' is not a power of two of at least %ld\n", text,
-			page);
+		diag_print("--ringbuf-size: '%s' is not a power of two of at least %ld", text,
+			   page);
 		return -EINVAL;
 	}
 	*out = v;
@@ -143,7 +142,7 @@ static int parse_ringbuf_size(const char *text, uint32_t *out)
 static int option_value(int argc, char **argv, int *i, const char **value)
 {
 	if (*i + 1 >= argc) {
-		fprintf(stderr, "ecli: %s: needs a value\n", argv[*i]);
+		diag_print("%s: needs a value", argv[*i]);
 		return -EINVAL;
 	}
 	*value = argv[++*i];
@@ -202,9 +201,14 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		} else if (!strcmp(a, "--duration")) {
 			err = option_value(argc, argv, &i, &v)
 				      ?: parse_uint("--duration", v, 86400 * 365, &secs);
+			if (!err && !secs) {
+				diag_print("--duration: give at least 1 second (leave it out to "
+					   "trace until Ctrl-C)");
+				err = -EINVAL;
+			}
 			o->duration_ms = secs * 1000;
 		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "ecli: unknown option '%s' (see ecli run -h)\n", a);
+			diag_print("unknown option '%s' (see ecli run -h)", a);
 			err = -EINVAL;
 		} else {
 			o->path = a;
@@ -335,12 +339,17 @@ static int run_session(struct session *s, struct diag *d)
 		.ready = announce_ready,
 		.ready_ctx = s,
 	};
-	struct diag ignored;
-	int err;
+	struct diag tracefs;
+	int err = variants_check_privileges(d), no_tracefs;
 
-	if (tracefs_ensure_mounted(&ignored) && s->o->load.verbose)
-		fprintf(stderr, "ecli: %s\n", ignored.msg);
+	if (err)
+		return err;
+	no_tracefs = tracefs_ensure_mounted(&tracefs);
+	if (no_tracefs && s->o->load.verbose)
+		diag_print("%s", tracefs.msg);
 	err = variants_load_first(&s->o->load, &s->loaded, d);
+	if (err && no_tracefs)
+		return diag_prepend(d, err, tracefs.msg);
 	if (err)
 		return err;
 	c.maps.obj = s->loaded.obj;
@@ -353,6 +362,7 @@ static void session_free(struct session *s)
 		record_view_free(&s->view);
 	loaded_detach(&s->loaded);
 	loaded_close(&s->loaded);
+	tracefs_release();
 	bpf_object__close(s->first);
 	layout_free(s->event_layout);
 	tool_args_free(&s->settings);
@@ -410,19 +420,18 @@ static int parse_transfer_opts(const char *cmd, int argc, char **argv, struct fe
 			if (option_value(argc, argv, &i, output))
 				return -EINVAL;
 		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "ecli: %s: unknown option '%s' (see ecli help)\n", cmd, a);
+			diag_print("%s: unknown option '%s' (see ecli help)", cmd, a);
 			return -EINVAL;
 		} else if (n < npos) {
 			pos[n++] = a;
 		} else {
-			fprintf(stderr, "ecli: %s: unexpected argument '%s' (see ecli help)\n", cmd,
-				a);
+			diag_print("%s: unexpected argument '%s' (see ecli help)", cmd, a);
 			return -EINVAL;
 		}
 	}
 	if (n < npos) {
-		fprintf(stderr, "ecli: %s: needs %s (see ecli help)\n", cmd,
-			npos == 2 ? "PACKAGE and REF" : "REF");
+		diag_print("%s: needs %s (see ecli help)", cmd,
+			   npos == 2 ? "PACKAGE and REF" : "REF");
 		return -EINVAL;
 	}
 	return 0;
@@ -476,7 +485,7 @@ static int cmd_push(int argc, char **argv)
 		return fail(EXIT_BAD_INPUT, d.msg);
 	printf("%s\n", digest);
 	if (f.verbose > 0)
-		fprintf(stderr, "ecli: pushed %s as %s/%s@%s\n", label, ref.host, ref.repo, digest);
+		diag_print("pushed %s as %s/%s@%s", label, ref.host, ref.repo, digest);
 	return 0;
 }
 
@@ -545,9 +554,9 @@ static int cmd_pull(int argc, char **argv)
 	free(text);
 	if (err)
 		return fail(EXIT_BAD_INPUT, d.msg);
-	fprintf(stderr, "ecli: pulled %s/%s@%s (%zu bytes)%s%s\n", ref.host, ref.repo, digest, len,
-		output && strcmp(output, "-") ? " to " : "",
-		output && strcmp(output, "-") ? output : "");
+	diag_print("pulled %s/%s@%s (%zu bytes)%s%s", ref.host, ref.repo, digest, len,
+		   output && strcmp(output, "-") ? " to " : "",
+		   output && strcmp(output, "-") ? output : "");
 	return 0;
 }
 

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/btf.h>
 #include "btf_layout.h"
 #include "map_print.h"
@@ -573,14 +574,38 @@ int package_check(const struct package_meta *m, struct bpf_object *obj, struct d
 	return err ?: check_samples(&c);
 }
 
+/* libbpf reads raw BTF, or an ELF file's .BTF section: tell which one the file is not. */
+static const char *not_btf_because(const char *path, int err)
+{
+	unsigned char magic[4] = {0};
+	FILE *f = fopen(path, "rb");
+	bool elf;
+
+	if (!f)
+		return strerror(errno);
+	elf = fread(magic, 1, sizeof(magic), f) == sizeof(magic) && !memcmp(magic, "\177ELF", 4);
+	fclose(f);
+	if (elf && err == -ENOENT)
+		return "an ELF file without a .BTF section";
+	if (elf)
+		return "an ELF file whose BTF cannot be read";
+	return "neither raw BTF nor an ELF file";
+}
+
 int package_check_btf_file(const char *path, struct diag *d)
 {
-	struct btf *btf = btf__parse(path, NULL);
-	int err = libbpf_get_error(btf);
+	struct btf *btf;
+	int err;
 
+	if (access(path, R_OK))
+		return diag_set(d, -errno, "--btf: '%s': %s", path, strerror(errno));
+	btf = btf__parse(path, NULL);
+	err = libbpf_get_error(btf);
 	if (err)
-		return diag_set(d, err, "--btf: '%s' is not readable BTF (%s)", path,
-				strerror(err < 0 ? -err : err));
+		return diag_set(d, err,
+				"--btf: '%s' is not BTF (%s): give the kernel's BTF, such as "
+				"/sys/kernel/btf/vmlinux",
+				path, not_btf_because(path, err));
 	btf__free(btf);
 	return 0;
 }

@@ -137,7 +137,7 @@ static int fetch_oci(const char *arg, const struct fetch_opts *o, char **text, s
 
 	err = err ?: oci_pull(o, arg, &ref, text, len, manifest, d);
 	if (!err && o->verbose > 0)
-		fprintf(stderr, "ecli: %s: manifest %s, package verified\n", arg, manifest);
+		diag_print("%s: manifest %s, package verified", arg, manifest);
 	return err;
 }
 

@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include "libbpf_log.h"
 #include "object_vars.h"
 #include "runtime_vars.h"
@@ -252,6 +255,31 @@ static bool add_reason(char *reasons, size_t size, int variants_left, const char
 	snprintf(reasons + used + head, room + 1, "%.*s...%s", (int)(room - 3 - tail), why,
 		 why + len - tail);
 	return true;
+}
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#define CAP_BPF	    39
+#endif
+
+static bool has_cap(const struct __user_cap_data_struct *caps, int cap)
+{
+	return caps[cap / 32].effective & (1U << (cap % 32));
+}
+
+int variants_check_privileges(struct diag *d)
+{
+	struct __user_cap_header_struct head = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3] = {0};
+
+	if (syscall(SYS_capget, &head, caps))
+		return 0; /* cannot tell: let the kernel answer */
+	if (has_cap(caps, CAP_SYS_ADMIN) || (has_cap(caps, CAP_BPF) && has_cap(caps, CAP_PERFMON)))
+		return 0;
+	return diag_set(
+		d, -EPERM,
+		"loading BPF programs needs root, or CAP_BPF and CAP_PERFMON: run ecli with "
+		"sudo");
 }
 
 /* One line: why each variant failed, and (without -v) that -v shows libbpf's whole story. */

@@ -46,6 +46,12 @@ void variants_set_verbosity(int verbose);
 int variants_open(const struct load_opts *o, struct bpf_object **obj, struct diag *d);
 
 /*
+ * Without CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN, which root has) every load fails with
+ * EPERM, which libbpf explains as a memlock limit: -EPERM and what is needed, before trying.
+ */
+int variants_check_privileges(struct diag *d);
+
+/*
  * Each attempt opens its own copy of the object. ecli's PID namespace is read once first (when
  * the package names runtime variables); failing that is the one error. When none works, d
  * holds one line: each

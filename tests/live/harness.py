@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import traceback
 
@@ -156,10 +157,86 @@ def check_equal(got, want, what):
         raise AssertionError("%s:\n  got:  %r\n  want: %r" % (what, got, want))
 
 
-def bpf_programs():
-    """Ids of the BPF programs loaded in the kernel (to prove nothing is left behind)."""
-    out = subprocess.run(["bpftool", "-j", "prog", "show"], capture_output=True, check=True).stdout
-    return sorted(p["id"] for p in json.loads(out or b"[]"))
+def _fdinfo(pid, fd):
+    fields = {}
+    with open("/proc/%d/fdinfo/%s" % (pid, fd)) as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            fields[key.strip()] = value.strip()
+    return fields
+
+
+def bpf_fds(pid):
+    """The BPF programs and links (ids) one process holds open, from /proc/PID/fdinfo."""
+    progs, links = set(), set()
+    for fd in os.listdir("/proc/%d/fd" % pid):
+        try:
+            target = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+            if target == "anon_inode:bpf-prog":
+                progs.add(int(_fdinfo(pid, fd)["prog_id"]))
+            elif target == "anon_inode:bpf_link":
+                links.add(int(_fdinfo(pid, fd)["link_id"]))
+        except (OSError, KeyError, ValueError):
+            continue  # an fd closed meanwhile
+    return progs, links
+
+
+class BpfWatch:
+    """Follows, by id, the BPF programs and links one process holds while it runs: a thread
+    polls its /proc/PID/fd every millisecond. Other loaders on the machine are not looked at."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.progs, self.links = set(), set()
+        self.polls = 0
+        self._done = threading.Event()
+        self._poll_once()  # before the caller can reap it: a look even at a quick exit
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    def _poll_once(self):
+        try:
+            progs, links = bpf_fds(self.pid)
+        except OSError:
+            return False  # the process is gone
+        self.progs |= progs
+        self.links |= links
+        self.polls += 1
+        return True
+
+    def _poll(self):
+        while not self._done.is_set() and self._poll_once():
+            time.sleep(0.001)
+
+    def stop(self):
+        self._done.set()
+        self._thread.join()
+        return self
+
+
+def check_unloaded(watch, what):
+    """Every program and link the watched process held is gone from the kernel (by id)."""
+    for kind, ids in (("prog", watch.progs), ("link", watch.links)):
+        for i in sorted(ids):
+            p = subprocess.run(["bpftool", kind, "show", "id", str(i)], capture_output=True)
+            check(p.returncode != 0, "%s: %s id %d still loaded after exit:\n%s"
+                  % (what, kind, i, p.stdout.decode(errors="replace")))
+
+
+def run_ecli_watched(args, timeout=30, stdin_data=None, prefix=()):
+    """run_ecli, following the BPF programs and links ecli holds: (out, err, status, watch).
+    A prefix (nsenter, setpriv, ...) must exec ecli in the same process."""
+    p = subprocess.Popen(list(prefix) + [ECLI] + list(args), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    watch = BpfWatch(p.pid)
+    try:
+        out, err = p.communicate(stdin_data, timeout=timeout)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        watch.stop()
+    return out.decode(errors="replace"), err.decode(errors="replace"), p.returncode, watch
 
 
 def ensure_mounted(path, fstype):

@@ -5,8 +5,8 @@ import socket
 import sys
 
 from binder import Bind, BindChild, MismatchedBind, free_port, run_binds, standard_binds
-from harness import (Ecli, bpf_programs, check, check_equal, json_lines, live_test, package,
-                     run_all, run_ecli, trace_around)
+from harness import (BpfWatch, Ecli, bpf_fds, check, check_equal, check_unloaded, json_lines,
+                     live_test, package, run_all, run_ecli, trace_around)
 
 PKG = package("bindsnoop")
 KEYS = ["ts_ns", "pid", "uid", "comm", "proto", "ip", "addr", "port", "opts", "if", "ret"]
@@ -110,13 +110,16 @@ def perf_buffer_delivers_the_same_events():
 
 @live_test
 def sigterm_detaches_everything_and_exits_zero():
-    before = bpf_programs()
     ecli = Ecli([PKG])
-    during = bpf_programs()
+    watch = BpfWatch(ecli.proc.pid)
+    progs, links = bpf_fds(ecli.proc.pid)
     out, err, status = ecli.stop(signal.SIGTERM)
+    watch.stop()
     check_equal(status, 0, "exit status after SIGTERM")
-    check(len(during) > len(before), "programs were loaded while tracing")
-    check_equal(bpf_programs(), before, "loaded BPF programs after exit")
+    check(progs and links, "ecli held programs and links while tracing")
+    watch.progs |= progs  # its first poll may come after the detach began
+    watch.links |= links
+    check_unloaded(watch, "after SIGTERM")
     check_equal(err.splitlines(), ["Tracing binds ... Hit Ctrl-C to end"], "stderr")
 
 

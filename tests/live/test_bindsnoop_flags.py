@@ -9,8 +9,8 @@ import sys
 import tempfile
 
 from binder import Bind, BindChild, free_port, run_binds, standard_binds
-from harness import (ROOT, Ecli, bpf_programs, check, check_equal, ensure_mounted, json_lines,
-                     live_test, package, run_all, run_ecli, trace_around)
+from harness import (ROOT, Ecli, check, check_equal, ensure_mounted, json_lines,
+                     live_test, package, run_all, run_ecli, run_ecli_watched, trace_around)
 
 PKG = package("bindsnoop")
 HEADER = "%8s %-12.12s %-4s %-15s %-5s %5s %2s"
@@ -263,14 +263,13 @@ def bad_values_name_the_option_and_load_nothing():
         (["-o", "custom-columns=pid,bogus"], "no column 'bogus'"),
     ]
     try:
-        before = bpf_programs()
         for args, message in cases:
-            out, err, status = run_ecli(["run", PKG] + args)
+            out, err, status, watch = run_ecli_watched(["run", PKG] + args)
             check_equal(status, 2, "exit status for %s" % args)
             check_equal(out, "", "stdout for %s" % args)
             check_equal(len(err.splitlines()), 1, "one line for %s: %r" % (args, err))
             check(message in err, "message for %s: %r" % (args, err))
-        check_equal(bpf_programs(), before, "loaded programs")
+            check_equal(watch.progs, set(), "programs ecli held for %s" % args)
     finally:
         os.unlink(pin)
 

@@ -14,8 +14,8 @@ import time
 import zlib
 
 from binder import Bind, BindChild, free_port
-from harness import (ECLI, ROOT, Ecli, bpf_programs, check, check_equal, live_test, package, run_all,
-                     run_ecli)
+from harness import (ECLI, ROOT, BpfWatch, Ecli, bpf_fds, check, check_equal, check_unloaded,
+                     live_test, package, run_all, run_ecli, run_ecli_watched)
 
 PKG = package("bindsnoop")
 STORM_BINDS = 300000
@@ -119,7 +119,6 @@ def bad_packages():
 
 @live_test
 def bad_packages_get_one_line_and_load_nothing():
-    before = bpf_programs()
     count = 0
     with tempfile.TemporaryDirectory() as tmp:
         for name, data, want_status, message in bad_packages():
@@ -127,13 +126,16 @@ def bad_packages_get_one_line_and_load_nothing():
             with open(path, "wb") as f:
                 f.write(data)
             start = time.time()
-            out, err, status = run_ecli(["run", path], timeout=30)
+            out, err, status, watch = run_ecli_watched(["run", path], timeout=30)
             check(time.time() - start < 10, "%s: answered within 10 s" % name)
             check_equal(status, want_status, "%s: exit status (stderr %r)" % (name, err))
             check_equal(out, "", "%s: stdout" % name)
             check_equal(len(err.splitlines()), 1, "%s: one line: %r" % (name, err))
             check(err.startswith("ecli: ") and message in err, "%s: message %r" % (name, err))
-            check_equal(bpf_programs(), before, "%s: programs loaded afterwards" % name)
+            if want_status == 2:  # refused before loading: ecli never held a program
+                check_equal(watch.progs, set(), "%s: programs ecli held" % name)
+            check(watch.polls > 0, "%s: ecli's fds were looked at" % name)
+            check_unloaded(watch, name)
             count += 1
     check_equal(count, 23, "bad inputs tried")
 
@@ -145,9 +147,10 @@ def bad_package_on_stdin():
     check_equal(err, 'ecli: package: missing key "meta"\n', "stderr")
 
 
-def programs_by_id():
-    out = subprocess.run(["bpftool", "-j", "prog", "show"], capture_output=True, check=True).stdout
-    return {p["id"]: p.get("name", "") for p in json.loads(out or b"[]")}
+def program_name(prog_id):
+    out = subprocess.run(["bpftool", "-j", "prog", "show", "id", str(prog_id)], capture_output=True,
+                         check=True).stdout
+    return json.loads(out).get("name", "")
 
 
 @live_test
@@ -159,15 +162,18 @@ def a_half_attached_variant_is_detached_before_the_next():
         {"name": "half", "programs": ["sys_enter_bind"] + progs["kprobe"]},
         {"name": "exit-only", "programs": ["sys_exit_bind"]},
         {"name": "never", "programs": progs["fexit"]}]
-    before = programs_by_id()
     with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
         json.dump(pkg, f)
         f.flush()
         ecli = Ecli(["-v", f.name])
+        watch = BpfWatch(ecli.proc.pid)  # from the ready line on: after every failed variant
         try:
-            new = {i: n for i, n in programs_by_id().items() if i not in before}
+            held, _ = bpf_fds(ecli.proc.pid)
+            new = {i: program_name(i) for i in held}
         finally:
             _, err, status = ecli.stop()
+            watch.stop()
+    check_unloaded(watch, "after exit")
     check("variant half: attach failed" in err and "variant exit-only: loaded and attached 1"
           in err, "the first variant failed after attaching, the second was kept:\n" + err)
     check_equal(sorted(new.values()), ["sys_exit_bind"], "programs loaded while running")
@@ -221,8 +227,8 @@ def storm_through_the_perf_buffer_accounts_for_every_bind():
 
 @live_test
 def reader_going_away_ends_ecli_quietly():
-    before = bpf_programs()
     ecli = subprocess.Popen([ECLI, "run", "-j", PKG], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    watch = BpfWatch(ecli.pid)
     head = subprocess.Popen(["head", "-n", "1"], stdin=ecli.stdout, stdout=subprocess.PIPE)
     ecli.stdout.close()  # head holds the only read end now
     deadline = time.time() + 20
@@ -231,6 +237,7 @@ def reader_going_away_ends_ecli_quietly():
         s.bind(("127.0.0.1", 0))
         s.close()
         time.sleep(0.01)
+    watch.stop()
     if ecli.poll() is None:
         ecli.kill()
         raise AssertionError("ecli still runs after head exited")
@@ -239,7 +246,8 @@ def reader_going_away_ends_ecli_quietly():
     check_equal(ecli.returncode, 0, "exit status")
     check(first.startswith("{") and first.count("\n") == 1, "head got one JSON line: %r" % first)
     check_equal(err.splitlines(), ["Tracing binds ... Hit Ctrl-C to end"], "stderr")
-    check_equal(bpf_programs(), before, "programs after exit")
+    check(watch.progs and watch.links, "ecli held programs and links while tracing")
+    check_unloaded(watch, "after exit")
 
 
 def under_valgrind(args, comm, binds):

@@ -1,0 +1,216 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""ecli leaves the host as it found it, and says in one line what it needs when it cannot run.
+
+tracefs: each test makes a mount namespace of its own (unshare --propagation private, then
+--make-rshared so that mounts made by a copy of it would propagate back into it, as they would
+into a host whose / is shared) and unmounts tracefs there, so the machine's tracefs is never
+touched while other tests run. ecli is started in that namespace (nsenter --mount); the
+namespace's mount table is the "host" ecli must leave as found.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+from binder import Bind, BindChild
+from harness import (ECLI, Ecli, check, check_equal, live_test, package, run_all, run_ecli_watched)
+
+PKG = package("bindsnoop")
+TRACING = "/sys/kernel/tracing"
+
+
+def tracefs_mounts(pid="self"):
+    """Mount points of tracefs in the mount namespace of pid."""
+    with open("/proc/%s/mounts" % pid) as f:
+        return sorted(l.split()[1] for l in f if l.split()[2] == "tracefs")
+
+
+class NamespaceWithoutTracefs:
+    """A mount namespace held open by a sleeping process, with tracefs and debugfs unmounted."""
+
+    def __init__(self):
+        self.holder = subprocess.Popen(["unshare", "--mount", "--propagation", "private", "--",
+                                        "sleep", "600"])
+        self.pid = self.holder.pid
+        deadline = time.time() + 5
+        while os.readlink("/proc/%d/ns/mnt" % self.pid) == os.readlink("/proc/self/ns/mnt"):
+            check(time.time() < deadline, "unshare made no mount namespace")
+            time.sleep(0.01)
+        self.run("mount --make-rshared / && "
+                 "while mountpoint -q %s; do umount -l %s; done && "
+                 "while mountpoint -q /sys/kernel/debug; do umount -l /sys/kernel/debug; done"
+                 % (TRACING, TRACING))
+        check_equal(tracefs_mounts(self.pid), [], "tracefs in the test's namespace after umount")
+
+    def run(self, script):
+        subprocess.run(["nsenter", "-t", str(self.pid), "-m", "--", "sh", "-ec", script],
+                       check=True)
+
+    def prefix(self, *more):
+        return ["nsenter", "-t", str(self.pid), "-m", "--"] + list(more)
+
+    def close(self):
+        self.holder.kill()
+        self.holder.wait()
+
+
+@live_test
+def tracefs_mounted_by_ecli_stays_in_its_own_namespace():
+    host_before = tracefs_mounts()
+    ns = NamespaceWithoutTracefs()
+    try:
+        ecli = Ecli(["-j", PKG], prefix=ns.prefix())
+        try:
+            inside = tracefs_mounts(ecli.proc.pid)
+            outside = tracefs_mounts(ns.pid)
+            expected = BindChild("host-tracefs", [Bind(socket.AF_INET, socket.SOCK_DGRAM,
+                                                       "127.0.0.1", 0)]).go()
+        finally:
+            out, err, status = ecli.stop()
+        check_equal(status, 0, "exit status; stderr: " + err)
+        check_equal(inside, [TRACING], "tracefs as ecli sees it while tracing")
+        check_equal(outside, [], "tracefs in the namespace ecli was started in, while tracing")
+        got = [e for e in map(json.loads, out.splitlines()) if e["comm"] == "host-tracefs"]
+        check_equal([e["port"] for e in got], [expected[0]["port"]], "the bind was traced")
+        check_equal(tracefs_mounts(ns.pid), [], "tracefs in ecli's namespace after exit")
+    finally:
+        ns.close()
+    check_equal(tracefs_mounts(), host_before, "tracefs on the machine")
+
+
+@live_test
+def tracefs_mounted_on_the_host_is_unmounted_on_exit():
+    """When unshare() is refused (a process with threads gets EINVAL), ecli mounts tracefs where
+    it is and unmounts it on the way out, after SIGINT as after SIGTERM."""
+    no_unshare = ["python3", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                          "no_unshare.py")]
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        ns = NamespaceWithoutTracefs()
+        try:
+            ecli = Ecli(["-j", PKG], prefix=ns.prefix(*no_unshare))
+            try:
+                same_ns = os.readlink("/proc/%d/ns/mnt" % ecli.proc.pid) == \
+                    os.readlink("/proc/%d/ns/mnt" % ns.pid)
+                during = tracefs_mounts(ns.pid)
+                expected = BindChild("host-tracefs2", [Bind(socket.AF_INET, socket.SOCK_DGRAM,
+                                                            "127.0.0.1", 0)]).go()
+            finally:
+                out, err, status = ecli.stop(sig)
+            check_equal(status, 0, "exit status after %s; stderr: %s" % (sig, err))
+            check(same_ns, "ecli stayed in the namespace it was started in (unshare refused)")
+            check_equal(during, [TRACING], "tracefs mounted by ecli while tracing")
+            got = [e for e in map(json.loads, out.splitlines()) if e["comm"] == "host-tracefs2"]
+            check_equal([e["port"] for e in got], [expected[0]["port"]], "the bind was traced")
+            check_equal(tracefs_mounts(ns.pid), [], "tracefs after exit (%s)" % sig)
+        finally:
+            ns.close()
+
+
+@live_test
+def tracefs_that_cannot_be_mounted_is_named_with_the_fix():
+    """Root without CAP_SYS_ADMIN may load and attach BPF, but can mount nothing."""
+    ns = NamespaceWithoutTracefs()
+    try:
+        drop = ["setpriv", "--inh-caps=-sys_admin", "--bounding-set=-sys_admin", "--"]
+        ecli = ns.prefix(*drop)
+        out, err, status, watch = run_ecli_watched(["run", PKG], prefix=ecli)
+    finally:
+        ns.close()
+    check_equal((status, out), (1, ""), "exit status and stdout; stderr: " + err)
+    check_equal(len(err.splitlines()), 1, "one line: %r" % err)
+    check(err.startswith("ecli: tracefs is not mounted on /sys/kernel/tracing and cannot be "
+                         "mounted (Operation not permitted): tracepoints need it; mount it with "
+                         "'mount -t tracefs nodev /sys/kernel/tracing'; "), "message: %r" % err)
+
+
+NOBODY = [["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"],
+          ["runuser", "-u", "nobody", "--"]]
+NEEDS_ROOT = "ecli: loading BPF programs needs root, or CAP_BPF and CAP_PERFMON: run ecli with sudo\n"
+
+
+@live_test
+def non_root_is_told_what_it_needs_in_one_uncut_line():
+    for prefix in NOBODY:
+        for verbose in ([], ["-v"]):
+            out, err, status, watch = run_ecli_watched(["run"] + verbose + [PKG], prefix=prefix)
+            what = "%s %s" % (prefix[0], verbose)
+            check_equal((status, out), (1, ""), "%s: exit status and stdout" % what)
+            check_equal(err, NEEDS_ROOT, "%s: stderr" % what)
+            check_equal(watch.progs, set(), "%s: programs ecli held" % what)
+
+
+@live_test
+def verbose_lockdown_refusal_shows_no_memlock_hint():
+    ecli = Ecli(["-v", PKG])
+    _, err, status = ecli.stop()
+    check_equal(status, 0, "exit status; stderr: " + err)
+    check("variant fexit: load failed: prog 'fexit_inet_bind': Operation not permitted" in err,
+          "this test needs a kernel whose lockdown refuses fexit (lockdown=integrity):\n" + err)
+    check("ulimit" not in err and "RLIMIT_MEMLOCK" not in err, "a memlock hint in:\n" + err)
+    check("ecli: EPERM as root is not the memlock limit here (this kernel does not charge BPF "
+          "memory to it): a security policy such as kernel lockdown refused the program" in err,
+          "the cause named instead:\n" + err)
+
+
+def no_btf_elf():
+    path = shutil.which("true")
+    sections = subprocess.run(["readelf", "-SW", path], capture_output=True, check=True).stdout
+    check(b" .BTF " not in sections, "%s has no .BTF section" % path)
+    return path
+
+
+def refused(args, want_err, what):
+    out, err, status, watch = run_ecli_watched(args)
+    check_equal((status, out), (2, ""), "%s: exit status and stdout (stderr %r)" % (what, err))
+    check_equal(err, want_err, "%s: stderr" % what)
+    check_equal(watch.progs, set(), "%s: programs ecli held" % what)
+
+
+@live_test
+def btf_that_is_not_btf_says_what_it_is():
+    fix = ": give the kernel's BTF, such as /sys/kernel/btf/vmlinux\n"
+    elf = no_btf_elf()
+    refused(["run", "--btf", "/etc/passwd", PKG],
+            "ecli: --btf: '/etc/passwd' is not BTF (neither raw BTF nor an ELF file)" + fix,
+            "text file")
+    refused(["run", "--btf", elf, PKG],
+            "ecli: --btf: '%s' is not BTF (an ELF file without a .BTF section)" % elf + fix, "ELF")
+    refused(["run", "--btf", "/nonexistent.btf", PKG],
+            "ecli: --btf: '/nonexistent.btf': No such file or directory\n", "missing file")
+
+
+@live_test
+def duration_zero_is_refused():
+    for value in ("0", "00"):
+        refused(["run", "--duration", value, PKG],
+                "ecli: --duration: give at least 1 second (leave it out to trace until Ctrl-C)\n",
+                "--duration " + value)
+
+
+@live_test
+def control_bytes_in_arguments_are_escaped():
+    cases = [
+        ([b"--x\x1b[31m"], "unknown option '--x\\x1b[31m' (see ecli run -h)"),
+        ([b"--duration", b"\x1b[2J"], "--duration: '\\x1b[2J' is not a number"),
+        ([PKG.encode(), b"-P", b"1\x1b]0;t\x07"], "-P: '1\\x1b]0;t\\x07' is not an integer"),
+        ([PKG.encode(), b"-o", b"custom-columns=pid,\x9bx\r"], "\\x9bx\\x0d"),
+        ([b"/tmp/no-such\n\xc2\x9b\x7f"], "/tmp/no-such\\x0a\\xc2\\x9b\\x7f: "),
+        ([b"--btf", b"/tmp/\x1b\xe2\x82\xac", PKG.encode()], "'/tmp/\\x1b\u20ac'"),
+    ]
+    for args, want in cases:
+        p = subprocess.run([ECLI.encode(), b"run"] + args, capture_output=True, timeout=30)
+        err = p.stderr
+        check_equal(p.returncode, 2, "exit status for %r (stderr %r)" % (args, err))
+        check(err.endswith(b"\n") and err.count(b"\n") == 1, "one line for %r: %r" % (args, err))
+        text = err[:-1].decode(errors="replace")
+        bad = [c for c in text if ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f]
+        check_equal(bad, [], "control characters left in %r" % err)
+        check(want in err.decode(), "%r in %r" % (want, err))
+
+
+if __name__ == "__main__":
+    sys.exit(run_all("host"))
