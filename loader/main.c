@@ -398,7 +398,7 @@ static int cmd_run(int argc, char **argv)
 	o.fetch.verbose = o.load.verbose;
 	if (out_buf_init(&s.out, STDOUT_FILENO, OUT_BUF_BYTES))
 		return fail(1, "out of memory");
-	s.out.give_up = stop_signal_raised;
+	s.out.give_up = stop_signal_output_overdue;
 	err = prepare(&s, &d);
 	/* a stop before tracing began (even one that cut the package read short) is a clean end */
 	if (stop_signal_raised() && !s.settings.help)

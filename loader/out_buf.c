@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "out_buf.h"
 
 /* how long one wait for a slow reader lasts before give_up() is asked */
@@ -14,8 +15,11 @@
 
 int out_buf_init(struct out_buf *ob, int fd, size_t cap)
 {
+	struct stat st;
+
 	memset(ob, 0, sizeof(*ob));
 	ob->fd = fd;
+	ob->regular_file = fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode);
 	ob->data = malloc(cap);
 	if (!ob->data)
 		return -ENOMEM;
@@ -63,7 +67,7 @@ static int wait_writable(struct out_buf *ob)
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
 	if (n == 0)
-		return ob->give_up && ob->give_up() ? -ECANCELED : 0;
+		return 0;
 	if (p.revents & POLLNVAL)
 		return -EBADF;
 	return 1; /* POLLOUT, or POLLERR/POLLHUP that write() names */
@@ -78,7 +82,7 @@ static int write_some(struct out_buf *ob, size_t done)
 	size_t n = ob->len - done;
 	ssize_t w;
 
-	if (n > PIPE_BUF)
+	if (n > PIPE_BUF && !ob->regular_file)
 		n = PIPE_BUF;
 	w = write(ob->fd, ob->data + done, n);
 	if (w > 0)
@@ -106,6 +110,10 @@ int out_buf_flush(struct out_buf *ob)
 	if (ob->fd < 0)
 		return ob->error;
 	while (done < ob->len && !ob->error) {
+		if (ob->give_up && ob->give_up()) {
+			ob->error = -ECANCELED;
+			break;
+		}
 		n = wait_writable(ob);
 		if (n > 0)
 			n = write_some(ob, done);

@@ -3,8 +3,8 @@
  * Buffered output to a file descriptor. Rendering appends here and the event loop flushes once
  * per poll, so output costs one write() per batch rather than one per event. A write error
  * is remembered and later output is dropped; the records (events) that were not written are
- * counted. A reader that is slow (EAGAIN, a full pipe) is waited for, in short polls that ask
- * give_up() whether to stop waiting, so a stopped run never hangs on its output.
+ * counted. A reader that is slow (EAGAIN, a full pipe) is waited for in short polls, and
+ * give_up() is asked before each write, so a stopped run never hangs on its output.
  */
 #ifndef OUT_BUF_H
 #define OUT_BUF_H
@@ -20,6 +20,7 @@ struct out_buf {
 	size_t len;
 	size_t cap;
 	bool (*give_up)(void); /* NULL: wait for a slow reader as long as it takes */
+	bool regular_file;     /* written in one go: it never stalls */
 	size_t *record_ends;   /* where each record in data ends */
 	size_t nr_records;
 	size_t records_cap;

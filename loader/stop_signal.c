@@ -4,13 +4,25 @@
 #include <time.h>
 #include "stop_signal.h"
 
+/* after a stop, output that a reader still takes (slowly) gets this long before it is dropped */
+#define OUTPUT_GRACE_MS 200
+
 static volatile sig_atomic_t raised;
+static volatile uint64_t raised_at_ms;
 static uint64_t deadline_ms;
+
+static void raise_flag(uint64_t now)
+{
+	if (!raised) {
+		raised_at_ms = now;
+		raised = 1;
+	}
+}
 
 static void on_signal(int sig)
 {
 	(void)sig;
-	raised = 1;
+	raise_flag(stop_signal_now_ms()); /* clock_gettime() is async-signal-safe */
 }
 
 void stop_signal_install(void)
@@ -40,7 +52,14 @@ void stop_signal_deadline(uint64_t ms)
 
 bool stop_signal_raised(void)
 {
-	if (!raised && deadline_ms && stop_signal_now_ms() >= deadline_ms)
-		raised = 1;
+	uint64_t now;
+
+	if (!raised && deadline_ms && (now = stop_signal_now_ms()) >= deadline_ms)
+		raise_flag(now);
 	return raised;
+}
+
+bool stop_signal_output_overdue(void)
+{
+	return stop_signal_raised() && stop_signal_now_ms() - raised_at_ms >= OUTPUT_GRACE_MS;
 }

@@ -22,6 +22,12 @@ void stop_signal_deadline(uint64_t ms);
 
 bool stop_signal_raised(void);
 
+/*
+ * Raised a while ago (200 ms): output still waiting for stdout is then given up, so that a
+ * stalled or crawling reader cannot hold a stopped run (out_buf's give_up).
+ */
+bool stop_signal_output_overdue(void);
+
 /* Milliseconds of CLOCK_MONOTONIC. */
 uint64_t stop_signal_now_ms(void);
 

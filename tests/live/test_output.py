@@ -237,6 +237,36 @@ def duration_ends_a_run_whose_reader_never_reads():
     check_stalled_end(lines, status)
 
 
+@live_test
+def sigint_ends_a_run_whose_reader_crawls_within_a_second():
+    """A reader that still reads, 4 KiB every 50 ms, cannot hold a stopped run either."""
+    r, w = os.pipe()
+    binder = Binder(STALL_BINDS)
+    run = Run(["-j", PKG, "-p", str(binder.pid)], w)
+    os.close(w)
+    try:
+        run.wait_banner()
+        binder.go()
+        binder.wait()
+        for _ in range(6):
+            os.read(r, 4096)
+            time.sleep(0.05)
+        run.proc.send_signal(signal.SIGINT)
+        start = time.time()
+        while run.proc.poll() is None and time.time() - start < 1.0:
+            time.sleep(0.05)
+            ready, _, _ = select.select([r], [], [], 0)
+            if ready:
+                os.read(r, 4096)
+            run.read_stderr(0)
+        lines, status, _ = run.wait_exit(max(0.05, 1.0 - (time.time() - start)))
+    finally:
+        run.kill()
+        binder.close()
+        os.close(r)
+    check_stalled_end(lines, status)
+
+
 def catches_stop_signals(pid):
     """Whether the process handles SIGINT and SIGTERM itself (/proc/PID/status SigCgt)."""
     try:
