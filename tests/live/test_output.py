@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """stdout that fails, stalls or is slow, and signals at the edges: ecli says what it could not
 write, never hangs on its output, and a stop (SIGINT, SIGTERM, --duration) always ends it."""
+import json
 import os
 import re
 import select
@@ -8,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 from harness import BANNER_END, ECLI, check, check_equal, live_test, package, run_all
@@ -304,6 +306,33 @@ def a_signal_while_the_package_is_read_is_a_clean_exit():
     finally:
         run.kill()
         run.proc.stdin.close()
+    check_equal((status, lines), (0, []), "exit status and stderr")
+
+
+@live_test
+def a_signal_while_many_variants_fail_ends_the_loading_at_once():
+    """2,000 variants that fail on this kernel (fexit and kprobes are refused here) before the
+    one that works: a SIGINT during that loop ends it within a second, status 0, no banner."""
+    with open(PKG) as f:
+        pkg = json.load(f)
+    variants = pkg["meta"]["hook_variants"]
+    failing = [v for v in variants if v["name"] != "syscall"]
+    pkg["meta"]["hook_variants"] = [dict(v, name="%s-%d" % (v["name"], i))
+                                    for i in range(1000) for v in failing] + \
+        [v for v in variants if v["name"] == "syscall"]
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+        json.dump(pkg, f)
+        f.flush()
+        run = Run([f.name], subprocess.DEVNULL)
+        try:
+            wait_for_handlers(run)
+            time.sleep(1.0)  # well into the variants
+            check(run.proc.poll() is None, "ecli still tries variants after 1 s")
+            run.proc.send_signal(signal.SIGINT)
+            lines, status, took = run.wait_exit(1.0)
+        finally:
+            run.kill()
+    print("    ended %.2f s after SIGINT" % took)
     check_equal((status, lines), (0, []), "exit status and stderr")
 
 
