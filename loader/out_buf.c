@@ -6,11 +6,12 @@
 #include <string.h>
 #include <limits.h>
 #include <poll.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include "out_buf.h"
 
-/* how long one wait for a slow reader lasts before give_up() is asked */
+/* how long one wait for a slow reader lasts before give_up() is asked again */
 #define OUT_WAIT_MS 100
 
 int out_buf_init(struct out_buf *ob, int fd, size_t cap)
@@ -58,12 +59,31 @@ void out_buf_end_record(struct out_buf *ob)
 	ob->record_ends[ob->nr_records++] = ob->len;
 }
 
-/* 1: the fd takes data now; 0: not yet (timeout, signal); or a negative errno. */
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * 1: the fd takes data now; 0: not yet (timeout, signal); or a negative errno. give_up() is
+ * asked only when the reader is behind, so a reader that keeps up always gets everything.
+ */
 static int wait_writable(struct out_buf *ob)
 {
 	struct pollfd p = {.fd = ob->fd, .events = POLLOUT};
-	int n = poll(&p, 1, OUT_WAIT_MS);
+	int n = poll(&p, 1, 0);
+	uint64_t start;
 
+	if (n == 0) {
+		if (ob->give_up && ob->give_up(ob->waited_ms))
+			return -ECANCELED;
+		start = now_ms();
+		n = poll(&p, 1, OUT_WAIT_MS);
+		ob->waited_ms += now_ms() - start;
+	}
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
 	if (n == 0)
@@ -110,10 +130,6 @@ int out_buf_flush(struct out_buf *ob)
 	if (ob->fd < 0)
 		return ob->error;
 	while (done < ob->len && !ob->error) {
-		if (ob->give_up && ob->give_up()) {
-			ob->error = -ECANCELED;
-			break;
-		}
 		n = wait_writable(ob);
 		if (n > 0)
 			n = write_some(ob, done);

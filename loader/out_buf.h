@@ -4,7 +4,7 @@
  * per poll, so output costs one write() per batch rather than one per event. A write error
  * is remembered and later output is dropped; the records (events) that were not written are
  * counted. A reader that is slow (EAGAIN, a full pipe) is waited for in short polls, and
- * give_up() is asked before each write, so a stopped run never hangs on its output.
+ * give_up() is asked between them, so a stopped run never hangs on its output.
  */
 #ifndef OUT_BUF_H
 #define OUT_BUF_H
@@ -19,9 +19,11 @@ struct out_buf {
 	char *data;
 	size_t len;
 	size_t cap;
-	bool (*give_up)(void); /* NULL: wait for a slow reader as long as it takes */
-	bool regular_file;     /* written in one go: it never stalls */
-	size_t *record_ends;   /* where each record in data ends */
+	/* asked while the reader is behind; NULL: wait as long as it takes */
+	bool (*give_up)(uint64_t waited_ms);
+	uint64_t waited_ms;  /* time spent waiting for the reader, in all */
+	bool regular_file;   /* written in one go: it never stalls */
+	size_t *record_ends; /* where each record in data ends */
 	size_t nr_records;
 	size_t records_cap;
 	uint64_t unwritten; /* records dropped after an error */

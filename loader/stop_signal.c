@@ -4,25 +4,16 @@
 #include <time.h>
 #include "stop_signal.h"
 
-/* after a stop, output that a reader still takes (slowly) gets this long before it is dropped */
-#define OUTPUT_GRACE_MS 200
+/* after a stop, a reader that is behind is waited for this long in all, then dropped */
+#define OUTPUT_GRACE_MS 300
 
 static volatile sig_atomic_t raised;
-static volatile uint64_t raised_at_ms;
 static uint64_t deadline_ms;
-
-static void raise_flag(uint64_t now)
-{
-	if (!raised) {
-		raised_at_ms = now;
-		raised = 1;
-	}
-}
 
 static void on_signal(int sig)
 {
 	(void)sig;
-	raise_flag(stop_signal_now_ms()); /* clock_gettime() is async-signal-safe */
+	raised = 1;
 }
 
 void stop_signal_install(void)
@@ -52,14 +43,18 @@ void stop_signal_deadline(uint64_t ms)
 
 bool stop_signal_raised(void)
 {
-	uint64_t now;
-
-	if (!raised && deadline_ms && (now = stop_signal_now_ms()) >= deadline_ms)
-		raise_flag(now);
+	if (!raised && deadline_ms && stop_signal_now_ms() >= deadline_ms)
+		raised = 1;
 	return raised;
 }
 
-bool stop_signal_output_overdue(void)
+bool stop_signal_output_overdue(uint64_t waited_ms)
 {
-	return stop_signal_raised() && stop_signal_now_ms() - raised_at_ms >= OUTPUT_GRACE_MS;
+	static uint64_t waited_before_stop = UINT64_MAX;
+
+	if (!stop_signal_raised())
+		return false;
+	if (waited_before_stop == UINT64_MAX)
+		waited_before_stop = waited_ms;
+	return waited_ms - waited_before_stop >= OUTPUT_GRACE_MS;
 }

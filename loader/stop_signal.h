@@ -23,10 +23,11 @@ void stop_signal_deadline(uint64_t ms);
 bool stop_signal_raised(void);
 
 /*
- * Raised a while ago (200 ms): output still waiting for stdout is then given up, so that a
- * stalled or crawling reader cannot hold a stopped run (out_buf's give_up).
+ * out_buf's give_up: after a stop, once stdout's reader has been waited for 300 ms in all (a
+ * stalled or crawling reader), what it did not take is dropped. A reader that keeps up is
+ * never waited for, so it gets everything, exit maps included.
  */
-bool stop_signal_output_overdue(void);
+bool stop_signal_output_overdue(uint64_t waited_ms);
 
 /* Milliseconds of CLOCK_MONOTONIC. */
 uint64_t stop_signal_now_ms(void);

@@ -15,10 +15,11 @@
 static int stalled_read_end = -1, stalled_pipe_size;
 
 /* Gives up once the pipe is full: its reader has stalled. */
-static bool give_up_when_full(void)
+static bool give_up_when_full(uint64_t waited_ms)
 {
 	int queued = 0;
 
+	(void)waited_ms;
 	ioctl(stalled_read_end, FIONREAD, &queued);
 	return queued >= stalled_pipe_size;
 }
