@@ -130,3 +130,26 @@ TEST(nonblocking_pipe_with_a_slow_reader_loses_nothing)
 	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	out_buf_free(&ob);
 }
+
+static bool always_give_up(uint64_t waited_ms)
+{
+	(void)waited_ms;
+	return true;
+}
+
+/* give_up is asked only while the reader is behind: a pipe with room takes everything. */
+TEST(reader_keeping_up_gets_everything_even_when_giving_up)
+{
+	struct out_buf ob;
+	int p[2];
+
+	CHECK(pipe(p) == 0);
+	out_buf_init(&ob, p[1], 4096);
+	ob.give_up = always_give_up;
+	records(&ob, 100, 100);
+	CHECK(out_buf_flush(&ob) == 0);
+	CHECK(ob.unwritten == 0);
+	out_buf_free(&ob);
+	close(p[0]);
+	close(p[1]);
+}
