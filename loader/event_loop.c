@@ -1,44 +1,16 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <bpf/bpf.h>
 #include "event_loop.h"
+#include "stop_signal.h"
 
 #define POLL_MS	       100
 #define LOST_REPORT_MS 1000
 #define PERFBUF_PAGES  64
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
-void event_loop_install_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 struct loop {
 	struct event_loop_config *c;
@@ -61,7 +33,8 @@ static void render_event(struct loop *l, const void *data, size_t size)
 		memcpy(l->scratch, data, size);
 		data = l->scratch;
 	}
-	record_view_row(c->events, data);
+	if (record_view_row(c->events, data))
+		out_buf_end_record(c->maps.out);
 }
 
 static int on_ringbuf_event(void *ctx, void *data, size_t size)
@@ -175,12 +148,13 @@ static int poll_once(struct loop *l, struct diag *d)
 static int run(struct loop *l, struct diag *d)
 {
 	struct event_loop_config *c = l->c;
-	uint64_t start = now_ms(), next_lost = start + LOST_REPORT_MS, now;
+	uint64_t next_lost = stop_signal_now_ms() + LOST_REPORT_MS, now;
 	int err = 0;
 
-	while (!stop_requested && !err && !c->maps.out->error) {
+	stop_signal_deadline(c->duration_ms);
+	while (!stop_signal_raised() && !err && !c->maps.out->error) {
 		err = poll_once(l, d);
-		now = now_ms();
+		now = stop_signal_now_ms();
 		if (!err && c->meta->nr_samples)
 			err = print_due_samples(l, now, d);
 		out_buf_flush(c->maps.out);
@@ -188,8 +162,6 @@ static int run(struct loop *l, struct diag *d)
 			report_lost(l);
 			next_lost = now + LOST_REPORT_MS;
 		}
-		if (c->duration_ms && now - start >= c->duration_ms)
-			break;
 	}
 	return err;
 }
@@ -238,7 +210,7 @@ int event_loop_run(struct event_loop_config *c, struct diag *d)
 	l.samplers = calloc(n + 1, sizeof(*l.samplers));
 	err = l.next_sample && l.samplers ? 0 : diag_set(d, -ENOMEM, "out of memory");
 	for (i = 0; i < n && !err; i++) {
-		l.next_sample[i] = now_ms() + c->meta->samples[i].interval_ms;
+		l.next_sample[i] = stop_signal_now_ms() + c->meta->samples[i].interval_ms;
 		err = map_printer_init(&l.samplers[i], &c->maps, c->meta->samples[i].map, "value",
 				       NULL, d);
 	}

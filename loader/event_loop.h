@@ -27,13 +27,10 @@ struct event_loop_config {
 };
 
 /*
- * SIGINT and SIGTERM ask the loop to stop, SIGPIPE becomes an EPIPE write. Installed once the
- * package is read and before anything loads, so a signal during loading still ends in a clean
- * detach (and one while a package is read from a pipe simply ends ecli). No SA_RESTART: a
- * signal interrupts the poll at once.
+ * Stops when stop_signal_raised() (SIGINT, SIGTERM, --duration), when the reader of stdout went
+ * away (EPIPE) or when writing failed otherwise; the caller reads out->error and
+ * out->unwritten to say so.
  */
-void event_loop_install_signals(void);
-
 int event_loop_run(struct event_loop_config *c, struct diag *d);
 
 #endif

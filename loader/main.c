@@ -17,6 +17,7 @@
 #include "oci_manifest.h"
 #include "package_check.h"
 #include "package_source.h"
+#include "stop_signal.h"
 #include "tracefs.h"
 #include "variants.h"
 #include "version.h"
@@ -76,8 +77,11 @@ static const char usage[] =
 	"and writes the package to FILE (default: standard output). Registries that need a\n"
 	"login are not supported.\n"
 	"\n"
-	"Events go to stdout; messages go to stderr. Exit status: 0 done, 1 failed to run,\n"
-	"2 bad package or arguments, or a package that could not be fetched or verified.\n";
+	"Events go to stdout; messages go to stderr. Exit status: 0 done, 1 failed to run or\n"
+	"to write events, 2 bad package or arguments, or a package that could not be fetched\n"
+	"or verified. SIGINT, SIGTERM and --duration end a run within a second whatever stdout\n"
+	"does, with status 0 (also before tracing started); events a stalled stdout did not\n"
+	"take are then counted on stderr. A reader that goes away (EPIPE) ends it quietly.\n";
 
 struct run_opts {
 	struct load_opts load;
@@ -356,6 +360,23 @@ static int run_session(struct session *s, struct diag *d)
 	return event_loop_run(&c, d);
 }
 
+/* 0, or 1 when events could not be written (a reader that went away is not a failure). */
+static int output_status(const struct out_buf *out)
+{
+	unsigned long long n = out->unwritten;
+
+	if (!out->error || out->error == -EPIPE)
+		return 0;
+	if (out->error == -ECANCELED) {
+		fprintf(stderr,
+			"ecli: stopped while stdout was not read: %llu events not written\n", n);
+		return 0;
+	}
+	fprintf(stderr, "ecli: stdout: writing events failed: %s (%llu events not written)\n",
+		strerror(-out->error), n);
+	return 1;
+}
+
 static void session_free(struct session *s)
 {
 	if (s->view_ready)
@@ -387,15 +408,19 @@ static int cmd_run(int argc, char **argv)
 	o.fetch.verbose = o.load.verbose;
 	if (out_buf_init(&s.out, STDOUT_FILENO, OUT_BUF_BYTES))
 		return fail(1, "out of memory");
+	s.out.give_up = stop_signal_output_overdue;
 	err = prepare(&s, &d);
-	/* from here on a signal ends the run through the clean exit path, loading included */
-	event_loop_install_signals();
-	if (err)
+	/* a stop before tracing began (even one that cut the package read short) is a clean end */
+	if (stop_signal_raised() && !s.settings.help)
+		status = 0;
+	else if (err)
 		status = fail(EXIT_BAD_INPUT, d.msg);
 	else if (s.settings.help)
 		tool_args_help(&s.settings, &s.meta, s.first, stdout);
-	else if ((err = run_session(&s, &d)))
+	else if ((err = run_session(&s, &d)) && err != -ECANCELED)
 		status = fail(1, d.msg);
+	else
+		status = output_status(&s.out);
 	session_free(&s);
 	return status;
 }
@@ -571,9 +596,28 @@ static int print_version(void)
 	return 0;
 }
 
+/*
+ * A closed stdin, stdout or stderr gets /dev/null opened read-only in its place: the fds ecli
+ * opens later must not become its output, and writing events then fails with EBADF as it would
+ * on the closed fd.
+ */
+static void hold_closed_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= STDERR_FILENO; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF)
+			open("/dev/null", O_RDONLY);
+}
+
 int main(int argc, char **argv)
 {
-	const char *cmd = argc >= 2 ? argv[1] : "";
+	const char *cmd;
+
+	/* first: a Ctrl-C at any moment, even while the package is read, ends ecli cleanly */
+	stop_signal_install();
+	hold_closed_std_fds();
+	cmd = argc >= 2 ? argv[1] : "";
 
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 2, argv + 2);

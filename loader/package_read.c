@@ -9,6 +9,7 @@
 #include "inflate.h"
 #include "meta_json.h"
 #include "package_read.h"
+#include "stop_signal.h"
 
 static const char *const package_keys[] = {"bpf_object", "bpf_object_size", "meta", NULL};
 
@@ -36,7 +37,8 @@ static int read_all(int fd, const char *path, char **text, size_t *len, struct d
 			buf = grown;
 		}
 		got = read(fd, buf + n, cap - n);
-		if (got < 0 && errno == EINTR)
+		/* a stop (Ctrl-C while a pipe keeps the package back) ends the read */
+		if (got < 0 && errno == EINTR && !stop_signal_raised())
 			continue;
 		if (got < 0) {
 			int err = -errno;

@@ -84,12 +84,13 @@ static bool passes_filters(struct record_view *v, const void *record)
 	return true;
 }
 
-void record_view_row(struct record_view *v, const void *record)
+bool record_view_row(struct record_view *v, const void *record)
 {
 	if (v->nr_filters && !passes_filters(v, record))
-		return;
+		return false;
 	if (v->mode == OUTPUT_TABLE)
 		table_row(&v->table, v->out, record);
 	else
 		render_json_line(&v->jw, v->layout, record);
+	return true;
 }

@@ -10,6 +10,7 @@
 #include "libbpf_log.h"
 #include "object_vars.h"
 #include "runtime_vars.h"
+#include "stop_signal.h"
 #include "variants.h"
 
 #define FAILURE_PREFIX "no hook variant could be loaded and attached here: "
@@ -300,6 +301,8 @@ int variants_load_first(const struct load_opts *o, struct loaded *out, struct di
 	for (i = 0; i < n; i++) {
 		const struct hook_variant *v = m->nr_variants ? &m->variants[i] : NULL;
 
+		if (stop_signal_raised())
+			return diag_set(d, -ECANCELED, "stopped while loading");
 		err = variants_open(o, &obj, d);
 		err = err ?: try_variant(o, v, &rv, obj, out, d);
 		if (!err) {
