@@ -19,7 +19,7 @@
 struct cmdline {
 	char *argv[MAX_ARGS];
 	int argc;
-	bool too_many; /* an argument did not fit: never run a command cut short */
+	bool too_many;		 /* an argument did not fit: never run a command cut short */
 	char tmp[PATH_MAX - 64]; /* the private temporary directory */
 	char inc[PATH_MAX];	 /* the include dir */
 	char src_dir[PATH_MAX];
@@ -248,11 +248,12 @@ int compile_source(const struct compile_opts *o, char **object, size_t *size, st
 		snprintf(c->full, sizeof(c->full), "%s/object.full.o", c->tmp);
 		snprintf(c->strip, sizeof(c->strip), "%s/object.o", c->tmp);
 		clang_argv(c, o);
-		err = c->too_many ? diag_set(d, -E2BIG,
-					     "%s: clang would need more than %d arguments (fewer -I "
-					     "or $ECC_CFLAGS words)",
-					     o->source, MAX_ARGS - 1)
-				  : run(c->argv, "CLANG", o, c->tmp, d);
+		err = c->too_many
+			      ? diag_set(d, -E2BIG,
+					 "%s: clang would need more than %d arguments (fewer -I "
+					 "or $ECC_CFLAGS words)",
+					 o->source, MAX_ARGS - 1)
+			      : run(c->argv, "CLANG", o, c->tmp, d);
 	}
 	err = err ?: strip_dwarf(c, o, d);
 	err = err ?: file_read(c->strip, object, size, d);

@@ -143,8 +143,9 @@ static bool tok_is(const struct token *t, const char *word)
 static int copy_name(struct scanner *s, char *dst, const struct token *t)
 {
 	if (t->len >= SOURCE_NAME_MAX)
-		return diag_set(s->d, -ENAMETOOLONG, "%s:%d: \"%.40s...\" is longer than %d characters",
-				s->out->path, t->line, t->start, SOURCE_NAME_MAX - 1);
+		return diag_set(s->d, -ENAMETOOLONG,
+				"%s:%d: \"%.40s...\" is longer than %d characters", s->out->path,
+				t->line, t->start, SOURCE_NAME_MAX - 1);
 	memcpy(dst, t->start, t->len);
 	dst[t->len] = 0;
 	return 0;

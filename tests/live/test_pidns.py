@@ -26,7 +26,7 @@ from acceptor import AcceptChild
 from binder import Bind, BindChild, free_port
 from execer import Exec, ExecChild, program
 from harness import (ECLI, Ecli, check, check_equal, in_scratch_dir, json_lines, live_test, package,
-                     run_all, run_ecli, trace_around)
+                     run_all, trace_around)
 from opener import Open, OpenChild
 
 CLONE_NEWPID = 0x20000000

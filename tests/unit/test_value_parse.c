@@ -242,7 +242,8 @@ TEST(value_parse_enum_by_name_and_number)
 	CHECK_VALUE(btf, t.proto, 4, "6", 6);
 	/* a number need not name an enumerator */
 	CHECK_VALUE(btf, t.proto, 4, "99", 99);
-	CHECK_REFUSED(btf, t.proto, 4, "udp", -EINVAL, "'udp' is not a name of enum proto or a number");
+	CHECK_REFUSED(btf, t.proto, 4, "udp", -EINVAL,
+		      "'udp' is not a name of enum proto or a number");
 	CHECK_REFUSED(btf, t.proto, 4, "-1", -ERANGE, "'-1' is out of range 0..4294967295");
 	CHECK_VALUE(btf, t.sgn, 4, "NEG", 0xffffffffu);
 	CHECK_VALUE(btf, t.sgn, 4, "-7", (uint32_t)-7);
