@@ -157,7 +157,8 @@ def check_equal(got, want, what):
         raise AssertionError("%s:\n  got:  %r\n  want: %r" % (what, got, want))
 
 
-def _fdinfo(pid, fd):
+def fdinfo(pid, fd):
+    """The fields of /proc/PID/fdinfo/FD (prog_id, link_id, ...)."""
     fields = {}
     with open("/proc/%d/fdinfo/%s" % (pid, fd)) as f:
         for line in f:
@@ -173,9 +174,9 @@ def bpf_fds(pid):
         try:
             target = os.readlink("/proc/%d/fd/%s" % (pid, fd))
             if target == "anon_inode:bpf-prog":
-                progs.add(int(_fdinfo(pid, fd)["prog_id"]))
+                progs.add(int(fdinfo(pid, fd)["prog_id"]))
             elif target == "anon_inode:bpf_link":
-                links.add(int(_fdinfo(pid, fd)["link_id"]))
+                links.add(int(fdinfo(pid, fd)["link_id"]))
         except (OSError, KeyError, ValueError):
             continue  # an fd closed meanwhile
     return progs, links

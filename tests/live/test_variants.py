@@ -21,7 +21,8 @@ import sys
 import tempfile
 import time
 
-from harness import ROOT, Ecli, check, check_equal, json_lines, live_test, run_all, run_ecli
+from harness import (ROOT, Ecli, check, check_equal, fdinfo, json_lines, live_test, run_all,
+                     run_ecli)
 
 ECC = os.path.join(ROOT, "build", "ecc")
 REJECT = os.path.join(ROOT, "build", "test-packages", "verifier_reject", "package.json")
@@ -72,15 +73,6 @@ def last_meaningful(lines):
     meaningful = [l for l in lines if l.strip() and not l.strip().startswith(summaries)]
     check(meaningful, "the log has a meaningful line: %r" % lines)
     return meaningful[-1]
-
-
-def fdinfo(pid, fd):
-    fields = {}
-    with open("/proc/%d/fdinfo/%s" % (pid, fd)) as f:
-        for line in f:
-            key, _, value = line.partition(":")
-            fields[key.strip()] = value.strip()
-    return fields
 
 
 def bpf_fds(pid):
