@@ -20,8 +20,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "live"))
-from harness import (ROOT, Ecli, check, check_equal, json_lines, live_test,  # noqa: E402
-                     run_all, run_ecli)
+from harness import (ROOT, Ecli, SignalTarget, check, check_equal, json_lines,  # noqa: E402
+                     live_test, run_all, run_ecli)
 
 ECC = os.path.join(ROOT, "build", "ecc")
 INCLUDE = os.path.join(ROOT, "build", "include")
@@ -562,22 +562,10 @@ def kill_event(pid, target, sig, comm, tag="kill"):
     return {"pid": pid, "target": target, "sig": sig, "comm": comm, "tag": tag}
 
 
-class Target:
-    """A process to send harmless signals to (0 and SIGCONT)."""
-
-    def __enter__(self):
-        self.proc = subprocess.Popen(["sleep", "60"])
-        return self.proc.pid
-
-    def __exit__(self, *exc):
-        self.proc.kill()
-        self.proc.wait()
-
-
 @live
 def live_events_every_field_and_pid_filter():
     me = os.getpid()
-    with Target() as child:
+    with SignalTarget() as child:
         ecli = Ecli(["-j", killwatch_package(), "-p", str(me)])
         try:
             os.kill(child, 0)
@@ -601,7 +589,7 @@ def live_events_every_field_and_pid_filter():
 @live
 def live_pid_option_selects_another_process():
     me = os.getpid()
-    with Target() as child:
+    with SignalTarget() as child:
         helper = subprocess.Popen(
             [sys.executable, "-c", "import os, sys\nsys.stdin.readline()\n"
              "os.kill(%d, 0)\nos.kill(%d, 18)\nprint('done', flush=True)\n"
@@ -630,7 +618,7 @@ def live_pid_option_selects_another_process():
 @live
 def live_signal_and_tag_options():
     me = os.getpid()
-    with Target() as child:
+    with SignalTarget() as child:
         ecli = Ecli(["-j", killwatch_package(), "-p", str(me), "--target_signal", "18",
                      "-t", "abc"])
         try:
@@ -648,7 +636,7 @@ def live_signal_and_tag_options():
 @live
 def live_table_output():
     me = os.getpid()
-    with Target() as child:
+    with SignalTarget() as child:
         ecli = Ecli([killwatch_package(), "-p", str(me)])
         try:
             os.kill(child, signal.SIGCONT)

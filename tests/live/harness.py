@@ -100,11 +100,12 @@ class Ecli:
             self.proc.wait()
 
 
-def trace_around(args, children):
+def trace_around(args, children, start=None):
     """Runs `ecli run args` while each child does its work (child.go()); a child that never
-    starts is closed. Returns ([what each go() returned], stdout) after a clean SIGINT exit."""
+    starts is closed. Returns ([what each go() returned], stdout) after a clean SIGINT exit.
+    start(args) starts ecli some other way (in a namespace, in a container); default Ecli."""
     try:
-        ecli = Ecli(args)
+        ecli = (start or Ecli)(args)
     except AssertionError:
         for c in children:
             c.close()
@@ -115,6 +116,21 @@ def trace_around(args, children):
         out, err, status = ecli.stop()
     check_equal(status, 0, "exit status; stderr: " + err)
     return results, out
+
+
+class SignalTarget:
+    """A process (sleep) to send harmless signals to; its pid is what `with` gives."""
+
+    def __init__(self, seconds=60):
+        self.seconds = seconds
+
+    def __enter__(self):
+        self.proc = subprocess.Popen(["sleep", str(self.seconds)])
+        return self.proc.pid
+
+    def __exit__(self, *exc):
+        self.proc.kill()
+        self.proc.wait()
 
 
 def in_scratch_dir(make_dir):

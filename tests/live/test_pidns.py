@@ -127,18 +127,7 @@ class Namespace:
 
 def trace_in(ns, args, children):
     """trace_around with ecli inside ns: ([what each child's go() returned], stdout)."""
-    try:
-        ecli = ns.ecli(args)
-    except AssertionError:
-        for c in children:
-            c.close()
-        raise
-    try:
-        results = [c.go() for c in children]
-    finally:
-        out, err, status = ecli.stop()
-    check_equal(status, 0, "exit status; stderr: " + err)
-    return results, out
+    return trace_around(args, children, start=ns.ecli)
 
 
 def trace_as_init(args, make_children):

@@ -28,7 +28,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "live"))
 import harness  # noqa: E402
 from binder import Bind, BindChild, free_port  # noqa: E402
 from child import Child  # noqa: E402
-from harness import ROOT, check, check_equal, json_lines, live_test, run_all  # noqa: E402
+from harness import (ROOT, SignalTarget, check, check_equal, json_lines, live_test,  # noqa: E402
+                     run_all)
 
 VERSION = subprocess.run(["make", "--no-print-directory", "-s", "-C", ROOT, "print-version"],
                          capture_output=True, text=True, check=True).stdout.strip()
@@ -78,29 +79,9 @@ class Container(harness.Ecli):
 
 def around(container_args, args, child):
     """Runs the runtime image around child.go(); returns (its answer, stdout)."""
-    try:
-        c = Container(container_args, args)
-    except AssertionError:
-        child.close()
-        raise
-    try:
-        expected = child.go()
-    finally:
-        out, err, status = c.stop()
-    check_equal(status, 0, "exit status of podman run; stderr: " + err)
+    (expected,), out = harness.trace_around(args, [child],
+                                            start=lambda a: Container(container_args, a))
     return expected, out
-
-
-class Target:
-    """A process to send harmless signals to."""
-
-    def __enter__(self):
-        self.proc = subprocess.Popen(["sleep", "120"])
-        return self.proc.pid
-
-    def __exit__(self, *exc):
-        self.proc.kill()
-        self.proc.wait()
 
 
 class KillChild(Child):
@@ -218,7 +199,7 @@ def runtime_image_runs_the_package_the_build_image_made():
         with open(os.path.join(w.path, "package.json")) as f:
             meta = json.load(f)["meta"]
         check_equal(meta["export_types"][0]["name"], "kill_event", "the event type")
-        with Target() as target:
+        with SignalTarget(120) as target:
             child = KillChild("ship-killer", target, "img")
             expected, out = around(["-v", w.path + ":/pkg:ro"],
                                    ["-j", "/pkg/package.json", "-p", str(child.pid), "-t", "img"],
