@@ -7,6 +7,7 @@
 #include <linux/capability.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include "libbpf_log.h"
 #include "object_vars.h"
 #include "runtime_vars.h"
@@ -188,6 +189,27 @@ static int attach_programs(const struct package_meta *m, const struct hook_varia
 	return err;
 }
 
+/* Under -v, the ids of what was loaded: tests follow them, and so can a user with bpftool. */
+static void print_loaded_ids(const struct hook_variant *v, struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+	const char *sep = "";
+
+	fprintf(stderr, "variant %s: loaded", v ? v->name : "(none)");
+	bpf_object__for_each_program(prog, obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+
+		memset(&info, 0, sizeof(info));
+		if (!bpf_program__autoload(prog) ||
+		    bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+			continue;
+		fprintf(stderr, "%s %s (id %u)", sep, bpf_program__name(prog), info.id);
+		sep = ",";
+	}
+	fputc('\n', stderr);
+}
+
 /* One attempt on obj, which is consumed: on failure it is closed. */
 static int try_variant(const struct load_opts *o, const struct hook_variant *v,
 		       const struct runtime_values *rv, struct bpf_object *obj, struct loaded *l,
@@ -213,6 +235,8 @@ static int try_variant(const struct load_opts *o, const struct hook_variant *v,
 		err = diag_set(d, err, "load failed: %s", reason);
 		goto fail;
 	}
+	if (o->verbose)
+		print_loaded_ids(v, obj);
 	err = tool_args_apply_after_load(o->settings, obj, d);
 	err = err ?: attach_programs(o->meta, v, l, d);
 	if (!err)

@@ -8,6 +8,7 @@ per test and "<suite>: N passed, M failed".
 """
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -184,15 +185,17 @@ def fdinfo(pid, fd):
 
 
 def bpf_fds(pid):
-    """The BPF programs and links (ids) one process holds open, from /proc/PID/fdinfo."""
-    progs, links = set(), set()
+    """The BPF programs (ids) and links ({link id: program id}) one process holds open, from
+    /proc/PID/fdinfo."""
+    progs, links = set(), {}
     for fd in os.listdir("/proc/%d/fd" % pid):
         try:
             target = os.readlink("/proc/%d/fd/%s" % (pid, fd))
             if target == "anon_inode:bpf-prog":
                 progs.add(int(fdinfo(pid, fd)["prog_id"]))
             elif target == "anon_inode:bpf_link":
-                links.add(int(fdinfo(pid, fd)["link_id"]))
+                info = fdinfo(pid, fd)
+                links[int(info["link_id"])] = int(info.get("prog_id", 0))
         except (OSError, KeyError, ValueError):
             continue  # an fd closed meanwhile
     return progs, links
@@ -204,7 +207,7 @@ class BpfWatch:
 
     def __init__(self, pid):
         self.pid = pid
-        self.progs, self.links = set(), set()
+        self.progs, self.links = set(), {}
         self.polls = 0
         self._done = threading.Event()
         self._poll_once()  # before the caller can reap it: a look even at a quick exit
@@ -231,13 +234,28 @@ class BpfWatch:
         return self
 
 
+def still_loaded(kind, ids):
+    """Those of these program or link ids the kernel still has."""
+    return sorted(i for i in ids if subprocess.run(["bpftool", kind, "show", "id", str(i)],
+                                                   capture_output=True).returncode == 0)
+
+
 def check_unloaded(watch, what):
     """Every program and link the watched process held is gone from the kernel (by id)."""
     for kind, ids in (("prog", watch.progs), ("link", watch.links)):
-        for i in sorted(ids):
-            p = subprocess.run(["bpftool", kind, "show", "id", str(i)], capture_output=True)
-            check(p.returncode != 0, "%s: %s id %d still loaded after exit:\n%s"
-                  % (what, kind, i, p.stdout.decode(errors="replace")))
+        check_equal(still_loaded(kind, ids), [], "%s: %s ids still loaded" % (what, kind))
+
+
+def loaded_ids(verbose_stderr):
+    """{variant: {program name: id}} from the `variant V: loaded NAME (id N), ...` lines that
+    ecli -v prints after each load."""
+    found = {}
+    for line in verbose_stderr.splitlines():
+        m = re.match(r"variant (\S+): loaded (\S.*\(id \d+\))$", line)
+        if m:
+            found[m.group(1)] = {name: int(i) for name, i in
+                                 re.findall(r"(\S+) \(id (\d+)\)", m.group(2))}
+    return found
 
 
 def run_ecli_watched(args, timeout=30, stdin_data=None, prefix=()):

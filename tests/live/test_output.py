@@ -12,7 +12,8 @@ import sys
 import tempfile
 import time
 
-from harness import BANNER_END, ECLI, check, check_equal, live_test, package, run_all
+from harness import (BANNER_END, ECLI, Ecli, check, check_equal, json_lines, live_test, package,
+                     run_all)
 
 PKG = package("bindsnoop")
 BANNER = "Tracing binds ... " + BANNER_END
@@ -21,6 +22,7 @@ STALLED = r"^ecli: stopped while stdout was not read: (\d+) events not written$"
 LOST_TOTAL = r"^lost (\d+) events$"
 SLOW_READER_BINDS = 20000
 STALL_BINDS = 20000
+READY_RUNS = 100
 
 
 class Binder:
@@ -128,6 +130,35 @@ def failing_stdout(stdout, preexec_fn, error):
     check_equal(lines[0], BANNER, "first stderr line")
     m = one_match(WRITE_FAILED % re.escape(error), lines, "the write error")
     check_equal(int(m.group(1)), 1, "events not written (the one bind)")
+
+
+def bind_right_after_the_ready_line(loader_args):
+    """Runs ecli READY_RUNS times; each time binds one UDP socket the moment the ready line is
+    read. Returns the runs whose bind was not reported, with what ecli printed."""
+    missed = []
+    for run in range(READY_RUNS):
+        ecli = Ecli(list(loader_args) + ["-j", PKG, "-p", str(os.getpid())])
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        out, err, status = ecli.stop()
+        ports = [e["port"] for e in json_lines(out) if e["pid"] == os.getpid()]
+        if status != 0 or ports != [port]:
+            missed.append((run, status, port, ports, err))
+    return missed
+
+
+@live_test
+def a_bind_right_after_the_ready_line_is_reported_every_time_ring_buffer():
+    missed = bind_right_after_the_ready_line([])
+    check_equal(missed, [], "runs of %d whose bind was not reported" % READY_RUNS)
+
+
+@live_test
+def a_bind_right_after_the_ready_line_is_reported_every_time_perf_buffer():
+    missed = bind_right_after_the_ready_line(["--perfbuf"])
+    check_equal(missed, [], "runs of %d whose bind was not reported" % READY_RUNS)
 
 
 @live_test

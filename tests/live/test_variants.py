@@ -9,8 +9,8 @@ construction on any kernel:
                    variant "shared" = on_getsid + on_getppid; on_getpgid is in no variant.
                    Each program sends an event naming its hook when the traced pid makes the
                    syscall.
-Programs are found through ecli's own file descriptors (/proc/PID/fdinfo) or by their names,
-which only these packages use, never by comparing the kernel's whole program list.
+Programs are followed by id: those ecli holds (its /proc/PID/fdinfo) and those `-v` says each
+variant loaded, never by comparing the kernel's whole program list.
 """
 import collections
 import copy
@@ -21,15 +21,14 @@ import sys
 import tempfile
 import time
 
-from harness import (ROOT, Ecli, check, check_equal, fdinfo, json_lines, live_test, run_all,
-                     run_ecli)
+from harness import (ROOT, Ecli, bpf_fds, check, check_equal, json_lines, live_test, loaded_ids,
+                     run_all, run_ecli, run_ecli_watched, still_loaded)
 
 ECC = os.path.join(ROOT, "build", "ecc")
 REJECT = os.path.join(ROOT, "build", "test-packages", "verifier_reject", "package.json")
 SHARED = os.path.join(ROOT, "build", "test-packages", "shared_programs", "package.json")
 SHARED_OBJECT = os.path.join(ROOT, "tests", "bpf", "shared_programs.bpf.c")  # ecc compiles it
 SHARED_SCHEMA = os.path.join(ROOT, "tests", "bpf", "shared_programs.json")
-SHARED_NAMES = {"on_getpgid", "on_getppid", "on_missing", "on_getsid"}
 FAILURE_PREFIX = "ecli: no hook variant could be loaded and attached here: "
 HINT = " (-v for the full log)"
 LOG_BEGIN = "-- BEGIN PROG LOAD LOG --"
@@ -49,6 +48,18 @@ def run_package(pkg, loader_args=()):
         json.dump(pkg, f)
         f.flush()
         return run_ecli(["run"] + list(loader_args) + [f.name])
+
+
+def run_package_watched(pkg, loader_args=()):
+    """run_package, following the programs and links ecli holds: (out, err, status, watch)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+        json.dump(pkg, f)
+        f.flush()
+        return run_ecli_watched(["run"] + list(loader_args) + [f.name])
+
+
+def all_ids(verbose_stderr):
+    return {i for progs in loaded_ids(verbose_stderr).values() for i in progs.values()}
 
 
 def with_variants(pkg, variants):
@@ -73,40 +84,6 @@ def last_meaningful(lines):
     meaningful = [l for l in lines if l.strip() and not l.strip().startswith(summaries)]
     check(meaningful, "the log has a meaningful line: %r" % lines)
     return meaningful[-1]
-
-
-def bpf_fds(pid):
-    """The BPF programs (ids) and links ((link id, program id)) a process holds open."""
-    progs, links = set(), []
-    for fd in os.listdir("/proc/%d/fd" % pid):
-        try:
-            target = os.readlink("/proc/%d/fd/%s" % (pid, fd))
-            if target == "anon_inode:bpf-prog":
-                progs.add(int(fdinfo(pid, fd)["prog_id"]))
-            elif target == "anon_inode:bpf_link":
-                info = fdinfo(pid, fd)
-                links.append((int(info["link_id"]), int(info["prog_id"])))
-        except (FileNotFoundError, KeyError):
-            continue  # an fd closed meanwhile, or a link without a program
-    return progs, links
-
-
-def loaded_programs(names):
-    """{id: name} of the kernel's programs with one of these names."""
-    out = subprocess.run(["bpftool", "-j", "prog", "show"], capture_output=True,
-                         check=True).stdout
-    return {p["id"]: p.get("name") for p in json.loads(out or b"[]") if p.get("name") in names}
-
-
-def wait_for_programs(names, want_ids, seconds=3):
-    """The programs of these names settle on want_ids (a closed object's go away at once,
-    but give the kernel a moment); returns what was seen last."""
-    deadline = time.time() + seconds
-    while True:
-        seen = loaded_programs(names)
-        if set(seen) == set(want_ids) or time.time() > deadline:
-            return seen
-        time.sleep(0.1)
 
 
 def one_line(err, what):
@@ -166,6 +143,13 @@ def failure_libbpf_said_nothing_about_has_no_hint():
 def attach_failure_names_the_program_and_the_cause():
     pkg = load(SHARED)
     pkg = with_variants(pkg, pkg["meta"]["hook_variants"][:1])
+    _, verbose_err, _ = run_package(pkg, ["-v"])
+    ids = all_ids(verbose_err)
+    check_equal(sorted(loaded_ids(verbose_err).get("broken", {})),
+                ["on_getpgid", "on_getppid", "on_getsid", "on_missing"],
+                "-v names the ids of the variant's programs and of those in no variant "
+                "(on_getsid is in none here):\n" + verbose_err)
+    check_equal(still_loaded("prog", ids), [], "programs left loaded after -v")
     out, err, status = run_package(pkg)
     check_equal((status, out), (1, ""), "exit status and stdout; stderr " + err)
     one_line(err, "attach failure")
@@ -174,7 +158,6 @@ def attach_failure_names_the_program_and_the_cause():
     check("sys_enter_ecli_test_no_such_call" in err and
           err.endswith(": No such file or directory%s\n" % HINT),
           "names the tracepoint and the cause, then the hint: " + err)
-    check_equal(wait_for_programs(SHARED_NAMES, []), {}, "programs left loaded")
 
 
 @live_test
@@ -217,8 +200,8 @@ def shared_program_attaches_with_the_second_variant():
     ecli = Ecli(["-v", "-j", SHARED, "-p", str(os.getpid())])
     try:
         progs, links = bpf_fds(ecli.proc.pid)
-        names = loaded_programs(SHARED_NAMES)
-        by_name = wait_for_programs(SHARED_NAMES, progs)
+        by_variant = loaded_ids(ecli.err.decode(errors="replace"))
+        failed_left = still_loaded("prog", by_variant.get("broken", {}).values())
         for _ in range(calls["HOOK_GETSID"]):
             os.getsid(0)
         for _ in range(calls["HOOK_GETPPID"]):
@@ -231,20 +214,22 @@ def shared_program_attaches_with_the_second_variant():
     check("variant broken: attach failed: prog 'on_missing'" in err and
           "variant shared: loaded and attached 3 programs" in err,
           "the first variant failed to attach, the second was kept:\n" + err)
+    by_variant = loaded_ids(err)
+    check_equal(sorted(by_variant.get("broken", {})), ["on_getpgid", "on_getppid", "on_missing"],
+                "-v names what the failed variant loaded:\n" + err)
+    check_equal(failed_left, [], "the failed variant's programs were unloaded")
+    names = {i: name for name, i in by_variant.get("shared", {}).items()}
     check_equal(sorted(names.get(p, "?") for p in progs),
                 ["on_getpgid", "on_getppid", "on_getsid"], "programs ecli holds")
-    check_equal(sorted(by_name), sorted(progs),
-                "programs of these names in the kernel: only ecli's (the failed variant's "
-                "copies are gone)")
     if links:  # kernels before 5.15 attach tracepoints without a BPF link
-        check_equal([names.get(p, "?") for _, p in sorted(links)],
+        check_equal([names.get(p, "?") for _, p in sorted(links.items())],
                     ["on_getsid", "on_getppid", "on_getpgid"],
                     "attach order: the variant's list, then the program of no variant")
     else:
         print("    (no BPF links on this kernel: attach order not checked)")
     got = collections.Counter(e["hook"] for e in json_lines(out) if e["pid"] == os.getpid())
     check_equal(dict(got), calls, "events of this process by hook")
-    check_equal(wait_for_programs(SHARED_NAMES, []), {}, "programs left loaded after exit")
+    check_equal(still_loaded("prog", all_ids(err)), [], "programs left loaded after exit")
 
 
 @live_test
@@ -258,9 +243,9 @@ def program_in_no_variant_loads_with_a_variant_that_works_first():
         ecli = Ecli(["-v", f.name])
         try:
             progs, _ = bpf_fds(ecli.proc.pid)
-            names = loaded_programs(SHARED_NAMES)
         finally:
             _, err, status = ecli.stop()
+    names = {i: name for name, i in loaded_ids(err).get("shared", {}).items()}
     check_equal(status, 0, "exit status; stderr " + err)
     check("variant shared: loaded and attached 3 programs" in err and "broken" not in err,
           "the first variant was kept, the second never tried:\n" + err)
@@ -273,12 +258,12 @@ def variant_listing_a_program_twice_is_refused():
     pkg = load(SHARED)
     twice = ["on_getsid", "on_getppid", "on_getsid"]
     pkg["meta"]["hook_variants"][1]["programs"] = twice
-    out, err, status = run_package(pkg)
+    out, err, status, watch = run_package_watched(pkg)
     check_equal((status, out), (2, ""), "ecli: exit status and stdout; stderr " + err)
     one_line(err, "ecli")
     check("hook_variants[1]" in err and '"on_getsid"' in err and "twice" in err,
           "ecli names the variant and the program: " + err)
-    check_equal(loaded_programs(SHARED_NAMES), {}, "programs loaded")
+    check_equal((watch.progs, watch.links), (set(), {}), "programs and links ecli held")
     with tempfile.TemporaryDirectory() as tmp:
         schema = load(SHARED_SCHEMA)
         schema["hook_variants"][1]["programs"] = twice
