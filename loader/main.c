@@ -61,6 +61,7 @@ static const char usage[] =
 	"  --ringbuf-size BYTES  ring buffer size: a power of two, at least the page size\n"
 	"  --perfbuf             use the perf buffer even where the kernel has a ring buffer\n"
 	"  --btf PATH            kernel BTF for CO-RE instead of /sys/kernel/btf/vmlinux\n"
+	"  --variant NAME        try only this hook variant of the package\n"
 	"  --duration SECONDS    stop after this many seconds (default: at Ctrl-C)\n"
 	"  -h, --help            show this help\n"
 	"fetch options (run, push, pull):\n"
@@ -202,6 +203,8 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 				      ?: parse_ringbuf_size(v, &o->load.ringbuf_bytes);
 		} else if (!strcmp(a, "--btf")) {
 			err = option_value(argc, argv, &i, &o->load.btf_path);
+		} else if (!strcmp(a, "--variant")) {
+			err = option_value(argc, argv, &i, &o->load.variant);
 		} else if (!strcmp(a, "--duration")) {
 			err = option_value(argc, argv, &i, &v)
 				      ?: parse_uint("--duration", v, 86400 * 365, &secs);
@@ -299,6 +302,7 @@ static int prepare(struct session *s, struct diag *d)
 	err = o->load.btf_path ? package_check_btf_file(o->load.btf_path, d) : 0;
 	err = err ?: package_source_read(o->path, &o->fetch, &s->pkg, s->label, d);
 	err = err ?: about_package(s->label, meta_parse(s->pkg.meta, &s->meta, d), d);
+	err = err ?: about_package(s->label, variants_check_forced(&o->load, d), d);
 	err = err ?: variants_open(&o->load, &s->first, d);
 	err = err ?: about_package(s->label, package_check(&s->meta, s->first, d), d);
 	err = err ?: build_event_layout(s, d);

@@ -41,6 +41,30 @@ int variants_open(const struct load_opts *o, struct bpf_object **obj, struct dia
 	return 0;
 }
 
+int variants_check_forced(const struct load_opts *o, struct diag *d)
+{
+	const struct package_meta *m = o->meta;
+	char names[sizeof(d->msg)] = "";
+	size_t used = 0;
+	int i;
+
+	if (!o->variant)
+		return 0;
+	for (i = 0; i < m->nr_variants; i++) {
+		if (!strcmp(m->variants[i].name, o->variant))
+			return 0;
+		used += snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
+				 m->variants[i].name);
+		if (used >= sizeof(names))
+			break;
+	}
+	if (!m->nr_variants)
+		return diag_set(d, -EINVAL, "--variant %s: the package has no hook variants",
+				o->variant);
+	return diag_set(d, -EINVAL, "--variant %s: no such hook variant; the package has: %s",
+			o->variant, names);
+}
+
 static struct bpf_map *map_by_name_or_type(struct bpf_object *obj, const char *name,
 					   enum bpf_map_type type)
 {
@@ -325,6 +349,8 @@ int variants_load_first(const struct load_opts *o, struct loaded *out, struct di
 	for (i = 0; i < n; i++) {
 		const struct hook_variant *v = m->nr_variants ? &m->variants[i] : NULL;
 
+		if (v && o->variant && strcmp(v->name, o->variant))
+			continue;
 		if (stop_signal_raised())
 			return diag_set(d, -ECANCELED, "stopped while loading");
 		err = variants_open(o, &obj, d);

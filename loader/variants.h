@@ -23,6 +23,7 @@ struct load_opts {
 	const struct package_meta *meta;
 	const struct tool_settings *settings;
 	const char *btf_path;	/* --btf: kernel BTF for CO-RE instead of /sys/kernel/btf/vmlinux */
+	const char *variant;	/* --variant: only this hook variant is tried */
 	uint32_t ringbuf_bytes; /* 0: the size the object declares */
 	bool force_perfbuf;
 	int verbose; /* 1: say which variant and why others failed; 2: libbpf debug too */
@@ -44,6 +45,9 @@ struct bpf_map *variants_event_map(const struct events_spec *e, struct bpf_objec
 void variants_set_verbosity(int verbose);
 
 int variants_open(const struct load_opts *o, struct bpf_object **obj, struct diag *d);
+
+/* --variant NAME names one of the package's hook variants; if not, d lists their names. */
+int variants_check_forced(const struct load_opts *o, struct diag *d);
 
 /*
  * Without CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN, which root has) every load fails with

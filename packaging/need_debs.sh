@@ -2,6 +2,13 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Installs the Debian packages named as arguments that are missing (as root, with apt-get), like
 # the Makefile's deps step; not root and something missing: one line naming it, exit 1.
+# --no-install-recommends first: only what the packages depend on (qemu-system-x86 would bring a
+# GUI with its recommends).
+apt_opts=
+if [ "${1:-}" = --no-install-recommends ]; then
+	apt_opts=$1
+	shift
+fi
 missing=
 for p in "$@"; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||
@@ -14,4 +21,4 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "installing:$missing"
 DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $apt_opts $missing >/dev/null

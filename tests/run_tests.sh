@@ -5,9 +5,10 @@
 # Schema refuse the same mistakes; a refused package loads nothing), ecc from source
 # (tests/ecc), fetching packages (tests/fetch: URLs, an OCI registry, installed names), a short
 # run of each fuzzer (FUZZ_SMOKE_SECONDS, default 15), make install and the .deb files, live
-# (real packages in this kernel, as root), the runtime .deb in a clean Debian 12 root and the
-# container images (as root). SKIP_LIVE=1 skips the live suites and says so; nothing is skipped
-# silently. With an argument ("live", "unit", ...) only suites whose name contains it run.
+# (real packages in this kernel, as root), the runtime .deb in a clean Debian 12 root, the
+# container images and the live suites in a VM on Debian 12's own kernel (as root). SKIP_LIVE=1
+# skips the live suites and says so; nothing is skipped silently. With an argument ("live",
+# "unit", ...) only suites whose name contains it run.
 set -u
 cd "$(dirname "$0")/.."
 PY=/usr/bin/python3
@@ -94,6 +95,8 @@ root_suite() {
 }
 root_suite ship-chroot $PY tests/ship/test_chroot.py
 root_suite ship-images $PY tests/ship/test_images.py
+# the live suites again in a VM on Debian 12's own kernel, each hook variant forced in turn
+root_suite vmtest $PY tests/vm/run_vm.py
 
 echo
 ((${#failed_suites[@]})) && echo "failed suites: ${failed_suites[*]}"

@@ -49,7 +49,7 @@ $(VALIDATE_OBJ): tests/validate/display.bpf.c tests/validate/display.h tests/val
 	$(Q)$(ECC_ENV) $(BUILD)/ecc -o $(@D)/display.json --save-object $@ $< \
 		tests/validate/display.h tests/validate/display.json
 
-test: all $(BUILD)/tests/unit $(BUILD)/tests/unit-san $(FUZZ_BINS) $(VALIDATE_OBJ)
+test: all $(BUILD)/tests/unit $(BUILD)/tests/unit-san $(FUZZ_BINS) $(VALIDATE_OBJ) vm-deps
 	@tests/run_tests.sh
 
 .PHONY: broken-inputs
@@ -88,3 +88,21 @@ fuzz: all $(FUZZ_BINS)
 .PHONY: test-fetch
 test-fetch: all
 	@tests/run_tests.sh fetch
+
+# The live suites in a VM on Debian 12's own kernel (tests/vm/run_vm.py; VMTEST_ARGS for its
+# options, e.g. VMTEST_ARGS="--suite kprobe:bindsnoop"). QEMU, busybox and cpio are installed like
+# the other dependencies; the kernel package is fetched once into build/vm/kernel (apt-get
+# download and dpkg -x: nothing is installed).
+VM_DEPS_OK := $(BUILD)/.vm-deps-ok
+VM_KERNEL  := $(BUILD)/vm/kernel/PACKAGE
+VM_DEBS    := qemu-system-x86 busybox-static cpio
+.PHONY: vmtest vm-deps
+vm-deps: $(VM_DEPS_OK) $(VM_KERNEL)
+$(VM_DEPS_OK): | $(DEPS_OK)
+	$(Q)packaging/need_debs.sh --no-install-recommends $(VM_DEBS)
+	@touch $@
+$(VM_KERNEL): | $(VM_DEPS_OK)
+	$(Q)tests/vm/fetch_kernel.sh $(@D)
+
+vmtest: all vm-deps
+	@$(PYTHON) tests/vm/run_vm.py $(VMTEST_ARGS)

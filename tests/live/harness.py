@@ -23,6 +23,9 @@ ECLI = os.path.join(ROOT, "build", "ecli")
 PACKAGES = os.path.join(ROOT, "build", "packages")
 FIXTURES = os.path.join(ROOT, "tests", "fixtures", "eunomia")
 BANNER_END = "Hit Ctrl-C to end"
+# ECLI_VARIANT=NAME (make vmtest sets it): every `ecli run` a test makes keeps only that hook
+# variant, so one suite checks each variant on a kernel where all of them work.
+FORCED_VARIANT = os.environ.get("ECLI_VARIANT") or None
 
 _tests = []
 
@@ -30,6 +33,14 @@ _tests = []
 def live_test(fn):
     _tests.append(fn)
     return fn
+
+
+def with_forced_variant(args):
+    """An ecli command line (subcommand first) with --variant added to `run` if one is forced."""
+    args = list(args)
+    if FORCED_VARIANT and args[:1] == ["run"]:
+        return ["run", "--variant", FORCED_VARIANT] + args[1:]
+    return args
 
 
 def package(tool):
@@ -40,7 +51,7 @@ class Ecli:
     """One ecli process; stdout and stderr are collected until it ends."""
 
     def __init__(self, args, wait_banner=True, timeout=20, stdin=None, prefix=()):
-        self.cmd = list(prefix) + [ECLI, "run"] + list(args)
+        self.cmd = list(prefix) + [ECLI] + with_forced_variant(["run"] + list(args))
         self.proc = subprocess.Popen(self.cmd, stdin=stdin or subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.out = b""
@@ -150,7 +161,7 @@ def in_scratch_dir(make_dir):
 
 def run_ecli(args, timeout=30, stdin_data=None):
     """Runs ecli with these arguments (a subcommand first) to completion: (stdout, stderr, status)."""
-    p = subprocess.run([ECLI] + list(args), input=stdin_data, capture_output=True, timeout=timeout)
+    p = subprocess.run([ECLI] + with_forced_variant(args), input=stdin_data, capture_output=True, timeout=timeout)
     return p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace"), p.returncode
 
 
@@ -261,7 +272,7 @@ def loaded_ids(verbose_stderr):
 def run_ecli_watched(args, timeout=30, stdin_data=None, prefix=()):
     """run_ecli, following the BPF programs and links ecli holds: (out, err, status, watch).
     A prefix (nsenter, setpriv, ...) must exec ecli in the same process."""
-    p = subprocess.Popen(list(prefix) + [ECLI] + list(args), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    p = subprocess.Popen(list(prefix) + [ECLI] + with_forced_variant(args), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE)
     watch = BpfWatch(p.pid)
     try:

@@ -1,0 +1,87 @@
+#!/bin/sh
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# Builds the VM's root file system as an initramfs (an uncompressed newc cpio archive: the kernel
+# unpacks it faster than it would inflate one, under TCG): busybox, this machine's python3 with the
+# standard library the live tests use, bpftool, ecli, util-linux's mountpoint, unshare and nsenter
+# (busybox has no mountpoint, and no unshare --kill-child), coreutils' true (tests copy it under
+# other names, which busybox would not answer to), each with the shared libraries `ldd` names;
+# the built packages, the test packages, the eunomia fixtures, the schemas and the live tests
+# under /ecli (the tree's layout, so the harness finds everything where it does here), the plan
+# of what to run at /vm/plan and tests/vm/init as /init.
+# Usage: make_initramfs.sh STAGE_DIR PLAN_FILE OUT.cpio   (run from the top of the tree)
+set -eu
+stage=${1:?usage: make_initramfs.sh STAGE_DIR PLAN_FILE OUT.cpio}
+plan=${2:?}
+out=${3:?}
+PY=/usr/bin/python3.11
+PYLIB=/usr/lib/python3.11
+
+# A host path's place in the merged-/usr root: /lib/x/y and /usr/lib/x/y are the same file.
+under_usr() {
+	case $1 in
+	/usr/*) echo "$stage$1" ;;
+	*) echo "$stage/usr$1" ;;
+	esac
+}
+
+# Copies a file (following links) to its place in the root.
+put() {
+	to=$(under_usr "$1")
+	mkdir -p "$(dirname "$to")"
+	cp -L "$1" "$to"
+}
+
+# Copies binaries and shared objects with every library `ldd` says they load.
+put_with_libs() {
+	for f in "$@"; do
+		put "$f"
+	done
+	ldd "$@" 2>/dev/null | grep -o '/[^ ]*' | grep -v ':$' | sort -u | while read -r lib; do
+		[ -e "$(under_usr "$lib")" ] || put "$lib"
+	done
+}
+
+rm -rf "$stage"
+mkdir -p "$stage"/usr/bin "$stage"/usr/sbin "$stage"/usr/lib "$stage"/usr/lib64 "$stage"/proc \
+	"$stage"/sys "$stage"/dev "$stage"/tmp "$stage"/run "$stage"/etc "$stage"/vm "$stage"/ecli
+for d in bin sbin lib lib64; do
+	ln -s usr/$d "$stage/$d"
+done
+
+put_with_libs /bin/busybox
+ln -s busybox "$stage/usr/bin/sh" # for /init's first line; /init installs the other applets
+put_with_libs "$PY" /usr/sbin/bpftool /usr/bin/mountpoint /usr/bin/unshare /usr/bin/nsenter \
+	/usr/bin/true build/ecli
+ln -s python3.11 "$stage/usr/bin/python3"
+
+# The standard library without what no test imports: its own tests, the C headers and static
+# library, the 2to3 and pydoc data, distutils, tkinter and IDLE, pip's wheels.
+tar -C / -cf - --exclude='lib-dynload/_test*' --exclude='lib-dynload/_xx*' \
+	--exclude="${PYLIB#/}/test" --exclude="${PYLIB#/}/config-*" --exclude="${PYLIB#/}/lib2to3" \
+	--exclude="${PYLIB#/}/pydoc_data" --exclude="${PYLIB#/}/distutils" \
+	--exclude="${PYLIB#/}/idlelib" --exclude="${PYLIB#/}/tkinter" --exclude="${PYLIB#/}/turtledemo" \
+	--exclude="${PYLIB#/}/ensurepip" "${PYLIB#/}" | tar -C "$stage" -xhf -
+put_with_libs "$PYLIB"/lib-dynload/*.so
+# Debian's sitecustomize.py is a link into /etc
+[ -L "$stage$PYLIB/sitecustomize.py" ] && cp --remove-destination -L "$PYLIB/sitecustomize.py" \
+	"$stage$PYLIB/sitecustomize.py"
+
+mkdir -p "$stage/ecli/build" "$stage/ecli/tests/fixtures"
+cp build/ecli "$stage/ecli/build/ecli"
+cp -r build/packages build/test-packages "$stage/ecli/build/"
+cp -r tests/live tests/vm "$stage/ecli/tests/"
+cp -r tests/fixtures/eunomia "$stage/ecli/tests/fixtures/"
+cp -r schema "$stage/ecli/"
+find "$stage/ecli" -name __pycache__ -prune -exec rm -rf {} +
+# Compiled here once rather than by every python3 the tests start in the guest.
+"$PY" -m compileall -q -j 0 "$stage$PYLIB" "$stage/ecli/tests" >/dev/null || true
+
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' \
+	>"$stage/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$stage/etc/group"
+cp tests/vm/init "$stage/init"
+chmod 0755 "$stage/init"
+cp "$plan" "$stage/vm/plan"
+
+(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$out.tmp"
+mv "$out.tmp" "$out"

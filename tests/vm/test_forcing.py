@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""Run by tests/vm/run_vm.py in the VM, on a kernel where every hook variant of bindsnoop and
+tcpaccept loads and attaches (Debian 12's 6.1): `ecli run --variant NAME` keeps exactly that
+variant, by program ids, so the suites run with ECLI_VARIANT=NAME test the variant they say."""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "live"))
+from harness import (Ecli, bpf_fds, check, check_equal, live_test, loaded_ids, package,  # noqa: E402
+                     run_all)
+
+
+def hook_variants(tool):
+    with open(package(tool)) as f:
+        return {v["name"]: v["programs"] for v in json.load(f)["meta"]["hook_variants"]}
+
+
+def check_each_variant_alone(tool):
+    variants = hook_variants(tool)
+    check(len(variants) >= 3, "%s has its variants: %r" % (tool, variants))
+    for name, programs in variants.items():
+        ecli = Ecli(["-v", "--variant", name, package(tool)])
+        try:
+            held, links = bpf_fds(ecli.proc.pid)
+        finally:
+            _, err, status = ecli.stop()
+        check_equal(status, 0, "%s --variant %s: exit status; stderr %r" % (tool, name, err))
+        loaded = loaded_ids(err)
+        check_equal(list(loaded), [name], "%s --variant %s: variants tried:\n%s" % (tool, name, err))
+        check_equal(sorted(loaded[name]), sorted(programs), "%s --variant %s: programs loaded"
+                    % (tool, name))
+        check_equal(held, set(loaded[name].values()), "%s --variant %s: program ids ecli held"
+                    % (tool, name))
+        check_equal(sorted(links.values()), sorted(loaded[name].values()),
+                    "%s --variant %s: one link per program" % (tool, name))
+        check("variant %s: loaded and attached %d programs" % (name, len(programs)) in err,
+              "%s --variant %s attached:\n%s" % (tool, name, err))
+
+
+@live_test
+def bindsnoop_each_variant_alone():
+    check_each_variant_alone("bindsnoop")
+
+
+@live_test
+def tcpaccept_each_variant_alone():
+    check_each_variant_alone("tcpaccept")
+
+
+if __name__ == "__main__":
+    sys.exit(run_all("forcing"))
