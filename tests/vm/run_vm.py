@@ -166,6 +166,7 @@ def boot(args, initrd, kernel):
             if not follow(guest, start + args.timeout, "=== vm-done", True):
                 notes.append("%s: the guest did not finish within %ds of starting; its console: %s"
                              % (accel, args.timeout, guest.console))
+                return guest, accel, booted, notes
             # the guest powers off by itself after vm-done: a moment for that, then it is stopped
             try:
                 guest.proc.wait(timeout=30)
@@ -237,8 +238,8 @@ def main():
     p.add_argument("--kvm-wait", type=int, default=15,
                    help="seconds a KVM guest has to get ready before TCG takes over")
     p.add_argument("--boot-wait", type=int, default=120, help="seconds to get ready under TCG")
-    p.add_argument("--step-timeout", type=int, default=900, help="seconds for one suite")
-    p.add_argument("--timeout", type=int, default=3600, help="seconds for the whole run")
+    p.add_argument("--step-timeout", type=int, default=600, help="seconds for one suite")
+    p.add_argument("--timeout", type=int, default=1800, help="seconds for the whole run")
     args = p.parse_args()
 
     os.chdir(ROOT)
