@@ -66,6 +66,17 @@ def bad_packages():
     yield "empty file", b"", 2, "package: empty input"
     yield "not JSON", b"this is not json", 2, "package: not valid JSON"
     yield "JSON that is not an object", b"[1, 2, 3]", 2, "top level is not a JSON object"
+    text = as_text(pkg)
+    yield "text after the document", text + b" x", 2, \
+        "package: more after the JSON document (at byte %d)" % (len(text) + 1)
+    yield "a second document", text + b"\n" + text, 2, "package: more after the JSON document"
+    yield "a NUL after the document", text + b"\0", 2, "package: a NUL byte at byte %d" % len(text)
+    yield "a NUL escaped in a string", text.replace(b'"bindsnoop"', b'"binds\\u0000noop"', 1), 2, \
+        "package: a NUL byte at byte"
+    yield "a key given twice", b'{"meta": {}, ' + text[1:], 2, \
+        'package: (top level): key "meta" is given twice'
+    yield "a key given twice, nested", text.replace(b'"tool": {', b'"tool": {"name": "x", ', 1), 2, \
+        'package: meta.tool: key "name" is given twice'
     yield "missing meta", as_text(mutate(pkg, ["meta"], KeyError)), 2, 'missing key "meta"'
     yield "missing bpf_object", as_text(mutate(pkg, ["bpf_object"], KeyError)), 2, \
         'missing key "bpf_object"'
@@ -137,7 +148,7 @@ def bad_packages_get_one_line_and_load_nothing():
             check(watch.polls > 0, "%s: ecli's fds were looked at" % name)
             check_unloaded(watch, name)
             count += 1
-    check_equal(count, 23, "bad inputs tried")
+    check_equal(count, 29, "bad inputs tried")
 
 
 @live_test
