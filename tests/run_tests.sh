@@ -70,10 +70,17 @@ elif [[ $(id -u) != 0 ]]; then
 	total_fail=$((total_fail + 1))
 	failed_suites+=("live (not root)")
 else
+	export ECLI_CASES_LOG=build/tests/robustness-cases.jsonl
+	mkdir -p build/tests
+	: >"$ECLI_CASES_LOG"
 	for t in tests/live/test_*.py; do
 		name=live-$(basename "$t" .py | sed 's/^test_//')
 		suite "$name" $PY "$t"
 	done
+	# the README's robustness table needs every live suite to have run
+	if [[ -z "$only" || "$only" == live ]]; then
+		suite live-robustness-table $PY tests/readme_cases.py
+	fi
 fi
 
 # Suites that need root and load programs, outside tests/live: the runtime .deb in a clean

@@ -23,6 +23,9 @@ ECLI = os.path.join(ROOT, "build", "ecli")
 PACKAGES = os.path.join(ROOT, "build", "packages")
 FIXTURES = os.path.join(ROOT, "tests", "fixtures", "eunomia")
 BANNER_END = "Hit Ctrl-C to end"
+# What the tests behind the README's robustness table saw: one JSON object a line.
+CASES_LOG = os.environ.get("ECLI_CASES_LOG",
+                           os.path.join(ROOT, "build", "tests", "robustness-cases.jsonl"))
 
 _tests = []
 
@@ -172,6 +175,20 @@ def check(cond, message):
 def check_equal(got, want, what):
     if got != want:
         raise AssertionError("%s:\n  got:  %r\n  want: %r" % (what, got, want))
+
+
+def record_case(case, status, message):
+    """Notes what ecli did in a case of the README's robustness table (its exit status and the
+    one line it printed, "" for none); tests/readme_cases.py compares the table with these."""
+    os.makedirs(os.path.dirname(CASES_LOG), exist_ok=True)
+    with open(CASES_LOG, "a") as f:
+        f.write(json.dumps({"case": case, "status": status, "message": message}) + "\n")
+
+
+def message_of(stderr_lines):
+    """ecli's own message lines: what is left without the banner and the lost-events counts."""
+    return " / ".join(l for l in stderr_lines if not l.endswith(BANNER_END) and
+                      not re.match(r"^lost \d+ events", l))
 
 
 def fdinfo(pid, fd):

@@ -15,7 +15,8 @@ import zlib
 
 from binder import Bind, BindChild, free_port
 from harness import (ECLI, ROOT, BpfWatch, Ecli, bpf_fds, check, check_equal, check_unloaded,
-                     live_test, package, run_all, run_ecli, run_ecli_watched)
+                     live_test, message_of, package, record_case, run_all, run_ecli,
+                     run_ecli_watched)
 
 PKG = package("bindsnoop")
 STORM_BINDS = 300000
@@ -128,6 +129,11 @@ def bad_packages():
         "kprobe: attach failed"
 
 
+# The README's robustness table shows these (the rest are in its "Bad packages" paragraph).
+RECORDED_CASES = {"text after the document", "a second document", "a NUL after the document",
+                  "a NUL escaped in a string", "a key given twice", "a key given twice, nested"}
+
+
 @live_test
 def bad_packages_get_one_line_and_load_nothing():
     count = 0
@@ -139,6 +145,8 @@ def bad_packages_get_one_line_and_load_nothing():
             start = time.time()
             out, err, status, watch = run_ecli_watched(["run", path], timeout=30)
             check(time.time() - start < 10, "%s: answered within 10 s" % name)
+            if name in RECORDED_CASES:
+                record_case("package: " + name, status, err.rstrip("\n"))
             check_equal(status, want_status, "%s: exit status (stderr %r)" % (name, err))
             check_equal(out, "", "%s: stdout" % name)
             check_equal(len(err.splitlines()), 1, "%s: one line: %r" % (name, err))
@@ -254,6 +262,8 @@ def reader_going_away_ends_ecli_quietly():
         raise AssertionError("ecli still runs after head exited")
     first = head.communicate()[0].decode()
     err = ecli.stderr.read().decode()
+    record_case("the reader goes away (EPIPE: head -n 1 exits)", ecli.returncode,
+                message_of(err.splitlines()))
     check_equal(ecli.returncode, 0, "exit status")
     check(first.startswith("{") and first.count("\n") == 1, "head got one JSON line: %r" % first)
     check_equal(err.splitlines(), ["Tracing binds ... Hit Ctrl-C to end"], "stderr")
