@@ -87,8 +87,9 @@ class Ecli:
             self._read_available(0.05)
 
     def stop(self, sig=signal.SIGINT, timeout=20):
-        """Signals ecli and returns (stdout, stderr, exit status) once it has ended."""
-        if self.proc.poll() is None:
+        """Signals ecli (unless sig is None: it ends by itself) and returns (stdout, stderr,
+        exit status) once it has ended, reading its output meanwhile."""
+        if self.proc.poll() is None and sig is not None:
             self.proc.send_signal(sig)
         deadline = time.time() + timeout
         while self.proc.poll() is None or self._read_available(0):
