@@ -91,7 +91,8 @@ static void stalled_pipe(bool nonblocking)
 	close(p[1]);
 }
 
-/* Lines that do not divide the pipe's size: what the stalled reader finds ends with a whole line. */
+/* Lines that do not divide the pipe's size: what the stalled reader finds ends with a whole line.
+ */
 static void stalled_pipe_gets_whole_lines(bool nonblocking)
 {
 	static char got[1 << 20];
