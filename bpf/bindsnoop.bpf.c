@@ -5,7 +5,16 @@
  * One object carries three hook variants; the loader keeps the first that loads and attaches:
  *   fexit    fexit/inet_bind, fexit/inet6_bind
  *   kprobe   kprobe + kretprobe on inet_bind, inet6_bind
- *   syscall  syscalls:sys_enter_bind + sys_exit_bind (the socket is found from the fd)
+ *   syscall  syscalls:sys_enter_bind + sys_exit_bind (the socket is found from the fd), and
+ *            two optional pairs the loader drops, saying so, where they cannot be used:
+ *            raw_syscalls sys_enter + sys_exit for 32-bit syscalls (int $0x80, 32-bit
+ *            processes: i386 bind and socketcall), which the syscalls:* tracepoints skip;
+ *            io_uring:io_uring_submit_req + io_uring_complete for IORING_OP_BIND.
+ * fexit and kprobe see every bind that reaches inet_bind or inet6_bind, however it was made
+ * (64- or 32-bit syscall, io_uring, kernel_bind). The syscall variant sees binds made by
+ * syscalls and io_uring; not kernel_bind. An io_uring bind submitted with
+ * IOSQE_CQE_SKIP_SUCCESS posts nothing when it succeeds: it is counted as lost when submitted
+ * (and, if it fails, reported as well).
  * Failed binds report the address and port the caller asked for, read from bind()'s arguments.
  */
 #include "vmlinux.h"
@@ -19,6 +28,8 @@
 #include "socket_from_fd.bpf.h"
 #include "sock_addr.bpf.h"
 #include "port_filter.bpf.h"
+#include "compat_syscall.bpf.h"
+#include "io_uring_req.bpf.h"
 
 /* Bit numbers in inet_sock.inet_flags since Linux 6.6 (an anonymous enum CO-RE cannot see). */
 #define INET_FLAGS_FREEBIND		11
@@ -285,6 +296,60 @@ SEC("tracepoint/syscalls/sys_exit_bind")
 int sys_exit_bind(struct trace_event_raw_sys_exit *ctx)
 {
 	return finish_request(ctx, (int)ctx->ret);
+}
+
+/* Runs on every syscall: anything but a 32-bit bind or socketcall returns at the first test. */
+SEC("raw_tracepoint/sys_enter")
+int compat_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	long nr = (long)ctx->args[1];
+	struct compat_socket_args args;
+
+	if ((nr != I386_NR_BIND && nr != I386_NR_SOCKETCALL) || !in_compat_syscall() ||
+	    compat_socket_call(ctx, nr) != SOCKETCALL_BIND)
+		return 0;
+	if (compat_socket_args(ctx, nr, &args)) {
+		if (task_is_traced())
+			count_lost(); /* socketcall's arguments were not readable: no fd */
+		return 0;
+	}
+	return remember_request(NULL, args.fd, (const void *)(unsigned long)args.addr,
+				(int)args.len, true);
+}
+
+SEC("raw_tracepoint/sys_exit")
+int compat_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	long nr = compat_exit_nr(ctx);
+
+	if ((nr != I386_NR_BIND && nr != I386_NR_SOCKETCALL) || !in_compat_syscall())
+		return 0;
+	return finish_request(ctx, (int)ctx->args[1]);
+}
+
+SEC("tracepoint/io_uring/io_uring_submit_req")
+int uring_submit_req(struct trace_event_raw_io_uring_submit_req___ecli *ctx)
+{
+	if (ctx->opcode == IORING_OP_BIND && uring_skips_success(ctx) && task_is_traced())
+		count_lost();
+	return 0;
+}
+
+SEC("tracepoint/io_uring/io_uring_complete")
+int uring_complete(struct trace_event_raw_io_uring_complete___ecli *ctx)
+{
+	struct io_kiocb___ecli *req = ctx->req;
+	__u8 sockaddr[sizeof(struct sockaddr_in6)] = {};
+	struct socket *sock;
+
+	if (!req || uring_req_opcode(req) != IORING_OP_BIND || !task_is_traced())
+		return 0;
+	sock = socket_from_file(BPF_CORE_READ(req, file));
+	if (!sock)
+		return 0;
+	if (ctx->res)
+		uring_bind_sockaddr(req, sockaddr);
+	return report_bind(ctx, sock, sockaddr, ctx->res);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
