@@ -23,6 +23,15 @@ all: $(TEST_PACKAGES)
 .PHONY: test-packages
 test-packages: $(TEST_PACKAGES)
 
+# The live suites' helper for binds and accepts Python cannot make: through io_uring and
+# through 32-bit syscalls (int $0x80). Built by `make` too, like the test packages.
+SOCKCALLS := $(BUILD)/tests/sockcalls
+all: $(SOCKCALLS)
+$(SOCKCALLS): tests/live/sockcalls.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
 $(BUILD)/test-packages/%/package.json: tests/bpf/%.bpf.c tests/bpf/%.json bpf/*.h $(BUILD)/ecc \
 				       $(INCLUDE_FILES)
 	@mkdir -p $(@D)

@@ -8,20 +8,27 @@
  *
  *   sockcalls COMM OP ARGS... [OP ARGS...]
  *
- * names itself COMM, performs each operation in order (keeping every socket open, so a later
- * bind can collide with an earlier one) and prints one JSON line per operation: what a tracer
- * must report for it, or {"op": ..., "skip": "why"} when this kernel refuses the mechanism.
+ * names itself COMM, checks the operations, waits for a line (or end of file) on stdin, so the
+ * test knows its pid before tracing starts, then performs each operation in order (keeping
+ * every socket open, so a later bind can collide with an earlier one) and prints one JSON line
+ * per operation: what a tracer must report for it, or {"op": ..., "skip": "why"} when this
+ * kernel refuses the mechanism.
  *
- *   uring-bind V ADDR PORT           TCP socket bound through IORING_OP_BIND
+ *   uring-bind V ADDR PORT           TCP socket (IPv4 or 6) bound through IORING_OP_BIND
  *   uring-bind-skip V ADDR PORT      the same with IOSQE_CQE_SKIP_SUCCESS
  *   i386-bind V ADDR PORT            int $0x80 bind (361)
  *   socketcall-bind V ADDR PORT      int $0x80 socketcall(SYS_BIND)
- *   uring-accept V                   a connection from 127.0.0.2 (or ::1) accepted with
- *   uring-accept-direct V              IORING_OP_ACCEPT into a descriptor, into a direct
- *   uring-accept-multishot V N         descriptor the kernel picks, N times by one multishot
- *   i386-accept4 V                     request, int $0x80 accept4 (364), socketcall
- *   socketcall-accept V                (SYS_ACCEPT), socketcall (SYS_ACCEPT4)
- *   socketcall-accept4 V
+ *   uring-accept V                   a connection (from 127.0.0.2 over IPv4) accepted with
+ *   uring-accept-async V               IORING_OP_ACCEPT: into a descriptor; by an io-wq
+ *   uring-accept-direct V              worker (IOSQE_ASYNC); into a direct descriptor the
+ *   uring-accept-slot V                kernel picks, or slot 3; with IOSQE_CQE_SKIP_SUCCESS
+ *   uring-accept-skip V
+ *   uring-accept-multishot V N       N connections accepted by one multishot request
+ *   i386-accept4 V                   int $0x80 accept4 (364)
+ *   socketcall-accept V              int $0x80 socketcall(SYS_ACCEPT)
+ *   socketcall-accept4 V             int $0x80 socketcall(SYS_ACCEPT4)
+ *   sqpoll                           later io_uring operations use a ring with an SQPOLL
+ *                                    thread (iou-sqp-PID), which issues and completes them
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -50,6 +57,7 @@
 #define SOCKETCALL_ACCEPT  5
 #define SOCKETCALL_ACCEPT4 18
 #define DIRECT_SLOTS	   8
+#define DIRECT_SLOT	   3 /* the slot uring-accept-slot asks for */
 #define MAX_SOCKETS	   64
 
 struct ring {
@@ -67,6 +75,8 @@ struct low_mem {
 };
 
 static struct low_mem *low;
+static unsigned ring_setup_flags; /* IORING_SETUP_SQPOLL after the op sqpoll */
+static int ring_state = 1;	  /* 1: not open yet, 0: open, -errno: refused */
 static sigjmp_buf int80_fault;
 
 static void fail(const char *what)
@@ -123,6 +133,8 @@ static int ring_open(struct ring *r)
 	char *sq, *cq;
 
 	memset(&p, 0, sizeof(p));
+	p.flags = ring_setup_flags;
+	p.sq_thread_idle = 1000;
 	r->fd = syscall(__NR_io_uring_setup, 8, &p);
 	if (r->fd < 0)
 		return -errno;
@@ -156,7 +168,11 @@ static struct io_uring_sqe *ring_sqe(struct ring *r)
 /* Submits what ring_sqe prepared and waits for at least `wait` completions. */
 static void ring_enter(struct ring *r, unsigned submit, unsigned wait)
 {
-	if (syscall(__NR_io_uring_enter, r->fd, submit, wait, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+	unsigned flags = IORING_ENTER_GETEVENTS;
+
+	if (ring_setup_flags & IORING_SETUP_SQPOLL)
+		flags |= IORING_ENTER_SQ_WAKEUP; /* its thread submits; wake it if it sleeps */
+	if (syscall(__NR_io_uring_enter, r->fd, submit, wait, flags, NULL, 0) < 0)
 		fail("io_uring_enter");
 }
 
@@ -231,6 +247,18 @@ static int new_socket(int family)
 }
 
 /* A bind's event: the bound address on success, the one asked for on failure. */
+/* io-wq's worker threads and a ring's SQPOLL thread are named after the process's thread. */
+static bool issued_by_worker;
+
+/* Which thread of the process the kernel issues the operation in, when not the caller. */
+static void print_thread(void)
+{
+	if (ring_setup_flags & IORING_SETUP_SQPOLL)
+		printf(", \"thread\": \"iou-sqp-%d\"", getpid());
+	else if (issued_by_worker)
+		printf(", \"thread\": \"iou-wrk-%d\"", getpid());
+}
+
 static void print_bind(const char *op, int fd, int family, int ret)
 {
 	struct sockaddr_storage ss;
@@ -243,6 +271,8 @@ static void print_bind(const char *op, int fd, int family, int ret)
 	printf("{\"op\": \"%s\", \"ret\": %d, \"proto\": \"TCP\", \"ip\": %d, ", op, ret,
 	       family == AF_INET ? 4 : 6);
 	print_sockaddr("", &ss);
+	if (!strncmp(op, "uring", 5))
+		print_thread();
 	printf("}\n");
 }
 
@@ -356,6 +386,8 @@ static void print_accept(const char *op, int client, int res)
 	print_sockaddr("r", &local);
 	printf(", ");
 	print_sockaddr("l", &peer);
+	if (!strncmp(op, "uring", 5))
+		print_thread();
 	printf("}\n");
 }
 
@@ -368,7 +400,15 @@ static void register_direct_slots(struct ring *r)
 		fail("io_uring_register sparse files");
 }
 
-static void uring_accept(struct ring *r, const char *op, char **args, bool direct, bool async)
+enum accept_how {
+	ACCEPT_FD,
+	ACCEPT_ASYNC,
+	ACCEPT_DIRECT_ALLOC,
+	ACCEPT_DIRECT_SLOT,
+	ACCEPT_SKIP_SUCCESS,
+};
+
+static void uring_accept(struct ring *r, const char *op, char **args, enum accept_how how)
 {
 	int listener, client;
 	struct io_uring_sqe *sqe;
@@ -379,16 +419,27 @@ static void uring_accept(struct ring *r, const char *op, char **args, bool direc
 	sqe->opcode = IORING_OP_ACCEPT;
 	sqe->fd = listener;
 	sqe->user_data = 0xacc;
-	if (direct)
+	if (how == ACCEPT_DIRECT_ALLOC)
 		sqe->file_index = IORING_FILE_INDEX_ALLOC;
-	if (async)
+	else if (how == ACCEPT_DIRECT_SLOT)
+		sqe->file_index = DIRECT_SLOT + 1;
+	else if (how == ACCEPT_ASYNC)
 		sqe->flags = IOSQE_ASYNC;
+	else if (how == ACCEPT_SKIP_SUCCESS)
+		sqe->flags = IOSQE_CQE_SKIP_SUCCESS;
+	issued_by_worker = how == ACCEPT_ASYNC;
+	if (how == ACCEPT_SKIP_SUCCESS) {
+		/* a success posts nothing: a NOP after it shows the accept is done */
+		ring_enter(r, 1, 0);
+		sqe = ring_sqe(r);
+		sqe->opcode = IORING_OP_NOP;
+	}
 	ring_enter(r, 1, 1);
 	if (!ring_reap(r, &cqe) || cqe.res < 0) {
 		errno = -cqe.res;
 		fail("io_uring accept");
 	}
-	print_accept(op, client, cqe.res);
+	print_accept(op, client, cqe.user_data == 0xacc ? cqe.res : 0);
 }
 
 /* One multishot request accepts n connections: each is a completion flagged "more". */
@@ -438,43 +489,63 @@ static void compat_accept(const char *op, char **args, int how)
 	print_accept(op, client, (int)ret);
 }
 
-/* Each op and how many arguments follow it. */
+static void op_uring_bind(struct ring *r, const char *op, char **args, int how)
+{
+	uring_bind(r, op, args, how);
+}
+
+static void op_compat_bind(struct ring *r, const char *op, char **args, int socketcall)
+{
+	compat_bind(op, args, socketcall);
+}
+
+static void op_uring_accept(struct ring *r, const char *op, char **args, int how)
+{
+	uring_accept(r, op, args, how);
+}
+
+static void op_uring_accept_multishot(struct ring *r, const char *op, char **args, int unused)
+{
+	uring_accept_multishot(r, op, args);
+}
+
+/* The ring's own kernel thread (iou-sqp-PID) submits, issues and completes from now on. */
+static void op_sqpoll(struct ring *r, const char *op, char **args, int unused)
+{
+	if (!ring_state)
+		close(r->fd);
+	ring_setup_flags = IORING_SETUP_SQPOLL;
+	ring_state = 1;
+}
+
+static void op_compat_accept(struct ring *r, const char *op, char **args, int how)
+{
+	compat_accept(op, args, how);
+}
+
+/* Each op: how many arguments follow it, what it needs, what does it. */
 static const struct {
 	const char *name;
 	int nargs;
 	bool uring, compat;
+	void (*run)(struct ring *r, const char *op, char **args, int how);
+	int how;
 } ops[] = {
-	{"uring-bind", 3, true, false},		{"uring-bind-skip", 3, true, false},
-	{"i386-bind", 3, false, true},		{"socketcall-bind", 3, false, true},
-	{"uring-accept", 1, true, false},	{"uring-accept-direct", 1, true, false},
-	{"uring-accept-async", 1, true, false}, {"uring-accept-multishot", 2, true, false},
-	{"i386-accept4", 1, false, true},	{"socketcall-accept", 1, false, true},
-	{"socketcall-accept4", 1, false, true},
+	{"uring-bind", 3, true, false, op_uring_bind, 0},
+	{"uring-bind-skip", 3, true, false, op_uring_bind, IOSQE_CQE_SKIP_SUCCESS},
+	{"i386-bind", 3, false, true, op_compat_bind, false},
+	{"socketcall-bind", 3, false, true, op_compat_bind, true},
+	{"uring-accept", 1, true, false, op_uring_accept, ACCEPT_FD},
+	{"uring-accept-async", 1, true, false, op_uring_accept, ACCEPT_ASYNC},
+	{"uring-accept-direct", 1, true, false, op_uring_accept, ACCEPT_DIRECT_ALLOC},
+	{"uring-accept-slot", 1, true, false, op_uring_accept, ACCEPT_DIRECT_SLOT},
+	{"uring-accept-skip", 1, true, false, op_uring_accept, ACCEPT_SKIP_SUCCESS},
+	{"uring-accept-multishot", 2, true, false, op_uring_accept_multishot, 0},
+	{"i386-accept4", 1, false, true, op_compat_accept, I386_NR_ACCEPT4},
+	{"socketcall-accept", 1, false, true, op_compat_accept, SOCKETCALL_ACCEPT},
+	{"socketcall-accept4", 1, false, true, op_compat_accept, SOCKETCALL_ACCEPT4},
+	{"sqpoll", 0, false, false, op_sqpoll, 0},
 };
-
-static void run_op(struct ring *r, int k, char **args)
-{
-	const char *op = ops[k].name;
-
-	if (!strcmp(op, "uring-bind"))
-		uring_bind(r, op, args, 0);
-	else if (!strcmp(op, "uring-bind-skip"))
-		uring_bind(r, op, args, IOSQE_CQE_SKIP_SUCCESS);
-	else if (!strcmp(op, "i386-bind") || !strcmp(op, "socketcall-bind"))
-		compat_bind(op, args, op[0] == 's');
-	else if (!strncmp(op, "uring-accept", 12) && strcmp(op, "uring-accept-multishot"))
-		uring_accept(r, op, args, !strcmp(op, "uring-accept-direct"),
-			     !strcmp(op, "uring-accept-async"));
-	else if (!strcmp(op, "uring-accept-multishot"))
-		uring_accept_multishot(r, op, args);
-	else if (!strcmp(op, "i386-accept4"))
-		compat_accept(op, args, I386_NR_ACCEPT4);
-	else
-		compat_accept(op, args,
-			      !strcmp(op, "socketcall-accept") ? SOCKETCALL_ACCEPT
-							       : SOCKETCALL_ACCEPT4);
-	fflush(stdout);
-}
 
 static int find_op(const char *name)
 {
@@ -486,14 +557,30 @@ static int find_op(const char *name)
 	return -1;
 }
 
+/* Every operation known and given its arguments, before anything is done. */
+static int check_ops(int argc, char **argv)
+{
+	int i, k;
+
+	for (i = 2; i < argc; i += 1 + ops[k].nargs) {
+		k = find_op(argv[i]);
+		if (k < 0 || i + ops[k].nargs >= argc) {
+			fprintf(stderr, "sockcalls: bad operation or missing arguments at '%s'\n",
+				argv[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct ring ring;
-	int uring_err = 1, i, k;
+	int i, k;
 	const char *compat_why = NULL;
 	bool compat_checked = false;
 
-	if (argc < 3) {
+	if (argc < 3 || check_ops(argc, argv)) {
 		fprintf(stderr, "usage: sockcalls COMM OP ARGS... [OP ARGS...]\n");
 		return 2;
 	}
@@ -502,20 +589,17 @@ int main(int argc, char **argv)
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
 	if (low == MAP_FAILED)
 		fail("mmap MAP_32BIT");
+	while ((i = getchar()) != EOF && i != '\n')
+		;
 	for (i = 2; i < argc; i += 1 + ops[k].nargs) {
 		k = find_op(argv[i]);
-		if (k < 0 || i + ops[k].nargs >= argc) {
-			fprintf(stderr, "sockcalls: bad operation or missing arguments at '%s'\n",
-				argv[i]);
-			return 2;
-		}
-		if (ops[k].uring && uring_err > 0) {
-			uring_err = ring_open(&ring);
-			if (!uring_err)
+		if (ops[k].uring && ring_state > 0) {
+			ring_state = ring_open(&ring);
+			if (!ring_state)
 				register_direct_slots(&ring);
 		}
-		if (ops[k].uring && uring_err < 0) {
-			print_skip(argv[i], "io_uring_setup refused", -uring_err);
+		if (ops[k].uring && ring_state < 0) {
+			print_skip(argv[i], "io_uring_setup refused", -ring_state);
 			continue;
 		}
 		if (ops[k].compat && !compat_checked) {
@@ -526,7 +610,8 @@ int main(int argc, char **argv)
 			print_skip(argv[i], compat_why, 0);
 			continue;
 		}
-		run_op(&ring, k, argv + i + 1);
+		ops[k].run(&ring, argv[i], argv + i + 1, ops[k].how);
+		fflush(stdout);
 	}
 	return 0;
 }
