@@ -9,7 +9,8 @@
  *            two optional pairs the loader drops, saying so, where they cannot be used:
  *            raw_syscalls sys_enter + sys_exit for 32-bit syscalls (int $0x80, 32-bit
  *            processes: i386 bind and socketcall), which the syscalls:* tracepoints skip;
- *            io_uring:io_uring_submit_req + io_uring_complete for IORING_OP_BIND.
+ *            io_uring:io_uring_submit_req + io_uring_complete + io_uring_cqe_overflow for
+ *            IORING_OP_BIND (posted, or overflowing a full completion queue).
  * fexit and kprobe see every bind that reaches inet_bind or inet6_bind, however it was made
  * (64- or 32-bit syscall, io_uring, kernel_bind). The syscall variant sees binds made by
  * syscalls and io_uring; not kernel_bind. An io_uring bind submitted with
@@ -327,11 +328,30 @@ int compat_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	return finish_request(ctx, (int)ctx->args[1]);
 }
 
+static __always_inline int report_uring_bind(void *ctx, struct io_kiocb___ecli *req, int res)
+{
+	__u8 sockaddr[sizeof(struct sockaddr_in6)] = {};
+	struct socket *sock;
+
+	if (!task_is_traced())
+		return 0;
+	sock = socket_from_file(BPF_CORE_READ(req, file));
+	if (!sock)
+		return 0;
+	if (res)
+		uring_bind_sockaddr(req, sockaddr);
+	return report_bind(ctx, sock, sockaddr, res);
+}
+
 SEC("tracepoint/io_uring/io_uring_submit_req")
 int uring_submit_req(struct trace_event_raw_io_uring_submit_req___ecli *ctx)
 {
-	if (ctx->opcode == IORING_OP_BIND && uring_skips_success(ctx) && task_is_traced())
-		count_lost();
+	if (ctx->opcode != IORING_OP_BIND || !task_is_traced())
+		return 0;
+	if (uring_skips_success(ctx))
+		count_lost(); /* its success will post no completion to read */
+	else
+		uring_track(ctx->ctx, ctx->user_data, ctx->req);
 	return 0;
 }
 
@@ -339,17 +359,23 @@ SEC("tracepoint/io_uring/io_uring_complete")
 int uring_complete(struct trace_event_raw_io_uring_complete___ecli *ctx)
 {
 	struct io_kiocb___ecli *req = ctx->req;
-	__u8 sockaddr[sizeof(struct sockaddr_in6)] = {};
-	struct socket *sock;
 
-	if (!req || uring_req_opcode(req) != IORING_OP_BIND || !task_is_traced())
+	if (!req || uring_req_opcode(req) != IORING_OP_BIND)
 		return 0;
-	sock = socket_from_file(BPF_CORE_READ(req, file));
-	if (!sock)
+	uring_untrack(ctx->ctx, ctx->user_data);
+	return report_uring_bind(ctx, req, ctx->res);
+}
+
+/* A completion the full queue could not take yet: the application will read it later. */
+SEC("tracepoint/io_uring/io_uring_cqe_overflow")
+int uring_cqe_overflow(struct trace_event_raw_io_uring_cqe_overflow___ecli *ctx)
+{
+	struct io_kiocb___ecli *req = uring_tracked(ctx->ctx, ctx->user_data);
+
+	if (!req || uring_req_opcode(req) != IORING_OP_BIND)
 		return 0;
-	if (ctx->res)
-		uring_bind_sockaddr(req, sockaddr);
-	return report_bind(ctx, sock, sockaddr, ctx->res);
+	uring_untrack(ctx->ctx, ctx->user_data);
+	return report_uring_bind(ctx, req, ctx->res);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

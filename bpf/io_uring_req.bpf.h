@@ -3,8 +3,10 @@
  * io_uring requests as the io_uring tracepoints show them, for tools whose syscall
  * tracepoints never see a bind or an accept made through a ring: io_uring_submit_req fires
  * when a request is submitted (after its prep), io_uring_complete when its completion is
- * posted. Both name the ring and the request (struct io_kiocb), except the extra completions
- * of a multishot request, which name only the ring and the request's user_data.
+ * posted, io_uring_cqe_overflow when it cannot be posted yet (the completion queue is full).
+ * The first two name the ring and the request (struct io_kiocb); the extra completions of a
+ * multishot request and an overflow name only the ring and the request's user_data, so a tool
+ * tracks its requests from submission (uring_track).
  *
  * A completion is posted by the task that issued or completed the request: the submitter, the
  * ring's SQPOLL thread, or an io-wq worker (whose comm is iou-wrk-PID), all threads of the
@@ -16,7 +18,8 @@
  * differ. What every program needs (the tracepoints' fields, io_kiocb's opcode, file, ctx and
  * async_data) is read without a guard: where it is missing the program fails to load and the
  * loader says what goes unseen. Only the fixed-file table, whose layout changed in 6.13, is
- * looked up behind guards. Include it after socket_from_fd.bpf.h and sock_addr.bpf.h.
+ * looked up behind guards. Include it after emit_event.bpf.h, socket_from_fd.bpf.h and
+ * sock_addr.bpf.h.
  */
 #ifndef IO_URING_REQ_BPF_H
 #define IO_URING_REQ_BPF_H
@@ -26,7 +29,6 @@
 #define IORING_OP_BIND		56
 #define IORING_CQE_F_MORE	(1U << 1)
 #define IORING_FILE_INDEX_ALLOC (~0U)
-#define IORING_ACCEPT_MULTISHOT (1U << 0)
 /* The first byte of a request's flags mirrors its IOSQE_* bits: bit 6 is CQE_SKIP_SUCCESS. */
 #define REQ_F_CQE_SKIP (1ULL << 6)
 /* The low bits of a fixed file's file_ptr are flags (FFS_NOWAIT, FFS_ISREG). */
@@ -48,6 +50,13 @@ struct trace_event_raw_io_uring_complete___ecli {
 	unsigned int cflags;
 } __attribute__((preserve_access_index));
 
+struct trace_event_raw_io_uring_cqe_overflow___ecli {
+	void *ctx;
+	__u64 user_data;
+	int res;
+	unsigned int cflags;
+} __attribute__((preserve_access_index));
+
 struct io_cmd_data___ecli {
 	struct file *file;
 } __attribute__((preserve_access_index));
@@ -64,7 +73,6 @@ struct io_kiocb___ecli {
 
 struct io_accept___ecli {
 	__u32 file_slot; /* 0: a descriptor; else a direct descriptor's slot + 1, or ALLOC */
-	int iou_flags;	 /* 6.10+: IORING_ACCEPT_MULTISHOT */
 } __attribute__((preserve_access_index));
 
 /* Where the prep step of a bind copied its sockaddr, before commit 3979840cd858. */
@@ -106,6 +114,87 @@ struct io_ring_ctx___old {
 	unsigned int nr_user_files;
 } __attribute__((preserve_access_index));
 
+/* A ring's request as completions name it when they name no request: ring and user_data. */
+struct uring_request_key {
+	__u64 ring;
+	__u64 user_data;
+};
+
+/*
+ * Requests a tool cares about, from submission to their last completion, for the completions
+ * that name no request: the extra ones of a multishot request, and those the kernel could not
+ * post because the ring's completion queue was full (io_uring_cqe_overflow; since the
+ * completion tracepoint is given the posted entry, 6.x, it no longer fires for these). LRU:
+ * a request whose last completion is never seen (its ring torn down) does not stay forever.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 10240);
+	__type(key, struct uring_request_key);
+	__type(value, __u64);
+} uring_requests SEC(".maps");
+
+/*
+ * The last extra completion a program reported, on this CPU: older kernels fire
+ * io_uring_complete and then io_uring_cqe_overflow for the same entry, back to back under the
+ * ring's completion lock; the second must not report it again.
+ */
+struct uring_completion {
+	struct uring_request_key key;
+	int res;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct uring_completion);
+} uring_last_completion SEC(".maps");
+
+static __always_inline void uring_track(void *ring, __u64 user_data, void *req)
+{
+	struct uring_request_key key = {(__u64)ring, user_data};
+	__u64 value = (__u64)req;
+
+	if (bpf_map_update_elem(&uring_requests, &key, &value, BPF_ANY))
+		count_lost();
+}
+
+static __always_inline void *uring_tracked(void *ring, __u64 user_data)
+{
+	struct uring_request_key key = {(__u64)ring, user_data};
+	__u64 *req = bpf_map_lookup_elem(&uring_requests, &key);
+
+	return req ? (void *)*req : NULL;
+}
+
+static __always_inline void uring_untrack(void *ring, __u64 user_data)
+{
+	struct uring_request_key key = {(__u64)ring, user_data};
+
+	bpf_map_delete_elem(&uring_requests, &key);
+}
+
+/* Remembers an extra completion as reported; true if it just was (the overflow's twin). */
+static __always_inline bool uring_seen_last(void *ring, __u64 user_data, int res, bool remember)
+{
+	struct uring_completion *last = bpf_map_lookup_elem(&uring_last_completion, &(__u32){0});
+	bool same;
+
+	if (!last)
+		return false;
+	same = last->key.ring == (__u64)ring && last->key.user_data == user_data &&
+	       last->res == res;
+	if (remember) {
+		last->key.ring = (__u64)ring;
+		last->key.user_data = user_data;
+		last->res = res;
+	} else {
+		last->key.ring = 0;
+	}
+	return same;
+}
+
 static __always_inline __u8 uring_req_opcode(struct io_kiocb___ecli *req)
 {
 	return BPF_CORE_READ(req, opcode);
@@ -141,16 +230,6 @@ static __always_inline void uring_bind_sockaddr(struct io_kiocb___ecli *req, __u
 static __always_inline struct io_accept___ecli *uring_accept_of(struct io_kiocb___ecli *req)
 {
 	return (void *)&req->cmd;
-}
-
-/* A multishot accept (kernels before 6.10 keep that only in the request's flags: maybe). */
-static __always_inline bool uring_accept_may_repeat(struct io_kiocb___ecli *req)
-{
-	struct io_accept___ecli *accept = uring_accept_of(req);
-
-	if (!bpf_core_field_exists(accept->iou_flags))
-		return true;
-	return BPF_CORE_READ(accept, iou_flags) & IORING_ACCEPT_MULTISHOT;
 }
 
 /* The file in slot idx of the ring's fixed-file table; *known false if the layout is unknown. */

@@ -10,16 +10,17 @@
  *            returned fd), and two optional parts the loader drops, saying so, where they
  *            cannot be used: raw_syscalls sys_exit for 32-bit syscalls (int $0x80, 32-bit
  *            processes: i386 accept4 and socketcall), which the syscalls:* tracepoints skip;
- *            io_uring:io_uring_submit_req + io_uring_complete for IORING_OP_ACCEPT, into a
- *            descriptor or a direct descriptor, single or multishot.
+ *            io_uring:io_uring_submit_req + io_uring_complete + io_uring_cqe_overflow for
+ *            IORING_OP_ACCEPT, into a descriptor or a direct descriptor, single or
+ *            multishot, posted or overflowing a full completion queue.
  * Every variant runs in the process that called accept(), which is the one reported (for
  * io_uring: a thread of the submitting process, its io-wq worker or SQPOLL thread among them).
  * fexit and kprobe see every accept that reaches inet_csk_accept. The syscall variant sees
  * accepts made by syscalls and io_uring, except: an io_uring accept submitted with
  * IOSQE_CQE_SKIP_SUCCESS (counted as lost when submitted), a direct descriptor where the
  * ring's file table has a layout this source does not know (counted as lost), and the accepts
- * of a multishot request submitted before tracing started (its completions name no request:
- * neither seen nor counted).
+ * of a multishot request submitted before tracing started whose completions name no request
+ * (extra ones, or ones overflowing the completion queue): neither seen nor counted.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -38,24 +39,6 @@
 #define IPPROTO_TCP 6
 
 EXPORT_EVENT_TYPE(accept_event);
-
-/* A ring's request, as the extra completions of a multishot request name it. */
-struct uring_request_key {
-	__u64 ring;
-	__u64 user_data;
-};
-
-/*
- * Multishot accepts in flight, from submission to their last completion, so that their extra
- * completions (which name no request) can be read. LRU: a request whose last completion is
- * never seen (its ring torn down) does not stay forever.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 10240);
-	__type(key, struct uring_request_key);
-	__type(value, __u64);
-} uring_multishot SEC(".maps");
 
 const volatile __u8 target_family = 0; /* 0: both, 4: IPv4 only, 6: IPv6 only */
 
@@ -138,52 +121,81 @@ int compat_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	return report_accepted_fd(ctx, (int)ctx->args[1]);
 }
 
+/*
+ * An IORING_OP_ACCEPT completed with res. extra: the completion named no request, which was
+ * looked up by its ring and user_data: the new socket must then be one of the listener's, lest
+ * another request of the same user_data be taken for it.
+ */
+static __always_inline int report_uring_accept(void *ctx, struct io_kiocb___ecli *req, int res,
+					       bool extra)
+{
+	struct socket *sock, *listener;
+	struct sock *sk;
+	bool known;
+
+	if (res < 0 || !task_is_traced())
+		return 0;
+	sock = uring_accepted_socket(req, res, &known);
+	if (!known) {
+		count_lost(); /* a direct descriptor in a table this source cannot read */
+		return 0;
+	}
+	sk = sock ? BPF_CORE_READ(sock, sk) : NULL;
+	if (!sk)
+		return 0;
+	listener = socket_from_file(BPF_CORE_READ(req, file));
+	if (extra && (!listener || BPF_CORE_READ(listener, sk, __sk_common.skc_num) !=
+					   BPF_CORE_READ(sk, __sk_common.skc_num)))
+		return 0;
+	return report_accept(ctx, sk);
+}
+
 SEC("tracepoint/io_uring/io_uring_submit_req")
 int uring_submit_req(struct trace_event_raw_io_uring_submit_req___ecli *ctx)
 {
-	struct uring_request_key key = {(__u64)ctx->ctx, ctx->user_data};
-	__u64 req = (__u64)ctx->req;
-
 	if (ctx->opcode != IORING_OP_ACCEPT || !task_is_traced())
 		return 0;
-	if (uring_skips_success(ctx)) {
+	if (uring_skips_success(ctx))
 		count_lost(); /* its success will post no completion to read */
-		return 0;
-	}
-	if (uring_accept_may_repeat(ctx->req) &&
-	    bpf_map_update_elem(&uring_multishot, &key, &req, BPF_ANY))
-		count_lost();
+	else
+		uring_track(ctx->ctx, ctx->user_data, ctx->req);
 	return 0;
 }
 
 SEC("tracepoint/io_uring/io_uring_complete")
 int uring_complete(struct trace_event_raw_io_uring_complete___ecli *ctx)
 {
-	struct uring_request_key key = {(__u64)ctx->ctx, ctx->user_data};
 	struct io_kiocb___ecli *req = ctx->req;
-	struct socket *sock;
-	bool known;
 
 	if (req) {
 		if (uring_req_opcode(req) != IORING_OP_ACCEPT)
 			return 0;
-		bpf_map_delete_elem(&uring_multishot, &key); /* its last completion */
-	} else {
-		__u64 *found;
-
-		if (!(ctx->cflags & IORING_CQE_F_MORE))
-			return 0;
-		found = bpf_map_lookup_elem(&uring_multishot, &key);
-		if (!found)
-			return 0;
-		req = (void *)*found;
+		uring_untrack(ctx->ctx, ctx->user_data); /* its last completion */
+		return report_uring_accept(ctx, req, ctx->res, false);
 	}
-	if (ctx->res < 0 || !task_is_traced())
+	if (!(ctx->cflags & IORING_CQE_F_MORE))
 		return 0;
-	sock = uring_accepted_socket(req, ctx->res, &known);
-	if (!known)
-		count_lost(); /* a direct descriptor in a table this source cannot read */
-	return sock ? report_accept(ctx, BPF_CORE_READ(sock, sk)) : 0;
+	req = uring_tracked(ctx->ctx, ctx->user_data);
+	if (!req || uring_req_opcode(req) != IORING_OP_ACCEPT)
+		return 0;
+	uring_seen_last(ctx->ctx, ctx->user_data, ctx->res, true);
+	return report_uring_accept(ctx, req, ctx->res, true);
+}
+
+/* A completion the full queue could not take yet: the application will read it later. */
+SEC("tracepoint/io_uring/io_uring_cqe_overflow")
+int uring_cqe_overflow(struct trace_event_raw_io_uring_cqe_overflow___ecli *ctx)
+{
+	struct io_kiocb___ecli *req = uring_tracked(ctx->ctx, ctx->user_data);
+	bool more = ctx->cflags & IORING_CQE_F_MORE;
+
+	if (!req || uring_req_opcode(req) != IORING_OP_ACCEPT)
+		return 0;
+	if (more && uring_seen_last(ctx->ctx, ctx->user_data, ctx->res, false))
+		return 0; /* older kernels: io_uring_complete reported it just now */
+	if (!more)
+		uring_untrack(ctx->ctx, ctx->user_data);
+	return report_uring_accept(ctx, req, ctx->res, true);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

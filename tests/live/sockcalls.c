@@ -16,13 +16,15 @@
  *
  *   uring-bind V ADDR PORT           TCP socket (IPv4 or 6) bound through IORING_OP_BIND
  *   uring-bind-skip V ADDR PORT      the same with IOSQE_CQE_SKIP_SUCCESS
+ *   uring-bind-overflow V ADDR PORT  the same when the completion queue is full
  *   i386-bind V ADDR PORT            int $0x80 bind (361)
  *   socketcall-bind V ADDR PORT      int $0x80 socketcall(SYS_BIND)
  *   uring-accept V                   a connection (from 127.0.0.2 over IPv4) accepted with
  *   uring-accept-async V               IORING_OP_ACCEPT: into a descriptor; by an io-wq
  *   uring-accept-direct V              worker (IOSQE_ASYNC); into a direct descriptor the
  *   uring-accept-slot V                kernel picks, or slot 3; with IOSQE_CQE_SKIP_SUCCESS
- *   uring-accept-skip V
+ *   uring-accept-skip V                or when the completion queue is full
+ *   uring-accept-overflow V
  *   uring-accept-multishot V N       N connections accepted by one multishot request
  *   i386-accept4 V                   int $0x80 accept4 (364)
  *   socketcall-accept V              int $0x80 socketcall(SYS_ACCEPT)
@@ -62,6 +64,7 @@
 
 struct ring {
 	int fd;
+	unsigned cq_entries;
 	unsigned *sq_tail, *sq_mask, *sq_array, *cq_head, *cq_tail, *cq_mask;
 	struct io_uring_sqe *sqes;
 	struct io_uring_cqe *cqes;
@@ -138,6 +141,7 @@ static int ring_open(struct ring *r)
 	r->fd = syscall(__NR_io_uring_setup, 8, &p);
 	if (r->fd < 0)
 		return -errno;
+	r->cq_entries = p.cq_entries;
 	sq_size = p.sq_off.array + p.sq_entries * sizeof(unsigned);
 	cq_size = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
 	sq = ring_map(r->fd, sq_size, IORING_OFF_SQ_RING);
@@ -189,6 +193,53 @@ static bool ring_reap(struct ring *r, struct io_uring_cqe *out)
 	*out = r->cqes[head & *r->cq_mask];
 	__atomic_store_n(r->cq_head, head + 1, __ATOMIC_RELEASE);
 	return true;
+}
+
+#define OP_DATA	  0x0b1dacc /* the operation's user_data */
+#define MARK_DATA 0x3a7c    /* a NOP's that follows an operation posting nothing */
+
+/* An SQE for the operation; with overflow the completion queue is filled first (NOPs left
+ * unread), so that the operation's completion overflows it. */
+static struct io_uring_sqe *uring_prepare(struct ring *r, bool overflow)
+{
+	struct io_uring_sqe *sqe;
+	unsigned i;
+
+	for (i = 0; overflow && i < r->cq_entries; i++) {
+		ring_sqe(r)->opcode = IORING_OP_NOP;
+		ring_enter(r, 1, 0);
+	}
+	sqe = ring_sqe(r);
+	sqe->user_data = OP_DATA;
+	return sqe;
+}
+
+/*
+ * Submits the prepared operation and returns its result. With IOSQE_CQE_SKIP_SUCCESS a success
+ * posts nothing: then 0 once a NOP submitted after it has completed.
+ */
+static int uring_result(struct ring *r, bool skip_success)
+{
+	struct io_uring_cqe cqe;
+	bool done = false;
+	int res = 0;
+
+	ring_enter(r, 1, 0);
+	if (skip_success) {
+		struct io_uring_sqe *sqe = ring_sqe(r);
+
+		sqe->opcode = IORING_OP_NOP;
+		sqe->user_data = MARK_DATA;
+		ring_enter(r, 1, 0);
+	}
+	while (!done) {
+		if (!ring_reap(r, &cqe))
+			fail("io_uring: no completion");
+		if (cqe.user_data == OP_DATA)
+			res = cqe.res;
+		done = cqe.user_data == (skip_success ? MARK_DATA : OP_DATA);
+	}
+	return res;
 }
 
 static int family_of(const char *v)
@@ -282,43 +333,31 @@ static void print_skip(const char *op, const char *why, int err)
 	       err ? strerror(err) : "");
 }
 
-static void uring_bind(struct ring *r, const char *op, char **args, unsigned sqe_flags)
+enum uring_how {
+	URING_PLAIN,
+	URING_ASYNC,	    /* IOSQE_ASYNC: an io-wq worker issues it */
+	URING_DIRECT_ALLOC, /* accept into a direct descriptor the kernel picks */
+	URING_DIRECT_SLOT,  /* accept into direct descriptor slot DIRECT_SLOT */
+	URING_SKIP_SUCCESS, /* IOSQE_CQE_SKIP_SUCCESS */
+	URING_OVERFLOW,	    /* its completion overflows a full completion queue */
+};
+
+static void uring_bind(struct ring *r, const char *op, char **args, enum uring_how how)
 {
-	int family = family_of(args[0]), fd = new_socket(family);
+	int family = family_of(args[0]), fd = new_socket(family), res;
 	socklen_t len = fill_sockaddr(family, args[1], atoi(args[2]));
-	struct io_uring_sqe *sqe = ring_sqe(r);
-	struct io_uring_cqe cqe;
+	struct io_uring_sqe *sqe = uring_prepare(r, how == URING_OVERFLOW);
 
 	sqe->opcode = URING_OP_BIND;
-	sqe->flags = sqe_flags;
+	sqe->flags = how == URING_SKIP_SUCCESS ? IOSQE_CQE_SKIP_SUCCESS : 0;
 	sqe->fd = fd;
 	sqe->addr = (uintptr_t)&low->addr;
 	sqe->addr2 = len;
-	sqe->user_data = 0xb1d;
-	if (sqe_flags & IOSQE_CQE_SKIP_SUCCESS) {
-		ring_enter(r, 1, 0);
-		/* a success posts nothing: a NOP after it shows the bind is done */
-		sqe = ring_sqe(r);
-		sqe->opcode = IORING_OP_NOP;
-		ring_enter(r, 1, 1);
-		if (!ring_reap(r, &cqe))
-			fail("io_uring: no completion");
-		if (cqe.user_data == 0xb1d) {
-			print_bind(op, fd, family, cqe.res);
-			ring_reap(r, &cqe);
-			return;
-		}
-		print_bind(op, fd, family, 0);
-		return;
-	}
-	ring_enter(r, 1, 1);
-	if (!ring_reap(r, &cqe))
-		fail("io_uring: no completion");
-	if (cqe.res == -EINVAL) {
+	res = uring_result(r, how == URING_SKIP_SUCCESS);
+	if (res == -EINVAL && how != URING_SKIP_SUCCESS)
 		print_skip(op, "IORING_OP_BIND is refused (Linux 6.11 added it)", 0);
-		return;
-	}
-	print_bind(op, fd, family, cqe.res);
+	else
+		print_bind(op, fd, family, res);
 }
 
 static void compat_bind(const char *op, char **args, bool socketcall)
@@ -400,46 +439,30 @@ static void register_direct_slots(struct ring *r)
 		fail("io_uring_register sparse files");
 }
 
-enum accept_how {
-	ACCEPT_FD,
-	ACCEPT_ASYNC,
-	ACCEPT_DIRECT_ALLOC,
-	ACCEPT_DIRECT_SLOT,
-	ACCEPT_SKIP_SUCCESS,
-};
-
-static void uring_accept(struct ring *r, const char *op, char **args, enum accept_how how)
+static void uring_accept(struct ring *r, const char *op, char **args, enum uring_how how)
 {
-	int listener, client;
+	int listener, client, res;
 	struct io_uring_sqe *sqe;
-	struct io_uring_cqe cqe;
 
 	connect_pair(family_of(args[0]), &listener, &client);
-	sqe = ring_sqe(r);
+	sqe = uring_prepare(r, how == URING_OVERFLOW);
 	sqe->opcode = IORING_OP_ACCEPT;
 	sqe->fd = listener;
-	sqe->user_data = 0xacc;
-	if (how == ACCEPT_DIRECT_ALLOC)
+	if (how == URING_DIRECT_ALLOC)
 		sqe->file_index = IORING_FILE_INDEX_ALLOC;
-	else if (how == ACCEPT_DIRECT_SLOT)
+	else if (how == URING_DIRECT_SLOT)
 		sqe->file_index = DIRECT_SLOT + 1;
-	else if (how == ACCEPT_ASYNC)
+	else if (how == URING_ASYNC)
 		sqe->flags = IOSQE_ASYNC;
-	else if (how == ACCEPT_SKIP_SUCCESS)
+	else if (how == URING_SKIP_SUCCESS)
 		sqe->flags = IOSQE_CQE_SKIP_SUCCESS;
-	issued_by_worker = how == ACCEPT_ASYNC;
-	if (how == ACCEPT_SKIP_SUCCESS) {
-		/* a success posts nothing: a NOP after it shows the accept is done */
-		ring_enter(r, 1, 0);
-		sqe = ring_sqe(r);
-		sqe->opcode = IORING_OP_NOP;
-	}
-	ring_enter(r, 1, 1);
-	if (!ring_reap(r, &cqe) || cqe.res < 0) {
-		errno = -cqe.res;
+	issued_by_worker = how == URING_ASYNC;
+	res = uring_result(r, how == URING_SKIP_SUCCESS);
+	if (res < 0) {
+		errno = -res;
 		fail("io_uring accept");
 	}
-	print_accept(op, client, cqe.user_data == 0xacc ? cqe.res : 0);
+	print_accept(op, client, res);
 }
 
 /* One multishot request accepts n connections: each is a completion flagged "more". */
@@ -531,15 +554,17 @@ static const struct {
 	void (*run)(struct ring *r, const char *op, char **args, int how);
 	int how;
 } ops[] = {
-	{"uring-bind", 3, true, false, op_uring_bind, 0},
-	{"uring-bind-skip", 3, true, false, op_uring_bind, IOSQE_CQE_SKIP_SUCCESS},
+	{"uring-bind", 3, true, false, op_uring_bind, URING_PLAIN},
+	{"uring-bind-skip", 3, true, false, op_uring_bind, URING_SKIP_SUCCESS},
+	{"uring-bind-overflow", 3, true, false, op_uring_bind, URING_OVERFLOW},
 	{"i386-bind", 3, false, true, op_compat_bind, false},
 	{"socketcall-bind", 3, false, true, op_compat_bind, true},
-	{"uring-accept", 1, true, false, op_uring_accept, ACCEPT_FD},
-	{"uring-accept-async", 1, true, false, op_uring_accept, ACCEPT_ASYNC},
-	{"uring-accept-direct", 1, true, false, op_uring_accept, ACCEPT_DIRECT_ALLOC},
-	{"uring-accept-slot", 1, true, false, op_uring_accept, ACCEPT_DIRECT_SLOT},
-	{"uring-accept-skip", 1, true, false, op_uring_accept, ACCEPT_SKIP_SUCCESS},
+	{"uring-accept", 1, true, false, op_uring_accept, URING_PLAIN},
+	{"uring-accept-async", 1, true, false, op_uring_accept, URING_ASYNC},
+	{"uring-accept-direct", 1, true, false, op_uring_accept, URING_DIRECT_ALLOC},
+	{"uring-accept-slot", 1, true, false, op_uring_accept, URING_DIRECT_SLOT},
+	{"uring-accept-skip", 1, true, false, op_uring_accept, URING_SKIP_SUCCESS},
+	{"uring-accept-overflow", 1, true, false, op_uring_accept, URING_OVERFLOW},
 	{"uring-accept-multishot", 2, true, false, op_uring_accept_multishot, 0},
 	{"i386-accept4", 1, false, true, op_compat_accept, I386_NR_ACCEPT4},
 	{"socketcall-accept", 1, false, true, op_compat_accept, SOCKETCALL_ACCEPT},

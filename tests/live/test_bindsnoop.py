@@ -95,10 +95,13 @@ def io_uring_binds_show_the_address_asked_for_when_they_fail():
     expected, got, _ = sockcall_binds(
         "io_uring_binds", "bs-uring",
         ("uring-bind", 4, "127.0.0.1", in_use), ("uring-bind", 4, "127.0.0.1", in_use),
-        ("uring-bind", 6, "::1", 0), ("uring-bind", 6, "2001:db8::5", 4343))
+        ("uring-bind", 6, "::1", 0), ("uring-bind", 6, "2001:db8::5", 4343),
+        ("uring-bind-overflow", 4, "127.0.0.1", 0), ("uring-bind-overflow", 6, "::1", in_use),
+        ("uring-bind-overflow", 4, "192.0.2.78", 4545))
     if expected:
-        check_equal([e["ret"] for e in expected], [0, -98, 0, -99],
-                    "the binds succeed, fail with EADDRINUSE, succeed, fail with EADDRNOTAVAIL")
+        check_equal([e["ret"] for e in expected], [0, -98, 0, -99, 0, 0, -99],
+                    "the binds succeed, fail with EADDRINUSE, succeed, fail with EADDRNOTAVAIL; "
+                    "then with a full completion queue: succeed twice, fail")
     check_events(got, expected)
 
 

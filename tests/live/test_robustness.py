@@ -158,10 +158,12 @@ def a_half_attached_variant_is_detached_before_the_next():
     """A variant whose first program attaches and a later one fails must leave nothing behind."""
     pkg = load_package()
     progs = {v["name"]: v["programs"] for v in pkg["meta"]["hook_variants"]}
+    optional = [p for v in pkg["meta"]["hook_variants"] for g in v.get("optional", [])
+                for p in g["programs"]]
     pkg["meta"]["hook_variants"] = [
         {"name": "half", "programs": ["sys_enter_bind"] + progs["kprobe"]},
         {"name": "exit-only", "programs": ["sys_exit_bind"]},
-        {"name": "never", "programs": progs["fexit"]}]
+        {"name": "never", "programs": progs["fexit"] + optional}]  # in no variant: always
     with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
         json.dump(pkg, f)
         f.flush()

@@ -105,8 +105,10 @@ def sockcall_accepts(test, comm, *ops):
 def io_uring_accepts_are_reported():
     expected, got, _ = sockcall_accepts(
         "io_uring_accepts", "ta-uring", ("uring-accept", 4), ("uring-accept", 6),
-        ("uring-accept-multishot", 4, 3), ("uring-accept-multishot", 6, 2))
-    check_equal(got, expected, "accepts, one by one and by multishot requests")
+        ("uring-accept-multishot", 4, 3), ("uring-accept-multishot", 6, 2),
+        ("uring-accept-overflow", 4), ("uring-accept-overflow", 6))
+    check_equal(got, expected, "accepts: one by one, by multishot requests, and with the "
+                "completion queue full")
 
 
 @live_test
