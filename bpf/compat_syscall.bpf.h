@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The socket calls of 32-bit syscalls on x86-64: int $0x80 from any process, and every syscall
- * of a 32-bit process. The syscalls:* tracepoints skip these; the raw_syscalls sys_enter and
- * sys_exit raw tracepoints see them with i386 numbers (bind 361, accept4 364, socketcall 102)
- * and arguments in bx, cx, dx; socketcall passes a call number and a pointer to 32-bit
- * argument words. Those raw tracepoints run on every syscall, so a program tests the syscall
- * number first and the task's TS_COMPAT status only for these three numbers.
+ * of a 32-bit process. The syscalls:* tracepoints skip these; the raw_syscalls sys_exit raw
+ * tracepoint sees them with i386 numbers (bind 361, accept4 364, socketcall 102), the result,
+ * and the registers, which still hold the arguments in bx, cx, dx (socketcall: a call number
+ * and a pointer to 32-bit argument words). It runs at the end of every syscall, so a program
+ * tests the syscall number first and the task's TS_COMPAT status only for these three numbers;
+ * one program at exit, rather than a pair, halves what every other syscall pays.
  *
  * The x86 fields are read without a CO-RE existence guard on purpose: on a kernel (or an
  * architecture) without them a program using them fails to load, and the loader says what
@@ -51,7 +52,7 @@ static __always_inline bool in_compat_syscall(void)
 	return BPF_CORE_READ(task, thread_info.status) & TS_COMPAT;
 }
 
-/* The number of the syscall that is ending, for sys_exit, which is given only the registers. */
+/* The number of the syscall that is ending: sys_exit is given only the registers and result. */
 static __always_inline long compat_exit_nr(const struct bpf_raw_tracepoint_args *ctx)
 {
 	struct pt_regs___x86 *regs = (void *)ctx->args[0];

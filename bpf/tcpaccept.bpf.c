@@ -16,11 +16,12 @@
  * Every variant runs in the process that called accept(), which is the one reported (for
  * io_uring: a thread of the submitting process, its io-wq worker or SQPOLL thread among them).
  * fexit and kprobe see every accept that reaches inet_csk_accept. The syscall variant sees
- * accepts made by syscalls and io_uring, except: an io_uring accept submitted with
- * IOSQE_CQE_SKIP_SUCCESS (counted as lost when submitted), a direct descriptor where the
- * ring's file table has a layout this source does not know (counted as lost), and the accepts
- * of a multishot request submitted before tracing started whose completions name no request
- * (extra ones, or ones overflowing the completion queue): neither seen nor counted.
+ * accepts made by 64- and 32-bit syscalls and through io_uring. It counts as lost: an io_uring
+ * accept submitted with IOSQE_CQE_SKIP_SUCCESS (its success posts nothing), one into a direct
+ * descriptor of a ring whose file table has a layout this source does not know. It neither
+ * sees nor counts: x32 syscalls, and the accepts of an io_uring request submitted before
+ * tracing started whose completions name no request (the extra ones of a multishot request,
+ * or any overflowing the completion queue).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -308,11 +308,11 @@ static void warn_dropped(const struct attempt *a)
 
 	for (g = 0; a->v && g < a->v->nr_optional; g++)
 		if (a->dropped[g])
-			diag_print("warning: not traced on this kernel: %s (%s could not be loaded "
-				   "or attached%s)",
+			diag_print("warning: not traced on this kernel: %s; %s could not be loaded "
+				   "or attached%s",
 				   a->v->optional[g].covers,
 				   group_names(&a->v->optional[g], names, sizeof(names)),
-				   a->o->verbose ? "" : "; -v says why");
+				   a->o->verbose ? "" : " (-v says why)");
 }
 
 /*

@@ -83,6 +83,17 @@ $(BUILD)/tests/bench_render: tests/bench/bench_render.c $(BUILD)/libloader.a
 bench: all $(BUILD)/tests/bench_render
 	$(BUILD)/tests/bench_render $(BUILD)/packages/bindsnoop/package.json
 
+# What tracing costs the traced process (root): bind and getppid loops, untraced and under
+# bindsnoop with and without its optional program groups. BENCH_ROUNDS runs of each.
+$(BUILD)/tests/syscall_loop: tests/bench/syscall_loop.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
+.PHONY: bench-trace
+bench-trace: all $(BUILD)/tests/syscall_loop
+	$(PYTHON) tests/bench/trace_cost.py $(or $(BENCH_ROUNDS),11)
+
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_setup.c tests/fuzz/fuzz.h $(LOADER_LIB_SRC) \
 		      loader/*.h | $(DEPS_OK)
 	@mkdir -p $(@D)

@@ -37,7 +37,7 @@ SHARED_NAMES = {"on_getpgid", "on_getppid", "on_missing", "on_getsid"}
 OPTIONAL = os.path.join(ROOT, "build", "test-packages", "optional_programs", "package.json")
 OPTIONAL_NAMES = SHARED_NAMES | {"read_unchecked"}
 SYS_GETPGRP = 111  # x86-64; glibc's getpgrp() may call getpgid instead
-WARNING = "ecli: warning: not traced on this kernel: %s (%s could not be loaded or attached%s)"
+WARNING = "ecli: warning: not traced on this kernel: %s; %s could not be loaded or attached%s"
 FAILURE_PREFIX = "ecli: no hook variant could be loaded and attached here: "
 HINT = " (-v for the full log)"
 LOG_BEGIN = "-- BEGIN PROG LOAD LOG --"
@@ -336,8 +336,8 @@ def optional_groups_that_cannot_be_used_are_dropped_and_named():
         out, err, status = ecli.stop()
     check_equal(status, 0, "exit status; stderr " + err)
     check_equal(err.splitlines(),
-                [WARNING % ("getpgrp calls", "read_unchecked", "; -v says why"),
-                 WARNING % ("getsid calls", "on_getsid, on_missing", "; -v says why"),
+                [WARNING % ("getpgrp calls", "read_unchecked", " (-v says why)"),
+                 WARNING % ("getsid calls", "on_getsid, on_missing", " (-v says why)"),
                  "Tracing hooks ... Hit Ctrl-C to end"], "stderr: what goes unseen, once")
     check_equal(sorted(names.get(p, "?") for p in progs),
                 ["on_getpgid", "on_getppid", "on_getsid", "on_missing"],
