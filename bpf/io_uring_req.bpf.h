@@ -17,9 +17,9 @@
  * any vmlinux.h (6.1's has no IORING_OP_BIND) and the object loads on kernels whose layouts
  * differ. What every program needs (the tracepoints' fields, io_kiocb's opcode, file, ctx and
  * async_data) is read without a guard: where it is missing the program fails to load and the
- * loader says what goes unseen. Only the fixed-file table, whose layout changed in 6.13, is
- * looked up behind guards. Include it after emit_event.bpf.h, socket_from_fd.bpf.h and
- * sock_addr.bpf.h.
+ * loader says what goes unseen. What a program can do without is read behind guards: the
+ * fixed-file table (two layouts), io_accept's slot, the older home of a bind's sockaddr.
+ * Include it after emit_event.bpf.h, socket_from_fd.bpf.h and sock_addr.bpf.h.
  */
 #ifndef IO_URING_REQ_BPF_H
 #define IO_URING_REQ_BPF_H
@@ -82,7 +82,8 @@ struct io_async_msghdr___ecli {
 	} addr;
 } __attribute__((preserve_access_index));
 
-/* The fixed-file table since 6.13: nodes, each holding a tagged file pointer ... */
+/* The fixed-file table of newer kernels (6.18 among them): resource nodes, each holding a
+ * tagged file pointer ... */
 struct io_rsrc_node___ecli {
 	unsigned long file_ptr;
 } __attribute__((preserve_access_index));
@@ -100,7 +101,7 @@ struct io_ring_ctx___ecli {
 	struct io_file_table___ecli file_table;
 } __attribute__((preserve_access_index));
 
-/* ... and before: an array of tagged file pointers. */
+/* ... and of older ones (6.1 among them): an array of tagged file pointers. */
 struct io_fixed_file___old {
 	unsigned long file_ptr;
 } __attribute__((preserve_access_index));
@@ -123,9 +124,10 @@ struct uring_request_key {
 /*
  * Requests a tool cares about, from submission to their last completion, for the completions
  * that name no request: the extra ones of a multishot request, and those the kernel could not
- * post because the ring's completion queue was full (io_uring_cqe_overflow; since the
- * completion tracepoint is given the posted entry, 6.x, it no longer fires for these). LRU:
- * a request whose last completion is never seen (its ring torn down) does not stay forever.
+ * post because the ring's completion queue was full (io_uring_cqe_overflow: where
+ * io_uring_complete is given the posted entry, as in 6.18, it does not fire for these; 6.1
+ * fires both). LRU: a request whose last completion is never seen (its ring torn down) does
+ * not stay forever.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -223,7 +225,7 @@ static __always_inline void uring_bind_sockaddr(struct io_kiocb___ecli *req, __u
 	if (!msg || bpf_probe_read_kernel(sockaddr, sizeof(struct sockaddr_in6), msg))
 		return;
 	family = *(const __u16 *)sockaddr;
-	if (family != AF_INET && family != AF_INET6)
+	if (family != AF_INET && family != AF_INET6 && bpf_core_field_exists(msg->addr))
 		bpf_core_read(sockaddr, sizeof(struct sockaddr_in6), &msg->addr);
 }
 
