@@ -163,6 +163,15 @@ def json_lines(text):
     return events
 
 
+UNSEEN_WARNING = "ecli: warning: not traced on this kernel: "
+
+
+def stderr_lines(err):
+    """stderr's lines, without the warnings for optional program groups this kernel cannot
+    use (which depend on the kernel, not on the test)."""
+    return [l for l in err.splitlines() if not l.startswith(UNSEEN_WARNING)]
+
+
 def check(cond, message):
     if not cond:
         raise AssertionError(message)

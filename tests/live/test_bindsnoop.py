@@ -7,7 +7,7 @@ import sys
 
 from binder import Bind, BindChild, MismatchedBind, free_port, run_binds, standard_binds
 from harness import (BpfWatch, Ecli, bpf_fds, check, check_equal, check_unloaded, json_lines,
-                     live_test, package, run_all, run_ecli, trace_around)
+                     live_test, package, run_all, run_ecli, stderr_lines, trace_around)
 from sockcalls import SockCalls, adopt_thread_comm, skipped, trace_sockcalls
 
 PKG = package("bindsnoop")
@@ -190,7 +190,7 @@ def sigterm_detaches_everything_and_exits_zero():
     watch.progs |= progs  # its first poll may come after the detach began
     watch.links |= links
     check_unloaded(watch, "after SIGTERM")
-    check_equal(err.splitlines(), ["Tracing binds ... Hit Ctrl-C to end"], "stderr")
+    check_equal(stderr_lines(err), ["Tracing binds ... Hit Ctrl-C to end"], "stderr")
 
 
 @live_test

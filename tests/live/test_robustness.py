@@ -15,7 +15,7 @@ import zlib
 
 from binder import Bind, BindChild, free_port
 from harness import (ECLI, ROOT, BpfWatch, Ecli, bpf_fds, check, check_equal, check_unloaded,
-                     live_test, package, run_all, run_ecli, run_ecli_watched)
+                     live_test, package, run_all, run_ecli, run_ecli_watched, stderr_lines)
 
 PKG = package("bindsnoop")
 STORM_BINDS = 300000
@@ -247,7 +247,7 @@ def reader_going_away_ends_ecli_quietly():
     err = ecli.stderr.read().decode()
     check_equal(ecli.returncode, 0, "exit status")
     check(first.startswith("{") and first.count("\n") == 1, "head got one JSON line: %r" % first)
-    check_equal(err.splitlines(), ["Tracing binds ... Hit Ctrl-C to end"], "stderr")
+    check_equal(stderr_lines(err), ["Tracing binds ... Hit Ctrl-C to end"], "stderr")
     check(watch.progs and watch.links, "ecli held programs and links while tracing")
     check_unloaded(watch, "after exit")
 
