@@ -23,6 +23,15 @@ all: $(TEST_PACKAGES)
 .PHONY: test-packages
 test-packages: $(TEST_PACKAGES)
 
+# The live suites' helper for binds and accepts Python cannot make: through io_uring and
+# through 32-bit syscalls (int $0x80). Built by `make` too, like the test packages.
+SOCKCALLS := $(BUILD)/tests/sockcalls
+all: $(SOCKCALLS)
+$(SOCKCALLS): tests/live/sockcalls.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
 $(BUILD)/test-packages/%/package.json: tests/bpf/%.bpf.c tests/bpf/%.json bpf/*.h $(BUILD)/ecc \
 				       $(INCLUDE_FILES)
 	@mkdir -p $(@D)
@@ -73,6 +82,17 @@ $(BUILD)/tests/bench_render: tests/bench/bench_render.c $(BUILD)/libloader.a
 
 bench: all $(BUILD)/tests/bench_render
 	$(BUILD)/tests/bench_render $(BUILD)/packages/bindsnoop/package.json
+
+# What tracing costs the traced process (root): bind and getppid loops, untraced and under
+# bindsnoop with and without its optional program groups. BENCH_ROUNDS runs of each.
+$(BUILD)/tests/syscall_loop: tests/bench/syscall_loop.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
+.PHONY: bench-trace
+bench-trace: all $(BUILD)/tests/syscall_loop
+	$(PYTHON) tests/bench/trace_cost.py $(or $(BENCH_ROUNDS),11)
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_setup.c tests/fuzz/fuzz.h $(LOADER_LIB_SRC) \
 		      loader/*.h | $(DEPS_OK)

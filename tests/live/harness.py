@@ -168,6 +168,15 @@ def json_lines(text):
     return events
 
 
+UNSEEN_WARNING = "ecli: warning: not traced on this kernel: "
+
+
+def stderr_lines(err):
+    """stderr's lines, without the warnings for optional program groups this kernel cannot
+    use (which depend on the kernel, not on the test)."""
+    return [l for l in err.splitlines() if not l.startswith(UNSEEN_WARNING)]
+
+
 def check(cond, message):
     if not cond:
         raise AssertionError(message)
@@ -256,6 +265,16 @@ def still_loaded(kind, ids):
     """Those of these program or link ids the kernel still has."""
     return sorted(i for i in ids if subprocess.run(["bpftool", kind, "show", "id", str(i)],
                                                    capture_output=True).returncode == 0)
+
+
+def program_names(ids):
+    """{id: name} of these programs, asked of the kernel by id."""
+    names = {}
+    for i in ids:
+        out = subprocess.run(["bpftool", "-j", "prog", "show", "id", str(i)],
+                             capture_output=True, check=True).stdout
+        names[i] = json.loads(out).get("name", "")
+    return names
 
 
 def check_unloaded(watch, what):

@@ -15,8 +15,8 @@ import zlib
 
 from binder import Bind, BindChild, free_port
 from harness import (ECLI, ROOT, BpfWatch, Ecli, bpf_fds, check, check_equal, check_unloaded,
-                     live_test, message_of, package, record_case, run_all, run_ecli,
-                     run_ecli_watched)
+                     live_test, message_of, package, program_names, record_case, run_all,
+                     run_ecli, run_ecli_watched, stderr_lines)
 
 PKG = package("bindsnoop")
 STORM_BINDS = 300000
@@ -166,21 +166,17 @@ def bad_package_on_stdin():
     check_equal(err, 'ecli: package: missing key "meta"\n', "stderr")
 
 
-def program_name(prog_id):
-    out = subprocess.run(["bpftool", "-j", "prog", "show", "id", str(prog_id)], capture_output=True,
-                         check=True).stdout
-    return json.loads(out).get("name", "")
-
-
 @live_test
 def a_half_attached_variant_is_detached_before_the_next():
     """A variant whose first program attaches and a later one fails must leave nothing behind."""
     pkg = load_package()
     progs = {v["name"]: v["programs"] for v in pkg["meta"]["hook_variants"]}
+    optional = [p for v in pkg["meta"]["hook_variants"] for g in v.get("optional", [])
+                for p in g["programs"]]
     pkg["meta"]["hook_variants"] = [
         {"name": "half", "programs": ["sys_enter_bind"] + progs["kprobe"]},
         {"name": "exit-only", "programs": ["sys_exit_bind"]},
-        {"name": "never", "programs": progs["fexit"]}]
+        {"name": "never", "programs": progs["fexit"] + optional}]  # in no variant: always
     with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
         json.dump(pkg, f)
         f.flush()
@@ -188,7 +184,7 @@ def a_half_attached_variant_is_detached_before_the_next():
         watch = BpfWatch(ecli.proc.pid)  # from the ready line on: after every failed variant
         try:
             held, _ = bpf_fds(ecli.proc.pid)
-            new = {i: program_name(i) for i in held}
+            new = program_names(held)
         finally:
             _, err, status = ecli.stop()
             watch.stop()
@@ -266,7 +262,7 @@ def reader_going_away_ends_ecli_quietly():
                 message_of(err.splitlines()))
     check_equal(ecli.returncode, 0, "exit status")
     check(first.startswith("{") and first.count("\n") == 1, "head got one JSON line: %r" % first)
-    check_equal(err.splitlines(), ["Tracing binds ... Hit Ctrl-C to end"], "stderr")
+    check_equal(stderr_lines(err), ["Tracing binds ... Hit Ctrl-C to end"], "stderr")
     check(watch.progs and watch.links, "ecli held programs and links while tracing")
     check_unloaded(watch, "after exit")
 
