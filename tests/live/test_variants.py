@@ -24,7 +24,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 
 from harness import (ROOT, Ecli, bpf_fds, check, check_equal, json_lines, live_test, loaded_ids,
                      program_names, run_all, run_ecli, run_ecli_watched, still_loaded)
