@@ -12,7 +12,7 @@ import os
 import re
 import subprocess
 
-from harness import ROOT, Ecli, check_equal
+from harness import ROOT, Ecli, check_equal, record_case
 
 HELPER = os.path.join(ROOT, "build", "tests", "sockcalls")
 
@@ -50,15 +50,26 @@ class SockCalls:
         self.proc.wait()
 
 
+SKIPS = {}  # test: ["op: reason", ...] of what the kernel refused
+
+
 def skipped(results, test):
     """The operations this kernel refused, each printed as SKIPPED with its reason; the rest."""
     done = []
     for r in results:
         if "skip" in r:
             print("    SKIPPED in %s: %s: %s" % (test, r["op"], r["skip"]))
+            SKIPS.setdefault(test, []).append("%s: %s" % (r["op"], r["skip"]))
         else:
             done.append(r)
     return done
+
+
+def record_seen(case, test):
+    """For the README's robustness table: the case held (the caller checked its events), or
+    which operations this kernel refused."""
+    refused = SKIPS.get(test)
+    record_case(case, 0, "SKIPPED " + "; ".join(refused) if refused else "")
 
 
 def adopt_thread_comm(got, expected):

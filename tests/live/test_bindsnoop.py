@@ -8,7 +8,7 @@ import sys
 from binder import Bind, BindChild, MismatchedBind, free_port, run_binds, standard_binds
 from harness import (BpfWatch, Ecli, bpf_fds, check, check_equal, check_unloaded, json_lines,
                      live_test, package, run_all, run_ecli, stderr_lines, trace_around)
-from sockcalls import SockCalls, adopt_thread_comm, skipped, trace_sockcalls
+from sockcalls import SockCalls, adopt_thread_comm, record_seen, skipped, trace_sockcalls
 
 PKG = package("bindsnoop")
 KEYS = ["ts_ns", "pid", "uid", "comm", "proto", "ip", "addr", "port", "opts", "if", "ret"]
@@ -103,6 +103,8 @@ def io_uring_binds_show_the_address_asked_for_when_they_fail():
                     "the binds succeed, fail with EADDRINUSE, succeed, fail with EADDRNOTAVAIL; "
                     "then with a full completion queue: succeed twice, fail")
     check_events(got, expected)
+    record_seen("io_uring binds: success, EADDRINUSE, EADDRNOTAVAIL, a full completion queue "
+                "(reported; failed ones with the address asked for)", "io_uring_binds")
 
 
 @live_test
@@ -115,6 +117,8 @@ def io_uring_binds_by_an_sqpoll_thread_are_reported():
     if expected:
         check_equal([e["ret"] for e in expected], [0, -98, 0], "bind, EADDRINUSE, bind")
     check_events(got, expected)
+    record_seen("io_uring binds by an SQPOLL thread, as another uid (reported)",
+                "io_uring_sqpoll_binds")
 
 
 @live_test
@@ -129,6 +133,8 @@ def binds_by_32_bit_syscalls_are_reported():
         check_equal([e["ret"] for e in expected], [0, 0, -98, -99, -99],
                     "bind, socketcall, EADDRINUSE, EADDRNOTAVAIL twice")
     check_events(got, expected)
+    record_seen("32-bit binds: int 0x80 bind and socketcall, as another uid (reported)",
+                "binds_by_32_bit_syscalls")
 
 
 @live_test
@@ -142,6 +148,8 @@ def io_uring_bind_that_posts_no_completion_is_reported_or_counted():
                 % (got, lost))
     if got:
         check_events(got, expected)
+    record_seen("an io_uring bind with IOSQE_CQE_SKIP_SUCCESS (reported, or counted as lost)",
+                "io_uring_bind_skip")
 
 
 @live_test

@@ -6,7 +6,7 @@ import sys
 
 from acceptor import AcceptChild
 from harness import check, check_equal, json_lines, live_test, package, run_all, run_ecli, trace_around
-from sockcalls import SockCalls, adopt_thread_comm, skipped, trace_sockcalls
+from sockcalls import SockCalls, adopt_thread_comm, record_seen, skipped, trace_sockcalls
 
 PKG = package("tcpaccept")
 KEYS = ["ts_ns", "pid", "comm", "ip", "raddr", "rport", "laddr", "lport"]
@@ -109,6 +109,8 @@ def io_uring_accepts_are_reported():
         ("uring-accept-overflow", 4), ("uring-accept-overflow", 6))
     check_equal(got, expected, "accepts: one by one, by multishot requests, and with the "
                 "completion queue full")
+    record_seen("io_uring accepts: one by one, multishot, a full completion queue (reported)",
+                "io_uring_accepts")
 
 
 @live_test
@@ -117,6 +119,8 @@ def io_uring_accepts_by_a_worker_or_sqpoll_thread_name_the_process():
         "io_uring_accept_threads", "ta-uring-thr", ("uring-accept-async", 4), ("sqpoll",),
         ("uring-accept", 6), ("uring-accept-multishot", 4, 2))
     check_equal(got, expected, "accepts by an io-wq worker, then by an SQPOLL thread")
+    record_seen("io_uring accepts by an io-wq worker or an SQPOLL thread (reported)",
+                "io_uring_accept_threads")
 
 
 @live_test
@@ -127,6 +131,8 @@ def io_uring_accepts_into_direct_descriptors_are_reported_or_counted():
     check_equal(len(got) + lost, len(expected),
                 "events shown (%r) plus events counted as lost (%d)" % (got, lost))
     check(all(g in expected for g in got), "each event shown is one of the accepts: %r" % got)
+    record_seen("io_uring accepts into direct descriptors, and with IOSQE_CQE_SKIP_SUCCESS "
+                "(reported, or counted as lost)", "io_uring_direct_accepts")
 
 
 @live_test
@@ -135,6 +141,8 @@ def accepts_by_32_bit_syscalls_are_reported():
         "accepts_by_32_bit_syscalls", "ta-int80", ("i386-accept4", 4), ("socketcall-accept", 6),
         ("socketcall-accept4", 4))
     check_equal(got, expected, "i386 accept4, socketcall accept and accept4")
+    record_seen("32-bit accepts: int 0x80 accept4, socketcall accept and accept4 (reported)",
+                "accepts_by_32_bit_syscalls")
 
 
 @live_test

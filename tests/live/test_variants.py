@@ -26,7 +26,8 @@ import sys
 import tempfile
 
 from harness import (ROOT, Ecli, bpf_fds, check, check_equal, json_lines, live_test, loaded_ids,
-                     program_names, run_all, run_ecli, run_ecli_watched, still_loaded)
+                     program_names, record_case, run_all, run_ecli, run_ecli_watched,
+                     still_loaded)
 
 ECC = os.path.join(ROOT, "build", "ecc")
 REJECT = os.path.join(ROOT, "build", "test-packages", "verifier_reject", "package.json")
@@ -318,6 +319,8 @@ def optional_groups_that_cannot_be_used_are_dropped_and_named():
             os.getpgid(0)
     finally:
         out, err, status = ecli.stop()
+    record_case("a variant's optional program group cannot load or attach: dropped, "
+                "the variant kept", status, err.splitlines()[0])
     check_equal(status, 0, "exit status; stderr " + err)
     check_equal(err.splitlines(),
                 [WARNING % ("getpgrp calls", "read_unchecked", " (-v says why)"),
