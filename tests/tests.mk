@@ -8,7 +8,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 SAN_CFLAGS := -O1 -g -std=gnu11 $(WARN) -D_GNU_SOURCE -Iloader -Ipackage $(SAN_FLAGS)
 
 # libFuzzer targets: clang's fuzzer runtime with ASan and UBSan, over the loader's sources.
-FUZZ_TARGETS := package args render
+FUZZ_TARGETS := package object args render
 FUZZ_CFLAGS := -g -O1 -std=gnu11 $(WARN) -D_GNU_SOURCE -Iloader -Itests/fuzz \
 	       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
@@ -58,7 +58,8 @@ $(VALIDATE_OBJ): tests/validate/display.bpf.c tests/validate/display.h tests/val
 	$(Q)$(ECC_ENV) $(BUILD)/ecc -o $(@D)/display.json --save-object $@ $< \
 		tests/validate/display.h tests/validate/display.json
 
-test: all $(BUILD)/tests/unit $(BUILD)/tests/unit-san $(FUZZ_BINS) $(VALIDATE_OBJ)
+test: all $(BUILD)/tests/unit $(BUILD)/tests/unit-san $(FUZZ_BINS) $(VALIDATE_OBJ) \
+      $(BUILD)/tests/corrupt_objects
 	@tests/run_tests.sh
 
 .PHONY: broken-inputs
@@ -108,3 +109,11 @@ fuzz: all $(FUZZ_BINS)
 .PHONY: test-fetch
 test-fetch: all
 	@tests/run_tests.sh fetch
+
+# The corrupt-objects suite's harness: a real package's object mutated, each mutation run
+# through ecli's path (check, open, package check, load) in a child (tests/corrupt/).
+CORRUPT_SRC := tests/corrupt/corrupt_objects.c tests/corrupt/object_mutator.c
+$(BUILD)/tests/corrupt_objects: $(CORRUPT_SRC) tests/corrupt/*.h $(BUILD)/libloader.a
+	@mkdir -p $(@D)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests/corrupt $(CORRUPT_SRC) $(BUILD)/libloader.a $(LDLIBS) -o $@

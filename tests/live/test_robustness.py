@@ -7,6 +7,7 @@ import json
 import os
 import re
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -105,7 +106,7 @@ def bad_packages():
         "is over the 64 MiB cap"
     yield "not ELF", as_text(with_object(pkg, b"hello world " * 20)), 2, "not an ELF object"
     yield "truncated ELF", as_text(with_object(pkg, obj[:3000])), 2, \
-        "cannot open the BPF object"
+        "bpf_object: ELF section header table (offset %d, " % struct.unpack_from("<Q", obj, 0x28)
     yield "event type missing from BTF", as_text(mutate(pkg, ["meta", "events", "type"], "nope")), \
         2, 'events.type: the BPF object has no struct "nope"'
     yield "arg naming a missing variable", as_text(mutate(pkg, ["meta", "args", 2, "var"],
