@@ -347,13 +347,7 @@ static __always_inline int report_uring_bind(void *ctx, struct io_kiocb___ecli *
 SEC("tracepoint/io_uring/io_uring_submit_req")
 int uring_submit_req(struct trace_event_raw_io_uring_submit_req___ecli *ctx)
 {
-	if (ctx->opcode != IORING_OP_BIND || !task_is_traced())
-		return 0;
-	if (uring_skips_success(ctx))
-		count_lost(); /* its success will post no completion to read */
-	else
-		uring_track(ctx->ctx, ctx->user_data, ctx->req);
-	return 0;
+	return uring_note_submission(ctx, IORING_OP_BIND);
 }
 
 SEC("tracepoint/io_uring/io_uring_complete")

@@ -209,6 +209,19 @@ uring_skips_success(struct trace_event_raw_io_uring_submit_req___ecli *ctx)
 	return BPF_CORE_READ(ctx, flags) & REQ_F_CQE_SKIP;
 }
 
+/* A traced task submitted a request of this opcode: tracked until it completes, or counted. */
+static __always_inline int
+uring_note_submission(struct trace_event_raw_io_uring_submit_req___ecli *ctx, __u8 opcode)
+{
+	if (ctx->opcode != opcode || !task_is_traced())
+		return 0;
+	if (uring_skips_success(ctx))
+		count_lost(); /* its success will post no completion to read */
+	else
+		uring_track(ctx->ctx, ctx->user_data, ctx->req);
+	return 0;
+}
+
 /*
  * The sockaddr an IORING_OP_BIND asked for (sizeof(struct sockaddr_in6) bytes), where its prep
  * copied it: since upstream commit 3979840cd858 (2026, backported to stable series, 6.18.44
