@@ -128,7 +128,8 @@ include packaging/packaging.mk
 
 format:
 	clang-format -i loader/*.[ch] package/*.[ch] bpf/*.[ch] tests/bpf/*.c tests/ecc/*/*.[ch] \
-		tests/validate/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c
+		tests/validate/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c tests/live/*.c \
+		tests/corrupt/*.[ch]
 
 clean:
 	rm -rf $(BUILD)

@@ -5,8 +5,21 @@
  * One object carries three hook variants; the loader keeps the first that loads and attaches:
  *   fexit    fexit/inet_bind, fexit/inet6_bind
  *   kprobe   kprobe + kretprobe on inet_bind, inet6_bind
- *   syscall  syscalls:sys_enter_bind + sys_exit_bind (the socket is found from the fd)
- * Failed binds report the address and port the caller asked for, read from bind()'s arguments.
+ *   syscall  syscalls:sys_enter_bind + sys_exit_bind (the socket is found from the fd), and
+ *            two optional groups the loader drops, saying so, where they cannot be used:
+ *            raw_syscalls sys_exit for 32-bit syscalls (int $0x80, 32-bit processes: i386
+ *            bind and socketcall), which the syscalls:* tracepoints skip;
+ *            io_uring:io_uring_submit_req + io_uring_complete + io_uring_cqe_overflow for
+ *            IORING_OP_BIND (posted, or overflowing a full completion queue).
+ * fexit and kprobe see every bind that reaches inet_bind or inet6_bind, however it was made
+ * (64- or 32-bit syscall, io_uring, kernel_bind). The syscall variant sees binds made by 64-
+ * and 32-bit syscalls and through io_uring. It counts as lost: an io_uring bind submitted with
+ * IOSQE_CQE_SKIP_SUCCESS (its success posts nothing; if it fails it is reported as well), a
+ * 32-bit socketcall whose argument words cannot be read. It neither sees nor counts:
+ * kernel_bind, x32 syscalls, an io_uring bind submitted before tracing started whose
+ * completion overflows the completion queue.
+ * Failed binds report the address and port the caller asked for, read from bind()'s arguments
+ * (or the io_uring request).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -19,6 +32,8 @@
 #include "socket_from_fd.bpf.h"
 #include "sock_addr.bpf.h"
 #include "port_filter.bpf.h"
+#include "compat_syscall.bpf.h"
+#include "io_uring_req.bpf.h"
 
 /* Bit numbers in inet_sock.inet_flags since Linux 6.6 (an anonymous enum CO-RE cannot see). */
 #define INET_FLAGS_FREEBIND		11
@@ -285,6 +300,77 @@ SEC("tracepoint/syscalls/sys_exit_bind")
 int sys_exit_bind(struct trace_event_raw_sys_exit *ctx)
 {
 	return finish_request(ctx, (int)ctx->ret);
+}
+
+/*
+ * Runs at the end of every syscall: anything but a 32-bit bind or socketcall returns after the
+ * first test. The registers still hold the call's arguments, and user memory the sockaddr.
+ */
+SEC("raw_tracepoint/sys_exit")
+int compat_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	long nr = compat_exit_nr(ctx);
+	struct compat_socket_args args;
+	struct bind_request req;
+	struct socket *sock;
+
+	if ((nr != I386_NR_BIND && nr != I386_NR_SOCKETCALL) || !in_compat_syscall() ||
+	    compat_socket_call(ctx, nr) != SOCKETCALL_BIND || !task_is_traced())
+		return 0;
+	if (compat_socket_args(ctx, nr, &args)) {
+		count_lost(); /* socketcall's argument words were not readable: no fd */
+		return 0;
+	}
+	sock = socket_from_fd(args.fd);
+	if (!sock)
+		return 0;
+	__builtin_memset(&req, 0, sizeof(req));
+	copy_sockaddr(&req, (const void *)(unsigned long)args.addr, (int)args.len, true);
+	return report_bind(ctx, sock, req.sockaddr, (int)ctx->args[1]);
+}
+
+static __always_inline int report_uring_bind(void *ctx, struct io_kiocb___ecli *req, int res)
+{
+	__u8 sockaddr[sizeof(struct sockaddr_in6)] = {};
+	struct socket *sock;
+
+	if (!task_is_traced())
+		return 0;
+	sock = socket_from_file(BPF_CORE_READ(req, file));
+	if (!sock)
+		return 0;
+	if (res)
+		uring_bind_sockaddr(req, sockaddr);
+	return report_bind(ctx, sock, sockaddr, res);
+}
+
+SEC("tracepoint/io_uring/io_uring_submit_req")
+int uring_submit_req(struct trace_event_raw_io_uring_submit_req___ecli *ctx)
+{
+	return uring_note_submission(ctx, IORING_OP_BIND);
+}
+
+SEC("tracepoint/io_uring/io_uring_complete")
+int uring_complete(struct trace_event_raw_io_uring_complete___ecli *ctx)
+{
+	struct io_kiocb___ecli *req = ctx->req;
+
+	if (!req || uring_req_opcode(req) != IORING_OP_BIND)
+		return 0;
+	uring_untrack(ctx->ctx, ctx->user_data);
+	return report_uring_bind(ctx, req, ctx->res);
+}
+
+/* A completion the full queue could not take yet: the application will read it later. */
+SEC("tracepoint/io_uring/io_uring_cqe_overflow")
+int uring_cqe_overflow(struct trace_event_raw_io_uring_cqe_overflow___ecli *ctx)
+{
+	struct io_kiocb___ecli *req = uring_tracked(ctx->ctx, ctx->user_data);
+
+	if (!req || uring_req_opcode(req) != IORING_OP_BIND)
+		return 0;
+	uring_untrack(ctx->ctx, ctx->user_data);
+	return report_uring_bind(ctx, req, ctx->res);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -2,13 +2,21 @@
 /*
  * Finds the struct socket behind a file descriptor of the current task, for programs attached
  * to syscall tracepoints, which see descriptors rather than kernel objects:
- * task->files->fdt->fd[fd]->private_data, after checking that the file is a socket.
+ * task->files->fdt->fd[fd]->private_data, after checking that the file is a socket. io_uring
+ * programs, which see files, start from the file.
  */
 #ifndef SOCKET_FROM_FD_BPF_H
 #define SOCKET_FROM_FD_BPF_H
 
 #define S_IFMT	 00170000
 #define S_IFSOCK 0140000
+
+static __always_inline struct socket *socket_from_file(struct file *file)
+{
+	if (!file || (BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
+		return NULL;
+	return BPF_CORE_READ(file, private_data);
+}
 
 static __always_inline struct socket *socket_from_fd(long fd)
 {
@@ -20,11 +28,9 @@ static __always_inline struct socket *socket_from_fd(long fd)
 	if (!fdt || fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
 		return NULL;
 	files = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&file, sizeof(file), &files[fd]) || !file)
+	if (bpf_probe_read_kernel(&file, sizeof(file), &files[fd]))
 		return NULL;
-	if ((BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
-		return NULL;
-	return BPF_CORE_READ(file, private_data);
+	return socket_from_file(file);
 }
 
 #endif

@@ -7,8 +7,21 @@
  *   fexit    fexit/inet_csk_accept
  *   kprobe   kretprobe/inet_csk_accept
  *   syscall  syscalls:sys_exit_accept and sys_exit_accept4 (the socket is found from the
- *            returned fd)
- * Every variant runs in the process that called accept(), which is the one reported.
+ *            returned fd), and two optional parts the loader drops, saying so, where they
+ *            cannot be used: raw_syscalls sys_exit for 32-bit syscalls (int $0x80, 32-bit
+ *            processes: i386 accept4 and socketcall), which the syscalls:* tracepoints skip;
+ *            io_uring:io_uring_submit_req + io_uring_complete + io_uring_cqe_overflow for
+ *            IORING_OP_ACCEPT, into a descriptor or a direct descriptor, single or
+ *            multishot, posted or overflowing a full completion queue.
+ * Every variant runs in the process that called accept(), which is the one reported (for
+ * io_uring: a thread of the submitting process, its io-wq worker or SQPOLL thread among them).
+ * fexit and kprobe see every accept that reaches inet_csk_accept. The syscall variant sees
+ * accepts made by 64- and 32-bit syscalls and through io_uring. It counts as lost: an io_uring
+ * accept submitted with IOSQE_CQE_SKIP_SUCCESS (its success posts nothing), one into a direct
+ * descriptor of a ring whose file table has a layout this source does not know. It neither
+ * sees nor counts: x32 syscalls, and the accepts of an io_uring request submitted before
+ * tracing started whose completions name no request (the extra ones of a multishot request,
+ * or any overflowing the completion queue).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -21,6 +34,8 @@
 #include "socket_from_fd.bpf.h"
 #include "sock_addr.bpf.h"
 #include "port_filter.bpf.h"
+#include "compat_syscall.bpf.h"
+#include "io_uring_req.bpf.h"
 
 #define IPPROTO_TCP 6
 
@@ -90,6 +105,92 @@ SEC("tracepoint/syscalls/sys_exit_accept")
 int sys_exit_accept(struct trace_event_raw_sys_exit *ctx)
 {
 	return report_accepted_fd(ctx, ctx->ret);
+}
+
+/* Runs on every syscall's end: anything but a 32-bit accept4 or socketcall returns at once. */
+SEC("raw_tracepoint/sys_exit")
+int compat_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	long nr = compat_exit_nr(ctx);
+	int call;
+
+	if ((nr != I386_NR_ACCEPT4 && nr != I386_NR_SOCKETCALL) || !in_compat_syscall())
+		return 0;
+	call = compat_socket_call(ctx, nr);
+	if (call != SOCKETCALL_ACCEPT && call != SOCKETCALL_ACCEPT4)
+		return 0;
+	return report_accepted_fd(ctx, (int)ctx->args[1]);
+}
+
+/*
+ * An IORING_OP_ACCEPT completed with res. extra: the completion named no request, which was
+ * looked up by its ring and user_data: the new socket must then be one of the listener's, lest
+ * another request of the same user_data be taken for it.
+ */
+static __always_inline int report_uring_accept(void *ctx, struct io_kiocb___ecli *req, int res,
+					       bool extra)
+{
+	struct socket *sock, *listener;
+	struct sock *sk;
+	bool known;
+
+	if (res < 0 || !task_is_traced())
+		return 0;
+	sock = uring_accepted_socket(req, res, &known);
+	if (!known) {
+		count_lost(); /* a direct descriptor in a table this source cannot read */
+		return 0;
+	}
+	sk = sock ? BPF_CORE_READ(sock, sk) : NULL;
+	if (!sk)
+		return 0;
+	listener = socket_from_file(BPF_CORE_READ(req, file));
+	if (extra && (!listener || BPF_CORE_READ(listener, sk, __sk_common.skc_num) !=
+					   BPF_CORE_READ(sk, __sk_common.skc_num)))
+		return 0;
+	return report_accept(ctx, sk);
+}
+
+SEC("tracepoint/io_uring/io_uring_submit_req")
+int uring_submit_req(struct trace_event_raw_io_uring_submit_req___ecli *ctx)
+{
+	return uring_note_submission(ctx, IORING_OP_ACCEPT);
+}
+
+SEC("tracepoint/io_uring/io_uring_complete")
+int uring_complete(struct trace_event_raw_io_uring_complete___ecli *ctx)
+{
+	struct io_kiocb___ecli *req = ctx->req;
+
+	if (req) {
+		if (uring_req_opcode(req) != IORING_OP_ACCEPT)
+			return 0;
+		uring_untrack(ctx->ctx, ctx->user_data); /* its last completion */
+		return report_uring_accept(ctx, req, ctx->res, false);
+	}
+	if (!(ctx->cflags & IORING_CQE_F_MORE))
+		return 0;
+	req = uring_tracked(ctx->ctx, ctx->user_data);
+	if (!req || uring_req_opcode(req) != IORING_OP_ACCEPT)
+		return 0;
+	uring_seen_last(ctx->ctx, ctx->user_data, ctx->res, true);
+	return report_uring_accept(ctx, req, ctx->res, true);
+}
+
+/* A completion the full queue could not take yet: the application will read it later. */
+SEC("tracepoint/io_uring/io_uring_cqe_overflow")
+int uring_cqe_overflow(struct trace_event_raw_io_uring_cqe_overflow___ecli *ctx)
+{
+	struct io_kiocb___ecli *req = uring_tracked(ctx->ctx, ctx->user_data);
+	bool more = ctx->cflags & IORING_CQE_F_MORE;
+
+	if (!req || uring_req_opcode(req) != IORING_OP_ACCEPT)
+		return 0;
+	if (more && uring_seen_last(ctx->ctx, ctx->user_data, ctx->res, false))
+		return 0; /* older kernels: io_uring_complete reported it just now */
+	if (!more)
+		uring_untrack(ctx->ctx, ctx->user_data);
+	return report_uring_accept(ctx, req, ctx->res, true);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

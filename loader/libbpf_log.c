@@ -20,6 +20,7 @@ static struct {
 	bool in_log; /* between BEGIN and END: the lines are the verifier's */
 	bool warned;
 	char first[LOG_LINE_BYTES];
+	char first_prog[128];	       /* the program the first warning names */
 	char prog[128];		       /* the program whose load failed */
 	char cause[128];	       /* libbpf's cause for it: "Permission denied" */
 	char verifier[LOG_LINE_BYTES]; /* the last meaningful line of its log */
@@ -80,8 +81,11 @@ static void take_warning_line(const char *line, size_t len)
 			snprintf(state.prog, sizeof(state.prog), "%s", prog);
 		return;
 	}
-	if (!state.first[0])
+	if (!state.first[0]) {
 		snprintf(state.first, sizeof(state.first), "%s", rest);
+		if (after)
+			snprintf(state.first_prog, sizeof(state.first_prog), "%s", prog);
+	}
 	if (after && !strncmp(after, LOAD_FAILED, strlen(LOAD_FAILED))) {
 		snprintf(state.prog, sizeof(state.prog), "%s", prog);
 		snprintf(state.cause, sizeof(state.cause), "%s", after + strlen(LOAD_FAILED));
@@ -162,6 +166,13 @@ void libbpf_log_load_reason(int err, char *buf, size_t size)
 		snprintf(buf, size, "prog '%s': %s", state.prog, state.cause);
 	else
 		snprintf(buf, size, "%s", libbpf_log_first_warning(err));
+}
+
+const char *libbpf_log_failed_program(void)
+{
+	if (state.prog[0])
+		return state.prog;
+	return state.first_prog[0] ? state.first_prog : NULL;
 }
 
 const char *libbpf_log_first_warning(int err)

@@ -31,6 +31,12 @@ bool libbpf_log_has_warnings(void);
  */
 void libbpf_log_load_reason(int err, char *buf, size_t size);
 
+/*
+ * The program a failed load is blamed on: the one libbpf says failed to load, else the one its
+ * first warning names (a relocation it could not make); NULL when it names none.
+ */
+const char *libbpf_log_failed_program(void);
+
 /* libbpf's first warning without its "libbpf: " and "prog 'NAME': " prefixes, else strerror. */
 const char *libbpf_log_first_warning(int err);
 

@@ -26,7 +26,8 @@ static const char *const arg_keys[] = {"name",	  "short",    "long",	 "metavar",
 				       "flag",	  "invert",   "var",	 "map_keys", "pinned_map",
 				       "output",  "contains", "combine", "sets",     "excludes",
 				       "default", NULL};
-static const char *const variant_keys[] = {"name", "programs", NULL};
+static const char *const variant_keys[] = {"name", "programs", "optional", NULL};
+static const char *const optional_keys[] = {"programs", "covers", NULL};
 static const char *const events_keys[] = {"type",	    "ringbuf",	    "perfbuf",
 					  "perfbuf_switch", "lost_counter", NULL};
 static const char *const runtime_keys[] = {"pidns_dev", "pidns_ino", NULL};
@@ -248,6 +249,18 @@ static int parse_args(const cJSON *meta, struct package_meta *m, struct diag *d)
 			      d);
 }
 
+static int parse_optional(const cJSON *o, const char *where, void *out, struct diag *d)
+{
+	struct optional_programs *op = out;
+	int err = need_object(o, where, optional_keys, d);
+
+	err = err ?: json_get_strings(o, where, "programs", &op->programs, &op->nr_programs, d);
+	if (!err && !op->nr_programs)
+		err = diag_set(d, -EINVAL, "%s.programs: %s", where,
+			       op->programs ? "is empty" : "missing");
+	return err ?: json_get_string(o, where, "covers", true, &op->covers, d);
+}
+
 static int parse_variant(const cJSON *v, const char *where, void *out, struct diag *d)
 {
 	struct hook_variant *hv = out;
@@ -259,7 +272,33 @@ static int parse_variant(const cJSON *v, const char *where, void *out, struct di
 		err = diag_set(d, -EINVAL, "%s.programs: %s", where,
 			       hv->programs ? "is empty: the variant attaches no program"
 					    : "missing");
+	err = err
+		      ?: json_get_items(v, where, "optional", sizeof(*hv->optional), parse_optional,
+					&hv->optional, &hv->nr_optional, d);
+	if (!err && hv->optional && !hv->nr_optional)
+		err = diag_set(d, -EINVAL, "%s.optional: is empty", where);
 	return err;
+}
+
+int hook_variant_optional_group(const struct hook_variant *v, const char *prog)
+{
+	int g, i;
+
+	for (g = 0; g < v->nr_optional; g++)
+		for (i = 0; i < v->optional[g].nr_programs; i++)
+			if (!strcmp(v->optional[g].programs[i], prog))
+				return g;
+	return -1;
+}
+
+bool hook_variant_has(const struct hook_variant *v, const char *prog)
+{
+	int i;
+
+	for (i = 0; i < v->nr_programs; i++)
+		if (!strcmp(v->programs[i], prog))
+			return true;
+	return hook_variant_optional_group(v, prog) >= 0;
 }
 
 static int parse_variants(const cJSON *meta, struct package_meta *m, struct diag *d)
@@ -581,8 +620,15 @@ void meta_free(struct package_meta *m)
 {
 	int i;
 
-	for (i = 0; i < m->nr_variants; i++)
-		free(m->variants[i].programs);
+	for (i = 0; i < m->nr_variants; i++) {
+		struct hook_variant *v = &m->variants[i];
+		int g;
+
+		for (g = 0; g < v->nr_optional; g++)
+			free(v->optional[g].programs);
+		free(v->optional);
+		free(v->programs);
+	}
 	for (i = 0; i < m->nr_args; i++)
 		free_arg(&m->args[i]);
 	for (i = 0; i < m->nr_sections; i++)

@@ -51,11 +51,29 @@ struct arg_spec {
 	bool default_on;	  /* a flag without var: its value when not given */
 };
 
-struct hook_variant {
-	const char *name;
+/*
+ * Programs a variant uses where it can: where one of them cannot be loaded or attached, the
+ * group is dropped and the variant kept, and ecli says what goes unseen (covers).
+ */
+struct optional_programs {
 	const char **programs;
 	int nr_programs;
+	const char *covers; /* what they see: "binds made through io_uring" */
 };
+
+struct hook_variant {
+	const char *name;
+	const char **programs; /* each must load and attach, or the variant fails */
+	int nr_programs;
+	struct optional_programs *optional;
+	int nr_optional;
+};
+
+/* The optional group of v that lists prog, or -1 (a required program, or not v's). */
+int hook_variant_optional_group(const struct hook_variant *v, const char *prog);
+
+/* v lists prog, as required or optional. */
+bool hook_variant_has(const struct hook_variant *v, const char *prog);
 
 struct program_spec {
 	const char *name;

@@ -94,6 +94,18 @@ static int wait_writable(struct out_buf *ob)
 }
 
 /*
+ * At most PIPE_BUF bytes, ending with the last whole line that fits: a pipe takes that much at
+ * once or not at all, so a reader that is given up on never gets half a line (unless one line
+ * is longer than PIPE_BUF).
+ */
+static size_t pipe_chunk(const struct out_buf *ob, size_t done)
+{
+	const char *nl = memrchr(ob->data + done, '\n', PIPE_BUF);
+
+	return nl ? (size_t)(nl - (ob->data + done)) + 1 : PIPE_BUF;
+}
+
+/*
  * One write after poll() said the fd takes data. A blocking pipe then takes PIPE_BUF bytes
  * without blocking, so a reader that never reads cannot hold ecli in write().
  */
@@ -103,7 +115,7 @@ static int write_some(struct out_buf *ob, size_t done)
 	ssize_t w;
 
 	if (n > PIPE_BUF && !ob->regular_file)
-		n = PIPE_BUF;
+		n = pipe_chunk(ob, done);
 	w = write(ob->fd, ob->data + done, n);
 	if (w > 0)
 		return w;

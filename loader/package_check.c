@@ -236,38 +236,65 @@ static const struct program_spec *program_spec(struct checker *c, const char *na
 	return NULL;
 }
 
-/* Each program a variant names exists, once, and at least one of them is attached. */
+/* A program a variant names (at path) exists, and no earlier name of the variant is the same. */
+static int check_variant_program(struct checker *c, const struct hook_variant *v, int nth,
+				 const char *name, const char *path)
+{
+	int k, seen = 0;
+
+	if (!bpf_object__find_program_by_name(c->obj, name))
+		return diag_set(c->d, -EINVAL, "%s: the BPF object has no program \"%s\"", path,
+				name);
+	for (k = 0; k < v->nr_programs && seen < nth; k++, seen++)
+		if (!strcmp(v->programs[k], name))
+			goto twice;
+	for (k = 0; k < v->nr_optional && seen < nth; k++) {
+		const struct optional_programs *o = &v->optional[k];
+		int j;
+
+		for (j = 0; j < o->nr_programs && seen < nth; j++, seen++)
+			if (!strcmp(o->programs[j], name))
+				goto twice;
+	}
+	return 0;
+twice:
+	return diag_set(c->d, -EINVAL, "%s: \"%s\" is listed twice in the variant", path, name);
+}
+
+/*
+ * Each program a variant names, required or optional, exists and is named once in the variant;
+ * at least one required program is attached.
+ */
 static int check_variants(struct checker *c)
 {
 	const struct package_meta *m = c->m;
-	int i, j, k, links;
+	char path[96];
+	int i, j, g, nth, links, err = 0;
 
-	for (i = 0; i < m->nr_variants; i++) {
+	for (i = 0; i < m->nr_variants && !err; i++) {
 		const struct hook_variant *v = &m->variants[i];
 		const struct program_spec *p;
 
-		for (j = 0, links = 0; j < v->nr_programs; j++) {
-			if (!bpf_object__find_program_by_name(c->obj, v->programs[j]))
-				return diag_set(c->d, -EINVAL,
-						"hook_variants[%d].programs[%d]: the BPF object "
-						"has no program \"%s\"",
-						i, j, v->programs[j]);
-			for (k = 0; k < j; k++)
-				if (!strcmp(v->programs[k], v->programs[j]))
-					return diag_set(c->d, -EINVAL,
-							"hook_variants[%d].programs[%d]: \"%s\" is "
-							"listed twice",
-							i, j, v->programs[j]);
+		for (j = 0, nth = 0, links = 0; j < v->nr_programs && !err; j++, nth++) {
+			snprintf(path, sizeof(path), "hook_variants[%d].programs[%d]", i, j);
+			err = check_variant_program(c, v, nth, v->programs[j], path);
 			p = program_spec(c, v->programs[j]);
 			links += !p || p->link;
 		}
-		if (!links)
-			return diag_set(c->d, -EINVAL,
-					"hook_variants[%d].programs: every program has link false: "
-					"the variant attaches nothing",
-					i);
+		for (g = 0; g < v->nr_optional && !err; g++)
+			for (j = 0; j < v->optional[g].nr_programs && !err; j++, nth++) {
+				snprintf(path, sizeof(path),
+					 "hook_variants[%d].optional[%d].programs[%d]", i, g, j);
+				err = check_variant_program(c, v, nth, v->optional[g].programs[j],
+							    path);
+			}
+		if (!err && !links)
+			err = diag_set(c->d, -EINVAL,
+				       "hook_variants[%d].programs: every program has link false: "
+				       "the variant attaches nothing",
+				       i);
 	}
-	return 0;
+	return err;
 }
 
 /* A named map must exist and have the type, key and value sizes the loader reads it by. */

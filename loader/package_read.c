@@ -8,6 +8,7 @@
 #include "base64.h"
 #include "inflate.h"
 #include "meta_json.h"
+#include "object_check.h"
 #include "package_read.h"
 #include "stop_signal.h"
 
@@ -105,17 +106,6 @@ static int object_size(const cJSON *root, size_t *size, struct diag *d)
 	return 0;
 }
 
-static int check_elf(const unsigned char *obj, size_t size, struct diag *d)
-{
-	static const unsigned char magic[4] = {0x7f, 'E', 'L', 'F'};
-
-	if (size < 64 || memcmp(obj, magic, sizeof(magic)))
-		return diag_set(d, -ENOEXEC, "bpf_object: not an ELF object");
-	if (obj[4] != 2) /* ELFCLASS64: BPF objects are always 64-bit */
-		return diag_set(d, -ENOEXEC, "bpf_object: not a 64-bit ELF object");
-	return 0;
-}
-
 static int decode_object(const cJSON *root, size_t expected, struct package *pkg, struct diag *d)
 {
 	const cJSON *b64 = cJSON_GetObjectItemCaseSensitive(root, "bpf_object");
@@ -137,7 +127,7 @@ static int decode_object(const cJSON *root, size_t expected, struct package *pkg
 	if (err)
 		return err;
 	pkg->object_size = expected;
-	return check_elf(pkg->object, expected, d);
+	return object_check(pkg->object, expected, d);
 }
 
 int package_parse(const char *text, size_t len, struct package *pkg, struct diag *d)

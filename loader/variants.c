@@ -121,24 +121,22 @@ static int prepare_event_maps(const struct load_opts *o, struct bpf_object *obj,
 		   : 0;
 }
 
-static bool in_variant(const struct hook_variant *v, const char *prog)
-{
-	int i;
-
-	for (i = 0; i < v->nr_programs; i++)
-		if (!strcmp(v->programs[i], prog))
-			return true;
-	return false;
-}
-
 static bool in_any_variant(const struct package_meta *m, const char *prog)
 {
 	int i;
 
 	for (i = 0; i < m->nr_variants; i++)
-		if (in_variant(&m->variants[i], prog))
+		if (hook_variant_has(&m->variants[i], prog))
 			return true;
 	return false;
+}
+
+/* v lists prog and, if it is optional, its group has not been dropped. */
+static bool in_attempt(const struct hook_variant *v, const bool *dropped, const char *prog)
+{
+	int g = hook_variant_optional_group(v, prog);
+
+	return g >= 0 ? !dropped[g] : hook_variant_has(v, prog);
 }
 
 static bool wants_link(const struct package_meta *m, const char *prog)
@@ -152,15 +150,15 @@ static bool wants_link(const struct package_meta *m, const char *prog)
 }
 
 static void select_programs(const struct package_meta *m, const struct hook_variant *v,
-			    struct bpf_object *obj)
+			    const bool *dropped, struct bpf_object *obj)
 {
 	struct bpf_program *prog;
 
 	bpf_object__for_each_program(prog, obj) {
 		const char *name = bpf_program__name(prog);
 
-		bpf_program__set_autoload(prog,
-					  !v || in_variant(v, name) || !in_any_variant(m, name));
+		bpf_program__set_autoload(prog, !v || in_attempt(v, dropped, name) ||
+							!in_any_variant(m, name));
 	}
 }
 
@@ -182,16 +180,68 @@ static int attach_one(const struct package_meta *m, struct loaded *l, struct bpf
 	return 0;
 }
 
-/*
- * The variant's programs in the order the package lists them, then those of no variant. A
- * program may be in several variants: each attempt has its own object, so it is loaded and
- * attached once per attempt.
- */
-static int attach_programs(const struct package_meta *m, const struct hook_variant *v,
-			   struct loaded *l, struct diag *d)
+/* What one attempt at a variant knows besides the package: which optional groups it dropped. */
+struct attempt {
+	const struct load_opts *o;
+	const struct hook_variant *v; /* NULL: the package has no variants */
+	bool *dropped;		      /* per optional group of v */
+};
+
+/* "a, b": the group's programs, for messages. */
+static const char *group_names(const struct optional_programs *op, char *buf, size_t size)
 {
+	size_t used = 0;
+	int i;
+
+	buf[0] = 0;
+	for (i = 0; i < op->nr_programs && used < size; i++)
+		used += snprintf(buf + used, size - used, "%s%s", i ? ", " : "", op->programs[i]);
+	return buf;
+}
+
+/* Marks an optional group dropped and, with -v, says why. */
+static void drop_group(const struct attempt *a, int g, const char *why)
+{
+	char names[256];
+
+	a->dropped[g] = true;
+	if (a->o->verbose)
+		fprintf(stderr, "variant %s: without %s: %s\n", a->v->name,
+			group_names(&a->v->optional[g], names, sizeof(names)), why);
+}
+
+/* An optional group's programs, all or none: a failure detaches those already attached. */
+static void attach_group(const struct attempt *a, int g, struct loaded *l)
+{
+	const struct optional_programs *op = &a->v->optional[g];
+	int i, first = l->nr_links, err = 0;
 	struct bpf_program *prog;
-	int i, n = v ? v->nr_programs : 0, err = 0;
+	struct diag d;
+
+	for (i = 0; i < op->nr_programs && !err; i++) {
+		prog = bpf_object__find_program_by_name(l->obj, op->programs[i]);
+		err = prog ? attach_one(a->o->meta, l, prog, &d)
+			   : diag_set(&d, -ENOENT, "attach failed: no program \"%s\"",
+				      op->programs[i]);
+	}
+	if (!err)
+		return;
+	while (l->nr_links > first)
+		bpf_link__destroy(l->links[--l->nr_links]);
+	drop_group(a, g, d.msg);
+}
+
+/*
+ * The variant's programs in the order the package lists them, then those of no variant, then
+ * each optional group not dropped at load. A program may be in several variants: each attempt
+ * has its own object, so it is loaded and attached once per attempt.
+ */
+static int attach_programs(const struct attempt *a, struct loaded *l, struct diag *d)
+{
+	const struct package_meta *m = a->o->meta;
+	const struct hook_variant *v = a->v;
+	struct bpf_program *prog;
+	int i, n = 0, err = 0;
 
 	bpf_object__for_each_program(prog, l->obj)
 		n++;
@@ -210,6 +260,9 @@ static int attach_programs(const struct package_meta *m, const struct hook_varia
 		if (!in_any_variant(m, bpf_program__name(prog)))
 			err = attach_one(m, l, prog, d);
 	}
+	for (i = 0; v && i < v->nr_optional && !err; i++)
+		if (!a->dropped[i])
+			attach_group(a, i, l);
 	return err;
 }
 
@@ -234,40 +287,99 @@ static void print_loaded_ids(const struct hook_variant *v, struct bpf_object *ob
 	fputc('\n', stderr);
 }
 
-/* One attempt on obj, which is consumed: on failure it is closed. */
-static int try_variant(const struct load_opts *o, const struct hook_variant *v,
-		       const struct runtime_values *rv, struct bpf_object *obj, struct loaded *l,
-		       struct diag *d)
+/*
+ * The optional group whose program failed to load (libbpf names it), if not dropped yet:
+ * dropping it and loading again may work. -1: the failure is the variant's.
+ */
+static int failed_group(const struct attempt *a)
 {
-	int err;
+	const char *prog = libbpf_log_failed_program();
+	int g;
+
+	if (!a->v || !prog)
+		return -1;
+	g = hook_variant_optional_group(a->v, prog);
+	return g >= 0 && !a->dropped[g] ? g : -1;
+}
+
+/*
+ * One attempt on obj, which is consumed: on failure it is closed. *retry: an optional group
+ * failed to load and is now dropped; another attempt without it may work.
+ */
+static int try_variant(const struct attempt *a, const struct runtime_values *rv,
+		       struct bpf_object *obj, struct loaded *l, bool *retry, struct diag *d)
+{
+	const struct load_opts *o = a->o;
+	int err, g;
 
 	memset(l, 0, sizeof(*l));
+	*retry = false;
 	l->obj = obj;
-	l->variant = v ? v->name : NULL;
+	l->variant = a->v ? a->v->name : NULL;
 	libbpf_log_reset();
 	err = tool_args_apply_before_load(o->settings, obj, d);
 	err = err ?: runtime_vars_write(&o->meta->runtime, rv, obj, d);
 	err = err ?: prepare_event_maps(o, obj, &l->perfbuf, d);
 	if (err)
 		goto fail;
-	select_programs(o->meta, v, obj);
+	select_programs(o->meta, a->v, a->dropped, obj);
 	err = bpf_object__load(obj);
 	if (err) {
 		char reason[sizeof(d->msg)];
 
 		libbpf_log_load_reason(err, reason, sizeof(reason));
 		err = diag_set(d, err, "load failed: %s", reason);
+		g = failed_group(a);
+		if (g >= 0) {
+			drop_group(a, g, d->msg);
+			*retry = true;
+		}
 		goto fail;
 	}
 	if (o->verbose)
-		print_loaded_ids(v, obj);
+		print_loaded_ids(a->v, obj);
 	err = tool_args_apply_after_load(o->settings, obj, d);
-	err = err ?: attach_programs(o->meta, v, l, d);
+	err = err ?: attach_programs(a, l, d);
 	if (!err)
 		return 0;
 fail:
 	loaded_detach(l);
 	loaded_close(l);
+	return err;
+}
+
+/* Once the variant is kept: one line for each optional group it does without. */
+static void warn_dropped(const struct attempt *a)
+{
+	char names[256];
+	int g;
+
+	for (g = 0; a->v && g < a->v->nr_optional; g++)
+		if (a->dropped[g])
+			diag_print("warning: not traced on this kernel: %s; %s could not be loaded "
+				   "or attached%s",
+				   a->v->optional[g].covers,
+				   group_names(&a->v->optional[g], names, sizeof(names)),
+				   a->o->verbose ? "" : " (-v says why)");
+}
+
+/*
+ * A variant: one attempt, and one more for each optional group found not to load (each
+ * attempt opens its own copy of the object).
+ */
+static int load_variant(const struct attempt *a, const struct runtime_values *rv,
+			struct loaded *out, struct diag *d)
+{
+	int left = a->v ? a->v->nr_optional : 0, err;
+	struct bpf_object *obj;
+	bool retry = false;
+
+	do {
+		if (stop_signal_raised())
+			return diag_set(d, -ECANCELED, "stopped while loading");
+		err = variants_open(a->o, &obj, d);
+		err = err ?: try_variant(a, rv, obj, out, &retry, d);
+	} while (err && retry && left-- > 0);
 	return err;
 }
 
@@ -341,26 +453,31 @@ int variants_load_first(const struct load_opts *o, struct loaded *out, struct di
 	size_t listed_room = sizeof(reasons) - sizeof("; and 9999 more");
 	bool warned = false;
 	struct runtime_values rv;
-	struct bpf_object *obj;
 
 	err = runtime_values_read(&m->runtime, &rv, d);
 	if (err)
 		return err;
 	for (i = 0; i < n; i++) {
 		const struct hook_variant *v = m->nr_variants ? &m->variants[i] : NULL;
+		struct attempt a = {o, v, NULL};
 
 		if (v && o->variant && strcmp(v->name, o->variant))
 			continue;
-		if (stop_signal_raised())
-			return diag_set(d, -ECANCELED, "stopped while loading");
-		err = variants_open(o, &obj, d);
-		err = err ?: try_variant(o, v, &rv, obj, out, d);
+		if (v && v->nr_optional) {
+			a.dropped = calloc(v->nr_optional, sizeof(*a.dropped));
+			if (!a.dropped)
+				return diag_set(d, -ENOMEM, "out of memory");
+		}
+		err = load_variant(&a, &rv, out, d);
 		if (!err) {
 			if (o->verbose && v)
 				fprintf(stderr, "variant %s: loaded and attached %d programs\n",
 					v->name, out->nr_links);
-			return 0;
+			warn_dropped(&a);
 		}
+		free(a.dropped);
+		if (!err || (err == -ECANCELED && stop_signal_raised()))
+			return err;
 		warned = warned || libbpf_log_has_warnings();
 		if (!v)
 			break;

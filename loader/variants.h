@@ -5,7 +5,10 @@
  * object, with the tool's arguments replayed and the runtime variables (runtime_vars.h)
  * written, and the first that both loads and attaches is kept. A program may be in several
  * variants; programs that belong to no variant are loaded with every variant. A variant's
- * programs attach in the order it lists them, then those of no variant.
+ * programs attach in the order it lists them, then those of no variant, then its optional
+ * groups: a group one of whose programs fails to load (the variant is loaded again without it)
+ * or to attach (its links are undone) is dropped, the variant kept, and one warning line per
+ * dropped group names what goes unseen (-v: why).
  */
 #ifndef VARIANTS_H
 #define VARIANTS_H

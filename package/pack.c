@@ -7,6 +7,7 @@
 #include "event_maps.h"
 #include "file_read.h"
 #include "meta_json.h"
+#include "object_check.h"
 #include "pack.h"
 #include "package_write.h"
 #include "runtime_keys.h"
@@ -64,6 +65,15 @@ static int in_file(const struct pack_input *in, int err, struct diag *d)
 
 	snprintf(msg, sizeof(msg), "%s", d->msg);
 	return diag_set(d, err, "%s: %s", in->schema ? in->schema : in->path, msg);
+}
+
+/* Prefixes d's message, which is about the object, with the object's file. */
+static int in_object(const struct pack_input *in, int err, struct diag *d)
+{
+	char msg[sizeof(d->msg)];
+
+	snprintf(msg, sizeof(msg), "%s", d->msg);
+	return diag_set(d, err, "%s: %s", in->path, msg);
 }
 
 static int no_event_type(const struct pack_input *in, struct diag *d)
@@ -228,7 +238,11 @@ int pack_object(const char *out, const void *object, size_t size, cJSON *schema,
 
 	object_name(in->path, name, sizeof(name));
 	opts.object_name = name;
-	if (!(obj = bpf_object__open_mem(object, size, &opts)))
+	/* an object from elsewhere (ecc OBJECT.o) is checked before libbpf trusts it */
+	err = object_check(object, size, d);
+	if (err)
+		err = in_object(in, err, d);
+	else if (!(obj = bpf_object__open_mem(object, size, &opts)))
 		err = diag_set(d, -errno, "%s: not a BPF object libbpf can open", in->path);
 	if (!err && !bpf_object__btf(obj))
 		err = diag_set(d, -EINVAL, "%s: has no BTF (compile with -g)", in->path);

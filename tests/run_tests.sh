@@ -4,11 +4,12 @@
 # Suites: unit (plain, then ASan+UBSan), package schema, broken inputs (ecc, ecli and the JSON
 # Schema refuse the same mistakes; a refused package loads nothing), ecc from source
 # (tests/ecc), fetching packages (tests/fetch: URLs, an OCI registry, installed names), a short
-# run of each fuzzer (FUZZ_SMOKE_SECONDS, default 15), make install and the .deb files, live
-# (real packages in this kernel, as root), the runtime .deb in a clean Debian 12 root, the
-# container images and the live suites in a VM on Debian 12's own kernel (as root). SKIP_LIVE=1
-# skips the live suites and says so; nothing is skipped silently. With an argument ("live",
-# "unit", ...) only suites whose name contains it run.
+# run of each fuzzer (FUZZ_SMOKE_SECONDS, default 15), corrupt objects (tests/corrupt: 10,000
+# mutated objects through ecli's path), make install and the .deb files, live (real packages in
+# this kernel, as root), the runtime .deb in a clean Debian 12 root, the container images and the
+# live suites in a VM on Debian 12's own kernel (as root). SKIP_LIVE=1 skips the live suites and
+# says so; nothing is skipped silently. With an argument ("live", "unit", ...) only suites whose
+# name contains it run.
 set -u
 cd "$(dirname "$0")/.."
 PY=/usr/bin/python3
@@ -16,6 +17,11 @@ only=${1:-}
 total_pass=0
 total_fail=0
 failed_suites=()
+
+# What the tests behind the README's robustness table saw (tests/readme_cases.py)
+export ECLI_CASES_LOG=$PWD/build/tests/robustness-cases.jsonl
+mkdir -p build/tests
+: >"$ECLI_CASES_LOG"
 
 # Runs one suite command and adds up its closing "<name>: N passed, M failed" line.
 suite() {
@@ -58,6 +64,9 @@ suite ecc-source $PY tests/ecc/test_ecc_source.py
 # names; its live tests (root) skip themselves with SKIP_LIVE=1 and say so
 suite fetch $PY tests/fetch/test_fetch.py
 suite fuzz-smoke tests/fuzz/run_fuzz.sh "${FUZZ_SMOKE_SECONDS:-15}"
+# 10,000 mutated objects through ecli's path (check, open, package check; as root every 10th
+# loaded), each in a child: no crash, no hang; the issue's BTF corruption through ecli run
+suite corrupt-objects $PY tests/corrupt/test_corrupt_objects.py
 # make install/uninstall and the .deb files' contents (no root needed)
 suite ship-install $PY tests/ship/test_install.py
 
@@ -75,6 +84,10 @@ else
 		name=live-$(basename "$t" .py | sed 's/^test_//')
 		suite "$name" $PY "$t"
 	done
+	# the README's robustness table needs every suite that records a case to have run
+	if [[ -z "$only" ]]; then
+		suite live-robustness-table $PY tests/readme_cases.py
+	fi
 fi
 
 # Suites that need root and load programs, outside tests/live: the runtime .deb in a clean

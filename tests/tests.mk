@@ -8,7 +8,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 SAN_CFLAGS := -O1 -g -std=gnu11 $(WARN) -D_GNU_SOURCE -Iloader -Ipackage $(SAN_FLAGS)
 
 # libFuzzer targets: clang's fuzzer runtime with ASan and UBSan, over the loader's sources.
-FUZZ_TARGETS := package args render
+FUZZ_TARGETS := package object args render
 FUZZ_CFLAGS := -g -O1 -std=gnu11 $(WARN) -D_GNU_SOURCE -Iloader -Itests/fuzz \
 	       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
@@ -22,6 +22,15 @@ TEST_PACKAGES := $(patsubst tests/bpf/%.bpf.c,$(BUILD)/test-packages/%/package.j
 all: $(TEST_PACKAGES)
 .PHONY: test-packages
 test-packages: $(TEST_PACKAGES)
+
+# The live suites' helper for binds and accepts Python cannot make: through io_uring and
+# through 32-bit syscalls (int $0x80). Built by `make` too, like the test packages.
+SOCKCALLS := $(BUILD)/tests/sockcalls
+all: $(SOCKCALLS)
+$(SOCKCALLS): tests/live/sockcalls.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
 
 $(BUILD)/test-packages/%/package.json: tests/bpf/%.bpf.c tests/bpf/%.json bpf/*.h $(BUILD)/ecc \
 				       $(INCLUDE_FILES)
@@ -49,7 +58,8 @@ $(VALIDATE_OBJ): tests/validate/display.bpf.c tests/validate/display.h tests/val
 	$(Q)$(ECC_ENV) $(BUILD)/ecc -o $(@D)/display.json --save-object $@ $< \
 		tests/validate/display.h tests/validate/display.json
 
-test: all $(BUILD)/tests/unit $(BUILD)/tests/unit-san $(FUZZ_BINS) $(VALIDATE_OBJ) vm-deps
+test: all $(BUILD)/tests/unit $(BUILD)/tests/unit-san $(FUZZ_BINS) $(VALIDATE_OBJ) \
+      $(BUILD)/tests/corrupt_objects vm-deps
 	@tests/run_tests.sh
 
 .PHONY: broken-inputs
@@ -73,6 +83,17 @@ $(BUILD)/tests/bench_render: tests/bench/bench_render.c $(BUILD)/libloader.a
 
 bench: all $(BUILD)/tests/bench_render
 	$(BUILD)/tests/bench_render $(BUILD)/packages/bindsnoop/package.json
+
+# What tracing costs the traced process (root): bind and getppid loops, untraced and under
+# bindsnoop with and without its optional program groups. BENCH_ROUNDS runs of each.
+$(BUILD)/tests/syscall_loop: tests/bench/syscall_loop.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
+.PHONY: bench-trace
+bench-trace: all $(BUILD)/tests/syscall_loop
+	$(PYTHON) tests/bench/trace_cost.py $(or $(BENCH_ROUNDS),11)
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_setup.c tests/fuzz/fuzz.h $(LOADER_LIB_SRC) \
 		      loader/*.h | $(DEPS_OK)
@@ -106,3 +127,11 @@ $(VM_KERNEL): | $(VM_DEPS_OK)
 
 vmtest: all vm-deps
 	@$(PYTHON) tests/vm/run_vm.py $(VMTEST_ARGS)
+
+# The corrupt-objects suite's harness: a real package's object mutated, each mutation run
+# through ecli's path (check, open, package check, load) in a child (tests/corrupt/).
+CORRUPT_SRC := tests/corrupt/corrupt_objects.c tests/corrupt/object_mutator.c
+$(BUILD)/tests/corrupt_objects: $(CORRUPT_SRC) tests/corrupt/*.h $(BUILD)/libloader.a
+	@mkdir -p $(@D)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests/corrupt $(CORRUPT_SRC) $(BUILD)/libloader.a $(LDLIBS) -o $@

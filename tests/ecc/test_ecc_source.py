@@ -20,8 +20,10 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "live"))
+sys.path.insert(0, os.path.join(HERE, "..", "corrupt"))
 from harness import (ROOT, Ecli, SignalTarget, check, check_equal, json_lines,  # noqa: E402
                      live_test, run_all, run_ecli)
+from object_bytes import btf_types, first_struct, member_type_past_last  # noqa: E402
 
 ECC = os.path.join(ROOT, "build", "ecc")
 INCLUDE = os.path.join(ROOT, "build", "include")
@@ -390,6 +392,21 @@ def object_input_keeps_working():
                         "ecc: killwatch.bpf.o: the object has an event map but no event type: "
                         "set events.type in the schema, or EXPORT_EVENT_TYPE(the struct) in the "
                         "source", "an object that exports no type")
+
+
+@test
+def corrupt_object_input_is_refused_before_libbpf_reads_it():
+    with Workdir() as w:
+        shutil.copy(TRICKY, w.path)
+        compile_object(w, "tricky.bpf.c", "tricky.bpf.o")
+        with open(w.file("tricky.bpf.o"), "rb") as f:
+            obj = bytearray(f.read())
+        message = member_type_past_last(obj, first_struct(btf_types(obj)), 0)
+        with open(w.file("tricky.bpf.o"), "wb") as f:
+            f.write(obj)
+        check_one_error(w.ecc(["-o", "p.json", "tricky.bpf.o"]),
+                        "ecc: tricky.bpf.o: " + message, "a struct member's type past the last")
+        check(not os.path.exists(w.file("p.json")), "no package written")
 
 
 @test

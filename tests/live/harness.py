@@ -26,6 +26,9 @@ BANNER_END = "Hit Ctrl-C to end"
 # ECLI_VARIANT=NAME (make vmtest sets it): every `ecli run` a test makes keeps only that hook
 # variant, so one suite checks each variant on a kernel where all of them work.
 FORCED_VARIANT = os.environ.get("ECLI_VARIANT") or None
+# What the tests behind the README's robustness table saw: one JSON object a line.
+CASES_LOG = os.environ.get("ECLI_CASES_LOG",
+                           os.path.join(ROOT, "build", "tests", "robustness-cases.jsonl"))
 
 _tests = []
 
@@ -95,8 +98,9 @@ class Ecli:
             self._read_available(0.05)
 
     def stop(self, sig=signal.SIGINT, timeout=20):
-        """Signals ecli and returns (stdout, stderr, exit status) once it has ended."""
-        if self.proc.poll() is None:
+        """Signals ecli (unless sig is None: it ends by itself) and returns (stdout, stderr,
+        exit status) once it has ended, reading its output meanwhile."""
+        if self.proc.poll() is None and sig is not None:
             self.proc.send_signal(sig)
         deadline = time.time() + timeout
         while self.proc.poll() is None or self._read_available(0):
@@ -175,6 +179,15 @@ def json_lines(text):
     return events
 
 
+UNSEEN_WARNING = "ecli: warning: not traced on this kernel: "
+
+
+def stderr_lines(err):
+    """stderr's lines, without the warnings for optional program groups this kernel cannot
+    use (which depend on the kernel, not on the test)."""
+    return [l for l in err.splitlines() if not l.startswith(UNSEEN_WARNING)]
+
+
 def check(cond, message):
     if not cond:
         raise AssertionError(message)
@@ -183,6 +196,20 @@ def check(cond, message):
 def check_equal(got, want, what):
     if got != want:
         raise AssertionError("%s:\n  got:  %r\n  want: %r" % (what, got, want))
+
+
+def record_case(case, status, message):
+    """Notes what ecli did in a case of the README's robustness table (its exit status and the
+    one line it printed, "" for none); tests/readme_cases.py compares the table with these."""
+    os.makedirs(os.path.dirname(CASES_LOG), exist_ok=True)
+    with open(CASES_LOG, "a") as f:
+        f.write(json.dumps({"case": case, "status": status, "message": message}) + "\n")
+
+
+def message_of(stderr_lines):
+    """ecli's own message lines: what is left without the banner and the lost-events counts."""
+    return " / ".join(l for l in stderr_lines if not l.endswith(BANNER_END) and
+                      not re.match(r"^lost \d+ events", l))
 
 
 def fdinfo(pid, fd):
@@ -249,6 +276,16 @@ def still_loaded(kind, ids):
     """Those of these program or link ids the kernel still has."""
     return sorted(i for i in ids if subprocess.run(["bpftool", kind, "show", "id", str(i)],
                                                    capture_output=True).returncode == 0)
+
+
+def program_names(ids):
+    """{id: name} of these programs, asked of the kernel by id."""
+    names = {}
+    for i in ids:
+        out = subprocess.run(["bpftool", "-j", "prog", "show", "id", str(i)],
+                             capture_output=True, check=True).stdout
+        names[i] = json.loads(out).get("name", "")
+    return names
 
 
 def check_unloaded(watch, what):

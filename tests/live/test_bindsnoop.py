@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Live tests of the bindsnoop package: real binds, checked field by field, as JSON and as bcc's table."""
+import json
 import signal
 import socket
 import sys
 
 from binder import Bind, BindChild, MismatchedBind, free_port, run_binds, standard_binds
 from harness import (BpfWatch, Ecli, bpf_fds, check, check_equal, check_unloaded, json_lines,
-                     live_test, package, run_all, run_ecli, trace_around)
+                     live_test, package, run_all, run_ecli, stderr_lines, trace_around)
+from sockcalls import SockCalls, adopt_thread_comm, record_seen, skipped, trace_sockcalls
 
 PKG = package("bindsnoop")
 KEYS = ["ts_ns", "pid", "uid", "comm", "proto", "ip", "addr", "port", "opts", "if", "ret"]
@@ -74,6 +76,82 @@ def failed_bind_reads_the_address_by_its_own_family():
     check_events(events_of(out, expected[0]["pid"]), expected)
 
 
+def sockcall_binds(test, comm, *ops, uid=None):
+    """Runs bindsnoop -E (for this helper's pid only) around binds the helper makes: (the
+    events it must show, those it showed, events counted as lost)."""
+    child = SockCalls(comm, *ops, uid=uid)
+    results, out, lost = trace_sockcalls(["-j", PKG, "-E", "-p", str(child.pid)], child)
+    fields = ("pid", "uid", "comm", "proto", "ip", "addr", "port", "ret", "thread")
+    expected = [dict({k: r[k] for k in fields if k in r}, opts=".....", **{"if": 0})
+                for r in skipped(results, test)]
+    got = events_of(out, child.pid)
+    adopt_thread_comm(got, expected)
+    return expected, got, lost
+
+
+@live_test
+def io_uring_binds_show_the_address_asked_for_when_they_fail():
+    in_use = free_port()
+    expected, got, _ = sockcall_binds(
+        "io_uring_binds", "bs-uring",
+        ("uring-bind", 4, "127.0.0.1", in_use), ("uring-bind", 4, "127.0.0.1", in_use),
+        ("uring-bind", 6, "::1", 0), ("uring-bind", 6, "2001:db8::5", 4343),
+        ("uring-bind-overflow", 4, "127.0.0.1", 0), ("uring-bind-overflow", 6, "::1", in_use),
+        ("uring-bind-overflow", 4, "192.0.2.78", 4545))
+    if expected:
+        check_equal([e["ret"] for e in expected], [0, -98, 0, -99, 0, 0, -99],
+                    "the binds succeed, fail with EADDRINUSE, succeed, fail with EADDRNOTAVAIL; "
+                    "then with a full completion queue: succeed twice, fail")
+    check_events(got, expected)
+    record_seen("io_uring binds: success, EADDRINUSE, EADDRNOTAVAIL, a full completion queue "
+                "(reported; failed ones with the address asked for)", "io_uring_binds")
+
+
+@live_test
+def io_uring_binds_by_an_sqpoll_thread_are_reported():
+    in_use = free_port()
+    expected, got, _ = sockcall_binds(
+        "io_uring_sqpoll_binds", "bs-uring-sqp", ("sqpoll",),
+        ("uring-bind", 4, "127.0.0.1", in_use), ("uring-bind", 4, "127.0.0.1", in_use),
+        ("uring-bind", 6, "::1", 0), uid=65534)
+    if expected:
+        check_equal([e["ret"] for e in expected], [0, -98, 0], "bind, EADDRINUSE, bind")
+    check_events(got, expected)
+    record_seen("io_uring binds by an SQPOLL thread, as another uid (reported)",
+                "io_uring_sqpoll_binds")
+
+
+@live_test
+def binds_by_32_bit_syscalls_are_reported():
+    in_use = free_port()
+    expected, got, _ = sockcall_binds(
+        "binds_by_32_bit_syscalls", "bs-int80",
+        ("i386-bind", 4, "127.0.0.1", in_use), ("socketcall-bind", 6, "::1", 0),
+        ("i386-bind", 4, "127.0.0.1", in_use), ("socketcall-bind", 4, "192.0.2.77", 4242),
+        ("i386-bind", 6, "2001:db8::6", 4344), uid=65534)
+    if expected:
+        check_equal([e["ret"] for e in expected], [0, 0, -98, -99, -99],
+                    "bind, socketcall, EADDRINUSE, EADDRNOTAVAIL twice")
+    check_events(got, expected)
+    record_seen("32-bit binds: int 0x80 bind and socketcall, as another uid (reported)",
+                "binds_by_32_bit_syscalls")
+
+
+@live_test
+def io_uring_bind_that_posts_no_completion_is_reported_or_counted():
+    expected, got, lost = sockcall_binds("io_uring_bind_skip", "bs-uring-skip",
+                                         ("uring-bind-skip", 4, "127.0.0.1", 0))
+    if not expected:
+        return
+    check_equal(expected[0]["ret"], 0, "the bind succeeds (and so posts no completion)")
+    check_equal(len(got) + lost, 1, "events shown (%r) plus events counted as lost (%d)"
+                % (got, lost))
+    if got:
+        check_events(got, expected)
+    record_seen("an io_uring bind with IOSQE_CQE_SKIP_SUCCESS (reported, or counted as lost)",
+                "io_uring_bind_skip")
+
+
 @live_test
 def uid_of_an_unprivileged_bind():
     binds = [Bind(socket.AF_INET, socket.SOCK_DGRAM, "127.0.0.1", 0)]
@@ -120,15 +198,18 @@ def sigterm_detaches_everything_and_exits_zero():
     watch.progs |= progs  # its first poll may come after the detach began
     watch.links |= links
     check_unloaded(watch, "after SIGTERM")
-    check_equal(err.splitlines(), ["Tracing binds ... Hit Ctrl-C to end"], "stderr")
+    check_equal(stderr_lines(err), ["Tracing binds ... Hit Ctrl-C to end"], "stderr")
 
 
 @live_test
 def verbose_says_which_variant_and_why_others_failed():
+    with open(PKG) as f:
+        syscall = [v for v in json.load(f)["meta"]["hook_variants"] if v["name"] == "syscall"][0]
+    programs = len(syscall["programs"]) + sum(len(g["programs"]) for g in syscall["optional"])
     ecli = Ecli(["-v", PKG])
     _, err, _ = ecli.stop()
     for line in ("variant fexit: load failed", "variant kprobe: attach failed",
-                 "variant syscall: loaded and attached 2 programs"):
+                 "variant syscall: loaded and attached %d programs" % programs):
         check(line in err, "stderr has '%s':\n%s" % (line, err))
 
 

@@ -17,7 +17,8 @@ import sys
 import time
 
 from binder import Bind, BindChild
-from harness import (ECLI, Ecli, check, check_equal, live_test, package, run_all, run_ecli_watched)
+from harness import (ECLI, Ecli, check, check_equal, live_test, message_of, package, record_case,
+                     run_all, run_ecli_watched)
 
 PKG = package("bindsnoop")
 TRACING = "/sys/kernel/tracing"
@@ -71,6 +72,8 @@ def tracefs_mounted_by_ecli_stays_in_its_own_namespace():
                                                        "127.0.0.1", 0)]).go()
         finally:
             out, err, status = ecli.stop()
+        record_case("tracefs not mounted: mounted in ecli's own mount namespace, gone after",
+                    status, message_of(err.splitlines()))
         check_equal(status, 0, "exit status; stderr: " + err)
         check_equal(inside, [TRACING], "tracefs as ecli sees it while tracing")
         check_equal(outside, [], "tracefs in the namespace ecli was started in, while tracing")
@@ -100,6 +103,8 @@ def tracefs_mounted_on_the_host_is_unmounted_on_exit():
                                                             "127.0.0.1", 0)]).go()
             finally:
                 out, err, status = ecli.stop(sig)
+            record_case("tracefs not mounted and unshare refused: mounted, unmounted on exit",
+                        status, message_of(err.splitlines()))
             check_equal(status, 0, "exit status after %s; stderr: %s" % (sig, err))
             check(same_ns, "ecli stayed in the namespace it was started in (unshare refused)")
             check_equal(during, [TRACING], "tracefs mounted by ecli while tracing")
@@ -120,6 +125,7 @@ def tracefs_that_cannot_be_mounted_is_named_with_the_fix():
         out, err, status, watch = run_ecli_watched(["run", PKG], prefix=ecli)
     finally:
         ns.close()
+    record_case("tracefs cannot be mounted (no CAP_SYS_ADMIN)", status, err.rstrip("\n"))
     check_equal((status, out), (1, ""), "exit status and stdout; stderr: " + err)
     check_equal(len(err.splitlines()), 1, "one line: %r" % err)
     check(err.startswith("ecli: tracefs is not mounted on /sys/kernel/tracing and cannot be "
@@ -138,6 +144,7 @@ def non_root_is_told_what_it_needs_in_one_uncut_line():
         for verbose in ([], ["-v"]):
             out, err, status, watch = run_ecli_watched(["run"] + verbose + [PKG], prefix=prefix)
             what = "%s %s" % (prefix[0], verbose)
+            record_case("not root", status, err.rstrip("\n"))
             check_equal((status, out), (1, ""), "%s: exit status and stdout" % what)
             check_equal(err, NEEDS_ROOT, "%s: stderr" % what)
             check_equal(watch.progs, set(), "%s: programs ecli held" % what)
@@ -147,6 +154,9 @@ def non_root_is_told_what_it_needs_in_one_uncut_line():
 def verbose_lockdown_refusal_shows_no_memlock_hint():
     ecli = Ecli(["-v", PKG])
     _, err, status = ecli.stop()
+    record_case("-v when lockdown refuses a program", status,
+                [l for l in err.splitlines() if l.startswith("ecli: EPERM")][0]
+                if "ecli: EPERM" in err else "")
     check_equal(status, 0, "exit status; stderr: " + err)
     check("variant fexit: load failed: prog 'fexit_inet_bind': Operation not permitted" in err,
           "this test needs a kernel whose lockdown refuses fexit (lockdown=integrity):\n" + err)
@@ -163,8 +173,10 @@ def no_btf_elf():
     return path
 
 
-def refused(args, want_err, what):
+def refused(args, want_err, what, case=None):
     out, err, status, watch = run_ecli_watched(args)
+    if case:
+        record_case(case, status, err.rstrip("\n"))
     check_equal((status, out), (2, ""), "%s: exit status and stdout (stderr %r)" % (what, err))
     check_equal(err, want_err, "%s: stderr" % what)
     check_equal(watch.progs, set(), "%s: programs ecli held" % what)
@@ -176,9 +188,10 @@ def btf_that_is_not_btf_says_what_it_is():
     elf = no_btf_elf()
     refused(["run", "--btf", "/etc/passwd", PKG],
             "ecli: --btf: '/etc/passwd' is not BTF (neither raw BTF nor an ELF file)" + fix,
-            "text file")
+            "text file", "--btf /etc/passwd")
     refused(["run", "--btf", elf, PKG],
-            "ecli: --btf: '%s' is not BTF (an ELF file without a .BTF section)" % elf + fix, "ELF")
+            "ecli: --btf: '%s' is not BTF (an ELF file without a .BTF section)" % elf + fix, "ELF",
+            "--btf on an ELF file without .BTF")
     refused(["run", "--btf", "/nonexistent.btf", PKG],
             "ecli: --btf: '/nonexistent.btf': No such file or directory\n", "missing file")
 
@@ -188,7 +201,7 @@ def duration_zero_is_refused():
     for value in ("0", "00"):
         refused(["run", "--duration", value, PKG],
                 "ecli: --duration: give at least 1 second (leave it out to trace until Ctrl-C)\n",
-                "--duration " + value)
+                "--duration " + value, "--duration 0")
 
 
 @live_test
@@ -204,6 +217,9 @@ def control_bytes_in_arguments_are_escaped():
     for args, want in cases:
         p = subprocess.run([ECLI.encode(), b"run"] + args, capture_output=True, timeout=30)
         err = p.stderr
+        if args[0] == b"--x\x1b[31m":
+            record_case("control bytes in an argument (--x ESC[31m)", p.returncode,
+                        err.decode(errors="replace").rstrip("\n"))
         check_equal(p.returncode, 2, "exit status for %r (stderr %r)" % (args, err))
         check(err.endswith(b"\n") and err.count(b"\n") == 1, "one line for %r: %r" % (args, err))
         text = err[:-1].decode(errors="replace")

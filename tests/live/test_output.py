@@ -12,8 +12,8 @@ import sys
 import tempfile
 import time
 
-from harness import (BANNER_END, ECLI, Ecli, check, check_equal, json_lines, live_test, package,
-                     run_all)
+from harness import (BANNER_END, ECLI, Ecli, check, check_equal, json_lines, live_test,
+                     message_of, package, record_case, run_all)
 
 PKG = package("bindsnoop")
 BANNER = "Tracing binds ... " + BANNER_END
@@ -114,7 +114,7 @@ def one_match(pattern, lines, what):
     return found[0]
 
 
-def failing_stdout(stdout, preexec_fn, error):
+def failing_stdout(case, stdout, preexec_fn, error):
     """One bind of our own while stdout fails: exit 1 and one line naming the error."""
     run = Run(["-j", PKG, "-p", str(os.getpid())], stdout, preexec_fn)
     try:
@@ -125,6 +125,7 @@ def failing_stdout(stdout, preexec_fn, error):
         lines, status, _ = run.wait_exit(10)
     finally:
         run.kill()
+    record_case(case, status, message_of(lines))
     check_equal(status, 1, "exit status; stderr: %r" % lines)
     check_equal(len(lines), 2, "the banner and one line: %r" % lines)
     check_equal(lines[0], BANNER, "first stderr line")
@@ -132,7 +133,7 @@ def failing_stdout(stdout, preexec_fn, error):
     check_equal(int(m.group(1)), 1, "events not written (the one bind)")
 
 
-def bind_right_after_the_ready_line(loader_args):
+def bind_right_after_the_ready_line(case, loader_args):
     """Runs ecli READY_RUNS times; each time binds one UDP socket the moment the ready line is
     read. Returns the runs whose bind was not reported, with what ecli printed."""
     missed = []
@@ -146,30 +147,34 @@ def bind_right_after_the_ready_line(loader_args):
         ports = [e["port"] for e in json_lines(out) if e["pid"] == os.getpid()]
         if status != 0 or ports != [port]:
             missed.append((run, status, port, ports, err))
+    record_case(case, max([m[1] for m in missed] + [0]),
+                "some binds were missed" if missed else "")
     return missed
 
 
 @live_test
 def a_bind_right_after_the_ready_line_is_reported_every_time_ring_buffer():
-    missed = bind_right_after_the_ready_line([])
+    missed = bind_right_after_the_ready_line("a bind right after the ready line, ring buffer "
+                                             "(100 runs: each reported)", [])
     check_equal(missed, [], "runs of %d whose bind was not reported" % READY_RUNS)
 
 
 @live_test
 def a_bind_right_after_the_ready_line_is_reported_every_time_perf_buffer():
-    missed = bind_right_after_the_ready_line(["--perfbuf"])
+    missed = bind_right_after_the_ready_line("a bind right after the ready line, perf buffer "
+                                             "(100 runs: each reported)", ["--perfbuf"])
     check_equal(missed, [], "runs of %d whose bind was not reported" % READY_RUNS)
 
 
 @live_test
 def stdout_on_dev_full_exits_1_with_one_line():
     with open("/dev/full", "wb") as full:
-        failing_stdout(full, None, os.strerror(28))
+        failing_stdout("stdout is /dev/full", full, None, os.strerror(28))
 
 
 @live_test
 def closed_stdout_exits_1_with_one_line():
-    failing_stdout(None, lambda: os.close(1), os.strerror(9))
+    failing_stdout("stdout is closed", None, lambda: os.close(1), os.strerror(9))
 
 
 @live_test
@@ -203,6 +208,8 @@ def nonblocking_pipe_with_a_late_reader_loses_nothing():
         os.close(r)
         run.kill()
         binder.close()
+    record_case("a non-blocking pipe read 0.5 s late (every event written or counted lost)",
+                status, message_of(lines))
     check_equal(status, 0, "exit status; stderr: %r" % lines)
     check(not any("not written" in line for line in lines), "nothing unwritten: %r" % lines)
     delivered = out.count(b'"pid":%d' % binder.pid) + out.count(b'"pid": %d' % binder.pid)
@@ -231,7 +238,8 @@ def stalled_reader(args, stop):
         os.close(r)
 
 
-def check_stalled_end(lines, status):
+def check_stalled_end(case, lines, status):
+    record_case(case, status, message_of(lines))
     check_equal(status, 0, "exit status; stderr: %r" % lines)
     m = one_match(STALLED, lines, "the unwritten events")
     check(int(m.group(1)) > 0, "some events were not written: %r" % lines)
@@ -247,7 +255,7 @@ def sigint_ends_a_run_whose_reader_never_reads_within_a_second():
 
     lines, status, took = stalled_reader([], stop)
     print("    ended %.2f s after SIGINT" % took)
-    check_stalled_end(lines, status)
+    check_stalled_end("a reader that never reads, then SIGINT (ends within 1 s)", lines, status)
 
 
 @live_test
@@ -258,7 +266,7 @@ def sigterm_ends_a_run_whose_reader_never_reads_within_a_second():
         return run.wait_exit(1.0)
 
     lines, status, _ = stalled_reader([], stop)
-    check_stalled_end(lines, status)
+    check_stalled_end("a reader that never reads, then SIGTERM (ends within 1 s)", lines, status)
 
 
 @live_test
@@ -267,7 +275,7 @@ def duration_ends_a_run_whose_reader_never_reads():
         return run.wait_exit(2.5)
 
     lines, status, _ = stalled_reader(["--duration", "1"], stop)
-    check_stalled_end(lines, status)
+    check_stalled_end("a reader that never reads, then --duration 1 ends", lines, status)
 
 
 @live_test
@@ -297,7 +305,7 @@ def sigint_ends_a_run_whose_reader_crawls_within_a_second():
         run.kill()
         binder.close()
         os.close(r)
-    check_stalled_end(lines, status)
+    check_stalled_end("a reader that crawls, then SIGINT (ends within 1 s)", lines, status)
 
 
 def catches_stop_signals(pid):
@@ -337,6 +345,8 @@ def a_signal_while_the_package_is_read_is_a_clean_exit():
     finally:
         run.kill()
         run.proc.stdin.close()
+    record_case("SIGINT while the package is read (handlers from main's first statement)", status,
+                message_of(lines))
     check_equal((status, lines), (0, []), "exit status and stderr")
 
 
@@ -364,6 +374,8 @@ def a_signal_while_many_variants_fail_ends_the_loading_at_once():
         finally:
             run.kill()
     print("    ended %.2f s after SIGINT" % took)
+    record_case("SIGINT while 2,000 variants fail to load (ends within 1 s)", status,
+                message_of(lines))
     check_equal((status, lines), (0, []), "exit status and stderr")
 
 
@@ -387,6 +399,8 @@ def a_signal_at_the_first_instant_is_a_clean_exit():
             run.kill()
         results.append((sig, delay, status, lines))
     bad = [r for r in results if r[2] != 0]
+    record_case("SIGINT or SIGTERM from the first instant on (40 runs)",
+                max(r[2] for r in results), message_of([l for r in results for l in r[3]]))
     check_equal(bad, [], "runs that did not end with status 0 (signal, delay, status, stderr)")
     for _, _, _, lines in results:
         check(all(line == BANNER for line in lines), "only the banner, if anything: %r" % lines)

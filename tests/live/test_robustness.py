@@ -7,6 +7,7 @@ import json
 import os
 import re
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -15,7 +16,8 @@ import zlib
 
 from binder import Bind, BindChild, free_port
 from harness import (ECLI, ROOT, BpfWatch, Ecli, bpf_fds, check, check_equal, check_unloaded,
-                     live_test, package, run_all, run_ecli, run_ecli_watched)
+                     live_test, message_of, package, program_names, record_case, run_all,
+                     run_ecli, run_ecli_watched, stderr_lines)
 
 PKG = package("bindsnoop")
 STORM_BINDS = 300000
@@ -66,6 +68,17 @@ def bad_packages():
     yield "empty file", b"", 2, "package: empty input"
     yield "not JSON", b"this is not json", 2, "package: not valid JSON"
     yield "JSON that is not an object", b"[1, 2, 3]", 2, "top level is not a JSON object"
+    text = as_text(pkg)
+    yield "text after the document", text + b" x", 2, \
+        "package: more after the JSON document (at byte %d)" % (len(text) + 1)
+    yield "a second document", text + b"\n" + text, 2, "package: more after the JSON document"
+    yield "a NUL after the document", text + b"\0", 2, "package: a NUL byte at byte %d" % len(text)
+    yield "a NUL escaped in a string", text.replace(b'"bindsnoop"', b'"binds\\u0000noop"', 1), 2, \
+        "package: a NUL byte at byte"
+    yield "a key given twice", b'{"meta": {}, ' + text[1:], 2, \
+        'package: (top level): key "meta" is given twice'
+    yield "a key given twice, nested", text.replace(b'"tool": {', b'"tool": {"name": "x", ', 1), 2, \
+        'package: meta.tool: key "name" is given twice'
     yield "missing meta", as_text(mutate(pkg, ["meta"], KeyError)), 2, 'missing key "meta"'
     yield "missing bpf_object", as_text(mutate(pkg, ["bpf_object"], KeyError)), 2, \
         'missing key "bpf_object"'
@@ -93,7 +106,7 @@ def bad_packages():
         "is over the 64 MiB cap"
     yield "not ELF", as_text(with_object(pkg, b"hello world " * 20)), 2, "not an ELF object"
     yield "truncated ELF", as_text(with_object(pkg, obj[:3000])), 2, \
-        "cannot open the BPF object"
+        "bpf_object: ELF section header table (offset %d, " % struct.unpack_from("<Q", obj, 0x28)
     yield "event type missing from BTF", as_text(mutate(pkg, ["meta", "events", "type"], "nope")), \
         2, 'events.type: the BPF object has no struct "nope"'
     yield "arg naming a missing variable", as_text(mutate(pkg, ["meta", "args", 2, "var"],
@@ -117,6 +130,11 @@ def bad_packages():
         "kprobe: attach failed"
 
 
+# The README's robustness table shows these (the rest are in its "Bad packages" paragraph).
+RECORDED_CASES = {"text after the document", "a second document", "a NUL after the document",
+                  "a NUL escaped in a string", "a key given twice", "a key given twice, nested"}
+
+
 @live_test
 def bad_packages_get_one_line_and_load_nothing():
     count = 0
@@ -128,6 +146,8 @@ def bad_packages_get_one_line_and_load_nothing():
             start = time.time()
             out, err, status, watch = run_ecli_watched(["run", path], timeout=30)
             check(time.time() - start < 10, "%s: answered within 10 s" % name)
+            if name in RECORDED_CASES:
+                record_case("package: " + name, status, err.rstrip("\n"))
             check_equal(status, want_status, "%s: exit status (stderr %r)" % (name, err))
             check_equal(out, "", "%s: stdout" % name)
             check_equal(len(err.splitlines()), 1, "%s: one line: %r" % (name, err))
@@ -137,7 +157,7 @@ def bad_packages_get_one_line_and_load_nothing():
             check(watch.polls > 0, "%s: ecli's fds were looked at" % name)
             check_unloaded(watch, name)
             count += 1
-    check_equal(count, 23, "bad inputs tried")
+    check_equal(count, 29, "bad inputs tried")
 
 
 @live_test
@@ -147,21 +167,17 @@ def bad_package_on_stdin():
     check_equal(err, 'ecli: package: missing key "meta"\n', "stderr")
 
 
-def program_name(prog_id):
-    out = subprocess.run(["bpftool", "-j", "prog", "show", "id", str(prog_id)], capture_output=True,
-                         check=True).stdout
-    return json.loads(out).get("name", "")
-
-
 @live_test
 def a_half_attached_variant_is_detached_before_the_next():
     """A variant whose first program attaches and a later one fails must leave nothing behind."""
     pkg = load_package()
     progs = {v["name"]: v["programs"] for v in pkg["meta"]["hook_variants"]}
+    optional = [p for v in pkg["meta"]["hook_variants"] for g in v.get("optional", [])
+                for p in g["programs"]]
     pkg["meta"]["hook_variants"] = [
         {"name": "half", "programs": ["sys_enter_bind"] + progs["kprobe"]},
         {"name": "exit-only", "programs": ["sys_exit_bind"]},
-        {"name": "never", "programs": progs["fexit"]}]
+        {"name": "never", "programs": progs["fexit"] + optional}]  # in no variant: always
     with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
         json.dump(pkg, f)
         f.flush()
@@ -169,7 +185,7 @@ def a_half_attached_variant_is_detached_before_the_next():
         watch = BpfWatch(ecli.proc.pid)  # from the ready line on: after every failed variant
         try:
             held, _ = bpf_fds(ecli.proc.pid)
-            new = {i: program_name(i) for i in held}
+            new = program_names(held)
         finally:
             _, err, status = ecli.stop()
             watch.stop()
@@ -243,9 +259,11 @@ def reader_going_away_ends_ecli_quietly():
         raise AssertionError("ecli still runs after head exited")
     first = head.communicate()[0].decode()
     err = ecli.stderr.read().decode()
+    record_case("the reader goes away (EPIPE: head -n 1 exits)", ecli.returncode,
+                message_of(err.splitlines()))
     check_equal(ecli.returncode, 0, "exit status")
     check(first.startswith("{") and first.count("\n") == 1, "head got one JSON line: %r" % first)
-    check_equal(err.splitlines(), ["Tracing binds ... Hit Ctrl-C to end"], "stderr")
+    check_equal(stderr_lines(err), ["Tracing binds ... Hit Ctrl-C to end"], "stderr")
     check(watch.progs and watch.links, "ecli held programs and links while tracing")
     check_unloaded(watch, "after exit")
 

@@ -6,6 +6,7 @@ import sys
 
 from acceptor import AcceptChild
 from harness import check, check_equal, json_lines, live_test, package, run_all, run_ecli, trace_around
+from sockcalls import SockCalls, adopt_thread_comm, record_seen, skipped, trace_sockcalls
 
 PKG = package("tcpaccept")
 KEYS = ["ts_ns", "pid", "comm", "ip", "raddr", "rport", "laddr", "lport"]
@@ -83,6 +84,65 @@ def pid_filter():
     traced, other = AcceptChild("ta-pid-yes", BOTH), AcceptChild("ta-pid-no", BOTH)
     _, out = trace(["-j"], ["-p", str(traced.pid)], [traced, other])
     check_equal({e["pid"] for e in json_lines(out)}, {traced.pid}, "pids shown")
+
+
+ACCEPT_FIELDS = ("pid", "comm", "ip", "raddr", "rport", "laddr", "lport")
+
+
+def sockcall_accepts(test, comm, *ops):
+    """Runs tcpaccept (for this helper's pid only) around accepts the helper makes: (the events
+    it must show, those it showed, events counted as lost)."""
+    child = SockCalls(comm, *ops)
+    results, out, lost = trace_sockcalls(["-j", PKG, "-p", str(child.pid)], child)
+    expected = [{k: r[k] for k in ACCEPT_FIELDS + ("thread",) if k in r}
+                for r in skipped(results, test)]
+    got = [{k: e[k] for k in ACCEPT_FIELDS} for e in json_lines(out) if e["pid"] == child.pid]
+    adopt_thread_comm(got, expected)
+    return expected, got, lost
+
+
+@live_test
+def io_uring_accepts_are_reported():
+    expected, got, _ = sockcall_accepts(
+        "io_uring_accepts", "ta-uring", ("uring-accept", 4), ("uring-accept", 6),
+        ("uring-accept-multishot", 4, 3), ("uring-accept-multishot", 6, 2),
+        ("uring-accept-overflow", 4), ("uring-accept-overflow", 6))
+    check_equal(got, expected, "accepts: one by one, by multishot requests, and with the "
+                "completion queue full")
+    record_seen("io_uring accepts: one by one, multishot, a full completion queue (reported)",
+                "io_uring_accepts")
+
+
+@live_test
+def io_uring_accepts_by_a_worker_or_sqpoll_thread_name_the_process():
+    expected, got, _ = sockcall_accepts(
+        "io_uring_accept_threads", "ta-uring-thr", ("uring-accept-async", 4), ("sqpoll",),
+        ("uring-accept", 6), ("uring-accept-multishot", 4, 2))
+    check_equal(got, expected, "accepts by an io-wq worker, then by an SQPOLL thread")
+    record_seen("io_uring accepts by an io-wq worker or an SQPOLL thread (reported)",
+                "io_uring_accept_threads")
+
+
+@live_test
+def io_uring_accepts_into_direct_descriptors_are_reported_or_counted():
+    expected, got, lost = sockcall_accepts(
+        "io_uring_direct_accepts", "ta-uring-direct", ("uring-accept-direct", 4),
+        ("uring-accept-slot", 6), ("uring-accept-skip", 4))
+    check_equal(len(got) + lost, len(expected),
+                "events shown (%r) plus events counted as lost (%d)" % (got, lost))
+    check(all(g in expected for g in got), "each event shown is one of the accepts: %r" % got)
+    record_seen("io_uring accepts into direct descriptors, and with IOSQE_CQE_SKIP_SUCCESS "
+                "(reported, or counted as lost)", "io_uring_direct_accepts")
+
+
+@live_test
+def accepts_by_32_bit_syscalls_are_reported():
+    expected, got, _ = sockcall_accepts(
+        "accepts_by_32_bit_syscalls", "ta-int80", ("i386-accept4", 4), ("socketcall-accept", 6),
+        ("socketcall-accept4", 4))
+    check_equal(got, expected, "i386 accept4, socketcall accept and accept4")
+    record_seen("32-bit accepts: int 0x80 accept4, socketcall accept and accept4 (reported)",
+                "accepts_by_32_bit_syscalls")
 
 
 @live_test

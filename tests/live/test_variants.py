@@ -9,26 +9,34 @@ construction on any kernel:
                    variant "shared" = on_getsid + on_getppid; on_getpgid is in no variant.
                    Each program sends an event naming its hook when the traced pid makes the
                    syscall.
+  optional_programs  variant "partial" = on_getppid, with optional groups: read_unchecked
+                   (rejected by every verifier), on_getsid + on_missing (the group cannot
+                   attach), on_getpgid (works).
 Programs are followed by id: those ecli holds (its /proc/PID/fdinfo) and those `-v` says each
 variant loaded, never by comparing the kernel's whole program list.
 """
 import collections
 import copy
+import ctypes
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
-import time
 
 from harness import (ROOT, Ecli, bpf_fds, check, check_equal, json_lines, live_test, loaded_ids,
-                     run_all, run_ecli, run_ecli_watched, still_loaded)
+                     program_names, record_case, run_all, run_ecli, run_ecli_watched,
+                     still_loaded)
 
 ECC = os.path.join(ROOT, "build", "ecc")
 REJECT = os.path.join(ROOT, "build", "test-packages", "verifier_reject", "package.json")
 SHARED = os.path.join(ROOT, "build", "test-packages", "shared_programs", "package.json")
 SHARED_OBJECT = os.path.join(ROOT, "tests", "bpf", "shared_programs.bpf.c")  # ecc compiles it
 SHARED_SCHEMA = os.path.join(ROOT, "tests", "bpf", "shared_programs.json")
+OPTIONAL = os.path.join(ROOT, "build", "test-packages", "optional_programs", "package.json")
+SYS_GETPGRP = 111  # x86-64; glibc's getpgrp() may call getpgid instead
+WARNING = "ecli: warning: not traced on this kernel: %s; %s could not be loaded or attached%s"
 FAILURE_PREFIX = "ecli: no hook variant could be loaded and attached here: "
 HINT = " (-v for the full log)"
 LOG_BEGIN = "-- BEGIN PROG LOAD LOG --"
@@ -291,6 +299,64 @@ def ecc_packs_programs_shared_by_variants():
     check_equal(packed, load(SHARED_SCHEMA)["hook_variants"], "the package's hook variants")
     check_equal([v["name"] for v in packed if "on_getppid" in v["programs"]],
                 ["broken", "shared"], "on_getppid is in both variants")
+
+
+@live_test
+def optional_groups_that_cannot_be_used_are_dropped_and_named():
+    calls = {"HOOK_GETPPID": 2, "HOOK_GETPGRP": 3, "HOOK_GETSID": 4, "HOOK_GETPGID": 5}
+    libc = ctypes.CDLL(None, use_errno=True)
+    ecli = Ecli(["-j", OPTIONAL, "-p", str(os.getpid())])
+    try:
+        progs, links = bpf_fds(ecli.proc.pid)
+        names = program_names(progs)
+        for _ in range(calls["HOOK_GETPPID"]):
+            os.getppid()
+        for _ in range(calls["HOOK_GETPGRP"]):
+            libc.syscall(SYS_GETPGRP)
+        for _ in range(calls["HOOK_GETSID"]):
+            os.getsid(0)
+        for _ in range(calls["HOOK_GETPGID"]):
+            os.getpgid(0)
+    finally:
+        out, err, status = ecli.stop()
+    record_case("a variant's optional program group cannot load or attach: dropped, "
+                "the variant kept", status, err.splitlines()[0])
+    check_equal(status, 0, "exit status; stderr " + err)
+    check_equal(err.splitlines(),
+                [WARNING % ("getpgrp calls", "read_unchecked", " (-v says why)"),
+                 WARNING % ("getsid calls", "on_getsid, on_missing", " (-v says why)"),
+                 "Tracing hooks ... Hit Ctrl-C to end"], "stderr: what goes unseen, once")
+    check_equal(sorted(names.get(p, "?") for p in progs),
+                ["on_getpgid", "on_getppid", "on_getsid", "on_missing"],
+                "programs ecli holds: the group that failed to load is not loaded")
+    if links:
+        check_equal([names.get(p, "?") for _, p in sorted(links.items())],
+                    ["on_getppid", "on_getpgid"],
+                    "links: the required program, then the optional group that attached "
+                    "(on_getsid's link is gone with its group)")
+    got = collections.Counter(e["hook"] for e in json_lines(out) if e["pid"] == os.getpid())
+    check_equal(dict(got), {"HOOK_GETPPID": 2, "HOOK_GETPGID": 5}, "events of this process")
+    check_equal(still_loaded("prog", progs), [], "programs left loaded after exit")
+
+
+@live_test
+def verbose_says_why_each_optional_group_was_dropped():
+    ecli = Ecli(["-v", OPTIONAL])
+    _, err, status = ecli.stop()
+    check_equal(status, 0, "exit status; stderr " + err)
+    lines = [l for l in err.splitlines() if l.startswith(("variant ", "ecli: warning")) and
+             not re.match(r"variant \S+: loaded .*\(id \d+\)$", l)]
+    check(len(lines) == 5, "two reasons, the variant kept, two warnings:\n" + err)
+    check(lines[0].startswith("variant partial: without read_unchecked: load failed: prog "
+                              "'read_unchecked': verifier: ") and
+          "map_value_or_null" in lines[0], "the verifier's reason: " + lines[0])
+    check(lines[1].startswith("variant partial: without on_getsid, on_missing: attach failed: "
+                              "prog 'on_missing': ") and
+          "sys_enter_ecli_test_no_such_call" in lines[1], "the attach failure: " + lines[1])
+    check_equal(lines[2:], ["variant partial: loaded and attached 2 programs",
+                            WARNING % ("getpgrp calls", "read_unchecked", ""),
+                            WARNING % ("getsid calls", "on_getsid, on_missing", "")],
+                "the variant kept, then the warnings without the -v hint")
 
 
 if __name__ == "__main__":

@@ -103,3 +103,21 @@ TEST(libbpf_log_a_log_cut_before_its_end_stops_at_libbpf_next_line)
 	libbpf_log_take_warning("libbpf: prog 'r': failed to load: -13\n");
 	CHECK_STR(load_reason(-EACCES), "prog 'r': verifier: R2 !read_ok");
 }
+
+TEST(libbpf_log_names_the_program_a_failed_load_is_blamed_on)
+{
+	libbpf_log_reset();
+	CHECK(!libbpf_log_failed_program());
+	libbpf_log_take_warning(verifier_log);
+	CHECK_STR(libbpf_log_failed_program(), "read_unchecked");
+	/* a CO-RE relocation libbpf could not make names its program in the first warning */
+	libbpf_log_reset();
+	libbpf_log_take_warning("libbpf: prog 'uring_complete': relo #3: failed to relocate: "
+				"-22\n");
+	libbpf_log_take_warning("libbpf: failed to load object 'tcpaccept_bpf'\n");
+	CHECK_STR(libbpf_log_failed_program(), "uring_complete");
+	/* a map's failure is no program's */
+	libbpf_log_reset();
+	libbpf_log_take_warning("libbpf: map 'events': failed to create: Invalid argument(-22)\n");
+	CHECK(!libbpf_log_failed_program());
+}

@@ -91,6 +91,15 @@ TEST(meta_refuses_structural_mistakes)
 		 "by its device and inode together"},
 		{"{" SKEL ", \"runtime\": {\"pidns_dev\": \"\", \"pidns_ino\": \"i\"}}",
 		 "runtime.pidns_dev: is empty"},
+		{"{" SKEL ", \"hook_variants\": [{\"name\": \"v\", \"programs\": [\"a\"], "
+		 "\"optional\": [{\"programs\": [\"b\"]}]}]}",
+		 "hook_variants[0].optional[0].covers: missing"},
+		{"{" SKEL ", \"hook_variants\": [{\"name\": \"v\", \"programs\": [\"a\"], "
+		 "\"optional\": [{\"programs\": [], \"covers\": \"c\"}]}]}",
+		 "hook_variants[0].optional[0].programs: is empty"},
+		{"{" SKEL ", \"hook_variants\": [{\"name\": \"v\", \"programs\": [\"a\"], "
+		 "\"optional\": []}]}",
+		 "hook_variants[0].optional: is empty"},
 	};
 	struct diag d;
 	size_t i;
@@ -129,6 +138,36 @@ TEST(meta_values_arrive_typed)
 	CHECK(!(c->props.given & PROP_TITLE));
 	CHECK(c->nr_overrides == 1 && c->overrides[0].props.format == COLUMN_HEX &&
 	      c->overrides[0].props.given == PROP_FORMAT);
+	meta_free(&m);
+	cJSON_Delete(doc);
+}
+
+TEST(meta_optional_programs_belong_to_their_group)
+{
+	cJSON *doc = cJSON_Parse(
+		"{" SKEL ", \"hook_variants\": [{\"name\": \"v\", \"programs\": [\"a\"], "
+		"\"optional\": [{\"programs\": [\"b\", \"c\"], \"covers\": \"bees\"}, "
+		"{\"programs\": [\"d\"], \"covers\": \"dees\"}]}]}");
+	const struct hook_variant *v;
+	struct package_meta m;
+	struct diag d = {""};
+
+	CHECK(doc && meta_parse(doc, &m, &d) == 0);
+	if (!doc || d.msg[0]) {
+		cJSON_Delete(doc);
+		return;
+	}
+	v = &m.variants[0];
+	CHECK(m.nr_variants == 1 && v->nr_programs == 1 && v->nr_optional == 2);
+	CHECK(v->optional[0].nr_programs == 2 && v->optional[1].nr_programs == 1);
+	CHECK_STR(v->optional[0].covers, "bees");
+	CHECK_STR(v->optional[1].covers, "dees");
+	CHECK(hook_variant_optional_group(v, "a") == -1);
+	CHECK(hook_variant_optional_group(v, "c") == 0);
+	CHECK(hook_variant_optional_group(v, "d") == 1);
+	CHECK(hook_variant_optional_group(v, "e") == -1);
+	CHECK(hook_variant_has(v, "a") && hook_variant_has(v, "b") && hook_variant_has(v, "d"));
+	CHECK(!hook_variant_has(v, "e"));
 	meta_free(&m);
 	cJSON_Delete(doc);
 }

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -14,14 +15,14 @@
 
 static int stalled_read_end = -1, stalled_pipe_size;
 
-/* Gives up once the pipe is full: its reader has stalled. */
+/* Gives up once the pipe is full, to within one write: its reader has stalled. */
 static bool give_up_when_full(uint64_t waited_ms)
 {
 	int queued = 0;
 
 	(void)waited_ms;
 	ioctl(stalled_read_end, FIONREAD, &queued);
-	return queued >= stalled_pipe_size;
+	return queued > stalled_pipe_size - PIPE_BUF;
 }
 
 static void records(struct out_buf *ob, int n, size_t size)
@@ -88,6 +89,43 @@ static void stalled_pipe(bool nonblocking)
 	out_buf_free(&ob);
 	close(p[0]);
 	close(p[1]);
+}
+
+/* Lines that do not divide the pipe's size: what the stalled reader finds ends with a whole line.
+ */
+static void stalled_pipe_gets_whole_lines(bool nonblocking)
+{
+	static char got[1 << 20];
+	struct out_buf ob;
+	int p[2];
+	ssize_t n;
+
+	CHECK(pipe(p) == 0);
+	if (nonblocking)
+		fcntl(p[1], F_SETFL, O_NONBLOCK);
+	stalled_read_end = p[0];
+	stalled_pipe_size = fcntl(p[1], F_GETPIPE_SZ);
+	out_buf_init(&ob, p[1], 256 * 1024);
+	ob.give_up = give_up_when_full;
+	records(&ob, 1000, 100);
+	CHECK(out_buf_flush(&ob) == -ECANCELED);
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	n = read(p[0], got, sizeof(got));
+	CHECK(n > 0 && n % 100 == 0 && got[n - 1] == '\n');
+	CHECK(ob.unwritten == (uint64_t)(1000 - n / 100));
+	out_buf_free(&ob);
+	close(p[0]);
+	close(p[1]);
+}
+
+TEST(blocking_pipe_given_up_on_ends_with_a_whole_line)
+{
+	stalled_pipe_gets_whole_lines(false);
+}
+
+TEST(nonblocking_pipe_given_up_on_ends_with_a_whole_line)
+{
+	stalled_pipe_gets_whole_lines(true);
 }
 
 TEST(blocking_pipe_never_read_gives_up)

@@ -7,11 +7,12 @@
 #include <zlib.h>
 #include "base64.h"
 #include "package_read.h"
+#include "test_object.h"
 #include "unit.h"
 
 #define BINDSNOOP_PACKAGE "build/packages/bindsnoop/package.json"
 
-/* The smallest payload the reader accepts: 64 bytes that start like an ELF64 header. */
+/* 64 bytes that start like an ELF64 header: no object, which the structural check refuses. */
 static void tiny_elf(uint8_t obj[64])
 {
 	int i;
@@ -236,42 +237,65 @@ TEST(package_parse_payload_not_elf)
 	CHECK_STR(d.msg, "bpf_object: not a 64-bit ELF object");
 }
 
-TEST(package_parse_tiny_elf_ok)
+TEST(package_parse_small_object_ok)
 {
-	uint8_t obj[64];
-	char *b64, *quoted, *text;
+	char *b64, *quoted, *text, *size;
+	struct test_object obj;
 	struct package pkg;
 	struct diag d = {""};
 
-	tiny_elf(obj);
-	b64 = pack(obj, sizeof(obj));
+	test_object_build(&obj, NULL);
+	b64 = pack(obj.buf, obj.size);
 	quoted = format("\"%s\"", b64);
-	text = doc(quoted, "64");
+	size = format("%zu", obj.size);
+	text = doc(quoted, size);
 	CHECK(package_parse(text, strlen(text), &pkg, &d) == 0);
 	CHECK_STR(d.msg, "");
-	CHECK(pkg.object_size == 64);
-	CHECK(pkg.object && !memcmp(pkg.object, obj, sizeof(obj)));
+	CHECK(pkg.object_size == obj.size);
+	CHECK(pkg.object && !memcmp(pkg.object, obj.buf, obj.size));
 	CHECK(cJSON_IsObject(pkg.meta));
 	CHECK(cJSON_GetObjectItemCaseSensitive(pkg.meta, "bpf_skel") != NULL);
 	CHECK(pkg.meta == cJSON_GetObjectItemCaseSensitive(pkg.root, "meta"));
 	package_free(&pkg);
 	CHECK(pkg.root == NULL && pkg.object == NULL);
 	free(text);
+	free(size);
 	free(quoted);
 	free(b64);
+	test_object_free(&obj);
+}
+
+TEST(package_parse_refuses_a_corrupt_object)
+{
+	struct test_object obj;
+	struct diag d;
+	char *size, *want;
+
+	/* the corruption: a struct member's type past the last type */
+	test_object_build(&obj, NULL);
+	*test_object_type_word(&obj, T_EVENT, 4) = obj.nr_types;
+	size = format("%zu", obj.size);
+	want = format("bpf_object: .BTF type 2 (struct event) member 0 refers to type %u past the "
+		      "last type %u",
+		      obj.nr_types, obj.nr_types - 1);
+	CHECK(parse_payload(obj.buf, obj.size, size, &d) == -EINVAL);
+	CHECK_STR(d.msg, want);
+	free(want);
+	free(size);
+	test_object_free(&obj);
 }
 
 TEST(package_parse_base64_with_line_breaks)
 {
-	uint8_t obj[64];
-	char *b64 = NULL, *wrapped, *quoted, *text;
+	char *b64 = NULL, *wrapped, *quoted, *text, *size;
+	struct test_object obj;
 	struct package pkg;
 	struct diag d = {""};
 	size_t i, n = 0;
 
 	/* some encoders wrap at 76 columns; JSON carries the breaks as \n escapes */
-	tiny_elf(obj);
-	b64 = pack(obj, sizeof(obj));
+	test_object_build(&obj, NULL);
+	b64 = pack(obj.buf, obj.size);
 	wrapped = calloc(1, strlen(b64) * 3 + 1);
 	for (i = 0; b64[i]; i++) {
 		wrapped[n++] = b64[i];
@@ -281,14 +305,17 @@ TEST(package_parse_base64_with_line_breaks)
 		}
 	}
 	quoted = format("\"%s\"", wrapped);
-	text = doc(quoted, "64");
+	size = format("%zu", obj.size);
+	text = doc(quoted, size);
 	CHECK(package_parse(text, strlen(text), &pkg, &d) == 0);
-	CHECK(pkg.object && !memcmp(pkg.object, obj, sizeof(obj)));
+	CHECK(pkg.object && !memcmp(pkg.object, obj.buf, obj.size));
 	package_free(&pkg);
 	free(text);
+	free(size);
 	free(quoted);
 	free(wrapped);
 	free(b64);
+	test_object_free(&obj);
 }
 
 /* The package's own "bpf_object_size", read independently of the loader. */
@@ -361,22 +388,23 @@ TEST(package_read_file_directory)
 /* A valid package's text with extra made around it: one document, nothing else, counts. */
 static int parse_around(const char *before_meta, const char *after_doc, struct diag *d)
 {
-	uint8_t obj[64];
+	struct test_object obj;
 	char *b64, *text;
 	struct package pkg;
 	int err;
 
-	tiny_elf(obj);
-	b64 = pack(obj, sizeof(obj));
-	text = format("{\"bpf_object\": \"%s\", \"bpf_object_size\": 64, %s\"meta\": "
+	test_object_build(&obj, NULL);
+	b64 = pack(obj.buf, obj.size);
+	text = format("{\"bpf_object\": \"%s\", \"bpf_object_size\": %zu, %s\"meta\": "
 		      "{\"bpf_skel\": {\"obj_name\": \"x\"}}}%s",
-		      b64, before_meta, after_doc);
+		      b64, obj.size, before_meta, after_doc);
 	d->msg[0] = 0;
 	err = package_parse(text, strlen(text), &pkg, d);
 	if (!err)
 		package_free(&pkg);
 	free(text);
 	free(b64);
+	test_object_free(&obj);
 	return err;
 }
 

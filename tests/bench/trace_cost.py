@@ -1,0 +1,78 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""What tracing costs the traced: a bind loop (socket, bind, close) and a getppid loop, per
+second of their own CPU time, untraced and under `ecli run bindsnoop` with the variant this
+kernel keeps, with and without the syscall variant's optional groups (32-bit syscalls and
+io_uring: the raw_syscalls programs run on every syscall). Runs interleave, ROUNDS times;
+medians. Needs root.  usage: trace_cost.py [ROUNDS]   (make bench-trace)
+"""
+import copy
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+ECLI = os.path.join(ROOT, "build", "ecli")
+LOOP = os.path.join(ROOT, "build", "tests", "syscall_loop")
+PKG = os.path.join(ROOT, "build", "packages", "bindsnoop", "package.json")
+
+
+def without_optional(pkg):
+    """The package with every optional group moved to a variant tried last (never reached
+    where another loads), so that they are neither loaded nor attached."""
+    pkg = copy.deepcopy(pkg)
+    dropped = []
+    for v in pkg["meta"]["hook_variants"]:
+        dropped += [p for g in v.pop("optional", []) for p in g["programs"]]
+    pkg["meta"]["hook_variants"].append({"name": "unused", "programs": dropped})
+    return pkg
+
+
+def start(package):
+    p = subprocess.Popen([ECLI, "run", package], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+    seen = b""
+    while b"Hit Ctrl-C to end" not in seen:
+        chunk = p.stderr.read1(4096)
+        if not chunk:
+            raise SystemExit("ecli ended before tracing: " + seen.decode(errors="replace"))
+        seen += chunk
+    return p
+
+
+def loop(kind, n):
+    return float(subprocess.check_output([LOOP, kind, str(n)]))
+
+
+def main():
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 11
+    with open(PKG) as f:
+        pkg = json.load(f)
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as before:
+        json.dump(without_optional(pkg), before)
+        before.flush()
+        configs = [("untraced", None), ("bindsnoop, no optional groups", before.name),
+                   ("bindsnoop as built", PKG)]
+        rates = {name: {"bind": [], "getppid": []} for name, _ in configs}
+        for _ in range(rounds):
+            for name, package in configs:
+                ecli = start(package) if package else None
+                rates[name]["bind"].append(loop("bind", 50000))
+                rates[name]["getppid"].append(loop("getppid", 1000000))
+                if ecli:
+                    ecli.send_signal(signal.SIGINT)
+                    ecli.wait()
+    base = {k: statistics.median(v) for k, v in rates["untraced"].items()}
+    for name, _ in configs:
+        bind = statistics.median(rates[name]["bind"])
+        getppid = statistics.median(rates[name]["getppid"])
+        print("%-32s bind loop %8.0f/s (%.2fx untraced)   getppid %6.1f ns/call" %
+              (name, bind, bind / base["bind"], 1e9 / getppid))
+
+
+if __name__ == "__main__":
+    main()
