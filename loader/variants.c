@@ -443,6 +443,18 @@ int variants_check_privileges(struct diag *d)
 		"sudo");
 }
 
+/* Under -v: the variant kept, and each variant after it, which is not tried. */
+static void print_kept(const struct package_meta *m, int kept, int nr_links)
+{
+	int i;
+
+	fprintf(stderr, "variant %s: loaded and attached %d programs\n", m->variants[kept].name,
+		nr_links);
+	for (i = kept + 1; i < m->nr_variants; i++)
+		fprintf(stderr, "variant %s: not tried: %s was kept\n", m->variants[i].name,
+			m->variants[kept].name);
+}
+
 /* One line: why each variant failed, and (without -v) that -v shows libbpf's whole story. */
 int variants_load_first(const struct load_opts *o, struct loaded *out, struct diag *d)
 {
@@ -461,8 +473,12 @@ int variants_load_first(const struct load_opts *o, struct loaded *out, struct di
 		const struct hook_variant *v = m->nr_variants ? &m->variants[i] : NULL;
 		struct attempt a = {o, v, NULL};
 
-		if (v && o->variant && strcmp(v->name, o->variant))
+		if (v && o->variant && strcmp(v->name, o->variant)) {
+			if (o->verbose)
+				fprintf(stderr, "variant %s: not tried: --variant %s\n", v->name,
+					o->variant);
 			continue;
+		}
 		if (v && v->nr_optional) {
 			a.dropped = calloc(v->nr_optional, sizeof(*a.dropped));
 			if (!a.dropped)
@@ -471,8 +487,7 @@ int variants_load_first(const struct load_opts *o, struct loaded *out, struct di
 		err = load_variant(&a, &rv, out, d);
 		if (!err) {
 			if (o->verbose && v)
-				fprintf(stderr, "variant %s: loaded and attached %d programs\n",
-					v->name, out->nr_links);
+				print_kept(m, i, out->nr_links);
 			warn_dropped(&a);
 		}
 		free(a.dropped);
