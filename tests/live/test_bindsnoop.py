@@ -1,13 +1,15 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Live tests of the bindsnoop package: real binds, checked field by field, as JSON and as bcc's table."""
 import json
+import re
 import signal
 import socket
 import sys
 
 from binder import Bind, BindChild, MismatchedBind, free_port, run_binds, standard_binds
-from harness import (BpfWatch, Ecli, bpf_fds, check, check_equal, check_unloaded, json_lines,
-                     live_test, package, run_all, run_ecli, stderr_lines, trace_around)
+from harness import (FORCED_VARIANT, BpfWatch, Ecli, bpf_fds, check, check_equal, check_unloaded,
+                     json_lines, live_test, package, run_all, run_ecli, stderr_lines,
+                     trace_around)
 from sockcalls import SockCalls, adopt_thread_comm, record_seen, skipped, trace_sockcalls
 
 PKG = package("bindsnoop")
@@ -201,16 +203,49 @@ def sigterm_detaches_everything_and_exits_zero():
     check_equal(stderr_lines(err), ["Tracing binds ... Hit Ctrl-C to end"], "stderr")
 
 
+def variant_fates(err):
+    """{variant: the last thing -v said of it}, and the programs of dropped optional groups."""
+    fates, dropped = {}, set()
+    for line in err.splitlines():
+        m = re.match(r"variant (\S+): (.*)$", line)
+        if not m or re.match(r"loaded .*\(id \d+\)$", m.group(2)):
+            continue
+        without = re.match(r"without ([^:]*): ", m.group(2))
+        if without:
+            dropped |= set(without.group(1).split(", "))
+        else:
+            fates[m.group(1)] = m.group(2)
+    return fates, dropped
+
+
 @live_test
-def verbose_says_which_variant_and_why_others_failed():
+def verbose_says_of_every_variant_whether_it_was_kept_and_why_not():
+    """Holds on any kernel: the variants before the one kept failed (and say how), the one kept
+    attached all its programs but the optional ones it dropped, the rest were not tried."""
     with open(PKG) as f:
-        syscall = [v for v in json.load(f)["meta"]["hook_variants"] if v["name"] == "syscall"][0]
-    programs = len(syscall["programs"]) + sum(len(g["programs"]) for g in syscall["optional"])
+        variants = json.load(f)["meta"]["hook_variants"]
     ecli = Ecli(["-v", PKG])
-    _, err, _ = ecli.stop()
-    for line in ("variant fexit: load failed", "variant kprobe: attach failed",
-                 "variant syscall: loaded and attached %d programs" % programs):
-        check(line in err, "stderr has '%s':\n%s" % (line, err))
+    _, err, status = ecli.stop()
+    check_equal(status, 0, "exit status; stderr " + err)
+    fates, dropped = variant_fates(err)
+    names = [v["name"] for v in variants]
+    check_equal(sorted(fates), sorted(names), "a fate for every variant:\n" + err)
+    kept = [n for n in names if fates[n].startswith("loaded and attached ")]
+    check_equal(len(kept), 1, "one variant kept:\n" + err)
+    k = names.index(kept[0])
+    v = variants[k]
+    programs = v["programs"] + [p for g in v.get("optional", []) for p in g["programs"]]
+    check_equal(fates[kept[0]], "loaded and attached %d programs"
+                % len([p for p in programs if p not in dropped]), "the variant kept")
+    if FORCED_VARIANT:
+        check_equal(kept[0], FORCED_VARIANT, "the variant forced is the one kept")
+    for n in names[:k]:
+        want = ("not tried: --variant",) if FORCED_VARIANT else ("load failed: ", "attach failed: ")
+        check(fates[n].startswith(want), "variant %s before the one kept: %r" % (n, fates[n]))
+    for n in names[k + 1:]:
+        want = "not tried: --variant %s" % FORCED_VARIANT if FORCED_VARIANT else \
+            "not tried: %s was kept" % kept[0]
+        check_equal(fates[n], want, "variant %s after the one kept" % n)
 
 
 @live_test

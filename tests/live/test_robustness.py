@@ -16,10 +16,13 @@ import zlib
 
 from binder import Bind, BindChild, free_port
 from harness import (ECLI, ROOT, BpfWatch, Ecli, bpf_fds, check, check_equal, check_unloaded,
-                     live_test, message_of, package, program_names, record_case, run_all,
-                     run_ecli, run_ecli_watched, stderr_lines)
+                     live_test, loaded_ids, message_of, package, program_names, record_case,
+                     run_all, run_ecli, run_ecli_watched, stderr_lines, still_loaded)
 
 PKG = package("bindsnoop")
+TEST_PACKAGES = os.path.join(ROOT, "build", "test-packages")
+SHARED = os.path.join(TEST_PACKAGES, "shared_programs", "package.json")
+REJECT = os.path.join(TEST_PACKAGES, "verifier_reject", "package.json")
 STORM_BINDS = 300000
 
 
@@ -119,15 +122,14 @@ def bad_packages():
         pkg, ["meta", "hook_variants", 2, "programs"], ["sys_enter_bind", "sys_exit_bind",
                                                        "sys_enter_bind"])), 2, \
         'hook_variants[2].programs[2]: "sys_enter_bind" is listed twice'
-    yield "program that fails to load", as_text(mutate(pkg, ["meta", "hook_variants"],
-                                                       pkg["meta"]["hook_variants"][:1])), 1, \
-        "fexit: load failed: prog 'fexit_inet_bind'"
-    variants = pkg["meta"]["hook_variants"]
-    kprobe_first = [variants[1], {"name": "rest",
-                                  "programs": variants[0]["programs"] + variants[2]["programs"]}]
-    yield "program that fails to attach", as_text(mutate(pkg, ["meta", "hook_variants"],
-                                                         kprobe_first)), 1, \
-        "kprobe: attach failed"
+    with open(REJECT, "rb") as f:  # its program is rejected by every verifier
+        yield "program that fails to load", f.read(), 1, \
+            "unchecked: load failed: prog 'read_unchecked': verifier: "
+    with open(SHARED) as f:  # on_missing hooks a tracepoint no kernel has
+        shared = json.load(f)
+    yield "program that fails to attach", as_text(mutate(shared, ["meta", "hook_variants"],
+                                                         shared["meta"]["hook_variants"][:1])), 1, \
+        "broken: attach failed: prog 'on_missing'"
 
 
 # The README's robustness table shows these (the rest are in its "Bad packages" paragraph).
@@ -169,15 +171,12 @@ def bad_package_on_stdin():
 
 @live_test
 def a_half_attached_variant_is_detached_before_the_next():
-    """A variant whose first program attaches and a later one fails must leave nothing behind."""
-    pkg = load_package()
-    progs = {v["name"]: v["programs"] for v in pkg["meta"]["hook_variants"]}
-    optional = [p for v in pkg["meta"]["hook_variants"] for g in v.get("optional", [])
-                for p in g["programs"]]
-    pkg["meta"]["hook_variants"] = [
-        {"name": "half", "programs": ["sys_enter_bind"] + progs["kprobe"]},
-        {"name": "exit-only", "programs": ["sys_exit_bind"]},
-        {"name": "never", "programs": progs["fexit"] + optional}]  # in no variant: always
+    """A variant whose first program attaches and a later one fails must leave nothing behind:
+    the test package's on_missing hooks a tracepoint no kernel has."""
+    with open(SHARED) as f:
+        pkg = json.load(f)
+    pkg["meta"]["hook_variants"] = [{"name": "half", "programs": ["on_getppid", "on_missing"]},
+                                    {"name": "sid-only", "programs": ["on_getsid"]}]
     with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
         json.dump(pkg, f)
         f.flush()
@@ -186,13 +185,19 @@ def a_half_attached_variant_is_detached_before_the_next():
         try:
             held, _ = bpf_fds(ecli.proc.pid)
             new = program_names(held)
+            half = loaded_ids(ecli.err.decode(errors="replace")).get("half", {})
+            half_left = still_loaded("prog", half.values())
         finally:
             _, err, status = ecli.stop()
             watch.stop()
     check_unloaded(watch, "after exit")
-    check("variant half: attach failed" in err and "variant exit-only: loaded and attached 1"
-          in err, "the first variant failed after attaching, the second was kept:\n" + err)
-    check_equal(sorted(new.values()), ["sys_exit_bind"], "programs loaded while running")
+    check("variant half: attach failed: prog 'on_missing'" in err and
+          "variant sid-only: loaded and attached 2 programs" in err,
+          "the first variant failed after attaching, the second was kept:\n" + err)
+    check_equal(sorted(half), ["on_getpgid", "on_getppid", "on_missing"],
+                "-v names what the failed variant loaded")
+    check_equal(half_left, [], "the failed variant's programs, while the next one runs")
+    check_equal(sorted(new.values()), ["on_getpgid", "on_getsid"], "programs loaded while running")
     check_equal(status, 0, "exit status")
 
 
