@@ -444,15 +444,20 @@ int variants_check_privileges(struct diag *d)
 }
 
 /* Under -v: the variant kept, and each variant after it, which is not tried. */
-static void print_kept(const struct package_meta *m, int kept, int nr_links)
+static void print_kept(const struct load_opts *o, int kept, int nr_links)
 {
+	const struct package_meta *m = o->meta;
+	const char *name = m->variants[kept].name;
 	int i;
 
-	fprintf(stderr, "variant %s: loaded and attached %d programs\n", m->variants[kept].name,
-		nr_links);
+	fprintf(stderr, "variant %s: loaded and attached %d programs\n", name, nr_links);
 	for (i = kept + 1; i < m->nr_variants; i++)
-		fprintf(stderr, "variant %s: not tried: %s was kept\n", m->variants[i].name,
-			m->variants[kept].name);
+		if (o->variant)
+			fprintf(stderr, "variant %s: not tried: --variant %s\n",
+				m->variants[i].name, o->variant);
+		else
+			fprintf(stderr, "variant %s: not tried: %s was kept\n", m->variants[i].name,
+				name);
 }
 
 /* One line: why each variant failed, and (without -v) that -v shows libbpf's whole story. */
@@ -487,7 +492,7 @@ int variants_load_first(const struct load_opts *o, struct loaded *out, struct di
 		err = load_variant(&a, &rv, out, d);
 		if (!err) {
 			if (o->verbose && v)
-				print_kept(m, i, out->nr_links);
+				print_kept(o, i, out->nr_links);
 			warn_dropped(&a);
 		}
 		free(a.dropped);
