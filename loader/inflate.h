@@ -12,5 +12,8 @@
  * is refused after expected + 1 bytes. *out is malloc'ed.
  */
 int inflate_exact(const void *in, size_t in_len, size_t expected, void **out, struct diag *d);
+/* The same; messages name what ("btf_for[0].btf") and the key declaring its size. */
+int inflate_exact_as(const void *in, size_t in_len, size_t expected, const char *what,
+		     const char *size_key, void **out, struct diag *d);
 
 #endif

@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 #include <curl/curl.h>
 #include "event_loop.h"
+#include "kernel_btf.h"
 #include "oci_client.h"
 #include "oci_manifest.h"
 #include "package_check.h"
@@ -107,6 +108,7 @@ struct session {
 	bool view_ready;
 	struct loaded loaded;
 	struct out_buf out;
+	struct kernel_btf kernel_btf;
 };
 
 static int fail(int status, const char *msg)
@@ -349,8 +351,12 @@ static int run_session(struct session *s, struct diag *d)
 		.ready_ctx = s,
 	};
 	struct diag tracefs;
-	int err = variants_check_privileges(d), no_tracefs;
+	int err, no_tracefs;
 
+	/* the kernel's lack of BTF is this machine's, not the input's: status 1, like a load */
+	err = kernel_btf_resolve(&s->pkg, s->first, &s->o->load.btf_path, &s->kernel_btf,
+				 s->o->load.verbose, d);
+	err = err ?: variants_check_privileges(d);
 	if (err)
 		return err;
 	no_tracefs = tracefs_ensure_mounted(&tracefs);
@@ -390,6 +396,7 @@ static void session_free(struct session *s)
 	loaded_close(&s->loaded);
 	tracefs_release();
 	bpf_object__close(s->first);
+	kernel_btf_release(&s->kernel_btf);
 	layout_free(s->event_layout);
 	tool_args_free(&s->settings);
 	meta_free(&s->meta);
@@ -400,7 +407,7 @@ static void session_free(struct session *s)
 static int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = {0};
-	struct session s = {.o = &o};
+	struct session s = {.o = &o, .kernel_btf.fd = -1};
 	struct diag d = {""};
 	int status = 0, err;
 

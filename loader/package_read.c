@@ -9,10 +9,12 @@
 #include "inflate.h"
 #include "meta_json.h"
 #include "object_check.h"
+#include "package_btf_for.h"
 #include "package_read.h"
 #include "stop_signal.h"
 
-static const char *const package_keys[] = {"bpf_object", "bpf_object_size", "meta", NULL};
+static const char *const package_keys[] = {"bpf_object", "bpf_object_size", "btf_for", "meta",
+					   NULL};
 
 static int read_all(int fd, const char *path, char **text, size_t *len, struct diag *d)
 {
@@ -163,6 +165,8 @@ int package_parse(const char *text, size_t len, struct package *pkg, struct diag
 	if (!err)
 		err = decode_object(pkg->root, expected, pkg, d);
 	if (!err)
+		err = package_btf_for_parse(pkg->root, pkg, d);
+	if (!err)
 		return 0;
 fail:
 	package_free(pkg);
@@ -173,5 +177,6 @@ void package_free(struct package *pkg)
 {
 	cJSON_Delete(pkg->root);
 	free(pkg->object);
+	package_btf_for_free(pkg);
 	memset(pkg, 0, sizeof(*pkg));
 }

@@ -10,11 +10,23 @@
 #define PACKAGE_MAX_FILE_BYTES	 (256u << 20) /* a package file larger than this is refused */
 #define PACKAGE_MAX_OBJECT_BYTES (64u << 20)  /* a declared object size larger than this too */
 
+#define PACKAGE_MAX_BTF_BYTES (16u << 20) /* an embedded BTF declared larger than this is refused \
+					   */
+
+/* A minimal kernel BTF ecc --btf-for embedded, for kernels that have none of their own. */
+struct embedded_btf {
+	const char *release; /* uname -r of the kernel it describes; borrowed from root */
+	void *data;	     /* the inflated raw BTF */
+	size_t size;
+};
+
 struct package {
 	cJSON *root; /* the whole document; meta points into it */
 	const cJSON *meta;
 	void *object; /* the inflated ELF object */
 	size_t object_size;
+	struct embedded_btf *btfs; /* the optional top-level "btf_for" */
+	int nr_btfs;
 };
 
 /* path "-" reads standard input. */

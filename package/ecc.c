@@ -22,6 +22,7 @@
 #endif
 
 static const char usage[] = "usage: ecc [-v] [-I DIR]... [-o PACKAGE] [--save-object FILE]\n"
+			    "           [--btf-for [RELEASE=]KERNEL_BTF]...\n"
 			    "           {SOURCE.bpf.c [HEADER.h] | OBJECT.o} [SCHEMA.json]\n";
 
 static const char help[] =
@@ -37,14 +38,20 @@ static const char help[] =
 	"  -I DIR         also search DIR for included headers (repeatable)\n"
 	"  -v             print the clang and llvm-strip commands\n"
 	"  --save-object FILE  also write the compiled object (BTF, no DWARF) to FILE\n"
+	"  --btf-for [RELEASE=]KERNEL_BTF  embed the minimal BTF the object needs from\n"
+	"                 KERNEL_BTF (a kernel's BTF: raw, or an ELF vmlinux with .BTF), made\n"
+	"                 with bpftool gen min_core_btf; ecli uses it on a kernel without BTF\n"
+	"                 whose uname -r is RELEASE. Without RELEASE= the file must be named\n"
+	"                 RELEASE.btf, as BTFHub names them. Repeat it for each kernel.\n"
 	"  --version      print ecc's version, the clang it uses and its include dir\n"
 	"  -h, --help     show this help\n"
 	"\n"
-	"environment: CLANG, LLVM_STRIP (the tools), ECC_CFLAGS (more clang flags),\n"
+	"environment: CLANG, LLVM_STRIP, BPFTOOL (the tools), ECC_CFLAGS (more clang flags),\n"
 	"ECC_INCLUDE (the include dir: vmlinux.h, bpf/*.h, the project's BPF headers).\n";
 
 struct inputs {
 	const char *source, *header, *object, *schema;
+	const struct btf_for_list *btf_for;
 };
 
 static bool ends_with(const char *s, const char *suffix)
@@ -123,7 +130,7 @@ static int from_source(struct compile_opts *co, const struct inputs *in, const c
 		       const char *save_object, struct diag *d)
 {
 	struct source_scan src = {0}, hdr = {0};
-	struct pack_input p = {in->source, in->schema, &src, NULL, NULL, in->header};
+	struct pack_input p = {in->source, in->schema, &src, NULL, NULL, in->header, in->btf_for};
 	cJSON *schema = NULL;
 	char *object = NULL, origin[300];
 	size_t size = 0;
@@ -158,7 +165,7 @@ static int from_source(struct compile_opts *co, const struct inputs *in, const c
 
 static int from_object(const struct inputs *in, const char *out, struct diag *d)
 {
-	struct pack_input p = {in->object, in->schema, NULL, NULL, NULL, NULL};
+	struct pack_input p = {in->object, in->schema, NULL, NULL, NULL, NULL, in->btf_for};
 	cJSON *schema = NULL;
 	char *object = NULL;
 	size_t size = 0;
@@ -192,9 +199,11 @@ int main(int argc, char **argv)
 	static const struct option longs[] = {{"help", no_argument, NULL, 'h'},
 					      {"version", no_argument, NULL, 'V'},
 					      {"save-object", required_argument, NULL, 'O'},
+					      {"btf-for", required_argument, NULL, 'B'},
 					      {0}};
 	struct compile_opts co = {0};
 	const char *out = "package.json", *save_object = NULL;
+	static struct btf_for_list btf_for;
 	struct inputs in;
 	struct diag d = {""};
 	int opt;
@@ -209,6 +218,11 @@ int main(int argc, char **argv)
 			co.verbose = true;
 		} else if (opt == 'O') {
 			save_object = optarg;
+		} else if (opt == 'B') {
+			if (btf_for_add(&btf_for, optarg, &d)) {
+				fprintf(stderr, "ecc: %s\n", d.msg);
+				return 2;
+			}
 		} else if (opt == 'V') {
 			return version();
 		} else if (opt == 'h') {
@@ -223,6 +237,7 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
+	in.btf_for = &btf_for;
 	if (in.source ? from_source(&co, &in, out, save_object, &d) : from_object(&in, out, &d)) {
 		fprintf(stderr, "ecc: %s\n", d.msg);
 		return 2;

@@ -232,7 +232,7 @@ int pack_object(const char *out, const void *object, size_t size, cJSON *schema,
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts);
 	struct bpf_object *obj = NULL;
-	cJSON *meta = NULL;
+	cJSON *meta = NULL, *btf_for = NULL;
 	char name[64];
 	int err = 0;
 
@@ -249,8 +249,11 @@ int pack_object(const char *out, const void *object, size_t size, cJSON *schema,
 	if (!err && !(meta = build_meta(obj, schema, in, d)))
 		err = -EINVAL;
 	err = err ?: check(meta, obj, in, d);
+	if (!err && in->btf_for && in->btf_for->nr &&
+	    !(btf_for = btf_for_build(in->btf_for, object, size, d)))
+		err = -EINVAL;
 	if (!err) {
-		err = package_write(out, object, size, meta, d);
+		err = package_write(out, object, size, btf_for, meta, d);
 		meta = NULL;
 	}
 	cJSON_Delete(meta);

@@ -7,7 +7,7 @@
 #include "base64.h"
 #include "package_write.h"
 
-static char *compress_encode(const void *object, size_t size, struct diag *d)
+char *package_encode(const void *object, size_t size, struct diag *d)
 {
 	uLongf zlen = compressBound(size);
 	unsigned char *z = malloc(zlen);
@@ -39,20 +39,24 @@ static int write_text(const char *path, const char *text, struct diag *d)
 	return err;
 }
 
-int package_write(const char *path, const void *object, size_t size, cJSON *meta, struct diag *d)
+int package_write(const char *path, const void *object, size_t size, cJSON *btf_for, cJSON *meta,
+		  struct diag *d)
 {
-	char *b64 = compress_encode(object, size, d), *text = NULL;
+	char *b64 = package_encode(object, size, d), *text = NULL;
 	cJSON *pkg = cJSON_CreateObject();
 	int err;
 
 	if (!b64 || !pkg) {
 		cJSON_Delete(meta);
+		cJSON_Delete(btf_for);
 		cJSON_Delete(pkg);
 		free(b64);
 		return b64 ? diag_set(d, -ENOMEM, "out of memory") : -EIO;
 	}
 	cJSON_AddItemToObject(pkg, "bpf_object", cJSON_CreateString(b64));
 	cJSON_AddNumberToObject(pkg, "bpf_object_size", (double)size);
+	if (btf_for)
+		cJSON_AddItemToObject(pkg, "btf_for", btf_for);
 	cJSON_AddItemToObject(pkg, "meta", meta);
 	text = cJSON_Print(pkg);
 	err = text ? write_text(path, text, d) : diag_set(d, -ENOMEM, "out of memory");

@@ -7,7 +7,11 @@
 #include <cjson/cJSON.h>
 #include "diag.h"
 
-/* meta is consumed. path "-" writes to standard output. */
-int package_write(const char *path, const void *object, size_t size, cJSON *meta, struct diag *d);
+/* meta and btf_for ("btf_for", or NULL) are consumed. path "-" writes to standard output. */
+int package_write(const char *path, const void *object, size_t size, cJSON *btf_for, cJSON *meta,
+		  struct diag *d);
+
+/* data zlib-compressed and base64-encoded, malloc'd; NULL with d set. */
+char *package_encode(const void *data, size_t size, struct diag *d);
 
 #endif

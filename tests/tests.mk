@@ -125,7 +125,22 @@ $(VM_DEPS_OK): | $(DEPS_OK)
 $(VM_KERNEL): | $(VM_DEPS_OK)
 	$(Q)tests/vm/fetch_kernel.sh $(@D)
 
-vmtest: all vm-deps
+# The VM kernel's BTF, extracted on the host (build/vm/btf/RELEASE.btf), and packages that embed
+# the minimal BTF made from it (ecc --btf-for): the nobtf suite runs them with the BTF hidden.
+VM_BTF_OK   := $(BUILD)/vm/btf/.ok
+VM_PACKAGES := $(BUILD)/vm/packages/bindsnoop/package.json $(BUILD)/vm/packages/tcpaccept/package.json
+$(VM_BTF_OK): $(VM_KERNEL) tests/vm/kernel_btf.sh
+	$(Q)tests/vm/kernel_btf.sh $(BUILD)/vm/kernel $(@D)
+	@touch $@
+$(BUILD)/vm/packages/%/package.json: bpf/%.bpf.c bpf/%.h schema/%.json bpf/*.h $(BUILD)/ecc \
+				     $(INCLUDE_FILES) $(VM_BTF_OK)
+	@mkdir -p $(@D)
+	$(call msg,ECC,$@)
+	$(Q)$(ECC_ENV) $(BUILD)/ecc -o $@ \
+		$$(for f in $(BUILD)/vm/btf/*.btf; do printf -- '--btf-for %s ' "$$f"; done)  \
+		bpf/$*.bpf.c bpf/$*.h schema/$*.json
+
+vmtest: all vm-deps $(VM_PACKAGES)
 	@$(PYTHON) tests/vm/run_vm.py $(VMTEST_ARGS)
 
 # The corrupt-objects suite's harness: a real package's object mutated, each mutation run

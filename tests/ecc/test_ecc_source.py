@@ -30,6 +30,7 @@ INCLUDE = os.path.join(ROOT, "build", "include")
 KILLWATCH = os.path.join(HERE, "killwatch")
 TRICKY = os.path.join(HERE, "scan", "tricky.bpf.c")
 USAGE = ("usage: ecc [-v] [-I DIR]... [-o PACKAGE] [--save-object FILE]\n"
+         "           [--btf-for [RELEASE=]KERNEL_BTF]...\n"
          "           {SOURCE.bpf.c [HEADER.h] | OBJECT.o} [SCHEMA.json]\n")
 LIVE = os.geteuid() == 0 and os.environ.get("SKIP_LIVE") != "1"
 

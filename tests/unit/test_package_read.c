@@ -434,8 +434,8 @@ TEST(package_parse_refuses_nul_bytes)
 	CHECK_STR(d.msg, "package: a NUL byte at byte 37");
 	/* an escaped backslash followed by u0000 is text, not a NUL */
 	CHECK(parse_around("\"x\": \"\\\\u0000\", ", "", &d) == -EINVAL);
-	CHECK_STR(d.msg,
-		  "package.x: unknown key (expected one of: bpf_object, bpf_object_size, meta)");
+	CHECK_STR(d.msg, "package.x: unknown key (expected one of: bpf_object, bpf_object_size, "
+			 "btf_for, meta)");
 }
 
 TEST(package_parse_refuses_a_key_given_twice)

@@ -17,6 +17,9 @@ relative to meta ("display.colums"). Sides:
   schema  the edited package against the JSON Schema (Draft 2020-12): refused, with an error at
           PATH or at its parent object; a case marked c_only must instead be accepted there
           (so a mistake JSON Schema can express is never left to C alone).
+A case with package_edits instead edits the package document itself (PATH relative to its top
+level, such as btf_for[0].release): ecli and schema sides only, and ecli's line is "ecli: PATH..."
+as the package reader words it.
 The message must start with PATH, followed by ':', '.' or '[' (an error may name a key inside
 PATH), and contain each "says" text and no "says_not" text. Accepted cases: ecc packs,
 "ecli run PKG -h" exits 0, the schema accepts. A broken source (ecc SOURCE HEADER) is refused
@@ -174,7 +177,9 @@ def ecli_side(case, package_doc, tmp):
         return [] if rc == 0 and stdout else ["ecli -h: exit %s, want 0: %s" % (
             rc, first_line(stderr))]
     rc, stdout, stderr = run([ECLI, "run", "--duration", "1", pkg])
-    problems = check_line("ecli", rc, stdout, stderr, "ecli: %s: " % pkg, case)
+    # the reader names the package's own keys (bpf_object, btf_for) without the file's name
+    prefix = "ecli: " if "package_edits" in case else "ecli: %s: " % pkg
+    problems = check_line("ecli", rc, stdout, stderr, prefix, case)
     if "Hit Ctrl-C" in stderr:
         problems.append("ecli: printed the banner: it attached")
     rc, _, stderr = run([ECLI, "run", "-v", "--duration", "1", pkg])
@@ -195,7 +200,11 @@ def schema_side(case, validator, package_doc):
             "structural case)", join_path(list(e.absolute_path)[1:]) or "(meta)",
             e.message[:200])]
     want = split_path(case["path"])
-    places = [list(e.absolute_path)[1:] for e in errors if list(e.absolute_path)[:1] == ["meta"]]
+    if "package_edits" in case:
+        places = [list(e.absolute_path) for e in errors]
+    else:
+        places = [list(e.absolute_path)[1:] for e in errors
+                  if list(e.absolute_path)[:1] == ["meta"]]
     if not errors:
         return ["schema: accepts it"]
     if not any(p in (want, want[:-1]) for p in places):
@@ -239,7 +248,8 @@ def sides_of(case, inputs):
     edits = case.get("edits", [])
     tool_keys = all(split_path(e[1])[0] in SCHEMA_KEYS for e in edits)
     # "ecli_only": a mistake ecc would not make itself (it fills in what the edit removes)
-    packs = inputs.path(case["input"], "schema") and tool_keys and not case.get("ecli_only")
+    packs = (inputs.path(case["input"], "schema") and tool_keys and not case.get("ecli_only")
+             and "package_edits" not in case)
     sides = ["ecc"] if packs else []
     sides.append("ecli")
     if case["expect"] == "accepted" or not case.get("c_only"):
@@ -257,7 +267,8 @@ def check_case(case, inputs, validator, tmp):
             problems += ecc_side(case, schema_doc, inputs.path(case["input"], "object"), tmp)
         if isinstance(package, str):
             return problems + [package]
-        package = dict(package, meta=edited(package["meta"], edits))
+        package = edited(dict(package, meta=edited(package["meta"], edits)),
+                         case.get("package_edits", []))
     except (LookupError, TypeError, ValueError, AttributeError) as e:
         return ["the edit does not apply: %s %s" % (type(e).__name__, e)]
     problems += ecli_side(case, package, tmp)

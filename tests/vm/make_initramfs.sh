@@ -69,6 +69,11 @@ put_with_libs "$PYLIB"/lib-dynload/*.so
 mkdir -p "$stage/ecli/build" "$stage/ecli/tests/fixtures"
 cp build/ecli "$stage/ecli/build/ecli"
 cp -r build/packages build/test-packages "$stage/ecli/build/"
+# packages that embed the VM kernel's minimal BTF (ecc --btf-for), when make vmtest built them
+if [ -d build/vm/packages ]; then
+	mkdir -p "$stage/ecli/build/vm"
+	cp -r build/vm/packages "$stage/ecli/build/vm/"
+fi
 cp -r tests/live tests/vm "$stage/ecli/tests/"
 cp -r tests/fixtures/eunomia "$stage/ecli/tests/fixtures/"
 cp -r schema "$stage/ecli/"

@@ -1,0 +1,43 @@
+#!/bin/sh
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# The VM kernel's BTF, on the host: the vmlinux inside KERNEL_DIR/vmlinuz is found by the magic
+# of its compressed payload (lz4 legacy, xz, zstd or gzip: whichever of them yields an ELF file),
+# decompressed, and its .BTF section written as raw BTF to DEST/RELEASE.btf, named as BTFHub
+# names its files so that ecc --btf-for knows the release. A DEST that holds it already is kept.
+# Usage: kernel_btf.sh KERNEL_DIR DEST
+set -eu
+kdir=${1:?usage: kernel_btf.sh KERNEL_DIR DEST}
+dest=${2:?usage: kernel_btf.sh KERNEL_DIR DEST}
+# linux-image-6.1.0-56-cloud-amd64_6.1.192-2_amd64 -> 6.1.0-56-cloud-amd64
+release=$(sed -e 's/^linux-image-//' -e 's/_.*//' "$kdir/PACKAGE")
+out=$dest/$release.btf
+[ -s "$out" ] && exit 0
+tmp=$dest/tmp
+rm -rf "$tmp"
+mkdir -p "$tmp"
+
+try() { # MAGIC DECOMPRESSOR...: the first offset of MAGIC that decompresses to an ELF file
+	magic=$1
+	shift
+	for off in $(LC_ALL=C grep -obUaP "$magic" "$kdir/vmlinuz" | cut -d: -f1); do
+		tail -c +$((off + 1)) "$kdir/vmlinuz" | "$@" >"$tmp/vmlinux" 2>/dev/null || true
+		[ "$(head -c 4 "$tmp/vmlinux" | od -An -c | tr -d ' ')" = '177ELF' ] && return 0
+	done
+	return 1
+}
+
+try '\x02\x21\x4c\x18' lz4 -dc || try '\xfd\x37\x7a\x58\x5a\x00' xz -dc ||
+	try '\x28\xb5\x2f\xfd' zstd -dc || try '\x1f\x8b\x08' gzip -dc || {
+	echo "kernel_btf: no lz4, xz, zstd or gzip payload in $kdir/vmlinuz decompresses to ELF" >&2
+	rm -rf "$tmp"
+	exit 1
+}
+objcopy -O binary --only-section=.BTF "$tmp/vmlinux" "$tmp/vmlinux.btf"
+if [ "$(head -c 2 "$tmp/vmlinux.btf" | od -An -tx1 | tr -d ' ')" != 9feb ]; then
+	echo "kernel_btf: the vmlinux in $kdir/vmlinuz has no .BTF section" >&2
+	rm -rf "$tmp"
+	exit 1
+fi
+mv "$tmp/vmlinux.btf" "$out"
+rm -rf "$tmp"
+echo "kernel BTF: $out ($(wc -c <"$out") bytes)"
