@@ -42,6 +42,15 @@ struct trace_event_raw_io_uring_submit_req___ecli {
 	__u64 flags; /* a u32 in older kernels: only its low byte matters here */
 } __attribute__((preserve_access_index));
 
+/* The same tracepoint before Linux 6.3 named it io_uring_submit_sqe (6.1: Debian 12's). */
+struct trace_event_raw_io_uring_submit_sqe___ecli {
+	void *ctx;
+	void *req;
+	__u64 user_data;
+	__u8 opcode;
+	__u32 flags;
+} __attribute__((preserve_access_index));
+
 struct trace_event_raw_io_uring_complete___ecli {
 	void *ctx;
 	void *req; /* NULL for the extra completions of a multishot request */
@@ -202,23 +211,19 @@ static __always_inline __u8 uring_req_opcode(struct io_kiocb___ecli *req)
 	return BPF_CORE_READ(req, opcode);
 }
 
-/* The request was submitted with IOSQE_CQE_SKIP_SUCCESS: its success posts no completion. */
-static __always_inline bool
-uring_skips_success(struct trace_event_raw_io_uring_submit_req___ecli *ctx)
+/*
+ * A request a traced task submitted (flags: the request's; with IOSQE_CQE_SKIP_SUCCESS its
+ * success posts no completion to read): tracked until it completes, or counted.
+ */
+static __always_inline int uring_note_submission(void *ring, void *req, __u64 user_data,
+						 __u8 opcode, __u64 flags, __u8 wanted)
 {
-	return BPF_CORE_READ(ctx, flags) & REQ_F_CQE_SKIP;
-}
-
-/* A traced task submitted a request of this opcode: tracked until it completes, or counted. */
-static __always_inline int
-uring_note_submission(struct trace_event_raw_io_uring_submit_req___ecli *ctx, __u8 opcode)
-{
-	if (ctx->opcode != opcode || !task_is_traced())
+	if (opcode != wanted || !task_is_traced())
 		return 0;
-	if (uring_skips_success(ctx))
-		count_lost(); /* its success will post no completion to read */
+	if (flags & REQ_F_CQE_SKIP)
+		count_lost();
 	else
-		uring_track(ctx->ctx, ctx->user_data, ctx->req);
+		uring_track(ring, user_data, req);
 	return 0;
 }
 

@@ -348,19 +348,46 @@ fail:
 	return err;
 }
 
-/* Once the variant is kept: one line for each optional group it does without. */
+/*
+ * Optional groups that share a covers text are alternatives (the same hook under another
+ * kernel's name, say): what they cover goes unseen only when every one of them was dropped.
+ * -1: some group covering it is kept; else the first dropped group covering it.
+ */
+static int first_dropped_alike(const struct attempt *a, int g)
+{
+	int h, first = -1;
+
+	for (h = 0; h < a->v->nr_optional; h++) {
+		if (strcmp(a->v->optional[h].covers, a->v->optional[g].covers))
+			continue;
+		if (!a->dropped[h])
+			return -1;
+		if (first < 0)
+			first = h;
+	}
+	return first;
+}
+
+/* Once the variant is kept: one line for each thing it cannot see, naming what was dropped. */
 static void warn_dropped(const struct attempt *a)
 {
-	char names[256];
-	int g;
+	char names[256], one[256];
+	size_t used;
+	int g, h;
 
-	for (g = 0; a->v && g < a->v->nr_optional; g++)
-		if (a->dropped[g])
-			diag_print("warning: not traced on this kernel: %s; %s could not be loaded "
-				   "or attached%s",
-				   a->v->optional[g].covers,
-				   group_names(&a->v->optional[g], names, sizeof(names)),
-				   a->o->verbose ? "" : " (-v says why)");
+	for (g = 0; a->v && g < a->v->nr_optional; g++) {
+		if (!a->dropped[g] || first_dropped_alike(a, g) != g)
+			continue;
+		for (h = g, used = 0, names[0] = 0; h < a->v->nr_optional && used < sizeof(names);
+		     h++)
+			if (!strcmp(a->v->optional[h].covers, a->v->optional[g].covers))
+				used += snprintf(names + used, sizeof(names) - used, "%s%s",
+						 used ? ", " : "",
+						 group_names(&a->v->optional[h], one, sizeof(one)));
+		diag_print("warning: not traced on this kernel: %s; %s could not be loaded or "
+			   "attached%s",
+			   a->v->optional[g].covers, names, a->o->verbose ? "" : " (-v says why)");
+	}
 }
 
 /*

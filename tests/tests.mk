@@ -59,7 +59,7 @@ $(VALIDATE_OBJ): tests/validate/display.bpf.c tests/validate/display.h tests/val
 		tests/validate/display.h tests/validate/display.json
 
 test: all $(BUILD)/tests/unit $(BUILD)/tests/unit-san $(FUZZ_BINS) $(VALIDATE_OBJ) \
-      $(BUILD)/tests/corrupt_objects vm-deps
+      $(BUILD)/tests/corrupt_objects
 	@tests/run_tests.sh
 
 .PHONY: broken-inputs

@@ -206,6 +206,21 @@ def record_case(case, status, message):
         f.write(json.dumps({"case": case, "status": status, "message": message}) + "\n")
 
 
+def variant_fates(err):
+    """{variant: the last thing -v said of it}, and the programs of dropped optional groups."""
+    fates, dropped = {}, set()
+    for line in err.splitlines():
+        m = re.match(r"variant (\S+): (.*)$", line)
+        if not m or re.match(r"loaded .*\(id \d+\)$", m.group(2)):
+            continue
+        without = re.match(r"without ([^:]*): ", m.group(2))
+        if without:
+            dropped |= set(without.group(1).split(", "))
+        else:
+            fates[m.group(1)] = m.group(2)
+    return fates, dropped
+
+
 def message_of(stderr_lines):
     """ecli's own message lines: what is left without the banner and the lost-events counts."""
     return " / ".join(l for l in stderr_lines if not l.endswith(BANNER_END) and

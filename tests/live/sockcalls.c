@@ -354,7 +354,7 @@ static void uring_bind(struct ring *r, const char *op, char **args, enum uring_h
 	sqe->addr = (uintptr_t)&low->addr;
 	sqe->addr2 = len;
 	res = uring_result(r, how == URING_SKIP_SUCCESS);
-	if (res == -EINVAL && how != URING_SKIP_SUCCESS)
+	if (res == -EINVAL) /* a fresh socket and a valid address: the opcode is unknown */
 		print_skip(op, "IORING_OP_BIND is refused (Linux 6.11 added it)", 0);
 	else
 		print_bind(op, fd, family, res);
@@ -484,9 +484,14 @@ static void uring_accept_multishot(struct ring *r, const char *op, char **args)
 	for (i = 0; i < n && i < MAX_SOCKETS; i++) {
 		if (i)
 			clients[i] = connect_client(family, listener);
-		if (!ring_reap(r, &cqe) || cqe.res < 0 || !(cqe.flags & IORING_CQE_F_MORE)) {
-			errno = cqe.res < 0 ? -cqe.res : EPROTO;
-			fail("io_uring multishot accept");
+		do {
+			if (!ring_reap(r, &cqe))
+				fail("io_uring multishot accept: no completion");
+		} while (cqe.user_data != 0x3acc);
+		if (cqe.res < 0 || !(cqe.flags & IORING_CQE_F_MORE)) {
+			fprintf(stderr, "sockcalls: io_uring multishot accept %d: res %d, flags 0x%x\n",
+				i, cqe.res, cqe.flags);
+			exit(1);
 		}
 		print_accept(op, clients[i], cqe.res);
 	}

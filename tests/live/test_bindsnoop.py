@@ -9,7 +9,7 @@ import sys
 from binder import Bind, BindChild, MismatchedBind, free_port, run_binds, standard_binds
 from harness import (FORCED_VARIANT, BpfWatch, Ecli, bpf_fds, check, check_equal, check_unloaded,
                      json_lines, live_test, package, run_all, run_ecli, stderr_lines,
-                     trace_around)
+                     trace_around, variant_fates)
 from sockcalls import SockCalls, adopt_thread_comm, record_seen, skipped, trace_sockcalls
 
 PKG = package("bindsnoop")
@@ -201,21 +201,6 @@ def sigterm_detaches_everything_and_exits_zero():
     watch.links |= links
     check_unloaded(watch, "after SIGTERM")
     check_equal(stderr_lines(err), ["Tracing binds ... Hit Ctrl-C to end"], "stderr")
-
-
-def variant_fates(err):
-    """{variant: the last thing -v said of it}, and the programs of dropped optional groups."""
-    fates, dropped = {}, set()
-    for line in err.splitlines():
-        m = re.match(r"variant (\S+): (.*)$", line)
-        if not m or re.match(r"loaded .*\(id \d+\)$", m.group(2)):
-            continue
-        without = re.match(r"without ([^:]*): ", m.group(2))
-        if without:
-            dropped |= set(without.group(1).split(", "))
-        else:
-            fates[m.group(1)] = m.group(2)
-    return fates, dropped
 
 
 @live_test

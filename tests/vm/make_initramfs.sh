@@ -69,6 +69,9 @@ put_with_libs "$PYLIB"/lib-dynload/*.so
 mkdir -p "$stage/ecli/build" "$stage/ecli/tests/fixtures"
 cp build/ecli "$stage/ecli/build/ecli"
 cp -r build/packages build/test-packages "$stage/ecli/build/"
+# the io_uring and int $0x80 helper of the live suites (it needs only libc, which is here)
+mkdir -p "$stage/ecli/build/tests"
+cp build/tests/sockcalls "$stage/ecli/build/tests/"
 # packages that embed the VM kernel's minimal BTF (ecc --btf-for), when make vmtest built them
 if [ -d build/vm/packages ]; then
 	mkdir -p "$stage/ecli/build/vm"
