@@ -347,8 +347,7 @@ static __always_inline int report_uring_bind(void *ctx, struct io_kiocb___ecli *
 SEC("tracepoint/io_uring/io_uring_submit_req")
 int uring_submit_req(struct trace_event_raw_io_uring_submit_req___ecli *ctx)
 {
-	return uring_note_submission(ctx->ctx, ctx->req, ctx->user_data, ctx->opcode,
-				     BPF_CORE_READ(ctx, flags), IORING_OP_BIND);
+	return uring_submitted_req(ctx, IORING_OP_BIND);
 }
 
 SEC("tracepoint/io_uring/io_uring_complete")

@@ -228,6 +228,29 @@ static __always_inline int uring_note_submission(void *ring, void *req, __u64 us
 }
 
 /*
+ * The submission tracepoint under either of its names. The program for the name this kernel
+ * lacks still loads (the type check is constant, so its relocations sit in dead code) and
+ * then fails to attach: its optional group is dropped without loading the object again.
+ */
+static __always_inline int
+uring_submitted_req(struct trace_event_raw_io_uring_submit_req___ecli *ctx, __u8 wanted)
+{
+	if (!bpf_core_type_exists(struct trace_event_raw_io_uring_submit_req___ecli))
+		return 0;
+	return uring_note_submission(ctx->ctx, ctx->req, ctx->user_data, ctx->opcode,
+				     BPF_CORE_READ(ctx, flags), wanted);
+}
+
+static __always_inline int
+uring_submitted_sqe(struct trace_event_raw_io_uring_submit_sqe___ecli *ctx, __u8 wanted)
+{
+	if (!bpf_core_type_exists(struct trace_event_raw_io_uring_submit_sqe___ecli))
+		return 0;
+	return uring_note_submission(ctx->ctx, ctx->req, ctx->user_data, ctx->opcode, ctx->flags,
+				     wanted);
+}
+
+/*
  * The sockaddr an IORING_OP_BIND asked for (sizeof(struct sockaddr_in6) bytes), where its prep
  * copied it: since upstream commit 3979840cd858 (2026, backported to stable series, 6.18.44
  * among them) async_data is the sockaddr itself; before, an io_async_msghdr holding it in

@@ -10,9 +10,10 @@
  *            returned fd), and two optional parts the loader drops, saying so, where they
  *            cannot be used: raw_syscalls sys_exit for 32-bit syscalls (int $0x80, 32-bit
  *            processes: i386 accept4 and socketcall), which the syscalls:* tracepoints skip;
- *            io_uring:io_uring_submit_req (io_uring_submit_sqe before 6.3) + io_uring_complete +
- * io_uring_cqe_overflow for IORING_OP_ACCEPT, into a descriptor or a direct descriptor, single or
- *            multishot, posted or overflowing a full completion queue.
+ *            io_uring:io_uring_submit_req (named io_uring_submit_sqe before 6.3) +
+ *            io_uring_complete + io_uring_cqe_overflow for IORING_OP_ACCEPT, into a
+ *            descriptor or a direct descriptor, single or multishot, posted or overflowing
+ *            a full completion queue.
  * Every variant runs in the process that called accept(), which is the one reported (for
  * io_uring: a thread of the submitting process, its io-wq worker or SQPOLL thread among them).
  * fexit and kprobe see every accept that reaches inet_csk_accept. The syscall variant sees
@@ -154,15 +155,13 @@ static __always_inline int report_uring_accept(void *ctx, struct io_kiocb___ecli
 SEC("tracepoint/io_uring/io_uring_submit_req")
 int uring_submit_req(struct trace_event_raw_io_uring_submit_req___ecli *ctx)
 {
-	return uring_note_submission(ctx->ctx, ctx->req, ctx->user_data, ctx->opcode,
-				     BPF_CORE_READ(ctx, flags), IORING_OP_ACCEPT);
+	return uring_submitted_req(ctx, IORING_OP_ACCEPT);
 }
 
 SEC("tracepoint/io_uring/io_uring_submit_sqe")
 int uring_submit_sqe(struct trace_event_raw_io_uring_submit_sqe___ecli *ctx)
 {
-	return uring_note_submission(ctx->ctx, ctx->req, ctx->user_data, ctx->opcode, ctx->flags,
-				     IORING_OP_ACCEPT);
+	return uring_submitted_sqe(ctx, IORING_OP_ACCEPT);
 }
 
 SEC("tracepoint/io_uring/io_uring_complete")
