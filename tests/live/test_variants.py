@@ -50,20 +50,18 @@ def load(path):
         return json.load(f)
 
 
-def run_package(pkg, loader_args=()):
-    """Runs ecli to completion on a package given as a dict: (stdout, stderr, status)."""
-    with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
-        json.dump(pkg, f)
-        f.flush()
-        return run_ecli(["run"] + list(loader_args) + [f.name])
-
-
 def run_package_watched(pkg, loader_args=()):
-    """run_package, following the programs and links ecli holds: (out, err, status, watch)."""
+    """Runs ecli to completion on a package given as a dict, following the programs and links
+    it holds: (stdout, stderr, status, watch)."""
     with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
         json.dump(pkg, f)
         f.flush()
         return run_ecli_watched(["run"] + list(loader_args) + [f.name])
+
+
+def run_package(pkg, loader_args=()):
+    """run_package_watched without the watch: (stdout, stderr, status)."""
+    return run_package_watched(pkg, loader_args)[:3]
 
 
 def all_ids(verbose_stderr):
