@@ -65,6 +65,7 @@
 struct ring {
 	int fd;
 	unsigned cq_entries;
+	unsigned sq_prepared; /* the tail once what ring_sqe prepared is published */
 	unsigned *sq_tail, *sq_mask, *sq_array, *cq_head, *cq_tail, *cq_mask;
 	struct io_uring_sqe *sqes;
 	struct io_uring_cqe *cqes;
@@ -152,6 +153,7 @@ static int ring_open(struct ring *r)
 	r->sq_tail = (unsigned *)(sq + p.sq_off.tail);
 	r->sq_mask = (unsigned *)(sq + p.sq_off.ring_mask);
 	r->sq_array = (unsigned *)(sq + p.sq_off.array);
+	r->sq_prepared = *r->sq_tail;
 	r->cq_head = (unsigned *)(cq + p.cq_off.head);
 	r->cq_tail = (unsigned *)(cq + p.cq_off.tail);
 	r->cq_mask = (unsigned *)(cq + p.cq_off.ring_mask);
@@ -159,13 +161,17 @@ static int ring_open(struct ring *r)
 	return 0;
 }
 
+/*
+ * The next SQE, zeroed. It is published (the tail moved past it) only by ring_enter, once the
+ * caller has filled it: an SQPOLL thread reads the queue whenever it likes, and would take a
+ * half-written SQE (a NOP, while it is still zero).
+ */
 static struct io_uring_sqe *ring_sqe(struct ring *r)
 {
-	unsigned tail = *r->sq_tail, i = tail & *r->sq_mask;
+	unsigned i = r->sq_prepared++ & *r->sq_mask;
 
 	memset(&r->sqes[i], 0, sizeof(r->sqes[i]));
 	r->sq_array[i] = i;
-	__atomic_store_n(r->sq_tail, tail + 1, __ATOMIC_RELEASE);
 	return &r->sqes[i];
 }
 
@@ -173,6 +179,8 @@ static struct io_uring_sqe *ring_sqe(struct ring *r)
 static void ring_enter(struct ring *r, unsigned submit, unsigned wait)
 {
 	unsigned flags = IORING_ENTER_GETEVENTS;
+
+	__atomic_store_n(r->sq_tail, r->sq_prepared, __ATOMIC_RELEASE);
 
 	if (ring_setup_flags & IORING_SETUP_SQPOLL)
 		flags |= IORING_ENTER_SQ_WAKEUP; /* its thread submits; wake it if it sleeps */
