@@ -109,13 +109,7 @@ root_suite() {
 root_suite ship-chroot $PY tests/ship/test_chroot.py
 root_suite ship-images $PY tests/ship/test_images.py
 # the live suites again in a VM on Debian 12's own kernel, each hook variant forced in turn
-# The live suites on Debian 12's 6.1 kernel under QEMU: `make vmtest`, or VMTEST=1 here. Not yet
-# part of every run: one io_uring test (a multishot accept by an SQPOLL thread) does not pass there.
-if [[ "${VMTEST:-}" == 1 ]]; then
-	root_suite vmtest $PY tests/vm/run_vm.py
-elif [[ -z "$only" || "vmtest" == *"$only"* ]]; then
-	echo "=== vmtest NOT RUN: VMTEST=1 (or make vmtest) runs the live suites on Debian 12's kernel"
-fi
+root_suite vmtest $PY tests/vm/run_vm.py
 
 echo
 ((${#failed_suites[@]})) && echo "failed suites: ${failed_suites[*]}"

@@ -59,7 +59,7 @@ $(VALIDATE_OBJ): tests/validate/display.bpf.c tests/validate/display.h tests/val
 		tests/validate/display.h tests/validate/display.json
 
 test: all $(BUILD)/tests/unit $(BUILD)/tests/unit-san $(FUZZ_BINS) $(VALIDATE_OBJ) \
-      $(BUILD)/tests/corrupt_objects
+      $(BUILD)/tests/corrupt_objects vm-ready
 	@tests/run_tests.sh
 
 .PHONY: broken-inputs
@@ -140,7 +140,10 @@ $(BUILD)/vm/packages/%/package.json: bpf/%.bpf.c bpf/%.h schema/%.json bpf/*.h $
 		$$(for f in $(BUILD)/vm/btf/*.btf; do printf -- '--btf-for %s ' "$$f"; done)  \
 		bpf/$*.bpf.c bpf/$*.h schema/$*.json
 
-vmtest: all vm-deps $(VM_PACKAGES)
+.PHONY: vm-ready
+vm-ready: vm-deps $(VM_PACKAGES)
+
+vmtest: all vm-ready
 	@$(PYTHON) tests/vm/run_vm.py $(VMTEST_ARGS)
 
 # The corrupt-objects suite's harness: a real package's object mutated, each mutation run
