@@ -31,7 +31,9 @@ CFLAGS   ?= -O2 -g
 # The project's version: ecli --version, ecc --version, the packages, the User-Agent.
 CFLAGS   += -std=gnu11 $(WARN) -D_GNU_SOURCE -Iloader -Ipackage -DECLI_VERSION='"$(VERSION)"'
 # libcurl fetches packages from URLs and registries; libcrypto (OpenSSL) computes their sha256.
-LDLIBS   := -lbpf -lelf -lz -lcjson -lcurl -lcrypto
+# Both are opened with dlopen on first use (loader/lazy_lib.h), not linked: linked, they cost
+# every start 5 ms and 4 MB. Their -dev packages give the headers; the .deb depends on them.
+LDLIBS   := -lbpf -lelf -lz -lcjson
 
 # ecc compiles the tools (clang -g -O2 -target bpf, DWARF stripped, BTF kept) with the include
 # dir staged here: vmlinux.h, libbpf's BPF headers, the project's bpf/*.bpf.h. In-tree tools

@@ -9,21 +9,35 @@
 #include <string.h>
 #include <openssl/evp.h>
 #include "digest.h"
+#include "lazy_lib.h"
 
-int digest_sha256(const void *data, size_t len, char out[DIGEST_STR_LEN + 1])
+/* from libcrypto, opened on first use (lazy_lib.h says why) */
+static int (*evp_digest)(const void *data, size_t len, unsigned char *md, unsigned int *md_len,
+			 const EVP_MD *type, ENGINE *impl);
+static const EVP_MD *(*evp_sha256)(void);
+
+static int crypto_open(struct diag *d)
+{
+	static const struct lazy_symbol syms[] = {
+		{"EVP_Digest", (void **)&evp_digest},
+		{"EVP_sha256", (void **)&evp_sha256},
+	};
+
+	if (evp_digest)
+		return 0;
+	return lazy_lib_open("libcrypto.so.3", syms, sizeof(syms) / sizeof(syms[0]), d);
+}
+
+int digest_sha256(const void *data, size_t len, char out[DIGEST_STR_LEN + 1], struct diag *d)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int md_len = 0, i;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	int ok;
+	int err = crypto_open(d);
 
-	if (!ctx)
-		return -ENOMEM;
-	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) && EVP_DigestUpdate(ctx, data, len) &&
-	     EVP_DigestFinal_ex(ctx, md, &md_len) && md_len == 32;
-	EVP_MD_CTX_free(ctx);
-	if (!ok)
-		return -ENOMEM;
+	if (err)
+		return err;
+	if (!evp_digest(data, len, md, &md_len, evp_sha256(), NULL) || md_len != 32)
+		return diag_set(d, -ENOMEM, "sha256 failed (out of memory)");
 	memcpy(out, DIGEST_SHA256_PREFIX, sizeof(DIGEST_SHA256_PREFIX) - 1);
 	for (i = 0; i < md_len; i++)
 		snprintf(out + sizeof(DIGEST_SHA256_PREFIX) - 1 + 2 * i, 3, "%02x", md[i]);

@@ -6,7 +6,56 @@
 #include <strings.h>
 #include <curl/curl.h>
 #include "fetch_http.h"
+#include "lazy_lib.h"
 #include "version.h"
+
+/* libcurl's functions, from the library opened on the first request (lazy_lib.h says why) */
+static struct {
+	CURLcode (*global_init)(long flags);
+	void (*global_cleanup)(void);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *c, CURLoption option, ...);
+	CURLcode (*easy_perform)(CURL *c);
+	CURLcode (*easy_getinfo)(CURL *c, CURLINFO info, ...);
+	void (*easy_cleanup)(CURL *c);
+	const char *(*easy_strerror)(CURLcode rc);
+	struct curl_slist *(*slist_append)(struct curl_slist *list, const char *s);
+	void (*slist_free_all)(struct curl_slist *list);
+	curl_version_info_data *(*version_info)(CURLversion v);
+} curl;
+
+#define CURL_SYMBOL(f)                       \
+	{                                    \
+		"curl_" #f, (void **)&curl.f \
+	}
+
+static int curl_open(struct diag *d)
+{
+	static const struct lazy_symbol syms[] = {
+		CURL_SYMBOL(global_init),    CURL_SYMBOL(global_cleanup), CURL_SYMBOL(easy_init),
+		CURL_SYMBOL(easy_setopt),    CURL_SYMBOL(easy_perform),	  CURL_SYMBOL(easy_getinfo),
+		CURL_SYMBOL(easy_cleanup),   CURL_SYMBOL(easy_strerror),  CURL_SYMBOL(slist_append),
+		CURL_SYMBOL(slist_free_all), CURL_SYMBOL(version_info),
+	};
+
+	if (curl.global_init)
+		return 0;
+	return lazy_lib_open("libcurl.so.4", syms, sizeof(syms) / sizeof(syms[0]), d);
+}
+
+void http_library_version(char *buf, size_t size)
+{
+	const curl_version_info_data *v;
+	struct diag d;
+
+	if (curl_open(&d)) {
+		snprintf(buf, size, "libcurl: not loaded (%s)", d.msg);
+		return;
+	}
+	v = curl.version_info(CURLVERSION_NOW);
+	snprintf(buf, size, "libcurl %s%s%s", v->version, v->ssl_version ? " " : "",
+		 v->ssl_version ?: "");
+}
 
 struct transfer {
 	struct http_response *rs;
@@ -121,7 +170,7 @@ void fetch_size_text(size_t bytes, char *buf, size_t size)
 static int curl_failure(CURL *c, CURLcode rc, const struct transfer *t, long timeout_s,
 			const char *errbuf, struct diag *d)
 {
-	const char *why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+	const char *why = errbuf[0] ? errbuf : curl.easy_strerror(rc);
 	curl_off_t expected = -1;
 	char size[32];
 
@@ -133,7 +182,7 @@ static int curl_failure(CURL *c, CURLcode rc, const struct transfer *t, long tim
 	}
 	switch (rc) {
 	case CURLE_PARTIAL_FILE:
-		curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
+		curl.easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
 		if (expected >= 0)
 			return diag_set(d, -EPROTO,
 					"truncated: the body ended after %zu of %lld bytes",
@@ -160,10 +209,12 @@ static bool curl_ready(struct diag *d)
 {
 	static int state; /* 0 not yet, 1 ready, -1 failed */
 
+	if (!state && curl_open(d))
+		return false;
 	if (!state) {
-		state = curl_global_init(CURL_GLOBAL_DEFAULT) ? -1 : 1;
+		state = curl.global_init(CURL_GLOBAL_DEFAULT) ? -1 : 1;
 		if (state > 0)
-			atexit(curl_global_cleanup);
+			atexit(curl.global_cleanup);
 	}
 	if (state < 0)
 		diag_set(d, -ENOMEM, "libcurl could not be initialised");
@@ -199,59 +250,59 @@ int http_perform(const struct fetch_opts *o, const struct http_request *rq,
 	memset(rs, 0, sizeof(*rs));
 	if (!curl_ready(d))
 		return -ENOMEM;
-	c = curl_easy_init();
+	c = curl.easy_init();
 	if (!c)
 		return diag_set(d, -ENOMEM, "libcurl could not start a request");
 	/* no "Expect: 100-continue" round trip before a PUT body */
-	h = curl_slist_append(headers, "Expect:");
+	h = curl.slist_append(headers, "Expect:");
 	headers = h ?: headers;
 	if (h && rq->accept) {
 		snprintf(accept, sizeof(accept), "Accept: %s", rq->accept);
-		h = curl_slist_append(headers, accept);
+		h = curl.slist_append(headers, accept);
 	}
 	if (h && rq->content_type) {
 		snprintf(ctype, sizeof(ctype), "Content-Type: %s", rq->content_type);
-		h = curl_slist_append(headers, ctype);
+		h = curl.slist_append(headers, ctype);
 	}
 	if (!h) {
 		err = diag_set(d, -ENOMEM, "out of memory");
 		goto out;
 	}
-	curl_easy_setopt(c, CURLOPT_URL, rq->url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "ecli/" ECLI_VERSION);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, rq->follow ? 1L : 0L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, (long)FETCH_MAX_REDIRECTS);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
+	curl.easy_setopt(c, CURLOPT_URL, rq->url);
+	curl.easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	curl.easy_setopt(c, CURLOPT_USERAGENT, "ecli/" ECLI_VERSION);
+	curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl.easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https");
+	curl.easy_setopt(c, CURLOPT_FOLLOWLOCATION, rq->follow ? 1L : 0L);
+	curl.easy_setopt(c, CURLOPT_MAXREDIRS, (long)FETCH_MAX_REDIRECTS);
+	curl.easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
 			 timeout_s < FETCH_CONNECT_TIMEOUT_S ? timeout_s : FETCH_CONNECT_TIMEOUT_S);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout_s);
+	curl.easy_setopt(c, CURLOPT_TIMEOUT, timeout_s);
 	/* a HEAD's Content-Length is the size of what it was asked about, never read */
 	if (strcmp(method, "HEAD"))
-		curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)rq->max_bytes);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, rs);
+		curl.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)rq->max_bytes);
+	curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl.easy_setopt(c, CURLOPT_WRITEDATA, &t);
+	curl.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl.easy_setopt(c, CURLOPT_HEADERDATA, rs);
 	if (!strcmp(method, "HEAD")) {
-		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+		curl.easy_setopt(c, CURLOPT_NOBODY, 1L);
 	} else if (!strcmp(method, "POST") || !strcmp(method, "PUT")) {
-		curl_easy_setopt(c, CURLOPT_POST, 1L);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->body ?: "");
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
+		curl.easy_setopt(c, CURLOPT_POST, 1L);
+		curl.easy_setopt(c, CURLOPT_POSTFIELDS, rq->body ?: "");
+		curl.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
 		if (!strcmp(method, "PUT"))
-			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "PUT");
+			curl.easy_setopt(c, CURLOPT_CUSTOMREQUEST, "PUT");
 	}
-	rc = curl_easy_perform(c);
+	rc = curl.easy_perform(c);
 	if (rc != CURLE_OK) {
 		err = curl_failure(c, rc, &t, timeout_s, errbuf, d);
 		goto out;
 	}
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &rs->status);
-	if (curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &url) == CURLE_OK && url)
+	curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &rs->status);
+	if (curl.easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &url) == CURLE_OK && url)
 		rs->url = strdup(url);
 	if (!rs->body)
 		rs->body = calloc(1, 1);
@@ -261,8 +312,8 @@ out:
 	log_request(o, rq, rs, err, d);
 	if (err)
 		http_response_free(rs);
-	curl_slist_free_all(headers);
-	curl_easy_cleanup(c);
+	curl.slist_free_all(headers);
+	curl.easy_cleanup(c);
 	return err;
 }
 

@@ -52,6 +52,8 @@ struct http_response {
 int http_perform(const struct fetch_opts *o, const struct http_request *rq,
 		 struct http_response *rs, struct diag *d);
 void http_response_free(struct http_response *rs);
+/* "libcurl VERSION SSL", or why libcurl could not be loaded, for --version. */
+void http_library_version(char *buf, size_t size);
 /* "HTTP 404 Not Found". */
 void http_status_text(const struct http_response *rs, char *buf, size_t size);
 /* A GET of a whole document: status 200 only; messages are "URL: problem". */

@@ -109,15 +109,20 @@ void libbpf_log_take_warning(const char *msg)
  * memory to the cgroup instead and ignore that limit: there the hint misleads, as the cause is
  * a security policy such as kernel lockdown, which refuses fexit, LSM and kprobe programs.
  */
-static bool memlock_hint_misleads(const char *msg)
+static bool kernel_ignores_memlock(void)
 {
 	struct utsname u;
 	int major = 0, minor = 0;
 
-	if (!strstr(msg, MEMLOCK_HINT) || uname(&u) ||
-	    sscanf(u.release, "%d.%d", &major, &minor) != 2)
+	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
 		return false;
 	return major > 5 || (major == 5 && minor >= 11);
+}
+
+void libbpf_log_explain_eperm(void)
+{
+	if (state.verbose && kernel_ignores_memlock())
+		fputs(NOT_MEMLOCK "\n", stderr);
 }
 
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -126,9 +131,8 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 
 	if ((level == LIBBPF_DEBUG && state.verbose < 2) || vasprintf(&msg, fmt, ap) < 0)
 		return 0;
-	if (memlock_hint_misleads(msg)) {
-		if (state.verbose)
-			fputs(NOT_MEMLOCK "\n", stderr);
+	if (strstr(msg, MEMLOCK_HINT) && kernel_ignores_memlock()) {
+		libbpf_log_explain_eperm();
 	} else {
 		if (state.verbose)
 			fputs(msg, stderr);

@@ -37,6 +37,8 @@ void libbpf_log_load_reason(int err, char *buf, size_t size);
  */
 const char *libbpf_log_failed_program(void);
 
+/* With -v, on kernels that ignore the memlock limit: what an EPERM as root means instead. */
+void libbpf_log_explain_eperm(void);
 /* libbpf's first warning without its "libbpf: " and "prog 'NAME': " prefixes, else strerror. */
 const char *libbpf_log_first_warning(int err);
 

@@ -4,6 +4,7 @@
  * loads the first hook variant that works on this kernel, and renders events from BTF.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,6 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <bpf/libbpf.h>
-#include <curl/curl.h>
 #include "event_loop.h"
 #include "kernel_btf.h"
 #include "oci_client.h"
@@ -359,6 +359,7 @@ static int run_session(struct session *s, struct diag *d)
 	err = err ?: variants_check_privileges(d);
 	if (err)
 		return err;
+	s->o->load.inspect = s->first;
 	no_tracefs = tracefs_ensure_mounted(&tracefs);
 	if (no_tracefs && s->o->load.verbose)
 		diag_print("%s", tracefs.msg);
@@ -367,6 +368,8 @@ static int run_session(struct session *s, struct diag *d)
 		return diag_prepend(d, err, tracefs.msg);
 	if (err)
 		return err;
+	/* the kernel's BTF and the objects of failed attempts were freed: give the memory back */
+	malloc_trim(0);
 	c.maps.obj = s->loaded.obj;
 	return event_loop_run(&c, d);
 }
@@ -599,12 +602,12 @@ static int cmd_pull(int argc, char **argv)
 
 static int print_version(void)
 {
-	const curl_version_info_data *curl = curl_version_info(CURLVERSION_NOW);
+	char curl[256];
 
+	http_library_version(curl, sizeof(curl));
 	printf("ecli %s\n", ECLI_VERSION);
 	printf("libbpf %u.%u\n", libbpf_major_version(), libbpf_minor_version());
-	printf("libcurl %s%s%s\n", curl->version, curl->ssl_version ? " " : "",
-	       curl->ssl_version ?: "");
+	printf("%s\n", curl);
 	return 0;
 }
 

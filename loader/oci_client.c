@@ -55,9 +55,13 @@ static int unexpected(struct registry *r, const char *what, const struct http_re
 static int hash(struct registry *r, const void *data, size_t len, char out[DIGEST_STR_LEN + 1],
 		struct diag *d)
 {
-	if (digest_sha256(data, len, out))
-		return diag_set(d, -ENOMEM, "%s: sha256 failed (out of memory)", r->name);
-	return 0;
+	char why[sizeof(d->msg)];
+	int err = digest_sha256(data, len, out, d);
+
+	if (!err)
+		return 0;
+	snprintf(why, sizeof(why), "%s", d->msg);
+	return diag_set(d, err, "%s: %s", r->name, why);
 }
 
 int oci_pull(const struct fetch_opts *o, const char *name, const struct oci_ref *ref, char **data,

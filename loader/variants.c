@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "hook_support.h"
 #include "libbpf_log.h"
 #include "object_vars.h"
 #include "runtime_vars.h"
@@ -302,6 +303,27 @@ static int failed_group(const struct attempt *a)
 	return g >= 0 && !a->dropped[g] ? g : -1;
 }
 
+/* A program of the variant (not an optional one) that is sure to fail here fails it unloaded. */
+static int check_hooks(const struct attempt *a, struct bpf_object *obj, struct diag *d)
+{
+	const struct bpf_program *prog;
+	char why[sizeof(d->msg) - sizeof("attach failed: ")];
+	int i;
+
+	for (i = 0; a->v && i < a->v->nr_programs; i++) {
+		prog = bpf_object__find_program_by_name(obj, a->v->programs[i]);
+		switch (prog ? hook_support_check(prog, why, sizeof(why)) : HOOK_MAY_WORK) {
+		case HOOK_MAY_WORK:
+			break;
+		case HOOK_LOAD_FAILS:
+			return diag_set(d, -EPERM, "load failed: %s", why);
+		case HOOK_ATTACH_FAILS:
+			return diag_set(d, -ENOENT, "attach failed: %s", why);
+		}
+	}
+	return 0;
+}
+
 /*
  * One attempt on obj, which is consumed: on failure it is closed. *retry: an optional group
  * failed to load and is now dropped; another attempt without it may work.
@@ -317,7 +339,8 @@ static int try_variant(const struct attempt *a, const struct runtime_values *rv,
 	l->obj = obj;
 	l->variant = a->v ? a->v->name : NULL;
 	libbpf_log_reset();
-	err = tool_args_apply_before_load(o->settings, obj, d);
+	err = o->inspect ? 0 : check_hooks(a, obj, d);
+	err = err ?: tool_args_apply_before_load(o->settings, obj, d);
 	err = err ?: runtime_vars_write(&o->meta->runtime, rv, obj, d);
 	err = err ?: prepare_event_maps(o, obj, &l->perfbuf, d);
 	if (err)
@@ -401,6 +424,11 @@ static int load_variant(const struct attempt *a, const struct runtime_values *rv
 	struct bpf_object *obj;
 	bool retry = false;
 
+	if (a->o->inspect) {
+		err = check_hooks(a, a->o->inspect, d);
+		if (err)
+			return err;
+	}
 	do {
 		if (stop_signal_raised())
 			return diag_set(d, -ECANCELED, "stopped while loading");

@@ -27,6 +27,8 @@ struct load_opts {
 	const struct tool_settings *settings;
 	const char *btf_path;	/* --btf: kernel BTF for CO-RE instead of /sys/kernel/btf/vmlinux */
 	const char *variant;	/* --variant: only this hook variant is tried */
+	/* an opened copy of the object, not loaded: a variant sure to fail here is not opened */
+	struct bpf_object *inspect;
 	uint32_t ringbuf_bytes; /* 0: the size the object declares */
 	bool force_perfbuf;
 	int verbose; /* 1: say which variant and why others failed; 2: libbpf debug too */

@@ -4,7 +4,8 @@
  * an event naming itself when the traced process makes its syscall:
  *   on_getpgid  getpgid()  in no variant: loaded and attached with every variant
  *   on_getppid  getppid()  in both variants
- *   on_missing  a tracepoint no kernel has: the variant "broken" fails to attach
+ *   on_missing  a raw tracepoint no kernel has: it loads anywhere, and the variant "broken"
+ *               fails to attach
  *   on_getsid   getsid()   only in the variant "shared", listed before on_getppid
  * The no-variant program comes first in the object, so an attach order that followed the
  * object instead of the variant's list would show.
@@ -51,7 +52,7 @@ int on_getppid(void *ctx)
 	return report(ctx, HOOK_GETPPID);
 }
 
-SEC("tracepoint/syscalls/sys_enter_ecli_test_no_such_call")
+SEC("raw_tracepoint/ecli_test_no_such_tracepoint")
 int on_missing(void *ctx)
 {
 	return report(ctx, HOOK_MISSING);

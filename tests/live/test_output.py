@@ -153,6 +153,60 @@ def bind_right_after_the_ready_line(case, loader_args):
     return missed
 
 
+def bind_latencies(ecli, n):
+    """Binds n times, one at a time with quiet between; how long each took to be printed (s)."""
+    late = []
+    for _ in range(n):
+        time.sleep(0.05)
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        start = time.monotonic()
+        s.bind(("127.0.0.1", 0))
+        want = b'"port":%d,' % s.getsockname()[1]
+        s.close()
+        while want not in ecli.out and time.monotonic() - start < 2:
+            ecli._read_available(0.005)
+        late.append(time.monotonic() - start)
+    return late
+
+
+def isolated_binds_are_printed_at_once(loader_args):
+    """ecli batches its reads under load: the isolated bind must still be printed within 100 ms,
+    before any storm and right after one (the batching must not outlive the load)."""
+    ecli = Ecli(list(loader_args) + ["-j", PKG])
+    binder = Binder(STALL_BINDS)
+    try:
+        before = bind_latencies(ecli, 10)
+        binder.go()
+        while os.waitpid(binder.pid, os.WNOHANG) == (0, 0):
+            ecli._read_available(0.05)
+        deadline = time.monotonic() + 10
+        while (ecli.out.count(b'"pid":%d,' % binder.pid) < STALL_BINDS and
+               time.monotonic() < deadline):
+            ecli._read_available(0.05)
+        after = bind_latencies(ecli, 10)
+    finally:
+        binder.close()
+        out, err, status = ecli.stop()
+    check_equal(status, 0, "exit status; stderr " + err)
+    check(max(before) < 0.1, "isolated binds before a storm printed within 100 ms: %s"
+          % ["%.1f ms" % (t * 1000) for t in before])
+    check(max(after) < 0.1, "isolated binds after a storm printed within 100 ms: %s"
+          % ["%.1f ms" % (t * 1000) for t in after])
+    pids = [e["pid"] for e in json_lines(out)]
+    check_equal((pids.count(os.getpid()), pids.count(binder.pid)), (20, STALL_BINDS),
+                "binds printed: this process's isolated ones, the storm's; stderr " + err)
+
+
+@live_test
+def isolated_binds_are_printed_at_once_ring_buffer():
+    isolated_binds_are_printed_at_once([])
+
+
+@live_test
+def isolated_binds_are_printed_at_once_perf_buffer():
+    isolated_binds_are_printed_at_once(["--perfbuf"])
+
+
 @live_test
 def a_bind_right_after_the_ready_line_is_reported_every_time_ring_buffer():
     missed = bind_right_after_the_ready_line("a bind right after the ready line, ring buffer "

@@ -9,6 +9,8 @@ construction on any kernel:
                    variant "shared" = on_getsid + on_getppid; on_getpgid is in no variant.
                    Each program sends an event naming its hook when the traced pid makes the
                    syscall.
+  unhooked_programs  variant "unhooked" = on_unhooked (a tracepoint no kernel has: refused
+                   before loading), variant "works" = on_getppid.
   optional_programs  variant "partial" = on_getppid, with optional groups: read_unchecked
                    (rejected by every verifier), on_getsid + on_missing (the group cannot
                    attach), on_getpgid (works).
@@ -27,10 +29,14 @@ import tempfile
 
 from harness import (ROOT, Ecli, bpf_fds, check, check_equal, json_lines, live_test, loaded_ids,
                      program_names, record_case, run_all, run_ecli, run_ecli_watched,
-                     still_loaded)
+                     still_loaded, variant_fates)
 
 ECC = os.path.join(ROOT, "build", "ecc")
 REJECT = os.path.join(ROOT, "build", "test-packages", "verifier_reject", "package.json")
+UNHOOKED = os.path.join(ROOT, "build", "test-packages", "unhooked_programs", "package.json")
+UNHOOKED_REASON = (r"attach failed: prog 'on_unhooked': no tracepoint "
+                   r"syscalls/sys_enter_ecli_test_no_such_call here \(tracefs lacks it; checked "
+                   r"before loading\)")
 SHARED = os.path.join(ROOT, "build", "test-packages", "shared_programs", "package.json")
 SHARED_OBJECT = os.path.join(ROOT, "tests", "bpf", "shared_programs.bpf.c")  # ecc compiles it
 SHARED_SCHEMA = os.path.join(ROOT, "tests", "bpf", "shared_programs.json")
@@ -161,9 +167,40 @@ def attach_failure_names_the_program_and_the_cause():
     one_line(err, "attach failure")
     check(err.startswith(FAILURE_PREFIX + "broken: attach failed: prog 'on_missing': "),
           "names the variant and the program: " + err)
-    check("sys_enter_ecli_test_no_such_call" in err and
+    check("'ecli_test_no_such_tracepoint'" in err and
           err.endswith(": No such file or directory%s\n" % HINT),
-          "names the tracepoint and the cause, then the hint: " + err)
+          "names the raw tracepoint and the cause, then the hint: " + err)
+
+
+@live_test
+def variant_sure_to_fail_is_refused_before_loading():
+    """A variant whose tracepoint tracefs lacks is refused without loading anything of it: no
+    `loaded` line, no program held; the next variant is kept and traces."""
+    ecli = Ecli(["-v", "-j", UNHOOKED, "-p", str(os.getpid())])
+    try:
+        held, _ = bpf_fds(ecli.proc.pid)
+        for _ in range(3):
+            os.getppid()
+    finally:
+        out, err, status = ecli.stop()
+    check_equal(status, 0, "exit status; stderr " + err)
+    fates, _ = variant_fates(err)
+    check(re.fullmatch(UNHOOKED_REASON, fates.get("unhooked", "")),
+          "-v says the variant was refused before loading:\n" + err)
+    check_equal(fates.get("works"), "loaded and attached 1 programs", "the variant kept")
+    check_equal(sorted(loaded_ids(err)), ["works"], "only the kept variant loaded:\n" + err)
+    check_equal(sorted(loaded_ids(err)["works"].values()), sorted(held), "programs ecli held")
+    mine = [e for e in json_lines(out) if e["pid"] == os.getpid()]
+    check_equal(len(mine), 3, "getppid events of this process: %r" % out)
+    out, err, status, watch = run_ecli_watched(["run", "--variant", "unhooked", UNHOOKED])
+    record_case("a hook variant sure to fail here (its tracepoint is not in tracefs), forced: "
+                "found before loading, nothing loaded", status,
+                err.rstrip("\n"))
+    check_equal((status, out), (1, ""), "forced: exit status and stdout; stderr " + err)
+    one_line(err, "a variant refused before loading")
+    check(re.fullmatch(re.escape(FAILURE_PREFIX) + "unhooked: " + UNHOOKED_REASON + "\n", err),
+          "forced: the one line: " + err)
+    check_equal(watch.progs, set(), "forced: programs ecli held")
 
 
 @live_test
