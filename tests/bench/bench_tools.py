@@ -439,8 +439,9 @@ def main():
             done[name] = m
             for line in others:
                 notes[name][line] = notes[name].get(line, 0) + 1
-            for p in foreign:
-                foreign_runs[p] = foreign_runs.get(p, 0) + 1
+            for p in set(foreign):
+                runs, most = foreign_runs.get(p, (0, 0))
+                foreign_runs[p] = (runs + 1, max(most, foreign.count(p)))
         for n in names:
             results[n].append(done.get(n))
         print("  round %d/%d done" % (rnd + 1, args.rounds), flush=True)
@@ -475,8 +476,9 @@ def main():
         print("  none")
     if foreign_runs:
         print("\nother tracing programs were loaded when a run started (they slow the loop too):")
-        for p, count in sorted(foreign_runs.items()):
-            print("  %s (%d runs)" % (p, count))
+        for p, (runs, most) in sorted(foreign_runs.items()):
+            print("  %s: at the start of %d of %d runs, up to %d at once" %
+                  (p, runs, args.rounds * len(names), most))
 
     def med(vals):
         return statistics.median(vals) if vals else None
