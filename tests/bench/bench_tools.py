@@ -500,6 +500,9 @@ def main():
     for title, met, value in targets:
         print("  %-34s %-16s %s" % (title, value, "MET" if met else "NOT MET"))
     print("  %-34s %s" % ("same JSON lines as native", "yes" if same else "NO (see above)"))
+    if foreign_runs:
+        print("  (other tracing programs were loaded during this run: see above; the figures "
+              "include their cost)")
     if failures:
         print("\nfailed to run:")
         for f in failures:
