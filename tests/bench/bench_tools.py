@@ -498,7 +498,8 @@ def main():
                 "%.2fx" % rss if rss is not None else "-")]
     print("\nissue 12's targets, ecli -j against native (medians of the per-round ratios):")
     for title, met, value in targets:
-        print("  %-34s %-16s %s" % (title, value, "MET" if met else "NOT MET"))
+        verdict = "NOT MEASURED" if value.startswith("-") else "MET" if met else "NOT MET"
+        print("  %-34s %-16s %s" % (title, value, verdict))
     print("  %-34s %s" % ("same JSON lines as native", "yes" if same else "NO (see above)"))
     if foreign_runs:
         print("  (other tracing programs were loaded during this run: see above; the figures "
