@@ -2,7 +2,11 @@
 /*
  * A syscall loop for the cost of tracing: "bind N" makes N sockets bound to 127.0.0.1:0 (socket,
  * bind, close), "getppid N" N getppid calls. Prints operations per second of this process's
- * CPU time, which another process running on a shared machine does not inflate.
+ * CPU time, which another process running on a shared machine does not inflate. With --wall
+ * first it prints the rate per wall-clock second after it: what a traced program sees of a
+ * tracer that competes for the CPU or makes it wait.
+ *
+ *   syscall_loop [--wall] bind|getppid N
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -14,24 +18,28 @@
 #include <time.h>
 #include <unistd.h>
 
-static double cpu_seconds(void)
+static double seconds(clockid_t clock)
 {
 	struct timespec t;
 
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	clock_gettime(clock, &t);
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
 int main(int argc, char **argv)
 {
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	long n = argc == 3 ? atol(argv[2]) : 0, i;
-	double start = cpu_seconds();
+	int wall = argc > 1 && !strcmp(argv[1], "--wall");
+	long n = argc == 3 + wall ? atol(argv[2 + wall]) : 0, i;
+	double start, start_wall;
 
+	argv += wall;
 	if (n <= 0 || (strcmp(argv[1], "bind") && strcmp(argv[1], "getppid"))) {
-		fprintf(stderr, "usage: syscall_loop bind|getppid N\n");
+		fprintf(stderr, "usage: syscall_loop [--wall] bind|getppid N\n");
 		return 2;
 	}
+	start_wall = seconds(CLOCK_MONOTONIC);
+	start = seconds(CLOCK_PROCESS_CPUTIME_ID);
 	for (i = 0; i < n; i++) {
 		if (argv[1][0] == 'g') {
 			syscall(SYS_getppid);
@@ -45,6 +53,10 @@ int main(int argc, char **argv)
 		}
 		close(fd);
 	}
-	printf("%.0f\n", n / (cpu_seconds() - start));
+	if (wall)
+		printf("%.0f %.0f\n", n / (seconds(CLOCK_PROCESS_CPUTIME_ID) - start),
+		       n / (seconds(CLOCK_MONOTONIC) - start_wall));
+	else
+		printf("%.0f\n", n / (seconds(CLOCK_PROCESS_CPUTIME_ID) - start));
 	return 0;
 }
