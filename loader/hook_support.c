@@ -18,7 +18,7 @@ static bool starts_with(const char *s, const char *prefix)
 	return !strncmp(s, prefix, strlen(prefix));
 }
 
-/* The section's kind, as the author wrote it: "fexit" of "fexit/inet_bind". */
+/* The section's kind, as the author wrote it: "fexit" of "fexit/FUNCTION". */
 static int kind_len(const char *sec)
 {
 	const char *slash = strchr(sec, '/');

@@ -4,8 +4,8 @@
  * loads the first hook variant that works on this kernel, and renders events from BTF.
  */
 #include <errno.h>
-#include <malloc.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

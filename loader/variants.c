@@ -339,8 +339,7 @@ static int try_variant(const struct attempt *a, const struct runtime_values *rv,
 	l->obj = obj;
 	l->variant = a->v ? a->v->name : NULL;
 	libbpf_log_reset();
-	err = o->inspect ? 0 : check_hooks(a, obj, d);
-	err = err ?: tool_args_apply_before_load(o->settings, obj, d);
+	err = tool_args_apply_before_load(o->settings, obj, d);
 	err = err ?: runtime_vars_write(&o->meta->runtime, rv, obj, d);
 	err = err ?: prepare_event_maps(o, obj, &l->perfbuf, d);
 	if (err)

@@ -25,9 +25,12 @@ struct load_opts {
 	const struct package *pkg;
 	const struct package_meta *meta;
 	const struct tool_settings *settings;
-	const char *btf_path;	/* --btf: kernel BTF for CO-RE instead of /sys/kernel/btf/vmlinux */
-	const char *variant;	/* --variant: only this hook variant is tried */
-	/* an opened copy of the object, not loaded: a variant sure to fail here is not opened */
+	const char *btf_path; /* --btf: kernel BTF for CO-RE instead of /sys/kernel/btf/vmlinux */
+	const char *variant;  /* --variant: only this hook variant is tried */
+	/*
+	 * an opened copy of the object, not loaded: a variant its programs show to be sure to
+	 * fail here (hook_support.h) is neither opened nor loaded. NULL: the loads decide.
+	 */
 	struct bpf_object *inspect;
 	uint32_t ringbuf_bytes; /* 0: the size the object declares */
 	bool force_perfbuf;

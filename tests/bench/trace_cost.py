@@ -9,11 +9,12 @@ medians. Needs root.  usage: trace_cost.py [ROUNDS]   (make bench-trace)
 import copy
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+
+from bench_tools import Tracer
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 ECLI = os.path.join(ROOT, "build", "ecli")
@@ -32,18 +33,6 @@ def without_optional(pkg):
     return pkg
 
 
-def start(package):
-    p = subprocess.Popen([ECLI, "run", package], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE)
-    seen = b""
-    while b"Hit Ctrl-C to end" not in seen:
-        chunk = p.stderr.read1(4096)
-        if not chunk:
-            raise SystemExit("ecli ended before tracing: " + seen.decode(errors="replace"))
-        seen += chunk
-    return p
-
-
 def loop(kind, n):
     return float(subprocess.check_output([LOOP, kind, str(n)]))
 
@@ -60,12 +49,11 @@ def main():
         rates = {name: {"bind": [], "getppid": []} for name, _ in configs}
         for _ in range(rounds):
             for name, package in configs:
-                ecli = start(package) if package else None
+                ecli = Tracer([ECLI, "run", package]) if package else None
                 rates[name]["bind"].append(loop("bind", 50000))
                 rates[name]["getppid"].append(loop("getppid", 1000000))
                 if ecli:
-                    ecli.send_signal(signal.SIGINT)
-                    ecli.wait()
+                    ecli.stop()
     base = {k: statistics.median(v) for k, v in rates["untraced"].items()}
     for name, _ in configs:
         bind = statistics.median(rates[name]["bind"])

@@ -90,6 +90,8 @@ static enum outcome load(struct harness *h, struct package *pkg, struct bpf_obje
 	enum outcome out;
 	struct diag d;
 
+	lo.inspect = first;
+
 	if (tool_args_parse(&s, &h->load_meta, first, 0, NULL, &d) ||
 	    tool_args_apply_before_load(&s, first, &d)) {
 		tool_args_free(&s);
@@ -230,6 +232,7 @@ static bool choose_variant(struct harness *h)
 		tracefs_ensure_mounted(&d); /* without it, as in ecli, tracepoints fail to attach */
 	err = err || variants_open(&lo, &first, &d);
 	err = err || tool_args_parse(&s, &h->meta, first, 0, NULL, &d);
+	lo.inspect = first;
 	err = err || variants_load_first(&lo, &l, &d);
 	bpf_object__close(first);
 	tool_args_free(&s);
