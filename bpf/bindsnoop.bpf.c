@@ -5,10 +5,9 @@
  * One object carries three hook variants; the loader keeps the first that loads and attaches:
  *   fexit    fexit/inet_bind, fexit/inet6_bind
  *   kprobe   kprobe + kretprobe on inet_bind, inet6_bind
- *   syscall  syscalls:sys_enter_bind + sys_exit_bind (the socket is found from the fd), and
- *            two optional groups the loader drops, saying so, where they cannot be used:
- *            raw_syscalls sys_exit for 32-bit syscalls (int $0x80, 32-bit processes: i386
- *            bind and socketcall), which the syscalls:* tracepoints skip;
+ *   syscall  raw_syscalls sys_exit for 64- and 32-bit syscalls (int $0x80, 32-bit
+ *            processes: i386 bind and socketcall; the socket is found from the fd), and an
+ *            optional group the loader drops, saying so, where it cannot be used:
  *            io_uring:io_uring_submit_req + io_uring_complete + io_uring_cqe_overflow for
  *            IORING_OP_BIND (posted, or overflowing a full completion queue).
  * fexit and kprobe see every bind that reaches inet_bind or inet6_bind, however it was made
@@ -32,7 +31,7 @@
 #include "socket_from_fd.bpf.h"
 #include "sock_addr.bpf.h"
 #include "port_filter.bpf.h"
-#include "compat_syscall.bpf.h"
+#include "socket_call_exit.bpf.h"
 #include "io_uring_req.bpf.h"
 
 /* Bit numbers in inet_sock.inet_flags since Linux 6.6 (an anonymous enum CO-RE cannot see). */
@@ -52,11 +51,10 @@ struct {
 	__type(value, __u64);
 } bind_counts SEC(".maps");
 
-/* What bind() was asked for, kept from the entry hook to the exit hook of one thread. */
+/* What inet_bind() was asked for, kept from the kprobe to the kretprobe of one thread. */
 struct bind_request {
-	__u32 tid;	     /* whose request the slot holds; 0: none */
-	struct socket *sock; /* kprobe variant */
-	long fd;	     /* syscall variant */
+	__u32 tid; /* whose request the slot holds; 0: none */
+	struct socket *sock;
 	__u8 sockaddr[sizeof(struct sockaddr_in6)];
 };
 
@@ -111,7 +109,7 @@ static __always_inline void copy_sockaddr(struct bind_request *req, const void *
 		bpf_probe_read_kernel(req->sockaddr, size, addr);
 }
 
-static __always_inline __u8 socket_options(struct sock *sk)
+static __always_inline __u8 socket_options(struct sock *sk, const struct sock_common *skc)
 {
 	__u8 opts = 0;
 
@@ -135,19 +133,18 @@ static __always_inline __u8 socket_options(struct sock *sk)
 		if (BPF_CORE_READ_BITFIELD_PROBED(inet, bind_address_no_port))
 			opts |= OPT_BIND_ADDRESS_NO_PORT;
 	}
-	if (BPF_CORE_READ_BITFIELD_PROBED(sk, __sk_common.skc_reuse))
+	if (BPF_CORE_READ_BITFIELD(skc, skc_reuse))
 		opts |= OPT_REUSEADDR;
-	if (BPF_CORE_READ_BITFIELD_PROBED(sk, __sk_common.skc_reuseport))
+	if (BPF_CORE_READ_BITFIELD(skc, skc_reuseport))
 		opts |= OPT_REUSEPORT;
 	return opts;
 }
 
-static __always_inline void bound_address(struct bind_event *e, struct sock *sk)
+/* skc_num is the bound port in host order (inet_sport is the same in network order). */
+static __always_inline void bound_address(struct bind_event *e, const struct sock_common *skc)
 {
-	struct inet_sock *inet = (struct inet_sock *)sk;
-
-	e->port = bpf_ntohs(BPF_CORE_READ(inet, inet_sport));
-	sock_local_addr(sk, e->ip, e->addr);
+	e->port = skc->skc_num;
+	sock_local_addr(skc, e->ip, e->addr);
 }
 
 /* The sockaddr's own family decides its layout; AF_UNSPEC binds an IPv4 socket to any address. */
@@ -195,18 +192,19 @@ static __always_inline int report_bind(void *ctx, struct socket *sock, const __u
 				       int ret)
 {
 	struct sock *sk = BPF_CORE_READ(sock, sk);
+	struct sock_common skc;
 	struct bind_event e;
 
-	if (!sk || (ret && !report_errors))
+	if (!sk || (ret && !report_errors) || sock_common_copy(sk, &skc))
 		return 0;
 	__builtin_memset(&e, 0, sizeof(e));
-	e.ip = sock_ip_version(sk);
+	e.ip = sock_ip_version(&skc);
 	if (!e.ip)
 		return 0;
 	if (ret)
 		requested_address(&e, sockaddr);
 	else
-		bound_address(&e, sk);
+		bound_address(&e, &skc);
 	if (!port_is_traced(e.port))
 		return 0;
 	if (count_binds) {
@@ -218,15 +216,14 @@ static __always_inline int report_bind(void *ctx, struct socket *sock, const __u
 	e.uid = (__u32)bpf_get_current_uid_gid();
 	bpf_get_current_comm(e.comm, sizeof(e.comm));
 	e.proto = BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);
-	e.opts = socket_options(sk);
-	e.bound_if = BPF_CORE_READ(sk, __sk_common.skc_bound_dev_if);
+	e.opts = socket_options(sk, &skc);
+	e.bound_if = skc.skc_bound_dev_if;
 	e.ret = ret;
 	emit_event(ctx, &e, sizeof(e));
 	return 0;
 }
 
-static __always_inline int remember_request(struct socket *sock, long fd, const void *sockaddr,
-					    int len, bool user)
+static __always_inline int remember_request(struct socket *sock, const void *sockaddr, int len)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct bind_request *req;
@@ -238,11 +235,10 @@ static __always_inline int remember_request(struct socket *sock, long fd, const 
 		return 0;
 	req->tid = tid;
 	req->sock = sock;
-	req->fd = fd;
 	/* the address asked for is shown only for a failed bind, and only with -E */
 	if (report_errors) {
 		__builtin_memset(req->sockaddr, 0, sizeof(req->sockaddr));
-		copy_sockaddr(req, sockaddr, len, user);
+		copy_sockaddr(req, sockaddr, len, false);
 	}
 	return 0;
 }
@@ -251,7 +247,6 @@ static __always_inline int finish_request(void *ctx, int ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct bind_request *req = request_slot(tid);
-	struct socket *sock;
 
 	if (!req || !req->tid)
 		return 0;
@@ -259,9 +254,7 @@ static __always_inline int finish_request(void *ctx, int ret)
 		count_lost(); /* another thread's bind took the slot of this one */
 		return 0;
 	}
-	sock = req->sock ? req->sock : socket_from_fd(req->fd);
-	if (sock)
-		report_bind(ctx, sock, req->sockaddr, ret);
+	report_bind(ctx, req->sock, req->sockaddr, ret);
 	req->tid = 0;
 	return 0;
 }
@@ -293,13 +286,13 @@ int BPF_PROG(fexit_inet6_bind, struct socket *sock, struct sockaddr *uaddr, int 
 SEC("kprobe/inet_bind")
 int BPF_KPROBE(kprobe_inet_bind, struct socket *sock, struct sockaddr *uaddr, int addr_len)
 {
-	return remember_request(sock, -1, uaddr, addr_len, false);
+	return remember_request(sock, uaddr, addr_len);
 }
 
 SEC("kprobe/inet6_bind")
 int BPF_KPROBE(kprobe_inet6_bind, struct socket *sock, struct sockaddr *uaddr, int addr_len)
 {
-	return remember_request(sock, -1, uaddr, addr_len, false);
+	return remember_request(sock, uaddr, addr_len);
 }
 
 SEC("kretprobe/inet_bind")
@@ -314,35 +307,26 @@ int BPF_KRETPROBE(kretprobe_inet6_bind, int ret)
 	return finish_request(ctx, ret);
 }
 
-SEC("tracepoint/syscalls/sys_enter_bind")
-int sys_enter_bind(struct trace_event_raw_sys_enter *ctx)
-{
-	return remember_request(NULL, (long)ctx->args[0], (const void *)ctx->args[1],
-				(int)ctx->args[2], true);
-}
-
-SEC("tracepoint/syscalls/sys_exit_bind")
-int sys_exit_bind(struct trace_event_raw_sys_exit *ctx)
-{
-	return finish_request(ctx, (int)ctx->ret);
-}
-
 /*
- * Runs at the end of every syscall: anything but a 32-bit bind or socketcall returns after the
- * first test. The registers still hold the call's arguments, and user memory the sockaddr.
+ * Runs at the end of every syscall: anything but a 64- or 32-bit bind or socketcall returns after
+ * the first test. The registers still hold the call's arguments, and user memory the sockaddr.
  */
 SEC("raw_tracepoint/sys_exit")
-int compat_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+int sys_exit_bind(struct bpf_raw_tracepoint_args *ctx)
 {
-	long nr = compat_exit_nr(ctx);
-	struct compat_socket_args args;
+	long nr = exit_syscall_nr(ctx);
+	int ret = (int)exit_syscall_ret(ctx);
+	struct socket_call_args args;
 	struct bind_request req;
 	struct socket *sock;
+	bool with_addr;
 
-	if ((nr != I386_NR_BIND && nr != I386_NR_SOCKETCALL) || !in_compat_syscall() ||
-	    compat_socket_call(ctx, nr) != SOCKETCALL_BIND || !task_is_traced())
+	if ((nr != X86_64_NR_BIND && nr != I386_NR_BIND && nr != I386_NR_SOCKETCALL) ||
+	    exit_socket_call(ctx, nr) != SOCKETCALL_BIND || !task_is_traced())
 		return 0;
-	if (compat_socket_args(ctx, nr, &args)) {
+	/* the address asked for is shown only for a failed bind, and only with -E */
+	with_addr = ret && report_errors;
+	if (exit_socket_args(ctx, nr, &args, with_addr)) {
 		count_lost(); /* socketcall's argument words were not readable: no fd */
 		return 0;
 	}
@@ -350,8 +334,9 @@ int compat_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (!sock)
 		return 0;
 	__builtin_memset(&req, 0, sizeof(req));
-	copy_sockaddr(&req, (const void *)(unsigned long)args.addr, (int)args.len, true);
-	return report_bind(ctx, sock, req.sockaddr, (int)ctx->args[1]);
+	if (with_addr)
+		copy_sockaddr(&req, (const void *)(unsigned long)args.addr, (int)args.len, true);
+	return report_bind(ctx, sock, req.sockaddr, ret);
 }
 
 static __always_inline int report_uring_bind(void *ctx, struct io_kiocb___ecli *req, int res)

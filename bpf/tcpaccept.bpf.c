@@ -6,10 +6,9 @@
  * One object carries three hook variants; the loader keeps the first that loads and attaches:
  *   fexit    fexit/inet_csk_accept
  *   kprobe   kretprobe/inet_csk_accept
- *   syscall  syscalls:sys_exit_accept and sys_exit_accept4 (the socket is found from the
- *            returned fd), and two optional parts the loader drops, saying so, where they
- *            cannot be used: raw_syscalls sys_exit for 32-bit syscalls (int $0x80, 32-bit
- *            processes: i386 accept4 and socketcall), which the syscalls:* tracepoints skip;
+ *   syscall  raw_syscalls sys_exit for 64- and 32-bit accept and accept4 (int $0x80, 32-bit
+ *            processes: i386 accept4 and socketcall; the socket is found from the returned
+ *            fd), and an optional group the loader drops, saying so, where it cannot be used:
  *            io_uring:io_uring_submit_req (named io_uring_submit_sqe before 6.3) +
  *            io_uring_complete + io_uring_cqe_overflow for IORING_OP_ACCEPT, into a
  *            descriptor or a direct descriptor, single or multishot, posted or overflowing
@@ -35,7 +34,7 @@
 #include "socket_from_fd.bpf.h"
 #include "sock_addr.bpf.h"
 #include "port_filter.bpf.h"
-#include "compat_syscall.bpf.h"
+#include "socket_call_exit.bpf.h"
 #include "io_uring_req.bpf.h"
 
 #define IPPROTO_TCP 6
@@ -46,22 +45,24 @@ const volatile __u8 target_family = 0; /* 0: both, 4: IPv4 only, 6: IPv6 only */
 
 static __always_inline int report_accept(void *ctx, struct sock *sk)
 {
+	struct sock_common skc;
 	struct accept_event e;
 
 	if (!sk || !task_is_traced())
 		return 0;
-	if (BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) != IPPROTO_TCP)
+	if (BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) != IPPROTO_TCP ||
+	    sock_common_copy(sk, &skc))
 		return 0;
 	__builtin_memset(&e, 0, sizeof(e));
-	e.ip = sock_ip_version(sk);
+	e.ip = sock_ip_version(&skc);
 	if (!e.ip || (target_family && target_family != e.ip))
 		return 0;
-	e.lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	e.lport = skc.skc_num;
 	if (!port_is_traced(e.lport))
 		return 0;
-	e.rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
-	sock_local_addr(sk, e.ip, e.laddr);
-	sock_remote_addr(sk, e.ip, e.raddr);
+	e.rport = bpf_ntohs(skc.skc_dport);
+	sock_local_addr(&skc, e.ip, e.laddr);
+	sock_remote_addr(&skc, e.ip, e.raddr);
 	e.ts_ns = bpf_ktime_get_ns();
 	e.pid = pidns_current_pid_tgid() >> 32;
 	bpf_get_current_comm(e.comm, sizeof(e.comm));
@@ -96,31 +97,20 @@ static __always_inline int report_accepted_fd(void *ctx, long fd)
 	return sock ? report_accept(ctx, BPF_CORE_READ(sock, sk)) : 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_accept4")
-int sys_exit_accept4(struct trace_event_raw_sys_exit *ctx)
-{
-	return report_accepted_fd(ctx, ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_accept")
-int sys_exit_accept(struct trace_event_raw_sys_exit *ctx)
-{
-	return report_accepted_fd(ctx, ctx->ret);
-}
-
-/* Runs on every syscall's end: anything but a 32-bit accept4 or socketcall returns at once. */
+/* Runs at the end of every syscall: anything but a 64- or 32-bit accept returns after one test. */
 SEC("raw_tracepoint/sys_exit")
-int compat_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+int sys_exit_accept(struct bpf_raw_tracepoint_args *ctx)
 {
-	long nr = compat_exit_nr(ctx);
+	long nr = exit_syscall_nr(ctx);
 	int call;
 
-	if ((nr != I386_NR_ACCEPT4 && nr != I386_NR_SOCKETCALL) || !in_compat_syscall())
+	if (nr != X86_64_NR_ACCEPT && nr != X86_64_NR_ACCEPT4 && nr != I386_NR_ACCEPT4 &&
+	    nr != I386_NR_SOCKETCALL)
 		return 0;
-	call = compat_socket_call(ctx, nr);
+	call = exit_socket_call(ctx, nr);
 	if (call != SOCKETCALL_ACCEPT && call != SOCKETCALL_ACCEPT4)
 		return 0;
-	return report_accepted_fd(ctx, (int)ctx->args[1]);
+	return report_accepted_fd(ctx, (int)exit_syscall_ret(ctx));
 }
 
 /*

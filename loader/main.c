@@ -368,6 +368,9 @@ static int run_session(struct session *s, struct diag *d)
 		return diag_prepend(d, err, tracefs.msg);
 	if (err)
 		return err;
+	/* what a kept variant dropped for want of tracepoints was just named: this says why */
+	if (no_tracefs && !s->o->load.verbose)
+		diag_print("warning: %s", tracefs.msg);
 	/* the kernel's BTF and the objects of failed attempts were freed: give the memory back */
 	malloc_trim(0);
 	c.maps.obj = s->loaded.obj;

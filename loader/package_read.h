@@ -10,8 +10,8 @@
 #define PACKAGE_MAX_FILE_BYTES	 (256u << 20) /* a package file larger than this is refused */
 #define PACKAGE_MAX_OBJECT_BYTES (64u << 20)  /* a declared object size larger than this too */
 
-#define PACKAGE_MAX_BTF_BYTES (16u << 20) /* an embedded BTF declared larger than this is refused \
-					   */
+/* an embedded BTF declared larger than this is refused */
+#define PACKAGE_MAX_BTF_BYTES (16u << 20)
 
 /* A minimal kernel BTF ecc --btf-for embedded, for kernels that have none of their own. */
 struct embedded_btf {

@@ -156,9 +156,7 @@ static void keep_syscall_variant(struct bindsnoop_bpf *skel)
 
 	bpf_object__for_each_program(prog, skel->obj)
 		bpf_program__set_autoload(prog, false);
-	bpf_program__set_autoload(skel->progs.sys_enter_bind, true);
 	bpf_program__set_autoload(skel->progs.sys_exit_bind, true);
-	bpf_program__set_autoload(skel->progs.compat_sys_exit, true);
 	bpf_program__set_autoload(skel->progs.uring_submit_req, true);
 	bpf_program__set_autoload(skel->progs.uring_complete, true);
 	bpf_program__set_autoload(skel->progs.uring_cqe_overflow, true);
@@ -190,8 +188,6 @@ static void attach_optional(struct bpf_program **progs, struct bpf_link ***links
 
 static int attach_all(struct bindsnoop_bpf *skel)
 {
-	struct bpf_program *compat[] = {skel->progs.compat_sys_exit};
-	struct bpf_link **compat_links[] = {&skel->links.compat_sys_exit};
 	struct bpf_program *uring[] = {skel->progs.uring_submit_req, skel->progs.uring_complete,
 				       skel->progs.uring_cqe_overflow};
 	struct bpf_link **uring_links[] = {&skel->links.uring_submit_req,
@@ -199,13 +195,11 @@ static int attach_all(struct bindsnoop_bpf *skel)
 					   &skel->links.uring_cqe_overflow};
 	int err;
 
-	err = attach(skel->progs.sys_enter_bind, &skel->links.sys_enter_bind);
-	err = err ?: attach(skel->progs.sys_exit_bind, &skel->links.sys_exit_bind);
+	err = attach(skel->progs.sys_exit_bind, &skel->links.sys_exit_bind);
 	if (err) {
 		fprintf(stderr, "native_bindsnoop: cannot attach: %s\n", strerror(-err));
 		return err;
 	}
-	attach_optional(compat, compat_links, 1, "binds made by 32-bit syscalls");
 	attach_optional(uring, uring_links, 3, "binds made through io_uring");
 	return 0;
 }

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """What tracing costs the traced: a bind loop (socket, bind, close) and a getppid loop, per
 second of their own CPU time, untraced and under `ecli run bindsnoop` with the variant this
-kernel keeps, with and without the syscall variant's optional groups (32-bit syscalls and
-io_uring: the raw_syscalls programs run on every syscall). Runs interleave, ROUNDS times;
+kernel keeps, with and without the syscall variant's optional group (io_uring; the raw
+sys_exit program, which runs at the end of every syscall, is in both). Runs interleave, ROUNDS times;
 medians. Needs root.  usage: trace_cost.py [ROUNDS]   (make bench-trace)
 """
 import copy

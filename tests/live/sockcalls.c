@@ -497,8 +497,9 @@ static void uring_accept_multishot(struct ring *r, const char *op, char **args)
 				fail("io_uring multishot accept: no completion");
 		} while (cqe.user_data != 0x3acc);
 		if (cqe.res < 0 || !(cqe.flags & IORING_CQE_F_MORE)) {
-			fprintf(stderr, "sockcalls: io_uring multishot accept %d: res %d, flags 0x%x\n",
-				i, cqe.res, cqe.flags);
+			fprintf(stderr,
+				"sockcalls: io_uring multishot accept %d: res %d, flags 0x%x\n", i,
+				cqe.res, cqe.flags);
 			exit(1);
 		}
 		print_accept(op, clients[i], cqe.res);

@@ -116,22 +116,46 @@ def tracefs_mounted_on_the_host_is_unmounted_on_exit():
             ns.close()
 
 
+NO_TRACEFS = ("tracefs is not mounted on /sys/kernel/tracing and cannot be mounted (Operation "
+              "not permitted): tracepoints need it; mount it with 'mount -t tracefs nodev "
+              "/sys/kernel/tracing'")
+DROP_SYS_ADMIN = ["setpriv", "--inh-caps=-sys_admin", "--bounding-set=-sys_admin", "--"]
+
+
 @live_test
 def tracefs_that_cannot_be_mounted_is_named_with_the_fix():
-    """Root without CAP_SYS_ADMIN may load and attach BPF, but can mount nothing."""
+    """Root without CAP_SYS_ADMIN may load and attach BPF, but can mount nothing. opensnoop's
+    programs all hook syscalls:* tracepoints."""
     ns = NamespaceWithoutTracefs()
     try:
-        drop = ["setpriv", "--inh-caps=-sys_admin", "--bounding-set=-sys_admin", "--"]
-        ecli = ns.prefix(*drop)
-        out, err, status, watch = run_ecli_watched(["run", PKG], prefix=ecli)
+        ecli = ns.prefix(*DROP_SYS_ADMIN)
+        out, err, status, watch = run_ecli_watched(["run", package("opensnoop")], prefix=ecli)
     finally:
         ns.close()
     record_case("tracefs cannot be mounted (no CAP_SYS_ADMIN)", status, err.rstrip("\n"))
     check_equal((status, out), (1, ""), "exit status and stdout; stderr: " + err)
     check_equal(len(err.splitlines()), 1, "one line: %r" % err)
-    check(err.startswith("ecli: tracefs is not mounted on /sys/kernel/tracing and cannot be "
-                         "mounted (Operation not permitted): tracepoints need it; mount it with "
-                         "'mount -t tracefs nodev /sys/kernel/tracing'; "), "message: %r" % err)
+    check(err.startswith("ecli: " + NO_TRACEFS + "; "), "message: %r" % err)
+
+
+@live_test
+def tracefs_that_cannot_be_mounted_drops_only_what_needs_it():
+    """bindsnoop's syscall variant hooks a raw tracepoint, which needs no tracefs; only its
+    io_uring group hooks tracepoints. It runs without them, says what it does not see and why."""
+    ns = NamespaceWithoutTracefs()
+    try:
+        ecli = ns.prefix(*DROP_SYS_ADMIN)
+        out, err, status, watch = run_ecli_watched(
+            ["run", "--variant", "syscall", "--duration", "1", PKG], prefix=ecli)
+    finally:
+        ns.close()
+    check_equal(status, 0, "exit status; stderr: " + err)
+    check_equal([l for l in err.splitlines() if "warning" in l], [
+        "ecli: warning: not traced on this kernel: binds made through io_uring (IORING_OP_BIND); "
+        "uring_submit_req, uring_complete, uring_cqe_overflow could not be loaded or attached "
+        "(-v says why)",
+        "ecli: warning: " + NO_TRACEFS], "warnings")
+    check(watch.progs, "ecli loaded programs")
 
 
 NOBODY = [["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"],

@@ -119,9 +119,8 @@ def bad_packages():
         pkg, ["meta", "hook_variants", 0, "programs"], ["no_such_prog"])), 2, \
         'has no program "no_such_prog"'
     yield "variant naming a program twice", as_text(mutate(
-        pkg, ["meta", "hook_variants", 2, "programs"], ["sys_enter_bind", "sys_exit_bind",
-                                                       "sys_enter_bind"])), 2, \
-        'hook_variants[2].programs[2]: "sys_enter_bind" is listed twice'
+        pkg, ["meta", "hook_variants", 2, "programs"], ["sys_exit_bind", "sys_exit_bind"])), 2, \
+        'hook_variants[2].programs[1]: "sys_exit_bind" is listed twice'
     with open(REJECT, "rb") as f:  # its program is rejected by every verifier
         yield "program that fails to load", f.read(), 1, \
             "unchecked: load failed: prog 'read_unchecked': verifier: "
