@@ -14,7 +14,10 @@ Each traced run measures: exec to the "Hit Ctrl-C to end" line (monotonic clock)
 loop's rate per wall second while the tracer runs; the tracer's CPU time over the storm
 (/proc/PID/task/*/schedstat, in ns: clock ticks are too coarse, and the CPU time wait4 reports
 at exit includes loading and unloading) per bind; VmRSS at ready and once the storm has been
-read; the losses the tracer reports at exit and any other line it prints. Before the rounds,
+read; the losses the tracer reports at exit and any other line it prints. Every storm also
+records the most CPU time the hypervisor stole from one of this VM's CPUs while it ran
+(/proc/stat), which explains a loss where a reader was stalled longer than its buffer lasts.
+Before the rounds,
 native's and ecli -j's JSON lines for the same binds are compared. Exit status 0 whatever the
 figures, 1 when something failed to run (a tracer that did not start, hung or failed).
 
@@ -232,14 +235,25 @@ def loadavg():
         return f.read().split()[0]
 
 
+def steal_ms_per_cpu():
+    """Time the hypervisor ran something else on each of this VM's CPUs (/proc/stat), in ms."""
+    tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+    with open("/proc/stat") as f:
+        return [int(l.split()[8]) * tick_ms for l in f if re.match(r"cpu\d+ ", l)]
+
+
 def storm(binds):
-    """The bind loop's rates per second of its CPU time and of wall time."""
+    """The bind loop's rates per second of its CPU time and of wall time, and the most time
+    the hypervisor took from one CPU meanwhile: a reader stalled that way for longer than the
+    ring buffer holds loses events however fast it reads."""
+    before = steal_ms_per_cpu()
     r = subprocess.run([LOOP, "--wall", "bind", str(binds)], capture_output=True, text=True,
                        timeout=60 + binds / 2000)
     if r.returncode != 0:
         raise Failure("syscall_loop failed: " + r.stderr.strip())
     cpu, wall = (float(x) for x in r.stdout.split())
-    return cpu, wall
+    steal = max((b - a for a, b in zip(before, steal_ms_per_cpu())), default=0)
+    return cpu, wall, steal
 
 
 def configs(ecli):
@@ -257,13 +271,13 @@ def run_one(argv, parse_lost, banner_on_stdout, binds):
     m = {}
     foreign = foreign_tracing_programs()
     if argv is None:
-        m["rate_cpu"], m["rate_wall"] = storm(binds)
+        m["rate_cpu"], m["rate_wall"], m["steal_ms"] = storm(binds)
         return m, [], foreign
     t = Tracer(argv, banner_on_stdout=banner_on_stdout)
     try:
         m["ready_ms"], m["rss_ready"] = t.ready_ms, t.rss_ready
         before = t.cpu_ns()
-        m["rate_cpu"], m["rate_wall"] = storm(binds)
+        m["rate_cpu"], m["rate_wall"], m["steal_ms"] = storm(binds)
         after, quiet = t.wait_quiet()
         m["cpu_us"] = (after - before) / 1000 / binds
         m["rss"] = t.rss_mib()
@@ -368,7 +382,8 @@ def print_table(names, results, rounds, binds):
             ("tracer CPU per bind, us", "cpu_us", "%.2f", 1),
             ("RSS at ready, MiB", "rss_ready", "%.1f", 1),
             ("RSS after storm, MiB", "rss", "%.1f", 1),
-            ("lost events per run", "lost", "%.0f", 1)]
+            ("lost events per run", "lost", "%.0f", 1),
+            ("CPU stolen by the host, ms", "steal_ms", "%.0f", 1)]
     width = 21
     print("%d rounds of %d binds; median (min-max) per configuration" % (rounds, binds))
     print("%-27s" % "" + "".join("%-*s" % (width, n) for n in names))
@@ -474,6 +489,12 @@ def main():
             shown = True
     if not shown:
         print("  none")
+    lossy = [(i + 1, n, r) for n in traced for i, r in enumerate(results[n]) if r and r["lost"]]
+    if lossy:
+        print("\nruns that lost events (CPU stolen by the host during the storm, most on one "
+              "CPU):")
+        for rnd, n, r in lossy:
+            print("  round %d, %s: %d lost; %.0f ms stolen" % (rnd, n, r["lost"], r["steal_ms"]))
     if foreign_runs:
         print("\nother tracing programs were loaded when a run started (they slow the loop too):")
         for p, (runs, most) in sorted(foreign_runs.items()):

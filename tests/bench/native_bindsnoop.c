@@ -2,7 +2,7 @@
 /*
  * The bench's baseline: bindsnoop's own object (build/packages/bindsnoop/bindsnoop.bpf.o) loaded
  * the way a hand-written libbpf-tools tool loads its object, through a bpftool skeleton, with
- * no generic machinery: only the syscall variant and its optional groups are loaded, events
+ * no generic machinery: only the syscall variant and its optional group are loaded, events
  * are printed with printf as the JSON lines `ecli run -j` prints, to stdout as stdio buffers it.
  * It takes no options. Not shipped: make bench builds it into build/tests/.
  */
