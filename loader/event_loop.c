@@ -16,12 +16,15 @@
 /*
  * Under load the reader waits a little before each drain: the ring buffer wakes a reader only
  * once it has caught up, and the perf buffer's wakeups find nobody waiting, so the producers
- * skip the wakeup and the reader drains a batch in one go and writes it with one write(). A
- * drain of fewer than BUSY_EVENTS means quiet: the reader waits in epoll again and the next
- * event is printed at once. The wait is at most BATCH_MAX_NS, and short enough that at the
- * rate just seen the buffer fills to at most a quarter.
+ * skip the wakeup and the reader drains a batch in one go and writes it with one write().
+ * Load is a rate, not a batch size: a reader that keeps up drains a few events at a time, and
+ * waiting in epoll for each few costs the traced CPU a wakeup (an interrupt, and in a VM an
+ * exit) every few events. Events since the last drain arriving at BUSY_PER_SEC or more mean
+ * busy; fewer mean quiet: the reader waits in epoll again and the next event is printed at
+ * once. The wait is at most BATCH_MAX_NS, and short enough that at the rate just seen the
+ * buffer fills to at most a quarter.
  */
-#define BUSY_EVENTS    64
+#define BUSY_PER_SEC   1000
 #define BATCH_MAX_NS   4000000ULL
 #define RINGBUF_HEADER 8
 
@@ -163,7 +166,7 @@ static uint64_t now_ns(void)
 static void wait_for_batch(struct loop *l)
 {
 	uint64_t now = now_ns(), since = now - l->last_drain_ns, wait = BATCH_MAX_NS;
-	bool busy = l->drained >= BUSY_EVENTS;
+	bool busy = l->drained && l->drained * 1000000000ULL >= BUSY_PER_SEC * since;
 
 	if (busy && l->drained_bytes && since)
 		wait = MIN(wait, l->capacity / 4 * since / l->drained_bytes);
