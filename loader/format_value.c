@@ -4,9 +4,36 @@
 #include <string.h>
 #include "format_value.h"
 
+/* Dotted quad without inet_ntop, which formats each IPv4 address through sprintf. */
+static int format_ipv4(char *buf, size_t len, const uint8_t *addr)
+{
+	char text[sizeof("255.255.255.255")];
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (i)
+			text[n++] = '.';
+		if (addr[i] >= 100)
+			text[n++] = '0' + addr[i] / 100;
+		if (addr[i] >= 10)
+			text[n++] = '0' + addr[i] / 10 % 10;
+		text[n++] = '0' + addr[i] % 10;
+	}
+	if (n >= len)
+		return -1;
+	memcpy(buf, text, n);
+	buf[n] = 0;
+	return 0;
+}
+
 void format_ip(char *buf, size_t len, const uint8_t *addr, int version)
 {
-	if (!inet_ntop(version == 4 ? AF_INET : AF_INET6, addr, buf, len))
+	int err = version == 4				? format_ipv4(buf, len, addr)
+		  : inet_ntop(AF_INET6, addr, buf, len) ? 0
+							: -1;
+
+	if (err)
 		snprintf(buf, len, "?");
 }
 

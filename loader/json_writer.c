@@ -91,18 +91,22 @@ static size_t utf8_sequence(const unsigned char *s, size_t len)
 	return n;
 }
 
+/* Bytes JSON takes as they are: printable ASCII but the quote and the backslash. */
+static bool plain_byte(unsigned char c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 void json_escape(struct out_buf *out, const char *str, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, run = 0;
+	size_t i = 0, run = 0, seq;
 
 	while (i < len) {
 		unsigned char c = s[i];
-		char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-		size_t seq;
 
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+		if (plain_byte(c)) {
 			i++;
 			continue;
 		}
@@ -128,7 +132,7 @@ void json_escape(struct out_buf *out, const char *str, size_t len)
 			out_write(out, "\\r", 2);
 			break;
 		default:
-			out_write(out, esc, sizeof(esc));
+			out_write(out, (char[]){'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]}, 6);
 		}
 		run = ++i;
 	}
