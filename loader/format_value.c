@@ -29,11 +29,7 @@ static int format_ipv4(char *buf, size_t len, const uint8_t *addr)
 
 void format_ip(char *buf, size_t len, const uint8_t *addr, int version)
 {
-	int err = version == 4				? format_ipv4(buf, len, addr)
-		  : inet_ntop(AF_INET6, addr, buf, len) ? 0
-							: -1;
-
-	if (err)
+	if (version == 4 ? format_ipv4(buf, len, addr) : !inet_ntop(AF_INET6, addr, buf, len))
 		snprintf(buf, len, "?");
 }
 

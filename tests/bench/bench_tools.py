@@ -17,9 +17,9 @@ at exit includes loading and unloading) per bind; VmRSS at ready and once the st
 read; the losses the tracer reports at exit and any other line it prints. Every storm also
 records the most CPU time the hypervisor stole from one of this VM's CPUs while it ran
 (/proc/stat), which explains a loss where a reader was stalled longer than its buffer lasts.
-Before the rounds,
-native's and ecli -j's JSON lines for the same binds are compared. Exit status 0 whatever the
-figures, 1 when something failed to run (a tracer that did not start, hung or failed).
+Before the rounds, native's and ecli -j's JSON lines for the same binds are compared. Exit
+status 0 whatever the figures, 1 when something failed to run (a tracer that did not start,
+hung or failed).
 
 usage: bench_tools.py [--ecli PATH] [--rounds N] [--binds N]
 """

@@ -3,8 +3,8 @@
 """What tracing costs the traced: a bind loop (socket, bind, close) and a getppid loop, per
 second of their own CPU time, untraced and under `ecli run bindsnoop` with the variant this
 kernel keeps, with and without the syscall variant's optional group (io_uring; the raw
-sys_exit program, which runs at the end of every syscall, is in both). Runs interleave, ROUNDS times;
-medians. Needs root.  usage: trace_cost.py [ROUNDS]   (make bench-trace)
+sys_exit program, which runs at the end of every syscall, is in both). Runs interleave,
+ROUNDS times; medians. Needs root.  usage: trace_cost.py [ROUNDS]   (make bench-trace)
 """
 import copy
 import json
