@@ -134,10 +134,8 @@ static __always_inline int exit_socket_args(const struct bpf_raw_tracepoint_args
 		words[2] = with_addr ? BPF_CORE_READ(regs, dx) : 0;
 	}
 	args->fd = words[0];
-	if (with_addr) {
-		args->addr = words[1];
-		args->len = words[2];
-	}
+	args->addr = words[1];
+	args->len = words[2];
 	return 0;
 }
 

@@ -168,7 +168,7 @@ static void wait_for_batch(struct loop *l)
 	uint64_t now = now_ns(), since = now - l->last_drain_ns, wait = BATCH_MAX_NS;
 	bool busy = l->drained && l->drained * 1000000000ULL >= BUSY_PER_SEC * since;
 
-	if (busy && l->drained_bytes && since)
+	if (busy && since)
 		wait = MIN(wait, l->capacity / 4 * since / l->drained_bytes);
 	l->drained = l->drained_bytes = 0;
 	l->last_drain_ns = now;

@@ -7,9 +7,8 @@
 #include <bpf/bpf.h>
 #include "hook_support.h"
 #include "libbpf_log.h"
+#include "tracefs.h"
 
-#define TRACEFS_EVENTS	"/sys/kernel/tracing/events"
-#define DEBUGFS_EVENTS	"/sys/kernel/debug/tracing/events"
 #define EVENT_SOURCES	"/sys/bus/event_source/devices"
 #define MAX_TRIAL_KINDS 8
 
@@ -77,8 +76,8 @@ static bool kernel_lacks_kprobes(void)
 {
 	return !access(EVENT_SOURCES "/tracepoint", F_OK) &&
 	       access(EVENT_SOURCES "/kprobe", F_OK) &&
-	       access("/sys/kernel/tracing/kprobe_events", F_OK) &&
-	       access("/sys/kernel/debug/tracing/kprobe_events", F_OK);
+	       access(TRACEFS_PATH "/kprobe_events", F_OK) &&
+	       access(DEBUGFS_TRACING "/kprobe_events", F_OK);
 }
 
 static enum hook_verdict check_kprobe(const struct bpf_program *prog, char *why, size_t size)
@@ -100,14 +99,14 @@ static enum hook_verdict check_kprobe(const struct bpf_program *prog, char *why,
 static enum hook_verdict check_tracepoint(const struct bpf_program *prog, char *why, size_t size)
 {
 	const char *sec = bpf_program__section_name(prog), *tp = strchr(sec, '/');
-	const char *events = !access(TRACEFS_EVENTS, F_OK)   ? TRACEFS_EVENTS
-			     : !access(DEBUGFS_EVENTS, F_OK) ? DEBUGFS_EVENTS
-							     : NULL;
+	const char *root = !access(TRACEFS_PATH "/events", F_OK)      ? TRACEFS_PATH
+			   : !access(DEBUGFS_TRACING "/events", F_OK) ? DEBUGFS_TRACING
+								      : NULL;
 	char path[512];
 
-	if (!tp || !strchr(tp + 1, '/') || !events)
+	if (!tp || !strchr(tp + 1, '/') || !root)
 		return HOOK_MAY_WORK;
-	if (snprintf(path, sizeof(path), "%s/%s", events, tp + 1) >= (int)sizeof(path) ||
+	if (snprintf(path, sizeof(path), "%s/events/%s", root, tp + 1) >= (int)sizeof(path) ||
 	    !access(path, F_OK))
 		return HOOK_MAY_WORK;
 	snprintf(why, size,

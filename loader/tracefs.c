@@ -8,9 +8,7 @@
 #include <unistd.h>
 #include "tracefs.h"
 
-#define TRACEFS_MAGIC	0x74726163
-#define TRACEFS_PATH	"/sys/kernel/tracing"
-#define DEBUGFS_TRACING "/sys/kernel/debug/tracing"
+#define TRACEFS_MAGIC 0x74726163
 
 static bool mounted_on_host;
 

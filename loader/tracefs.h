@@ -12,6 +12,9 @@
 
 #include "diag.h"
 
+#define TRACEFS_PATH	"/sys/kernel/tracing"
+#define DEBUGFS_TRACING "/sys/kernel/debug/tracing" /* where older systems mount it */
+
 /* Mounts tracefs on /sys/kernel/tracing unless tracefs (or debugfs's copy) is there. */
 int tracefs_ensure_mounted(struct diag *d);
 
