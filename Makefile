@@ -19,7 +19,8 @@ CLANG    ?= clang
 LLVM_STRIP ?= llvm-strip
 BPFTOOL  ?= bpftool
 PYTHON   ?= /usr/bin/python3
-TOOLS    := bindsnoop tcpaccept opensnoop execsnoop
+# A tool is a folder: tools/<tool>/{<tool>.bpf.c, <tool>.h, <tool>.json}.
+TOOLS    := $(notdir $(wildcard tools/*))
 
 DEB_PACKAGES := gcc make clang llvm libbpf-dev libelf-dev zlib1g-dev libcjson-dev bpftool \
 		python3 python3-jsonschema valgrind libclang-rt-14-dev libcurl4-openssl-dev libssl-dev \
@@ -113,12 +114,16 @@ $(BUILD)/ecc: $(BUILD)/obj/package/ecc.o $(BUILD)/libpacker.a $(BUILD)/libloader
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
 # A tool is built the way its README tells authors to: one ecc command from its source.
-$(BUILD)/packages/%/package.json: bpf/%.bpf.c bpf/%.h schema/%.json bpf/*.h $(BUILD)/ecc \
-				  $(INCLUDE_FILES)
-	@mkdir -p $(@D)
-	$(call msg,ECC,$@)
-	$(Q)$(ECC_ENV) $(BUILD)/ecc -o $@ --save-object $(@D)/$*.bpf.o bpf/$*.bpf.c bpf/$*.h \
-		schema/$*.json
+# (A rule per tool: a pattern rule substitutes only the first % of each prerequisite.)
+define tool_rule
+$(BUILD)/packages/$(1)/package.json: tools/$(1)/$(1).bpf.c tools/$(1)/$(1).h tools/$(1)/$(1).json \
+				     bpf/*.h $(BUILD)/ecc $(INCLUDE_FILES)
+	@mkdir -p $$(@D)
+	$$(call msg,ECC,$$@)
+	$(Q)$(ECC_ENV) $(BUILD)/ecc -o $$@ --save-object $$(@D)/$(1).bpf.o tools/$(1)/$(1).bpf.c \
+		tools/$(1)/$(1).h tools/$(1)/$(1).json
+endef
+$(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 
 # Starts bindsnoop; extra tool arguments go in ARGS, e.g. make run ARGS="-E -t".
 run: all
@@ -129,7 +134,7 @@ include tests/tests.mk
 include packaging/packaging.mk
 
 format:
-	clang-format -i loader/*.[ch] package/*.[ch] bpf/*.[ch] tests/bpf/*.c tests/ecc/*/*.[ch] \
+	clang-format -i loader/*.[ch] package/*.[ch] bpf/*.h tools/*/*.[ch] tests/bpf/*.c tests/ecc/*/*.[ch] \
 		tests/validate/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c tests/live/*.c \
 		tests/corrupt/*.[ch]
 

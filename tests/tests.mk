@@ -96,10 +96,10 @@ $(BUILD)/tests/bindsnoop.skel.h: $(BUILD)/packages/bindsnoop/package.json | $(DE
 	@mkdir -p $(@D)
 	$(call msg,GEN,$@)
 	$(Q)$(BPFTOOL) gen skeleton $(BINDSNOOP_OBJ) name bindsnoop_bpf > $@.tmp && mv $@.tmp $@
-$(BUILD)/tests/native_bindsnoop: tests/bench/native_bindsnoop.c bpf/bindsnoop.h \
+$(BUILD)/tests/native_bindsnoop: tests/bench/native_bindsnoop.c tools/bindsnoop/bindsnoop.h \
 				 $(BUILD)/tests/bindsnoop.skel.h
 	$(call msg,CC,$<)
-	$(Q)$(CC) $(CFLAGS) -Ibpf -I$(BUILD)/tests $< -lbpf -lelf -lz -o $@
+	$(Q)$(CC) $(CFLAGS) -Itools/bindsnoop -I$(BUILD)/tests $< -lbpf -lelf -lz -o $@
 
 # ecli against the native tool on bind storms (root; BENCH_ROUNDS rounds, default 5, of
 # BENCH_BINDS binds, default 200000), then rendering throughput alone.
@@ -151,13 +151,16 @@ VM_PACKAGES := $(BUILD)/vm/packages/bindsnoop/package.json $(BUILD)/vm/packages/
 $(VM_BTF_OK): $(VM_KERNEL) tests/vm/kernel_btf.sh
 	$(Q)tests/vm/kernel_btf.sh $(BUILD)/vm/kernel $(@D)
 	@touch $@
-$(BUILD)/vm/packages/%/package.json: bpf/%.bpf.c bpf/%.h schema/%.json bpf/*.h $(BUILD)/ecc \
-				     $(INCLUDE_FILES) $(VM_BTF_OK)
-	@mkdir -p $(@D)
-	$(call msg,ECC,$@)
-	$(Q)$(ECC_ENV) $(BUILD)/ecc -o $@ \
-		$$(for f in $(BUILD)/vm/btf/*.btf; do printf -- '--btf-for %s ' "$$f"; done)  \
-		bpf/$*.bpf.c bpf/$*.h schema/$*.json
+define vm_tool_rule
+$(BUILD)/vm/packages/$(1)/package.json: tools/$(1)/$(1).bpf.c tools/$(1)/$(1).h tools/$(1)/$(1).json \
+					bpf/*.h $(BUILD)/ecc $(INCLUDE_FILES) $(VM_BTF_OK)
+	@mkdir -p $$(@D)
+	$$(call msg,ECC,$$@)
+	$(Q)$(ECC_ENV) $(BUILD)/ecc -o $$@ \
+		$$$$(for f in $(BUILD)/vm/btf/*.btf; do printf -- '--btf-for %s ' "$$$$f"; done) \
+		tools/$(1)/$(1).bpf.c tools/$(1)/$(1).h tools/$(1)/$(1).json
+endef
+$(foreach t,bindsnoop tcpaccept,$(eval $(call vm_tool_rule,$(t))))
 
 .PHONY: vm-ready
 vm-ready: vm-deps $(VM_PACKAGES)

@@ -547,8 +547,9 @@ def make_rebuilds_a_package_when_its_sources_change():
                               capture_output=True).returncode == 0
 
     check(up_to_date(), "%s is up to date (run make first)" % target)
-    check(up_to_date("bpf/bindsnoop.bpf.c"), "another tool's source does not rebuild it")
-    for f in ("bpf/tcpaccept.bpf.c", "bpf/tcpaccept.h", "schema/tcpaccept.json",
+    check(up_to_date("tools/bindsnoop/bindsnoop.bpf.c"), "another tool's source does not rebuild it")
+    for f in ("tools/tcpaccept/tcpaccept.bpf.c", "tools/tcpaccept/tcpaccept.h",
+              "tools/tcpaccept/tcpaccept.json",
               "bpf/emit_event.bpf.h", "bpf/socket_from_fd.bpf.h", "build/ecc"):
         check(not up_to_date(f), "a change to %s rebuilds %s" % (f, target))
     check(subprocess.run(["make", "-q", "-W", "bpf/emit_event.bpf.h",

@@ -278,7 +278,7 @@ def bad_values_name_the_option_and_load_nothing():
 def help_lists_every_flag_with_help_and_default():
     out, _, status = run_ecli(["run", PKG, "-h"])
     check_equal(status, 0, "exit status")
-    with open(os.path.join(ROOT, "schema", "bindsnoop.json")) as f:
+    with open(os.path.join(ROOT, "tools", "bindsnoop", "bindsnoop.json")) as f:
         args = json.load(f)["args"]
     lines = out.splitlines()
     for a in args:

@@ -20,7 +20,7 @@ from harness import (ROOT, Ecli, check, check_equal, json_lines, live_test, mess
 ECC = os.path.join(ROOT, "build", "ecc")
 KERNEL_BTF = "/sys/kernel/btf/vmlinux"
 OBJECT = os.path.join(ROOT, "build", "packages", "bindsnoop", "bindsnoop.bpf.o")
-SCHEMA = os.path.join(ROOT, "schema", "bindsnoop.json")
+SCHEMA = os.path.join(ROOT, "tools", "bindsnoop", "bindsnoop.json")
 OTHER = "5.10.0-0-not-this-kernel"
 # ecli execs in the same process (BpfWatch follows its PID) after the namespace hid the BTF
 HIDDEN = ["unshare", "-m", "--propagation", "private", "sh", "-c",
