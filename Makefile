@@ -30,9 +30,9 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototy
 	    -Wno-unused-parameter
 CFLAGS   ?= -O2 -g
 # The project's version: ecli --version, ecc --version, the packages, the User-Agent.
-CFLAGS   += -std=gnu11 $(WARN) -D_GNU_SOURCE -Iloader -Ipackage -DECLI_VERSION='"$(VERSION)"'
+CFLAGS   += -std=gnu11 $(WARN) -D_GNU_SOURCE -Ilib -DECLI_VERSION='"$(VERSION)"'
 # libcurl fetches packages from URLs and registries; libcrypto (OpenSSL) computes their sha256.
-# Both are opened with dlopen on first use (loader/lazy_lib.h), not linked: linked, they cost
+# Both are opened with dlopen on first use (lib/core/lazy_lib.h), not linked: linked, they cost
 # every start 5 ms and 4 MB. Their -dev packages give the headers; the .deb depends on them.
 LDLIBS   := -lbpf -lelf -lz -lcjson
 
@@ -47,10 +47,14 @@ INCLUDE_FILES := $(INCLUDE_DIR)/vmlinux.h $(LIBBPF_HEADERS:%=$(INCLUDE_DIR)/bpf/
 		 $(PROJECT_BPF_HEADERS:bpf/%=$(INCLUDE_DIR)/%)
 ECC_ENV  := CLANG=$(CLANG) LLVM_STRIP=$(LLVM_STRIP) ECC_CFLAGS="-Wall -Werror"
 
-LOADER_LIB_SRC := $(filter-out loader/main.c,$(wildcard loader/*.c))
-PACKER_LIB_SRC := $(filter-out package/ecc.c,$(wildcard package/*.c))
-LOADER_LIB_OBJ := $(LOADER_LIB_SRC:%.c=$(BUILD)/obj/%.o)
-PACKER_LIB_OBJ := $(PACKER_LIB_SRC:%.c=$(BUILD)/obj/%.o)
+# Two programs over one library: ecli/ and ecc/ link lib/ (libecli.a), whose folders are the
+# pipeline's stages, each using only those below it (tests/layering.sh checks).
+LIB_STAGES := core object format fetch output args load check
+LIB_SRC  := $(foreach s,$(LIB_STAGES),$(wildcard lib/$(s)/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB      := $(BUILD)/libecli.a
+ECLI_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard ecli/*.c))
+ECC_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard ecc/*.c))
 PACKAGES := $(TOOLS:%=$(BUILD)/packages/%/package.json)
 DEPS_OK  := $(BUILD)/.deps-ok
 
@@ -99,17 +103,16 @@ $(BUILD)/obj/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(call msg,CC,$<)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
--include $(wildcard $(BUILD)/obj/*/*.d)
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/lib/*/*.d)
 
-$(BUILD)/libloader.a: $(LOADER_LIB_OBJ)
-	$(Q)ar rcs $@ $^
-$(BUILD)/libpacker.a: $(PACKER_LIB_OBJ)
-	$(Q)ar rcs $@ $^
+$(LIB): $(LIB_OBJ)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/ecli: $(BUILD)/obj/loader/main.o $(BUILD)/libloader.a
+$(BUILD)/ecli: $(ECLI_OBJ) $(LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
-$(BUILD)/ecc: $(BUILD)/obj/package/ecc.o $(BUILD)/libpacker.a $(BUILD)/libloader.a
+$(BUILD)/ecc: $(ECC_OBJ) $(LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
@@ -134,7 +137,7 @@ include tests/tests.mk
 include packaging/packaging.mk
 
 format:
-	clang-format -i loader/*.[ch] package/*.[ch] bpf/*.h tools/*/*.[ch] tests/bpf/*.c tests/ecc/*/*.[ch] \
+	clang-format -i lib/*/*.[ch] ecli/*.[ch] ecc/*.[ch] bpf/*.h tools/*/*.[ch] tests/bpf/*.c tests/ecc/*/*.[ch] \
 		tests/validate/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c tests/live/*.c \
 		tests/corrupt/*.[ch]
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Runs every test suite and ends with one line: "N passed, M failed".
-# Suites: unit (plain, then ASan+UBSan), package schema, broken inputs (ecc, ecli and the JSON
+# Suites: layering (lib/ stages include only downward), unit (plain, then ASan+UBSan), package schema, broken inputs (ecc, ecli and the JSON
 # Schema refuse the same mistakes; a refused package loads nothing), ecc from source
 # (tests/ecc), fetching packages (tests/fetch: URLs, an OCI registry, installed names), a short
 # run of each fuzzer (FUZZ_SMOKE_SECONDS, default 15), corrupt objects (tests/corrupt: 10,000
@@ -53,6 +53,8 @@ suite() {
 	((f > 0)) && failed_suites+=("$name")
 }
 
+# the tree's layering: lib/ stages include only downward, ecli/ and ecc/ only lib/ and their own
+suite layering $PY tests/layering/test_layering.py
 suite unit build/tests/unit
 suite unit-sanitizers build/tests/unit-san
 suite schema $PY tests/schema/validate_packages.py schema/package.schema.json \

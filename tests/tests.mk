@@ -5,11 +5,11 @@
 
 UNIT_SRC  := $(wildcard tests/unit/*.c)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-SAN_CFLAGS := -O1 -g -std=gnu11 $(WARN) -D_GNU_SOURCE -Iloader -Ipackage $(SAN_FLAGS)
+SAN_CFLAGS := -O1 -g -std=gnu11 $(WARN) -D_GNU_SOURCE -Ilib $(SAN_FLAGS)
 
-# libFuzzer targets: clang's fuzzer runtime with ASan and UBSan, over the loader's sources.
+# libFuzzer targets: clang's fuzzer runtime with ASan and UBSan, over the library sources.
 FUZZ_TARGETS := package object args render
-FUZZ_CFLAGS := -g -O1 -std=gnu11 $(WARN) -D_GNU_SOURCE -Iloader -Itests/fuzz \
+FUZZ_CFLAGS := -g -O1 -std=gnu11 $(WARN) -D_GNU_SOURCE -Ilib -Itests/fuzz \
 	       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_SECONDS ?= 300
@@ -38,16 +38,16 @@ $(BUILD)/test-packages/%/package.json: tests/bpf/%.bpf.c tests/bpf/%.json bpf/*.
 	$(call msg,PACK,$@)
 	$(Q)$(ECC_ENV) $(BUILD)/ecc -o $@ $< tests/bpf/$*.json
 
-$(BUILD)/tests/unit: $(UNIT_SRC) tests/unit/*.h $(BUILD)/libloader.a
+$(BUILD)/tests/unit: $(UNIT_SRC) tests/unit/*.h $(LIB)
 	@mkdir -p $(@D)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests/unit $(UNIT_SRC) $(BUILD)/libloader.a $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -Itests/unit $(UNIT_SRC) $(LIB) $(LDLIBS) -o $@
 
-# The sanitized build compiles the loader sources again rather than linking libloader.a.
-$(BUILD)/tests/unit-san: $(UNIT_SRC) tests/unit/*.h $(LOADER_LIB_SRC) loader/*.h | $(DEPS_OK)
+# The sanitized build compiles the library sources again rather than linking libecli.a.
+$(BUILD)/tests/unit-san: $(UNIT_SRC) tests/unit/*.h $(LIB_SRC) lib/*/*.h | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(SAN_CFLAGS) -Itests/unit $(UNIT_SRC) $(LOADER_LIB_SRC) $(LDLIBS) -o $@
+	$(Q)$(CC) $(SAN_CFLAGS) -Itests/unit $(UNIT_SRC) $(LIB_SRC) $(LDLIBS) -o $@
 
 # A test object for the broken-input suite (display formats and arg kinds bindsnoop lacks).
 VALIDATE_OBJ := $(BUILD)/tests/validate/display.bpf.o
@@ -76,10 +76,10 @@ live: all
 test-ecc-source: all
 	@tests/run_tests.sh ecc-source
 
-$(BUILD)/tests/bench_render: tests/bench/bench_render.c $(BUILD)/libloader.a
+$(BUILD)/tests/bench_render: tests/bench/bench_render.c $(LIB)
 	@mkdir -p $(@D)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) $< $(BUILD)/libloader.a $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
 
 # What tracing costs the traced process (root): bind and getppid loops, untraced and under
 # bindsnoop with and without its optional program groups. BENCH_ROUNDS runs of each.
@@ -114,11 +114,11 @@ bench: all $(BUILD)/tests/bench_render $(BUILD)/tests/native_bindsnoop $(BUILD)/
 bench-trace: all $(BUILD)/tests/syscall_loop
 	$(PYTHON) tests/bench/trace_cost.py $(or $(BENCH_ROUNDS),11)
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_setup.c tests/fuzz/fuzz.h $(LOADER_LIB_SRC) \
-		      loader/*.h | $(DEPS_OK)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_setup.c tests/fuzz/fuzz.h $(LIB_SRC) \
+		      lib/*/*.h | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(call msg,FUZZ,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< tests/fuzz/fuzz_setup.c $(LOADER_LIB_SRC) $(LDLIBS) -o $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< tests/fuzz/fuzz_setup.c $(LIB_SRC) $(LDLIBS) -o $@
 
 fuzz: all $(FUZZ_BINS)
 	tests/fuzz/run_fuzz.sh $(FUZZ_SECONDS)
@@ -171,7 +171,7 @@ vmtest: all vm-ready
 # The corrupt-objects suite's harness: a real package's object mutated, each mutation run
 # through ecli's path (check, open, package check, load) in a child (tests/corrupt/).
 CORRUPT_SRC := tests/corrupt/corrupt_objects.c tests/corrupt/object_mutator.c
-$(BUILD)/tests/corrupt_objects: $(CORRUPT_SRC) tests/corrupt/*.h $(BUILD)/libloader.a
+$(BUILD)/tests/corrupt_objects: $(CORRUPT_SRC) tests/corrupt/*.h $(LIB)
 	@mkdir -p $(@D)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests/corrupt $(CORRUPT_SRC) $(BUILD)/libloader.a $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -Itests/corrupt $(CORRUPT_SRC) $(LIB) $(LDLIBS) -o $@

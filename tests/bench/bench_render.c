@@ -12,10 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
-#include "format_value.h"
-#include "meta.h"
-#include "package_read.h"
-#include "render.h"
+#include "output/format_value.h"
+#include "format/meta.h"
+#include "format/package_read.h"
+#include "output/render.h"
 
 #define EVENTS 1000000
 

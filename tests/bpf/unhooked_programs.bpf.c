@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * A hook variant that is sure to fail before anything loads, for the loader's checks before
- * loading (loader/hook_support.h):
+ * loading (lib/load/hook_support.h):
  *   on_unhooked  a tracepoint no kernel has (tracefs has no such event): variant "unhooked",
  *                listed first, is refused without loading
  *   on_getppid   getppid(): variant "works", kept

@@ -27,14 +27,14 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <bpf/libbpf.h>
-#include "meta.h"
-#include "object_check.h"
+#include "format/meta.h"
+#include "object/object_check.h"
 #include "object_mutator.h"
-#include "package_check.h"
-#include "package_read.h"
-#include "tool_args.h"
-#include "tracefs.h"
-#include "variants.h"
+#include "check/package_check.h"
+#include "format/package_read.h"
+#include "args/tool_args.h"
+#include "load/tracefs.h"
+#include "load/variants.h"
 
 /* What became of one mutated object: the child's exit status. */
 enum outcome {

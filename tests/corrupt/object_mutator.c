@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <linux/btf.h>
-#include "btf_check.h"
+#include "object/raw_btf.h"
 #include "object_mutator.h"
 
 static const char *const region_names[NR_REGIONS] = {"object", "ELF", ".BTF header", ".BTF",

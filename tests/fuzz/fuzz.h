@@ -6,9 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <bpf/libbpf.h>
-#include "btf_layout.h"
-#include "meta.h"
-#include "package_read.h"
+#include "output/btf_layout.h"
+#include "format/meta.h"
+#include "format/package_read.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

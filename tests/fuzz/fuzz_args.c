@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
-#include "meta.h"
-#include "package_read.h"
-#include "render.h"
-#include "tool_args.h"
+#include "format/meta.h"
+#include "format/package_read.h"
+#include "output/render.h"
+#include "args/tool_args.h"
 
 #define MAX_ARGS 32
 

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
-#include "object_check.h"
+#include "object/object_check.h"
 
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {

@@ -9,8 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <bpf/libbpf.h>
-#include "meta.h"
-#include "package_read.h"
+#include "format/meta.h"
+#include "format/package_read.h"
 
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {

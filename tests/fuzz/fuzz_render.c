@@ -12,9 +12,9 @@
 #include <string.h>
 #include <bpf/libbpf.h>
 #include <cjson/cJSON.h>
-#include "meta.h"
-#include "package_read.h"
-#include "render.h"
+#include "format/meta.h"
+#include "format/package_read.h"
+#include "output/render.h"
 
 static struct fuzz_package fp;
 

@@ -3,8 +3,8 @@
 #ifndef HINTS_JSON_H
 #define HINTS_JSON_H
 
-#include "diag.h"
-#include "meta.h"
+#include "core/diag.h"
+#include "format/meta.h"
 
 /* NULL when the JSON or the hints are refused (d, when given, says why). */
 struct type_hints *test_hints(const char *json, struct diag *d);

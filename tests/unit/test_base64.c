@@ -2,7 +2,7 @@
 /* base64: RFC 4648 vectors, round trips, and the offsets reported for malformed input. */
 #include <errno.h>
 #include <stdlib.h>
-#include "base64.h"
+#include "format/base64.h"
 #include "unit.h"
 
 /* RFC 4648 section 10, plus a seventh byte so lengths 0..7 are all covered. */

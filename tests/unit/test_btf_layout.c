@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <bpf/btf.h>
-#include "btf_layout.h"
-#include "format_value.h"
+#include "output/btf_layout.h"
+#include "output/format_value.h"
 #include "btf_types.h"
 #include "hints_json.h"
 #include "unit.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* diag: messages stay one line and carry no byte that a terminal would obey. */
 #include <errno.h>
-#include "diag.h"
+#include "core/diag.h"
 #include "unit.h"
 
 static const char *escaped(const char *text, size_t size)

@@ -2,10 +2,10 @@
 /* The pure parts of fetching: OCI references, what a PACKAGE argument is, sha256 digests, the
  * manifest ecli writes and the manifests it accepts, registry error bodies. */
 #include <stdlib.h>
-#include "digest.h"
-#include "oci_manifest.h"
-#include "oci_ref.h"
-#include "package_source.h"
+#include "fetch/digest.h"
+#include "fetch/oci_manifest.h"
+#include "fetch/oci_ref.h"
+#include "fetch/package_source.h"
 #include "unit.h"
 
 #define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"

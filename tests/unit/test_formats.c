@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <time.h>
 #include <bpf/btf.h>
-#include "btf_layout.h"
+#include "output/btf_layout.h"
 #include "btf_types.h"
-#include "format_value.h"
+#include "output/format_value.h"
 #include "hints_json.h"
-#include "render.h"
+#include "output/render.h"
 #include "unit.h"
 
 struct c_pt {

@@ -5,7 +5,7 @@
  * log2; bcc's table.py for linear, which keeps empty rows between the first and last).
  */
 #include <stdint.h>
-#include "histogram.h"
+#include "output/histogram.h"
 #include "unit.h"
 
 static const char *text_of(struct out_buf *out)

@@ -7,7 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
-#include "inflate.h"
+#include "format/inflate.h"
 #include "unit.h"
 
 static void *zcompress(const void *data, size_t len, size_t *zlen)

@@ -2,7 +2,7 @@
 /* The streaming JSON writer: separators, escaping, UTF-8 checks and exact wide integers. */
 #include <math.h>
 #include <stdint.h>
-#include "json_writer.h"
+#include "core/json_writer.h"
 #include "unit.h"
 
 /* A writer into memory; a small initial buffer so growth is exercised too. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The one-line reason taken from libbpf's warnings, fed as libbpf 1.x formats them. */
 #include <errno.h>
-#include "libbpf_log.h"
+#include "load/libbpf_log.h"
 #include "unit.h"
 
 static const char verifier_log[] =

@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <cjson/cJSON.h>
-#include "meta.h"
+#include "format/meta.h"
 #include "unit.h"
 
 #define SKEL "\"bpf_skel\": {\"obj_name\": \"t\"}"

@@ -11,9 +11,9 @@
 #include <linux/bpf.h>
 #include <linux/btf.h>
 #include <bpf/libbpf.h>
-#include "btf_check.h"
-#include "object_check.h"
-#include "package_read.h"
+#include "object/raw_btf.h"
+#include "object/object_check.h"
+#include "format/package_read.h"
 #include "test_object.h"
 #include "unit.h"
 

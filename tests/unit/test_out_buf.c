@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
-#include "out_buf.h"
+#include "core/out_buf.h"
 #include "unit.h"
 
 static int stalled_read_end = -1, stalled_pipe_size;

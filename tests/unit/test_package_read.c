@@ -5,8 +5,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <zlib.h>
-#include "base64.h"
-#include "package_read.h"
+#include "format/base64.h"
+#include "format/package_read.h"
 #include "test_object.h"
 #include "unit.h"
 

@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <bpf/btf.h>
-#include "btf_layout.h"
-#include "render_table.h"
+#include "output/btf_layout.h"
+#include "output/render_table.h"
 #include "hints_json.h"
 #include "unit.h"
 

@@ -9,11 +9,11 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <bpf/libbpf.h>
-#include "meta.h"
-#include "object_vars.h"
-#include "package_read.h"
-#include "runtime_vars.h"
-#include "tool_args.h"
+#include "format/meta.h"
+#include "object/object_vars.h"
+#include "format/package_read.h"
+#include "load/runtime_vars.h"
+#include "args/tool_args.h"
 #include "unit.h"
 
 #define BINDSNOOP "build/packages/bindsnoop/package.json"

@@ -7,10 +7,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <bpf/libbpf.h>
-#include "meta.h"
-#include "object_vars.h"
-#include "package_read.h"
-#include "tool_args.h"
+#include "format/meta.h"
+#include "object/object_vars.h"
+#include "format/package_read.h"
+#include "args/tool_args.h"
 #include "unit.h"
 
 #define BINDSNOOP "build/packages/bindsnoop/package.json"

@@ -7,7 +7,7 @@
 #include <bpf/btf.h>
 #include "btf_types.h"
 #include "unit.h"
-#include "value_parse.h"
+#include "args/value_parse.h"
 
 struct types {
 	struct base_types b;

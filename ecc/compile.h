@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Compiles a BPF source as the project's tools are compiled: clang ($CLANG, else clang on
+ * PATH) with -g -O2 -target bpf -D__TARGET_ARCH_<arch>, the include dir (vmlinux.h, libbpf's
+ * bpf/ headers, the project's BPF headers) and the source's own directories on the include path;
+ * then llvm-strip -g ($LLVM_STRIP) drops DWARF and keeps BTF. Everything happens in a private
+ * temporary directory that is removed whatever happens; clang's diagnostics go to stderr as
+ * clang writes them.
+ */
+#ifndef ECC_COMPILE_H
+#define ECC_COMPILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "core/diag.h"
+
+#define COMPILE_MAX_INCLUDES 32
+
+struct compile_opts {
+	const char *source;
+	const char *header;			    /* or NULL; its directory is searched too */
+	const char *includes[COMPILE_MAX_INCLUDES]; /* -I DIR, in order */
+	int nr_includes;
+	const char *export_type; /* a struct made visible in BTF, or NULL */
+	bool verbose;		 /* print the commands on stderr */
+};
+
+/* The compiled, stripped object in *object (malloc'd). */
+int compile_source(const struct compile_opts *o, char **object, size_t *size, struct diag *d);
+
+/* "clang: PATH: FIRST LINE OF clang --version" and "include: DIR"; -ENOENT without clang. */
+int compile_describe_tools(FILE *out);
+
+#endif

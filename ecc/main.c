@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * ecc: builds a tool's package.json in one command. From a source: compiles it (compile.c),
+ * reads its `///` help and @cmdarg names and its structs (source_scan.c), then packs the
+ * object (pack.c). From a compiled object: packs it. A schema, when given, adds what neither
+ * the object nor the source can say.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include "compile.h"
+#include "core/file_io.h"
+#include "pack.h"
+#include "source_scan.h"
+
+#ifndef ECLI_VERSION
+#define ECLI_VERSION "unknown" /* the Makefile passes the project's version */
+#endif
+
+static const char usage[] = "usage: ecc [-v] [-I DIR]... [-o PACKAGE] [--save-object FILE]\n"
+			    "           [--btf-for [RELEASE=]KERNEL_BTF]...\n"
+			    "           {SOURCE.bpf.c [HEADER.h] | OBJECT.o} [SCHEMA.json]\n";
+
+static const char help[] =
+	"\n"
+	"Builds PACKAGE (default: package.json; - for stdout), a tool ecli runs, from a BPF\n"
+	"SOURCE (compiled here with clang) or a compiled OBJECT with BTF. HEADER's first struct\n"
+	"is the event type (else the only struct SOURCE defines); `///` comments and\n"
+	"`/// @cmdarg {...}` above const volatile globals become the options' help and names.\n"
+	"SCHEMA (tool, args, hook_variants, events, display, exit_maps) adds the rest and wins.\n"
+	"\n"
+	"options:\n"
+	"  -o PACKAGE     where to write the package\n"
+	"  -I DIR         also search DIR for included headers (repeatable)\n"
+	"  -v             print the clang and llvm-strip commands\n"
+	"  --save-object FILE  also write the compiled object (BTF, no DWARF) to FILE\n"
+	"  --btf-for [RELEASE=]KERNEL_BTF  embed the minimal BTF the object needs from\n"
+	"                 KERNEL_BTF (a kernel's BTF: raw, or an ELF vmlinux with .BTF), made\n"
+	"                 with bpftool gen min_core_btf; ecli uses it on a kernel without BTF\n"
+	"                 whose uname -r is RELEASE. Without RELEASE= the file must be named\n"
+	"                 RELEASE.btf, as BTFHub names them. Repeat it for each kernel.\n"
+	"  --version      print ecc's version, the clang it uses and its include dir\n"
+	"  -h, --help     show this help\n"
+	"\n"
+	"environment: CLANG, LLVM_STRIP, BPFTOOL (the tools), ECC_CFLAGS (more clang flags),\n"
+	"ECC_INCLUDE (the include dir: vmlinux.h, bpf/*.h, the project's BPF headers).\n";
+
+struct inputs {
+	const char *source, *header, *object, *schema;
+	const struct btf_for_list *btf_for;
+};
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n > m && !strcmp(s + n - m, suffix);
+}
+
+/* Tells the arguments apart by suffix; -EINVAL for a combination that makes no package. */
+static int classify(int argc, char **argv, struct inputs *in)
+{
+	const char **slot;
+	int i;
+
+	memset(in, 0, sizeof(*in));
+	for (i = 0; i < argc; i++) {
+		slot = ends_with(argv[i], ".c")	     ? &in->source
+		       : ends_with(argv[i], ".h")    ? &in->header
+		       : ends_with(argv[i], ".o")    ? &in->object
+		       : ends_with(argv[i], ".json") ? &in->schema
+						     : NULL;
+		if (!slot || *slot)
+			return -EINVAL;
+		*slot = argv[i];
+	}
+	if (!in->source == !in->object || (in->header && !in->source))
+		return -EINVAL;
+	return 0;
+}
+
+static bool is_identifier(const char *s)
+{
+	const char *p = s;
+
+	while (*p == '_' || isalnum((unsigned char)*p))
+		p++;
+	return *s && !isdigit((unsigned char)*s) && !*p;
+}
+
+static int scan_file(const char *path, struct source_scan *scan, struct diag *d)
+{
+	char *text;
+	size_t size;
+	int err = file_read(path, &text, &size, d);
+
+	if (err)
+		return err;
+	if (strlen(text) != size)
+		err = diag_set(d, -EINVAL, "%s: not a text file", path);
+	err = err ?: source_scan(path, text, scan, d);
+	free(text);
+	return err;
+}
+
+/* The event type, unless the schema names it: the header's first struct, else the source's only. */
+static int pick_event_type(const struct source_scan *src, const struct source_scan *hdr,
+			   struct pack_input *p, char *origin, size_t len, struct diag *d)
+{
+	if (hdr && !hdr->nr_structs)
+		return diag_set(d, -EINVAL,
+				"%s: defines no struct (its first struct is the event type)",
+				hdr->path);
+	if (hdr) {
+		p->event_type = hdr->structs[0].name;
+		snprintf(origin, len, "the first struct in %s", hdr->path);
+	} else if (src->nr_structs == 1) {
+		p->event_type = src->structs[0].name;
+		snprintf(origin, len, "the only struct in %s", src->path);
+	}
+	p->event_type_origin = origin;
+	return 0;
+}
+
+static int from_source(struct compile_opts *co, const struct inputs *in, const char *out,
+		       const char *save_object, struct diag *d)
+{
+	struct source_scan src = {0}, hdr = {0};
+	struct pack_input p = {in->source, in->schema, &src, NULL, NULL, in->header, in->btf_for};
+	cJSON *schema = NULL;
+	char *object = NULL, origin[300];
+	size_t size = 0;
+	int err = 0;
+
+	if (in->schema && !(schema = pack_read_schema(in->schema, d)))
+		err = -EINVAL;
+	err = err ?: scan_file(in->source, &src, d);
+	if (!err && in->header)
+		err = scan_file(in->header, &hdr, d);
+	if (!err && !pack_schema_event_type(schema))
+		err = pick_event_type(&src, in->header ? &hdr : NULL, &p, origin, sizeof(origin),
+				      d);
+	co->source = in->source;
+	co->header = in->header;
+	co->export_type = pack_schema_event_type(schema) ?: p.event_type;
+	if (co->export_type && !is_identifier(co->export_type))
+		co->export_type = NULL; /* no such struct: packing says so */
+	err = err ?: compile_source(co, &object, &size, d);
+	if (!err && save_object)
+		err = file_write(save_object, object, size, d);
+	if (!err) {
+		err = pack_object(out, object, size, schema, &p, d);
+		schema = NULL;
+	}
+	cJSON_Delete(schema);
+	source_scan_free(&src);
+	source_scan_free(&hdr);
+	free(object);
+	return err;
+}
+
+static int from_object(const struct inputs *in, const char *out, struct diag *d)
+{
+	struct pack_input p = {in->object, in->schema, NULL, NULL, NULL, NULL, in->btf_for};
+	cJSON *schema = NULL;
+	char *object = NULL;
+	size_t size = 0;
+	int err = 0;
+
+	if (in->schema && !(schema = pack_read_schema(in->schema, d)))
+		err = -EINVAL;
+	err = err ?: file_read(in->object, &object, &size, d);
+	if (!err) {
+		err = pack_object(out, object, size, schema, &p, d);
+		schema = NULL;
+	}
+	cJSON_Delete(schema);
+	free(object);
+	return err;
+}
+
+static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+static int version(void)
+{
+	printf("ecc %s\n", ECLI_VERSION);
+	return compile_describe_tools(stdout) ? 2 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longs[] = {{"help", no_argument, NULL, 'h'},
+					      {"version", no_argument, NULL, 'V'},
+					      {"save-object", required_argument, NULL, 'O'},
+					      {"btf-for", required_argument, NULL, 'B'},
+					      {0}};
+	struct compile_opts co = {0};
+	const char *out = "package.json", *save_object = NULL;
+	static struct btf_for_list btf_for;
+	struct inputs in;
+	struct diag d = {""};
+	int opt;
+
+	libbpf_set_print(silent);
+	while ((opt = getopt_long(argc, argv, "ho:I:v", longs, NULL)) != -1) {
+		if (opt == 'o') {
+			out = optarg;
+		} else if (opt == 'I' && co.nr_includes < COMPILE_MAX_INCLUDES) {
+			co.includes[co.nr_includes++] = optarg;
+		} else if (opt == 'v') {
+			co.verbose = true;
+		} else if (opt == 'O') {
+			save_object = optarg;
+		} else if (opt == 'B') {
+			if (btf_for_add(&btf_for, optarg, &d)) {
+				fprintf(stderr, "ecc: %s\n", d.msg);
+				return 2;
+			}
+		} else if (opt == 'V') {
+			return version();
+		} else if (opt == 'h') {
+			printf("%s%s", usage, help);
+			return 0;
+		} else {
+			break; /* an unknown option, or one -I too many */
+		}
+	}
+	if (opt != -1 || classify(argc - optind, argv + optind, &in) ||
+	    (save_object && !in.source)) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	in.btf_for = &btf_for;
+	if (in.source ? from_source(&co, &in, out, save_object, &d) : from_object(&in, out, &d)) {
+		fprintf(stderr, "ecc: %s\n", d.msg);
+		return 2;
+	}
+	return 0;
+}

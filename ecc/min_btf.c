@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "min_btf.h"
+#include "core/file_io.h"
+#include "format/package_write.h"
+#include "tool_run.h"
+
+#define BTF_SUFFIX ".btf"
+
+static int release_of(const char *arg, const char **path, char *release, size_t len, struct diag *d)
+{
+	const char *eq = strchr(arg, '='), *base;
+	size_t n;
+
+	if (eq) {
+		n = eq - arg;
+		*path = eq + 1;
+	} else {
+		base = strrchr(arg, '/') ? strrchr(arg, '/') + 1 : arg;
+		n = strlen(base);
+		if (n <= strlen(BTF_SUFFIX) || strcmp(base + n - strlen(BTF_SUFFIX), BTF_SUFFIX))
+			return diag_set(d, -EINVAL,
+					"--btf-for %s: the kernel release is not known: give "
+					"RELEASE=FILE, or name the file RELEASE.btf",
+					arg);
+		n -= strlen(BTF_SUFFIX);
+		*path = arg;
+		arg = base;
+	}
+	if (!n || n >= len || memchr(arg, '/', n))
+		return diag_set(d, -EINVAL, "--btf-for %s: '%.*s' is not a kernel release", arg,
+				(int)n, arg);
+	memcpy(release, arg, n);
+	release[n] = 0;
+	return 0;
+}
+
+int btf_for_add(struct btf_for_list *l, const char *arg, struct diag *d)
+{
+	struct btf_for_spec *s = &l->specs[l->nr];
+	int i, err;
+
+	if (l->nr == BTF_FOR_MAX)
+		return diag_set(d, -E2BIG, "--btf-for %s: more than %d kernels", arg, BTF_FOR_MAX);
+	err = release_of(arg, &s->path, s->release, sizeof(s->release), d);
+	if (err)
+		return err;
+	if (!*s->path)
+		return diag_set(d, -EINVAL, "--btf-for %s: no file after '='", arg);
+	for (i = 0; i < l->nr; i++)
+		if (!strcmp(l->specs[i].release, s->release))
+			return diag_set(d, -EINVAL, "--btf-for %s: release %s is given twice", arg,
+					s->release);
+	l->nr++;
+	return 0;
+}
+
+static int minimize(const struct btf_for_spec *s, const char *object, const char *out,
+		    const char *tmp, struct diag *d)
+{
+	const char *bpftool = getenv("BPFTOOL");
+	char *argv[] = {(char *)(bpftool && *bpftool ? bpftool : "bpftool"),
+			"gen",
+			"min_core_btf",
+			(char *)s->path,
+			(char *)out,
+			(char *)object,
+			NULL};
+	struct tool_result r = {0};
+	int err = tool_run(argv, tmp, &r);
+
+	if (err)
+		return diag_set(d, err, "--btf-for %s: cannot run %s: %s", s->path, argv[0],
+				strerror(-err));
+	if (r.status)
+		return diag_set(d, -EIO,
+				"--btf-for %s: %s gen min_core_btf failed (status %d): is it the "
+				"kernel's BTF?",
+				s->path, argv[0], r.status);
+	return 0;
+}
+
+static cJSON *entry(const struct btf_for_spec *s, const char *out, struct diag *d)
+{
+	char *btf = NULL, *b64 = NULL;
+	size_t size = 0;
+	cJSON *e = NULL;
+
+	if (file_read(out, &btf, &size, d))
+		return NULL;
+	if (!size)
+		diag_set(d, -EINVAL, "--btf-for %s: bpftool wrote an empty BTF", s->path);
+	else if ((b64 = package_encode(btf, size, d)) && (e = cJSON_CreateObject())) {
+		cJSON_AddStringToObject(e, "release", s->release);
+		cJSON_AddStringToObject(e, "btf", b64);
+		cJSON_AddNumberToObject(e, "btf_size", (double)size);
+	} else if (b64) {
+		diag_set(d, -ENOMEM, "out of memory");
+	}
+	free(b64);
+	free(btf);
+	return e;
+}
+
+static cJSON *build_all(const struct btf_for_list *l, const char *tmp, const char *object,
+			struct diag *d)
+{
+	cJSON *list = cJSON_CreateArray(), *e = NULL;
+	char out[PATH_MAX];
+	int i;
+
+	for (i = 0; list && i < l->nr; i++) {
+		snprintf(out, sizeof(out), "%s/%d.btf", tmp, i);
+		e = minimize(&l->specs[i], object, out, tmp, d) ? NULL
+								: entry(&l->specs[i], out, d);
+		unlink(out);
+		if (!e)
+			break;
+		cJSON_AddItemToArray(list, e);
+	}
+	if (list && e)
+		return list;
+	if (!list)
+		diag_set(d, -ENOMEM, "out of memory");
+	cJSON_Delete(list);
+	return NULL;
+}
+
+cJSON *btf_for_build(const struct btf_for_list *l, const void *object, size_t size, struct diag *d)
+{
+	const char *base = getenv("TMPDIR");
+	char tmp[PATH_MAX - 64], obj[PATH_MAX];
+	cJSON *list = NULL;
+
+	snprintf(tmp, sizeof(tmp), "%s/ecc-btf-XXXXXX", base && *base ? base : "/tmp");
+	if (!mkdtemp(tmp)) {
+		diag_set(d, -errno, "--btf-for: cannot create a directory in %s: %s",
+			 base && *base ? base : "/tmp", strerror(errno));
+		return NULL;
+	}
+	snprintf(obj, sizeof(obj), "%s/object.o", tmp);
+	if (!file_write(obj, object, size, d))
+		list = build_all(l, tmp, obj, d);
+	unlink(obj);
+	rmdir(tmp);
+	return list;
+}

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "btf_describe.h"
+#include "object/event_maps.h"
+#include "core/file_io.h"
+#include "format/meta_json.h"
+#include "object/object_check.h"
+#include "pack.h"
+#include "format/package_write.h"
+#include "runtime_keys.h"
+#include "schema_check.h"
+#include "source_options.h"
+
+/* A tool schema holds meta's extension keys; what BTF knows is derived, never written. */
+static const char *const schema_keys[] = {"tool",    "args",	"hook_variants", "events",
+					  "runtime", "display", "exit_maps",	 NULL};
+
+cJSON *pack_read_schema(const char *path, struct diag *d)
+{
+	char msg[sizeof(d->msg)];
+	char *text = NULL;
+	size_t size;
+	cJSON *schema;
+
+	if (file_read(path, &text, &size, d))
+		return NULL;
+	json_parse_document(text, size, path, &schema, d);
+	free(text);
+	if (!schema)
+		return NULL;
+	if (!cJSON_IsObject(schema)) {
+		diag_set(d, -EINVAL, "%s: not a JSON object", path);
+		cJSON_Delete(schema);
+		return NULL;
+	}
+	if (json_check_keys(schema, "", schema_keys, d)) {
+		snprintf(msg, sizeof(msg), "%s", d->msg);
+		diag_set(d, -EINVAL, "%s: %s", path, msg);
+		cJSON_Delete(schema);
+		return NULL;
+	}
+	return schema;
+}
+
+static const char *schema_string(const cJSON *schema, const char *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(schema, obj), key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+const char *pack_schema_event_type(const cJSON *schema)
+{
+	return schema_string(schema, "events", "type");
+}
+
+/* Prefixes d's message, which names a key of meta, with the file that key came from. */
+static int in_file(const struct pack_input *in, int err, struct diag *d)
+{
+	char msg[sizeof(d->msg)];
+
+	snprintf(msg, sizeof(msg), "%s", d->msg);
+	return diag_set(d, err, "%s: %s", in->schema ? in->schema : in->path, msg);
+}
+
+/* Prefixes d's message, which is about the object, with the object's file. */
+static int in_object(const struct pack_input *in, int err, struct diag *d)
+{
+	char msg[sizeof(d->msg)];
+
+	snprintf(msg, sizeof(msg), "%s", d->msg);
+	return diag_set(d, err, "%s: %s", in->path, msg);
+}
+
+static int no_event_type(const struct pack_input *in, struct diag *d)
+{
+	if (in->source)
+		return diag_set(
+			d, -EINVAL,
+			"%s: the object has an event map but no event type: pass the header "
+			"that defines the event struct (ecc %s HEADER.h) or set events.type "
+			"in a schema",
+			in->path, in->path);
+	return diag_set(d, -EINVAL,
+			"%s: the object has an event map but no event type: set events.type in "
+			"the schema, or EXPORT_EVENT_TYPE(the struct) in the source",
+			in->path);
+}
+
+/* The event type: the schema's, the header's or source's, or the object's one export. */
+static const char *event_type(struct bpf_object *obj, const cJSON *events,
+			      const struct pack_input *in, char *name, size_t len)
+{
+	const cJSON *type = cJSON_GetObjectItemCaseSensitive(events, "type");
+
+	if (cJSON_IsString(type))
+		return type->valuestring;
+	if (in->event_type)
+		return in->event_type;
+	return describe_exported_types(obj, name, len) == 1 ? name : NULL;
+}
+
+/* export_types: the event type; events: its maps, as far as the schema left them out. */
+static int describe_events(struct bpf_object *obj, cJSON *events, const struct pack_input *in,
+			   cJSON **types, struct diag *d)
+{
+	char found[128];
+	const char *type = event_type(obj, events, in, found, sizeof(found));
+	cJSON *export = NULL;
+
+	*types = NULL;
+	if (!type)
+		return event_maps_present(obj) ? no_event_type(in, d)
+					       : event_maps_complete(obj, events, d);
+	export = describe_export_type(obj, type, d);
+	if (!export && in->event_type == type)
+		return diag_set(d, -EINVAL,
+				"%s: struct %s (%s) is not in the compiled object: "
+				"does the source include %s?",
+				in->path, type, in->event_type_origin,
+				in->header ? in->header : "the file that defines it");
+	if (!export)
+		return in_file(in, -EINVAL, d);
+	*types = cJSON_CreateArray();
+	if (!*types || !cJSON_AddItemToArray(*types, export) ||
+	    (!cJSON_GetObjectItemCaseSensitive(events, "type") &&
+	     !cJSON_AddStringToObject(events, "type", type)))
+		return diag_set(d, -ENOMEM, "out of memory");
+	return event_maps_complete(obj, events, d);
+}
+
+/* Help's usage line says "mytool", not eunomia's object name "mytool_bpf". */
+static int default_tool_name(cJSON *meta, const char *path)
+{
+	static const char *const suffixes[] = {".bpf.c", ".bpf.o", ".c", ".o"};
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	cJSON *tool = cJSON_GetObjectItemCaseSensitive(meta, "tool");
+	size_t n = strlen(base), i, len;
+	char name[64];
+
+	if (cJSON_HasObjectItem(tool, "name"))
+		return 0;
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		len = strlen(suffixes[i]);
+		if (n > len && !strcmp(base + n - len, suffixes[i])) {
+			n -= len;
+			break;
+		}
+	}
+	snprintf(name, sizeof(name), "%.*s", (int)n, base);
+	if (!tool && !(tool = cJSON_AddObjectToObject(meta, "tool")))
+		return -ENOMEM;
+	return cJSON_AddStringToObject(tool, "name", name) ? 0 : -ENOMEM;
+}
+
+/*
+ * meta = bpf_skel, export_types, events, then the rest of the schema's keys as written, then
+ * runtime when the schema left it out and the object has its variables.
+ */
+static cJSON *build_meta(struct bpf_object *obj, cJSON *schema, const struct pack_input *in,
+			 struct diag *d)
+{
+	cJSON *meta = cJSON_CreateObject(), *skel, *types = NULL, *item, *events;
+	int err = 0;
+
+	events = cJSON_DetachItemFromObjectCaseSensitive(schema, "events") ?: cJSON_CreateObject();
+	skel = describe_skeleton(obj, schema_string(schema, "tool", "description"), d);
+	if (!meta || !skel || !events)
+		err = diag_set(d, -ENOMEM, "out of memory");
+	if (!err && in->source)
+		err = source_options_apply(skel, in->source, obj, d);
+	err = err ?: describe_events(obj, events, in, &types, d);
+	if (err) {
+		cJSON_Delete(meta);
+		cJSON_Delete(skel);
+		cJSON_Delete(events);
+		return NULL;
+	}
+	cJSON_AddItemToObject(meta, "bpf_skel", skel);
+	if (types)
+		cJSON_AddItemToObject(meta, "export_types", types);
+	if (events->child)
+		cJSON_AddItemToObject(meta, "events", events);
+	else
+		cJSON_Delete(events);
+	while (schema && (item = schema->child)) {
+		cJSON_DetachItemViaPointer(schema, item);
+		cJSON_AddItemToObject(meta, item->string, item);
+	}
+	if (runtime_keys_complete(obj, meta, d)) {
+		cJSON_Delete(meta);
+		return NULL;
+	}
+	if (default_tool_name(meta, in->path)) {
+		cJSON_Delete(meta);
+		diag_set(d, -ENOMEM, "out of memory");
+		return NULL;
+	}
+	return meta;
+}
+
+/* As eunomia names objects: "dir/bindsnoop.bpf.o" (or .bpf.c) is "bindsnoop_bpf". */
+static void object_name(const char *path, char *name, size_t len)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t n = strlen(base);
+	char *p;
+
+	if (n > 2 && (!strcmp(base + n - 2, ".o") || !strcmp(base + n - 2, ".c")))
+		n -= 2;
+	snprintf(name, len, "%.*s", (int)n, base);
+	for (p = name; *p; p++)
+		if (*p == '.' || *p == '-')
+			*p = '_';
+}
+
+/* The checker's messages name a key of meta; say which file it came from. */
+static int check(const cJSON *meta, struct bpf_object *obj, const struct pack_input *in,
+		 struct diag *d)
+{
+	int err = schema_check(meta, obj, d);
+
+	return err ? in_file(in, err, d) : 0;
+}
+
+int pack_object(const char *out, const void *object, size_t size, cJSON *schema,
+		const struct pack_input *in, struct diag *d)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts);
+	struct bpf_object *obj = NULL;
+	cJSON *meta = NULL, *btf_for = NULL;
+	char name[64];
+	int err = 0;
+
+	object_name(in->path, name, sizeof(name));
+	opts.object_name = name;
+	/* an object from elsewhere (ecc OBJECT.o) is checked before libbpf trusts it */
+	err = object_check(object, size, d);
+	if (err)
+		err = in_object(in, err, d);
+	else if (!(obj = bpf_object__open_mem(object, size, &opts)))
+		err = diag_set(d, -errno, "%s: not a BPF object libbpf can open", in->path);
+	if (!err && !bpf_object__btf(obj))
+		err = diag_set(d, -EINVAL, "%s: has no BTF (compile with -g)", in->path);
+	if (!err && !(meta = build_meta(obj, schema, in, d)))
+		err = -EINVAL;
+	err = err ?: check(meta, obj, in, d);
+	if (!err && in->btf_for && in->btf_for->nr &&
+	    !(btf_for = btf_for_build(in->btf_for, object, size, d)))
+		err = -EINVAL;
+	if (!err) {
+		err = package_write(out, object, size, btf_for, meta, d);
+		meta = NULL;
+	}
+	cJSON_Delete(meta);
+	cJSON_Delete(schema);
+	bpf_object__close(obj);
+	return err;
+}

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The package's meta, parsed once into typed structs: eunomia-bpf's bpf_skel and export_types,
+ * and this project's extensions (tool, args, hook_variants, events, display, exit_maps)
+ * described by schema/package.schema.json. Every object is closed: an unknown key is refused
+ * with its path and the nearest known key. cJSON stays inside the parsing code; strings borrow
+ * from the package document, which outlives the meta.
+ */
+#ifndef FORMAT_META_H
+#define FORMAT_META_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "core/diag.h"
+
+struct cJSON;
+
+#define ARG_MAX_LONG_NAMES 4
+
+/* "sets": {"var": value}: the value as text, parsed later by the variable's BTF type. */
+struct var_setting {
+	const char *var;
+	const char *text;
+};
+
+enum arg_combine {
+	COMBINE_REPLACE, /* a value replaces the previous one */
+	COMBINE_OR,	 /* values are OR-ed into the variable (repeatable -f A -f B) */
+};
+
+struct arg_spec {
+	const char *name; /* what display conditions call it; defaults to the first long name */
+	char short_name;  /* 0: none */
+	const char *long_names[ARG_MAX_LONG_NAMES];
+	int nr_long_names;
+	const char *metavar;
+	const char *help;
+	bool flag;		/* takes no value; "=true" or "=false" may be attached */
+	bool invert;		/* a flag that writes the opposite of its value */
+	const char *var;	/* a .rodata/.bss variable written with the value */
+	const char *map_keys;	/* a map whose keys are set from a comma list */
+	const char *pinned_map; /* a map replaced by the pinned map at the given path */
+	bool output;		/* selects the output format: json, table, custom-columns=a,b */
+	const char *contains;	/* a field: only events whose text holds the value are shown */
+	enum arg_combine combine;
+	struct var_setting *sets; /* more variables written when the arg is given */
+	int nr_sets;
+	const char **excludes; /* names of args that cannot be given with this one */
+	int nr_excludes;
+	const char *default_text; /* the package's "default", as help shows it; NULL: none */
+	bool default_on;	  /* a flag without var: its value when not given */
+};
+
+/*
+ * Programs a variant uses where it can: where one of them cannot be loaded or attached, the
+ * group is dropped and the variant kept, and ecli says what goes unseen (covers).
+ */
+struct optional_programs {
+	const char **programs;
+	int nr_programs;
+	const char *covers; /* what they see: "binds made through io_uring" */
+};
+
+struct hook_variant {
+	const char *name;
+	const char **programs; /* each must load and attach, or the variant fails */
+	int nr_programs;
+	struct optional_programs *optional;
+	int nr_optional;
+};
+
+/* The optional group of v that lists prog, or -1 (a required program, or not v's). */
+int hook_variant_optional_group(const struct hook_variant *v, const char *prog);
+
+/* v lists prog, as required or optional. */
+bool hook_variant_has(const struct hook_variant *v, const char *prog);
+
+struct program_spec {
+	const char *name;
+	bool link; /* attach it (eunomia's "link") */
+};
+
+/* eunomia-bpf's data-section variables: options are generated from them without "args". */
+struct data_var {
+	const char *name;
+	const char *description;
+	const char *cmd_long; /* cmdarg */
+	const char *cmd_short;
+	const char *cmd_help;
+};
+
+struct data_section {
+	const char *name;
+	struct data_var *vars;
+	int nr_vars;
+};
+
+enum sample_type {
+	SAMPLE_DEFAULT_KV,
+	SAMPLE_LOG2_HIST,
+	SAMPLE_LINEAR_HIST,
+};
+
+struct sample_spec {
+	const char *map;
+	int map_index; /* in bpf_skel.maps, for messages */
+	int interval_ms;
+	enum sample_type type;
+	const char *unit;
+	bool clear;
+};
+
+/* Display hints: how a struct member is named and formatted wherever the struct is shown. */
+enum hint_format {
+	HINT_PLAIN,
+	HINT_IP,
+	HINT_FLAGS,
+};
+
+struct member_hint {
+	const char *member;
+	const char *key; /* rename; NULL: the member's name */
+	enum hint_format format;
+	const char *letters; /* HINT_FLAGS */
+	const char *version; /* HINT_IP: the member holding 4 or 6 */
+	bool hidden;
+};
+
+struct type_hint {
+	const char *type;
+	struct member_hint *members;
+	int nr_members;
+};
+
+struct type_hints {
+	struct type_hint *types;
+	int nr_types;
+};
+
+enum column_format {
+	COLUMN_VALUE,
+	COLUMN_ELAPSED,	 /* time since the first row's value, or since the tool started */
+	COLUMN_STRERROR, /* an errno (or its negative) as its text */
+	COLUMN_CLOCK,	 /* wall clock time of printing, HH:MM:SS; needs no field */
+	COLUMN_HEX,	 /* an integer in lowercase hexadecimal */
+	COLUMN_OCTAL,	 /* an integer in octal */
+	COLUMN_JOIN,	 /* an array of strings joined by a separator */
+	COLUMN_CHAR,	 /* a one-byte integer as its character */
+};
+
+/* Which properties a column or override sets: an override changes only what it sets. */
+enum column_prop {
+	PROP_TITLE = 1 << 0,
+	PROP_WIDTH = 1 << 1,
+	PROP_ALIGN = 1 << 2,
+	PROP_TITLE_ALIGN = 1 << 3,
+	PROP_TRUNCATE = 1 << 4,
+	PROP_GAP = 1 << 5,
+	PROP_FORMAT = 1 << 6,
+	PROP_DECIMALS = 1 << 7,
+	PROP_UNIT = 1 << 8,
+	PROP_SINCE = 1 << 9,
+	PROP_ZERO_PAD = 1 << 10,
+	PROP_SEPARATOR = 1 << 11,
+	PROP_QUOTE = 1 << 12,
+};
+
+struct column_props {
+	unsigned int given; /* enum column_prop bits */
+	const char *title;
+	int width;
+	bool left;
+	bool title_left;
+	bool truncate;
+	int gap;
+	enum column_format format;
+	int decimals;
+	uint64_t units_per_second;
+	bool since_start;
+	bool zero_pad;
+	const char *separator;
+	bool quote;
+};
+
+struct column_override {
+	const char *when;
+	struct column_props props;
+};
+
+struct column_spec {
+	const char *field; /* a key or a dotted member path; NULL for a clock column */
+	const char *when;
+	struct column_props props;
+	struct column_override *overrides;
+	int nr_overrides;
+};
+
+struct column_list {
+	const char *where; /* "display.columns", "exit_maps[0].columns": for messages */
+	bool present;	   /* given at all; otherwise the default table */
+	struct column_spec *items;
+	int nr;
+};
+
+struct exit_map_spec {
+	const char *map;
+	const char *when;	 /* printed only when this condition holds */
+	bool replaces_events;	 /* while printed, there is no event table */
+	bool sort_by_value_desc; /* most frequent first */
+	const char *value_name;	 /* the name of a scalar map value in rows */
+	struct column_list columns;
+};
+
+struct events_spec {
+	const char *type;    /* the event struct */
+	const char *ringbuf; /* map names; found by type when not given */
+	const char *perfbuf;
+	const char *perfbuf_switch; /* bool variable telling the program to use the perf buffer */
+	const char *lost_counter; /* per-CPU array of u64 counting events that could not be sent */
+};
+
+/*
+ * Variables the loader writes before every load attempt with what only it knows at run time:
+ * the device (the kernel's dev_t encoding) and inode of its own PID namespace
+ * (/proc/self/ns/pid), so a program can show ids as that namespace sees them. Both or neither.
+ */
+struct runtime_spec {
+	const char *pidns_dev; /* a 64-bit integer variable, or NULL */
+	const char *pidns_ino;
+};
+
+struct package_meta {
+	const char *obj_name;
+	const char *tool_name;
+	const char *description;
+	const char *details;
+	const char **examples;
+	int nr_examples;
+	const char *banner; /* printed on stderr once attached; ends with "Hit Ctrl-C to end" */
+	bool has_args;	    /* explicit "args"; otherwise args come from data_sections */
+	struct arg_spec *args;
+	int nr_args;
+	struct data_section *sections;
+	int nr_sections;
+	struct program_spec *programs;
+	int nr_programs;
+	struct hook_variant *variants;
+	int nr_variants;
+	struct sample_spec *samples;
+	int nr_samples;
+	struct exit_map_spec *exit_maps;
+	int nr_exit_maps;
+	struct events_spec events;
+	struct runtime_spec runtime;
+	struct type_hints hints;
+	struct column_list columns; /* the event table's columns */
+};
+
+int meta_parse(const struct cJSON *meta, struct package_meta *m, struct diag *d);
+void meta_free(struct package_meta *m);
+
+/* The display parts on their own (where: the path named in messages, e.g. "display.types"). */
+int meta_parse_hints(const struct cJSON *types, const char *where, struct type_hints *out,
+		     struct diag *d);
+void meta_free_hints(struct type_hints *h);
+int meta_parse_columns(const struct cJSON *columns, const char *where, struct column_list *out,
+		       struct diag *d);
+void meta_free_columns(struct column_list *c);
+
+/* An option's names as a command line can give them; path names them in the message. */
+int meta_check_long_name(const char *name, const char *path, struct diag *d);
+int meta_check_short_name(const char *name, const char *path, struct diag *d);
+
+/* The runtime key ("pidns_dev", "pidns_ino") whose variable var is, or NULL. */
+const char *meta_runtime_key(const struct package_meta *m, const char *var);
+
+/* The hint for a struct's member, or NULL. */
+const struct member_hint *meta_find_hint(const struct type_hints *h, const char *type,
+					 const char *member);
+
+#endif

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+#include "format/base64.h"
+#include "format/package_write.h"
+
+char *package_encode(const void *object, size_t size, struct diag *d)
+{
+	uLongf zlen = compressBound(size);
+	unsigned char *z = malloc(zlen);
+	char *b64 = NULL;
+
+	if (!z) {
+		diag_set(d, -ENOMEM, "out of memory");
+		return NULL;
+	}
+	if (compress2(z, &zlen, object, size, Z_BEST_COMPRESSION) != Z_OK)
+		diag_set(d, -EIO, "zlib compression failed");
+	else if (!(b64 = base64_encode(z, zlen)))
+		diag_set(d, -ENOMEM, "out of memory");
+	free(z);
+	return b64;
+}
+
+static int write_text(const char *path, const char *text, struct diag *d)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+	int err = 0;
+
+	if (!f)
+		return diag_set(d, -errno, "%s: %s", path, strerror(errno));
+	if (fputs(text, f) < 0 || fputc('\n', f) < 0)
+		err = diag_set(d, -EIO, "%s: write failed", path);
+	if (f != stdout && fclose(f) && !err)
+		err = diag_set(d, -errno, "%s: %s", path, strerror(errno));
+	return err;
+}
+
+int package_write(const char *path, const void *object, size_t size, cJSON *btf_for, cJSON *meta,
+		  struct diag *d)
+{
+	char *b64 = package_encode(object, size, d), *text = NULL;
+	cJSON *pkg = cJSON_CreateObject();
+	int err;
+
+	if (!b64 || !pkg) {
+		cJSON_Delete(meta);
+		cJSON_Delete(btf_for);
+		cJSON_Delete(pkg);
+		free(b64);
+		return b64 ? diag_set(d, -ENOMEM, "out of memory") : -EIO;
+	}
+	cJSON_AddItemToObject(pkg, "bpf_object", cJSON_CreateString(b64));
+	cJSON_AddNumberToObject(pkg, "bpf_object_size", (double)size);
+	if (btf_for)
+		cJSON_AddItemToObject(pkg, "btf_for", btf_for);
+	cJSON_AddItemToObject(pkg, "meta", meta);
+	text = cJSON_Print(pkg);
+	err = text ? write_text(path, text, d) : diag_set(d, -ENOMEM, "out of memory");
+	free(text);
+	free(b64);
+	cJSON_Delete(pkg);
+	return err;
+}

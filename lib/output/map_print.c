@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include "output/format_value.h"
+#include "output/histogram.h"
+#include "output/map_print.h"
+
+static bool is_percpu(enum bpf_map_type type)
+{
+	return type == BPF_MAP_TYPE_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
+/* Per-CPU values: integer fields (counters) are summed over the CPUs, others are CPU 0's. */
+static void fold_percpu(const struct map_printer *rows, uint8_t *row, const uint8_t *vals,
+			uint32_t value_size, int ncpus)
+{
+	uint32_t stride = (value_size + 7) / 8 * 8;
+	int i, cpu;
+
+	memcpy(row + rows->key_size, vals, value_size);
+	for (i = 0; i < rows->layout->nr_fields; i++) {
+		const struct field *f = &rows->layout->fields[i];
+		uint64_t sum = 0, v;
+
+		if (f->offset < rows->key_size || f->kind != FIELD_INT || f->bit_size ||
+		    f->size > 8)
+			continue;
+		for (cpu = 0; cpu < ncpus; cpu++) {
+			v = 0;
+			memcpy(&v, vals + (size_t)cpu * stride + (f->offset - rows->key_size),
+			       f->size);
+			sum += v; /* two's complement: signed counters sum correctly too */
+		}
+		memcpy(row + f->offset, &sum, f->size);
+	}
+}
+
+/* Reads every entry into p->rows; entries deleted meanwhile are skipped. */
+static void collect_rows(struct map_printer *p)
+{
+	int fd = bpf_map__fd(p->map), ncpus = libbpf_num_possible_cpus();
+	uint32_t value_size = bpf_map__value_size(p->map), max = bpf_map__max_entries(p->map);
+	bool percpu = is_percpu(bpf_map__type(p->map));
+	void *prev = NULL;
+
+	p->nr_rows = 0;
+	while (p->nr_rows < max && !bpf_map_get_next_key(fd, prev, p->key)) {
+		uint8_t *row = p->rows + p->nr_rows * p->row_size;
+
+		prev = p->key;
+		if (bpf_map_lookup_elem(fd, p->key, p->values))
+			continue;
+		memcpy(row, p->key, p->key_size);
+		if (percpu)
+			fold_percpu(p, row, p->values, value_size, ncpus);
+		else
+			memcpy(row + p->key_size, p->values, value_size);
+		p->nr_rows++;
+	}
+}
+
+const struct field *map_print_slots(const struct layout *l)
+{
+	const struct field *f = layout_find(l, "slots");
+
+	if (f && f->kind == FIELD_ARRAY && f->elem->kind == FIELD_INT && f->elem->size <= 8)
+		return f;
+	return NULL;
+}
+
+static int alloc_buffers(struct map_printer *p, struct diag *d)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	uint32_t value_size = bpf_map__value_size(p->map), max = bpf_map__max_entries(p->map);
+	size_t values = is_percpu(bpf_map__type(p->map))
+				? (size_t)(value_size + 7) / 8 * 8 * (ncpus > 0 ? ncpus : 1)
+				: value_size;
+
+	p->key = calloc(1, p->key_size + 1);
+	p->values = calloc(1, values + 1);
+	p->rows = calloc(max ? max : 1, p->row_size);
+	if (!p->key || !p->values || !p->rows)
+		return diag_set(d, -ENOMEM, "map %s: out of memory", bpf_map__name(p->map));
+	return 0;
+}
+
+int map_printer_init(struct map_printer *p, const struct map_print_ctx *c, const char *map,
+		     const char *value_name, const struct column_list *columns, struct diag *d)
+{
+	const struct btf *btf = bpf_object__btf(c->obj);
+	int i, err;
+
+	memset(p, 0, sizeof(*p));
+	p->map = bpf_object__find_map_by_name(c->obj, map);
+	if (!p->map)
+		return diag_set(d, -ENOENT, "no map \"%s\"", map);
+	p->key_size = bpf_map__key_size(p->map);
+	p->row_size = p->key_size + bpf_map__value_size(p->map);
+	err = layout_build_map_row(btf, bpf_map__btf_key_type_id(p->map), p->key_size,
+				   bpf_map__btf_value_type_id(p->map), bpf_map__value_size(p->map),
+				   value_name, c->hints, &p->layout, d);
+	for (i = 0; !err && i < p->layout->nr_fields && !p->value; i++)
+		if (p->layout->fields[i].offset >= p->key_size)
+			p->value = &p->layout->fields[i];
+	if (!err)
+		p->slots = map_print_slots(p->layout);
+	err = err ?: alloc_buffers(p, d);
+	err = err
+		      ?: record_view_init(&p->view, c->mode, p->layout, columns, NULL, c->cond,
+					  c->cond_ctx, c->out, d);
+	p->view_ready = !err;
+	if (err)
+		map_printer_free(p);
+	return err;
+}
+
+void map_printer_free(struct map_printer *p)
+{
+	if (p->view_ready)
+		record_view_free(&p->view);
+	layout_free(p->layout);
+	free(p->rows);
+	free(p->key);
+	free(p->values);
+	memset(p, 0, sizeof(*p));
+}
+
+static const struct map_printer *sorting;
+
+/* Key fields in order: integers as numbers (a little-endian 256 is not below 1), others bytes. */
+static int by_key(const void *a, const void *b)
+{
+	const struct layout *l = sorting->layout;
+	int i, c;
+
+	for (i = 0; i < l->nr_fields && l->fields[i].offset < sorting->key_size; i++) {
+		const struct field *f = &l->fields[i];
+		unsigned __int128 va, vb;
+
+		if (f->kind != FIELD_INT && f->kind != FIELD_ENUM && f->kind != FIELD_BOOL) {
+			c = f->bit_size ? 0
+					: memcmp((const uint8_t *)a + f->offset,
+						 (const uint8_t *)b + f->offset, f->size);
+			if (c)
+				return c;
+			continue;
+		}
+		va = field_u128(f, a);
+		vb = field_u128(f, b);
+		if (va != vb && f->is_signed)
+			return (__int128)va < (__int128)vb ? -1 : 1;
+		if (va != vb)
+			return va < vb ? -1 : 1;
+	}
+	return memcmp(a, b, sorting->key_size);
+}
+
+static int by_value_desc(const void *a, const void *b)
+{
+	uint64_t va = field_u64(sorting->value, a), vb = field_u64(sorting->value, b);
+
+	if (va != vb)
+		return va > vb ? -1 : 1;
+	return by_key(a, b);
+}
+
+int map_print_exit(struct map_printer *p, const struct exit_map_spec *x)
+{
+	size_t i;
+
+	collect_rows(p);
+	sorting = p;
+	if (p->value && x->sort_by_value_desc)
+		qsort(p->rows, p->nr_rows, p->row_size, by_value_desc);
+	else
+		qsort(p->rows, p->nr_rows, p->row_size, by_key);
+	record_view_header(&p->view);
+	for (i = 0; i < p->nr_rows; i++)
+		record_view_row(&p->view, p->rows + i * p->row_size);
+	return 0;
+}
+
+/* eunomia's layout: "key = ...", one "name = value" line per other member, the histogram. */
+static void print_histogram_row(const struct map_print_ctx *c, const struct sample_spec *s,
+				const struct map_printer *p, const uint8_t *row)
+{
+	const struct layout *l = p->layout;
+	uint64_t vals[256];
+	uint32_t i, n = p->slots->count < 256 ? p->slots->count : 256;
+	int f;
+
+	out_puts(c->out, "key =");
+	for (f = 0; f < l->nr_fields && l->fields[f].offset < p->key_size; f++) {
+		out_putc(c->out, ' ');
+		format_text(c->out, l, &l->fields[f], row);
+	}
+	out_putc(c->out, '\n');
+	for (; f < l->nr_fields; f++) {
+		if (&l->fields[f] == p->slots)
+			continue;
+		out_printf(c->out, "%s = ", l->fields[f].key);
+		format_text(c->out, l, &l->fields[f], row);
+		out_putc(c->out, '\n');
+	}
+	for (i = 0; i < n; i++) {
+		struct field elem = *p->slots->elem;
+
+		elem.offset = p->slots->offset + i * elem.size;
+		vals[i] = field_u64(&elem, row);
+	}
+	out_putc(c->out, '\n');
+	if (s->type == SAMPLE_LOG2_HIST)
+		histogram_log2(c->out, vals, n, s->unit);
+	else
+		histogram_linear(c->out, vals, n, s->unit);
+	out_putc(c->out, '\n');
+}
+
+static void clear_map(const struct map_printer *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nr_rows; i++)
+		bpf_map_delete_elem(bpf_map__fd(p->map), p->rows + i * p->row_size);
+}
+
+int map_print_sample(struct map_printer *p, const struct map_print_ctx *c,
+		     const struct sample_spec *s, struct diag *d)
+{
+	bool histogram = s->type != SAMPLE_DEFAULT_KV;
+	size_t i;
+
+	if (histogram && c->mode == OUTPUT_TABLE && !p->slots)
+		return diag_set(d, -EINVAL,
+				"sample map %s: a histogram needs an integer array member named "
+				"slots",
+				s->map);
+	collect_rows(p);
+	sorting = p;
+	qsort(p->rows, p->nr_rows, p->row_size, by_key);
+	if (!histogram && !p->header_done)
+		record_view_header(&p->view);
+	p->header_done = true;
+	for (i = 0; i < p->nr_rows; i++) {
+		const uint8_t *row = p->rows + i * p->row_size;
+
+		if (histogram && c->mode == OUTPUT_TABLE)
+			print_histogram_row(c, s, p, row);
+		else
+			record_view_row(&p->view, row);
+	}
+	if (s->clear)
+		clear_map(p);
+	return 0;
+}
