@@ -148,7 +148,7 @@ cJSON *describe_skeleton(struct bpf_object *obj, const char *brief, struct diag 
 cJSON *describe_export_type(struct bpf_object *obj, const char *type, struct diag *d)
 {
 	const struct btf *btf = bpf_object__btf(obj);
-	int id = btf ? btf_find_record(btf, type) : -ENOENT;
+	int id = btf ? layout_find_record(btf, type) : -ENOENT;
 	const struct btf_type *t;
 	const struct btf_member *m;
 	cJSON *e, *members;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "compile.h"
 #include "core/file_io.h"
+#include "format/package_read.h"
 #include "include_dir.h"
 #include "tool_run.h"
 
@@ -256,7 +257,7 @@ int compile_source(const struct compile_opts *o, char **object, size_t *size, st
 			      : run(c->argv, "CLANG", o, c->tmp, d);
 	}
 	err = err ?: strip_dwarf(c, o, d);
-	err = err ?: file_read(c->strip, object, size, d);
+	err = err ?: file_read(c->strip, PACKAGE_MAX_FILE_BYTES, object, size, d);
 	remove_temp_dir(c->tmp);
 	free(c->flags);
 	free(c);

@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 #include "compile.h"
 #include "core/file_io.h"
+#include "format/package_read.h"
 #include "pack.h"
 #include "source_scan.h"
 
@@ -51,7 +52,7 @@ static const char help[] =
 
 struct inputs {
 	const char *source, *header, *object, *schema;
-	const struct btf_for_list *btf_for;
+	const struct min_btf_list *btf_for;
 };
 
 static bool ends_with(const char *s, const char *suffix)
@@ -96,7 +97,7 @@ static int scan_file(const char *path, struct source_scan *scan, struct diag *d)
 {
 	char *text;
 	size_t size;
-	int err = file_read(path, &text, &size, d);
+	int err = file_read(path, PACKAGE_MAX_FILE_BYTES, &text, &size, d);
 
 	if (err)
 		return err;
@@ -173,7 +174,7 @@ static int from_object(const struct inputs *in, const char *out, struct diag *d)
 
 	if (in->schema && !(schema = pack_read_schema(in->schema, d)))
 		err = -EINVAL;
-	err = err ?: file_read(in->object, &object, &size, d);
+	err = err ?: file_read(in->object, PACKAGE_MAX_FILE_BYTES, &object, &size, d);
 	if (!err) {
 		err = pack_object(out, object, size, schema, &p, d);
 		schema = NULL;
@@ -203,11 +204,12 @@ int main(int argc, char **argv)
 					      {0}};
 	struct compile_opts co = {0};
 	const char *out = "package.json", *save_object = NULL;
-	static struct btf_for_list btf_for;
+	static struct min_btf_list btf_for;
 	struct inputs in;
 	struct diag d = {""};
 	int opt;
 
+	diag_set_program("ecc");
 	libbpf_set_print(silent);
 	while ((opt = getopt_long(argc, argv, "ho:I:v", longs, NULL)) != -1) {
 		if (opt == 'o') {
@@ -219,8 +221,8 @@ int main(int argc, char **argv)
 		} else if (opt == 'O') {
 			save_object = optarg;
 		} else if (opt == 'B') {
-			if (btf_for_add(&btf_for, optarg, &d)) {
-				fprintf(stderr, "ecc: %s\n", d.msg);
+			if (min_btf_add(&btf_for, optarg, &d)) {
+				diag_print("%s", d.msg);
 				return 2;
 			}
 		} else if (opt == 'V') {
@@ -239,7 +241,7 @@ int main(int argc, char **argv)
 	}
 	in.btf_for = &btf_for;
 	if (in.source ? from_source(&co, &in, out, save_object, &d) : from_object(&in, out, &d)) {
-		fprintf(stderr, "ecc: %s\n", d.msg);
+		diag_print("%s", d.msg);
 		return 2;
 	}
 	return 0;

@@ -7,10 +7,11 @@
 #include <unistd.h>
 #include "min_btf.h"
 #include "core/file_io.h"
+#include "format/package_read.h"
 #include "format/package_write.h"
 #include "tool_run.h"
 
-#define BTF_SUFFIX ".btf"
+#define MIN_BTF_SUFFIX ".btf"
 
 static int release_of(const char *arg, const char **path, char *release, size_t len, struct diag *d)
 {
@@ -23,12 +24,13 @@ static int release_of(const char *arg, const char **path, char *release, size_t 
 	} else {
 		base = strrchr(arg, '/') ? strrchr(arg, '/') + 1 : arg;
 		n = strlen(base);
-		if (n <= strlen(BTF_SUFFIX) || strcmp(base + n - strlen(BTF_SUFFIX), BTF_SUFFIX))
+		if (n <= strlen(MIN_BTF_SUFFIX) ||
+		    strcmp(base + n - strlen(MIN_BTF_SUFFIX), MIN_BTF_SUFFIX))
 			return diag_set(d, -EINVAL,
 					"--btf-for %s: the kernel release is not known: give "
 					"RELEASE=FILE, or name the file RELEASE.btf",
 					arg);
-		n -= strlen(BTF_SUFFIX);
+		n -= strlen(MIN_BTF_SUFFIX);
 		*path = arg;
 		arg = base;
 	}
@@ -40,13 +42,13 @@ static int release_of(const char *arg, const char **path, char *release, size_t 
 	return 0;
 }
 
-int btf_for_add(struct btf_for_list *l, const char *arg, struct diag *d)
+int min_btf_add(struct min_btf_list *l, const char *arg, struct diag *d)
 {
-	struct btf_for_spec *s = &l->specs[l->nr];
+	struct min_btf_spec *s = &l->specs[l->nr];
 	int i, err;
 
-	if (l->nr == BTF_FOR_MAX)
-		return diag_set(d, -E2BIG, "--btf-for %s: more than %d kernels", arg, BTF_FOR_MAX);
+	if (l->nr == MIN_BTF_MAX)
+		return diag_set(d, -E2BIG, "--btf-for %s: more than %d kernels", arg, MIN_BTF_MAX);
 	err = release_of(arg, &s->path, s->release, sizeof(s->release), d);
 	if (err)
 		return err;
@@ -60,7 +62,7 @@ int btf_for_add(struct btf_for_list *l, const char *arg, struct diag *d)
 	return 0;
 }
 
-static int minimize(const struct btf_for_spec *s, const char *object, const char *out,
+static int minimize(const struct min_btf_spec *s, const char *object, const char *out,
 		    const char *tmp, struct diag *d)
 {
 	const char *bpftool = getenv("BPFTOOL");
@@ -85,13 +87,13 @@ static int minimize(const struct btf_for_spec *s, const char *object, const char
 	return 0;
 }
 
-static cJSON *entry(const struct btf_for_spec *s, const char *out, struct diag *d)
+static cJSON *entry(const struct min_btf_spec *s, const char *out, struct diag *d)
 {
 	char *btf = NULL, *b64 = NULL;
 	size_t size = 0;
 	cJSON *e = NULL;
 
-	if (file_read(out, &btf, &size, d))
+	if (file_read(out, PACKAGE_MAX_FILE_BYTES, &btf, &size, d))
 		return NULL;
 	if (!size)
 		diag_set(d, -EINVAL, "--btf-for %s: bpftool wrote an empty BTF", s->path);
@@ -107,7 +109,7 @@ static cJSON *entry(const struct btf_for_spec *s, const char *out, struct diag *
 	return e;
 }
 
-static cJSON *build_all(const struct btf_for_list *l, const char *tmp, const char *object,
+static cJSON *build_all(const struct min_btf_list *l, const char *tmp, const char *object,
 			struct diag *d)
 {
 	cJSON *list = cJSON_CreateArray(), *e = NULL;
@@ -131,7 +133,7 @@ static cJSON *build_all(const struct btf_for_list *l, const char *tmp, const cha
 	return NULL;
 }
 
-cJSON *btf_for_build(const struct btf_for_list *l, const void *object, size_t size, struct diag *d)
+cJSON *min_btf_build(const struct min_btf_list *l, const void *object, size_t size, struct diag *d)
 {
 	const char *base = getenv("TMPDIR");
 	char tmp[PATH_MAX - 64], obj[PATH_MAX];

@@ -11,22 +11,22 @@
 #include <cjson/cJSON.h>
 #include "core/diag.h"
 
-#define BTF_FOR_MAX 64
+#define MIN_BTF_MAX 64
 
-struct btf_for_spec {
+struct min_btf_spec {
 	char release[65]; /* struct utsname's release is at most 64 characters */
 	const char *path;
 };
 
-struct btf_for_list {
-	struct btf_for_spec specs[BTF_FOR_MAX];
+struct min_btf_list {
+	struct min_btf_spec specs[MIN_BTF_MAX];
 	int nr;
 };
 
 /* Adds "RELEASE=FILE", or "DIR/RELEASE.btf" as BTFHub names its files; refuses a release twice. */
-int btf_for_add(struct btf_for_list *l, const char *arg, struct diag *d);
+int min_btf_add(struct min_btf_list *l, const char *arg, struct diag *d);
 
 /* The package's "btf_for" array, or NULL with d set. Runs $BPFTOOL (default bpftool). */
-cJSON *btf_for_build(const struct btf_for_list *l, const void *object, size_t size, struct diag *d);
+cJSON *min_btf_build(const struct min_btf_list *l, const void *object, size_t size, struct diag *d);
 
 #endif

@@ -6,6 +6,7 @@
 #include "btf_describe.h"
 #include "object/event_maps.h"
 #include "core/file_io.h"
+#include "format/package_read.h"
 #include "format/meta_json.h"
 #include "object/object_check.h"
 #include "pack.h"
@@ -20,12 +21,11 @@ static const char *const schema_keys[] = {"tool",    "args",	"hook_variants", "e
 
 cJSON *pack_read_schema(const char *path, struct diag *d)
 {
-	char msg[sizeof(d->msg)];
 	char *text = NULL;
 	size_t size;
 	cJSON *schema;
 
-	if (file_read(path, &text, &size, d))
+	if (file_read(path, PACKAGE_MAX_FILE_BYTES, &text, &size, d))
 		return NULL;
 	json_parse_document(text, size, path, &schema, d);
 	free(text);
@@ -37,8 +37,7 @@ cJSON *pack_read_schema(const char *path, struct diag *d)
 		return NULL;
 	}
 	if (json_check_keys(schema, "", schema_keys, d)) {
-		snprintf(msg, sizeof(msg), "%s", d->msg);
-		diag_set(d, -EINVAL, "%s: %s", path, msg);
+		diag_wrap(d, -EINVAL, "%s", path);
 		cJSON_Delete(schema);
 		return NULL;
 	}
@@ -61,19 +60,13 @@ const char *pack_schema_event_type(const cJSON *schema)
 /* Prefixes d's message, which names a key of meta, with the file that key came from. */
 static int in_file(const struct pack_input *in, int err, struct diag *d)
 {
-	char msg[sizeof(d->msg)];
-
-	snprintf(msg, sizeof(msg), "%s", d->msg);
-	return diag_set(d, err, "%s: %s", in->schema ? in->schema : in->path, msg);
+	return diag_wrap(d, err, "%s", in->schema ? in->schema : in->path);
 }
 
 /* Prefixes d's message, which is about the object, with the object's file. */
 static int in_object(const struct pack_input *in, int err, struct diag *d)
 {
-	char msg[sizeof(d->msg)];
-
-	snprintf(msg, sizeof(msg), "%s", d->msg);
-	return diag_set(d, err, "%s: %s", in->path, msg);
+	return diag_wrap(d, err, "%s", in->path);
 }
 
 static int no_event_type(const struct pack_input *in, struct diag *d)
@@ -250,7 +243,7 @@ int pack_object(const char *out, const void *object, size_t size, cJSON *schema,
 		err = -EINVAL;
 	err = err ?: check(meta, obj, in, d);
 	if (!err && in->btf_for && in->btf_for->nr &&
-	    !(btf_for = btf_for_build(in->btf_for, object, size, d)))
+	    !(btf_for = min_btf_build(in->btf_for, object, size, d)))
 		err = -EINVAL;
 	if (!err) {
 		err = package_write(out, object, size, btf_for, meta, d);

@@ -21,7 +21,7 @@ struct pack_input {
 	const char *event_type;		    /* found in the header or the source, or NULL */
 	const char *event_type_origin;	    /* "x.h's first struct", for messages */
 	const char *header;		    /* or NULL */
-	const struct btf_for_list *btf_for; /* --btf-for, or NULL */
+	const struct min_btf_list *btf_for; /* --btf-for, or NULL */
 };
 
 /* The schema's JSON object (only its known top-level keys), or NULL with d set. */

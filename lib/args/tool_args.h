@@ -67,9 +67,6 @@ bool tool_args_var_is_option(const struct package_meta *m, struct bpf_object *ob
 int tool_args_parse(struct tool_settings *s, const struct package_meta *m, struct bpf_object *obj,
 		    int argc, char **argv, struct diag *d);
 void tool_args_free(struct tool_settings *s);
-/* Writes the tool's help (its -h) to out; in tool_help.c. */
-void tool_args_help(const struct tool_settings *s, const struct package_meta *m,
-		    struct bpf_object *obj, FILE *out);
 
 /* Writes the variables into an opened object's initial values and reuses pinned maps. */
 int tool_args_apply_before_load(const struct tool_settings *s, struct bpf_object *obj,

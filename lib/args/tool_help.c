@@ -11,7 +11,7 @@
 #include "output/format_value.h"
 #include "object/object_vars.h"
 #include "core/out_buf.h"
-#include "args/tool_args.h"
+#include "args/tool_help.h"
 
 /* The default shown in help: the package's "default", or the variable's initial value. */
 static void default_text(const struct arg_spec *a, struct bpf_object *obj, struct out_buf *out)
@@ -83,8 +83,8 @@ static void option_line(struct out_buf *out, const struct arg_spec *a, struct bp
 	out_puts(out, ")\n");
 }
 
-void tool_args_help(const struct tool_settings *s, const struct package_meta *m,
-		    struct bpf_object *obj, FILE *file)
+void tool_help_write(const struct tool_settings *s, const struct package_meta *m,
+		     struct bpf_object *obj, FILE *file)
 {
 	struct out_buf out;
 	int i;

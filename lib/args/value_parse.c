@@ -148,7 +148,7 @@ static int parse_array(const struct btf *btf, const struct btf_type *t, const ch
 	if (!elem || elem_size <= 0)
 		return reason(why, why_len, -EINVAL, "'%s': the array's element type is unknown",
 			      text);
-	if (btf_is_char(btf, elem)) {
+	if (layout_is_char(btf, elem)) {
 		if (strlen(text) >= arr->nelems || strlen(text) >= size)
 			return reason(why, why_len, -ERANGE, "'%s' is longer than %u characters",
 				      text, arr->nelems - 1);

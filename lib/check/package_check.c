@@ -8,6 +8,7 @@
 #include "output/map_print.h"
 #include "object/object_vars.h"
 #include "check/package_check.h"
+#include "object/event_maps.h"
 #include "output/render_table.h"
 #include "args/tool_args.h"
 #include "args/value_parse.h"
@@ -338,6 +339,20 @@ static int check_perfbuf_switch(struct checker *c, const char *var)
 	return 0;
 }
 
+/* Without a name, the map events come through must be the only one of its kind. */
+static int check_event_map_found(struct checker *c, const char *key, const char *name,
+				 enum bpf_map_type type, const char *kind)
+{
+	int n = name ? 0 : event_maps_count(c->obj, type);
+
+	if (n <= 1)
+		return 0;
+	return diag_set(c->d, -EINVAL,
+			"events.%s: missing: the object has %d %s; name the one events come "
+			"through",
+			key, n, kind);
+}
+
 /* With both kinds of event map the program must be told which one the loader reads. */
 static int check_event_pair(struct checker *c)
 {
@@ -364,6 +379,12 @@ static int check_events(struct checker *c)
 	err = err
 		      ?: check_event_map(c, "lost_counter", e->lost_counter,
 					 BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), sizeof(__u64));
+	err = err
+		      ?: check_event_map_found(c, "ringbuf", e->ringbuf, BPF_MAP_TYPE_RINGBUF,
+					       "ring buffers");
+	err = err
+		      ?: check_event_map_found(c, "perfbuf", e->perfbuf,
+					       BPF_MAP_TYPE_PERF_EVENT_ARRAY, "perf event arrays");
 	return err ?: check_event_pair(c);
 }
 
@@ -514,7 +535,7 @@ static int check_samples(struct checker *c)
 static int check_hint_members(struct checker *c, const struct type_hint *th)
 {
 	struct layout *l = NULL;
-	int id = btf_find_record(c->btf, th->type), i, err;
+	int id = layout_find_record(c->btf, th->type), i, err;
 
 	if (id < 0)
 		return diag_set(c->d, -EINVAL,
@@ -568,7 +589,7 @@ static int check_display(struct checker *c)
 		return diag_set(c->d, -EINVAL, "display.columns: there is no events.type");
 	if (!type)
 		return check_contains(c, NULL);
-	id = btf_find_record(c->btf, type);
+	id = layout_find_record(c->btf, type);
 	if (id < 0)
 		return diag_set(c->d, -EINVAL, "events.type: the BPF object has no struct \"%s\"",
 				type);

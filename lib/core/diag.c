@@ -81,6 +81,32 @@ int diag_prepend(struct diag *d, int err, const char *text)
 	return diag_set(d, err, "%s; %s", text, old);
 }
 
+int diag_wrap(struct diag *d, int err, const char *fmt, ...)
+{
+	char old[sizeof(d->msg)], *what = NULL;
+	va_list ap;
+	int n;
+
+	if (!d)
+		return err;
+	snprintf(old, sizeof(old), "%s", d->msg);
+	va_start(ap, fmt);
+	n = vasprintf(&what, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return diag_set(d, err, "out of memory; %s", old);
+	diag_set(d, err, "%s: %s", what, old);
+	free(what);
+	return err;
+}
+
+static const char *program = "";
+
+void diag_set_program(const char *name)
+{
+	program = name;
+}
+
 void diag_print(const char *fmt, ...)
 {
 	char line[sizeof(((struct diag *)0)->msg)];
@@ -89,5 +115,8 @@ void diag_print(const char *fmt, ...)
 	va_start(ap, fmt);
 	format_escaped(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "ecli: %s\n", line);
+	if (*program)
+		fprintf(stderr, "%s: %s\n", program, line);
+	else
+		fprintf(stderr, "%s\n", line);
 }

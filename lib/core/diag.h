@@ -20,7 +20,16 @@ int diag_set(struct diag *d, int err, const char *fmt, ...) __attribute__((forma
 /* "text; message": text first, so that only the old message's end can be cut. Returns err. */
 int diag_prepend(struct diag *d, int err, const char *text);
 
-/* Prints "ecli: <message>" and a newline on stderr, escaped as diag_set escapes. */
+/*
+ * "<fmt's text>: message": names what d's message is about (a file, a URL, a reference).
+ * The new text comes first, so that only the old message's end can be cut. Returns err.
+ */
+int diag_wrap(struct diag *d, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* The name diag_print puts before each line; each program sets its own at start. */
+void diag_set_program(const char *name);
+
+/* Prints "<program>: <message>" and a newline on stderr, escaped as diag_set escapes. */
 void diag_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Copies text to buf (size > 4) with its control bytes escaped; cuts whole escapes only. */

@@ -1,51 +1,138 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "core/file_io.h"
+#include "core/stop_signal.h"
 
-int file_read(const char *path, char **data, size_t *size, struct diag *d)
+static int read_all(int fd, const char *name, size_t max, char **data, size_t *size, struct diag *d)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	ssize_t n = -1;
+	size_t cap = 1 << 16, n = 0;
+	char *buf = NULL, *grown;
+	ssize_t got;
 	int err = 0;
 
-	*data = NULL;
-	if (fd < 0 || fstat(fd, &st))
-		err = diag_set(d, -errno, "%s: %s", path, strerror(errno));
-	else if (!S_ISREG(st.st_mode))
-		err = diag_set(d, -EINVAL, "%s: not a regular file", path);
-	else if (!(*data = malloc(st.st_size + 1)))
-		err = diag_set(d, -ENOMEM, "%s: out of memory", path);
-	else if ((n = read(fd, *data, st.st_size)) != st.st_size)
-		err = diag_set(d, -EIO, "%s: cannot read", path);
-	if (fd >= 0)
-		close(fd);
+	for (;;) {
+		if (!buf || n == cap) {
+			cap = buf ? cap * 2 : cap;
+			grown = realloc(buf, cap + 1);
+			if (!grown) {
+				err = diag_set(d, -ENOMEM, "%s: out of memory", name);
+				break;
+			}
+			buf = grown;
+		}
+		got = read(fd, buf + n, cap - n);
+		/* a stop (Ctrl-C while a pipe keeps the bytes back) ends the read */
+		if (got < 0 && errno == EINTR && !stop_signal_raised())
+			continue;
+		if (got < 0)
+			err = diag_set(d, -errno, "%s: %s", name, strerror(errno));
+		if (got <= 0)
+			break;
+		n += got;
+		if (n > max) {
+			err = diag_set(d, -EFBIG, "%s: larger than %zu bytes", name, max);
+			break;
+		}
+	}
 	if (err) {
-		free(*data);
-		*data = NULL;
+		free(buf);
 		return err;
 	}
-	(*data)[n] = 0;
+	buf[n] = 0;
+	*data = buf;
 	*size = n;
 	return 0;
 }
 
-int file_write(const char *path, const void *data, size_t size, struct diag *d)
+int file_read(const char *path, size_t max, char **data, size_t *size, struct diag *d)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ssize_t n = fd < 0 ? -1 : write(fd, data, size);
-	int err = 0;
+	bool std_in = !strcmp(path, "-");
+	int fd = std_in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	int err;
+
+	*data = NULL;
+	*size = 0;
+	if (fd < 0)
+		return diag_set(d, -errno, "%s: %s", path, strerror(errno));
+	err = read_all(fd, std_in ? "stdin" : path, max, data, size, d);
+	if (!std_in)
+		close(fd);
+	return err;
+}
+
+static int write_fd(int fd, const void *data, size_t size)
+{
+	const char *p = data;
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < size) {
+		n = write(fd, p + done, size - done);
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		if (n > 0)
+			done += n;
+	}
+	return 0;
+}
+
+/* Writes into what is there: standard output, a device, a pipe. */
+static int write_in_place(const char *path, const void *data, size_t size, struct diag *d)
+{
+	bool std_out = !strcmp(path, "-");
+	int fd = std_out ? STDOUT_FILENO : open(path, O_WRONLY | O_CLOEXEC);
+	int err;
 
 	if (fd < 0)
-		err = diag_set(d, -errno, "%s: %s", path, strerror(errno));
-	else if (n != (ssize_t)size)
-		err = diag_set(d, -EIO, "%s: cannot write", path);
-	if (fd >= 0 && close(fd) && !err)
-		err = diag_set(d, -errno, "%s: %s", path, strerror(errno));
-	return err;
+		return diag_set(d, -errno, "%s: %s", path, strerror(errno));
+	err = write_fd(fd, data, size);
+	if (!std_out && close(fd) && !err)
+		err = -errno;
+	return err ? diag_set(d, err, "%s: %s", std_out ? "stdout" : path, strerror(-err)) : 0;
+}
+
+static mode_t new_file_mode(void)
+{
+	mode_t mask = umask(0);
+
+	umask(mask);
+	return 0666 & ~mask;
+}
+
+int file_write(const char *path, const void *data, size_t size, struct diag *d)
+{
+	char tmp[PATH_MAX + 16];
+	mode_t mode = new_file_mode();
+	struct stat st;
+	int fd, err;
+
+	if (!strcmp(path, "-") || (!stat(path, &st) && !S_ISREG(st.st_mode)))
+		return write_in_place(path, data, size, d);
+	if (!stat(path, &st))
+		mode = st.st_mode & 07777;
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
+		return diag_set(d, -ENAMETOOLONG, "%s: %s", path, strerror(ENAMETOOLONG));
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return diag_set(d, -errno, "%s: %s", path, strerror(errno));
+	err = write_fd(fd, data, size);
+	if (!err && (fchmod(fd, mode) || fsync(fd)))
+		err = -errno;
+	if (close(fd) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err) {
+		unlink(tmp);
+		return diag_set(d, err, "%s: %s", path, strerror(-err));
+	}
+	return 0;
 }

@@ -1,15 +1,28 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Whole files in and out of memory: the packer's inputs, and an object it was asked to keep. */
+/*
+ * Whole files in and out of memory: the one reader and the one writer both programs use
+ * (packages, sources, schemas, objects; ecc -o, ecc --save-object, ecli pull -o).
+ */
 #ifndef CORE_FILE_IO_H
 #define CORE_FILE_IO_H
 
 #include <stddef.h>
 #include "core/diag.h"
 
-/* *data is malloc'd and ends with a NUL byte not counted in *size. */
-int file_read(const char *path, char **data, size_t *size, struct diag *d);
+/*
+ * Reads all of path ("-": standard input, named "stdin" in messages), at most max bytes
+ * (-EFBIG past that). *data is malloc'd and ends with a NUL byte not counted in *size. A stop
+ * signal (stop_signal.h) ends a read that blocks, as on a pipe that keeps its bytes back.
+ */
+int file_read(const char *path, size_t max, char **data, size_t *size, struct diag *d);
 
-/* Writes size bytes to path, replacing it. */
+/*
+ * Writes size bytes to path so that a reader never sees half of them: a regular file (or a
+ * new one) is replaced by a temporary file in the same folder, synced and renamed over it,
+ * keeping an existing file's mode (a new one gets 0666 less the umask); on any failure the old
+ * file is left as it was. "-" is standard output, and what is not a regular file (a device, a
+ * pipe) is written in place.
+ */
 int file_write(const char *path, const void *data, size_t size, struct diag *d);
 
 #endif

@@ -341,13 +341,12 @@ int http_get(const struct fetch_opts *o, const char *url, const char *accept, si
 	struct http_request rq = {
 		.url = url, .accept = accept, .max_bytes = max_bytes, .follow = true};
 	struct http_response rs;
-	char status[96], msg[sizeof(d->msg)];
+	char status[96];
 	int err;
 
 	err = http_perform(o, &rq, &rs, d);
 	if (err) {
-		snprintf(msg, sizeof(msg), "%s", d->msg);
-		return diag_set(d, err, "%s: %s", url, msg);
+		return diag_wrap(d, err, "%s", url);
 	}
 	if (rs.status != 200) {
 		http_status_text(&rs, status, sizeof(status));

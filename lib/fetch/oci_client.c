@@ -30,13 +30,11 @@ static void registry_init(struct registry *r, const struct fetch_opts *o, const 
 static int request(struct registry *r, const char *what, const struct http_request *rq,
 		   struct http_response *rs, struct diag *d)
 {
-	char msg[sizeof(d->msg)];
 	int err = http_perform(r->o, rq, rs, d);
 
 	if (!err)
 		return 0;
-	snprintf(msg, sizeof(msg), "%s", d->msg);
-	return diag_set(d, err, "%s: %s: %s", r->name, what, msg);
+	return diag_wrap(d, err, "%s: %s", r->name, what);
 }
 
 /* An answer other than the one expected: its status and the registry's own error. */
@@ -55,13 +53,11 @@ static int unexpected(struct registry *r, const char *what, const struct http_re
 static int hash(struct registry *r, const void *data, size_t len, char out[DIGEST_STR_LEN + 1],
 		struct diag *d)
 {
-	char why[sizeof(d->msg)];
 	int err = digest_sha256(data, len, out, d);
 
 	if (!err)
 		return 0;
-	snprintf(why, sizeof(why), "%s", d->msg);
-	return diag_set(d, err, "%s: %s", r->name, why);
+	return diag_wrap(d, err, "%s", r->name);
 }
 
 int oci_pull(const struct fetch_opts *o, const char *name, const struct oci_ref *ref, char **data,
@@ -69,7 +65,7 @@ int oci_pull(const struct fetch_opts *o, const char *name, const struct oci_ref 
 {
 	struct http_response manifest = {0}, blob = {0};
 	struct oci_descriptor layer;
-	char url[URL_MAX + 100], got[DIGEST_STR_LEN + 1], msg[sizeof(d->msg)];
+	char url[URL_MAX + 100], got[DIGEST_STR_LEN + 1];
 	struct http_request rq = {.url = url,
 				  .accept = OCI_MANIFEST_MEDIA_TYPE,
 				  .max_bytes = OCI_MANIFEST_MAX_BYTES,
@@ -106,8 +102,7 @@ int oci_pull(const struct fetch_opts *o, const char *name, const struct oci_ref 
 	}
 	err = oci_manifest_package_layer(manifest.body, manifest.len, &layer, d);
 	if (err) {
-		snprintf(msg, sizeof(msg), "%s", d->msg);
-		err = diag_set(d, err, "%s: %s", name, msg);
+		err = diag_wrap(d, err, "%s", name);
 		goto out;
 	}
 	if (layer.size > PACKAGE_MAX_FILE_BYTES) {

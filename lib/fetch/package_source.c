@@ -175,7 +175,7 @@ int package_source_read(const char *arg, const struct fetch_opts *o, struct pack
 			char *label, struct diag *d)
 {
 	enum package_source_kind kind = package_source_kind(arg);
-	char msg[sizeof(d->msg)], *text = NULL;
+	char *text = NULL;
 	size_t len = 0;
 	int err;
 
@@ -187,8 +187,7 @@ int package_source_read(const char *arg, const struct fetch_opts *o, struct pack
 	free(text);
 	/* files and stdin keep their messages; what came from elsewhere is named */
 	if (err && kind != PACKAGE_PATH && kind != PACKAGE_STDIN) {
-		snprintf(msg, sizeof(msg), "%s", d->msg);
-		diag_set(d, err, "%s: %s", label, msg);
+		diag_wrap(d, err, "%s", label);
 	}
 	return err;
 }

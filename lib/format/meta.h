@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "core/diag.h"
+#include "format/meta_display.h"
 
 struct cJSON;
 
@@ -110,98 +111,6 @@ struct sample_spec {
 	bool clear;
 };
 
-/* Display hints: how a struct member is named and formatted wherever the struct is shown. */
-enum hint_format {
-	HINT_PLAIN,
-	HINT_IP,
-	HINT_FLAGS,
-};
-
-struct member_hint {
-	const char *member;
-	const char *key; /* rename; NULL: the member's name */
-	enum hint_format format;
-	const char *letters; /* HINT_FLAGS */
-	const char *version; /* HINT_IP: the member holding 4 or 6 */
-	bool hidden;
-};
-
-struct type_hint {
-	const char *type;
-	struct member_hint *members;
-	int nr_members;
-};
-
-struct type_hints {
-	struct type_hint *types;
-	int nr_types;
-};
-
-enum column_format {
-	COLUMN_VALUE,
-	COLUMN_ELAPSED,	 /* time since the first row's value, or since the tool started */
-	COLUMN_STRERROR, /* an errno (or its negative) as its text */
-	COLUMN_CLOCK,	 /* wall clock time of printing, HH:MM:SS; needs no field */
-	COLUMN_HEX,	 /* an integer in lowercase hexadecimal */
-	COLUMN_OCTAL,	 /* an integer in octal */
-	COLUMN_JOIN,	 /* an array of strings joined by a separator */
-	COLUMN_CHAR,	 /* a one-byte integer as its character */
-};
-
-/* Which properties a column or override sets: an override changes only what it sets. */
-enum column_prop {
-	PROP_TITLE = 1 << 0,
-	PROP_WIDTH = 1 << 1,
-	PROP_ALIGN = 1 << 2,
-	PROP_TITLE_ALIGN = 1 << 3,
-	PROP_TRUNCATE = 1 << 4,
-	PROP_GAP = 1 << 5,
-	PROP_FORMAT = 1 << 6,
-	PROP_DECIMALS = 1 << 7,
-	PROP_UNIT = 1 << 8,
-	PROP_SINCE = 1 << 9,
-	PROP_ZERO_PAD = 1 << 10,
-	PROP_SEPARATOR = 1 << 11,
-	PROP_QUOTE = 1 << 12,
-};
-
-struct column_props {
-	unsigned int given; /* enum column_prop bits */
-	const char *title;
-	int width;
-	bool left;
-	bool title_left;
-	bool truncate;
-	int gap;
-	enum column_format format;
-	int decimals;
-	uint64_t units_per_second;
-	bool since_start;
-	bool zero_pad;
-	const char *separator;
-	bool quote;
-};
-
-struct column_override {
-	const char *when;
-	struct column_props props;
-};
-
-struct column_spec {
-	const char *field; /* a key or a dotted member path; NULL for a clock column */
-	const char *when;
-	struct column_props props;
-	struct column_override *overrides;
-	int nr_overrides;
-};
-
-struct column_list {
-	const char *where; /* "display.columns", "exit_maps[0].columns": for messages */
-	bool present;	   /* given at all; otherwise the default table */
-	struct column_spec *items;
-	int nr;
-};
-
 struct exit_map_spec {
 	const char *map;
 	const char *when;	 /* printed only when this condition holds */
@@ -259,23 +168,11 @@ struct package_meta {
 int meta_parse(const struct cJSON *meta, struct package_meta *m, struct diag *d);
 void meta_free(struct package_meta *m);
 
-/* The display parts on their own (where: the path named in messages, e.g. "display.types"). */
-int meta_parse_hints(const struct cJSON *types, const char *where, struct type_hints *out,
-		     struct diag *d);
-void meta_free_hints(struct type_hints *h);
-int meta_parse_columns(const struct cJSON *columns, const char *where, struct column_list *out,
-		       struct diag *d);
-void meta_free_columns(struct column_list *c);
-
 /* An option's names as a command line can give them; path names them in the message. */
 int meta_check_long_name(const char *name, const char *path, struct diag *d);
 int meta_check_short_name(const char *name, const char *path, struct diag *d);
 
 /* The runtime key ("pidns_dev", "pidns_ino") whose variable var is, or NULL. */
 const char *meta_runtime_key(const struct package_meta *m, const char *var);
-
-/* The hint for a struct's member, or NULL. */
-const struct member_hint *meta_find_hint(const struct type_hints *h, const char *type,
-					 const char *member);
 
 #endif

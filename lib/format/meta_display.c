@@ -3,11 +3,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "format/meta.h"
+#include "format/meta_display.h"
 #include "format/meta_json.h"
 
 static const char *const hint_keys[] = {"key", "format", "letters", "version", "hidden", NULL};
-static const char *const hint_formats[] = {"ip", "flags", NULL}; /* HINT_IP, HINT_FLAGS */
+static const char *const hint_formats[] = {"ip", "flags", NULL}; /* FORMAT_IP, FORMAT_FLAGS */
 #define COLUMN_PROPS                                                                               \
 	"title", "width", "align", "title_align", "truncate", "gap", "format", "decimals", "unit", \
 		"since", "zero_pad", "separator", "quote"
@@ -37,12 +37,12 @@ static int parse_hint(const cJSON *h, const char *where, struct member_hint *hin
 		return err;
 	hint->format = format + 1;
 	format = hint->format;
-	if ((format == HINT_FLAGS) != !!hint->letters)
+	if ((format == FORMAT_FLAGS) != !!hint->letters)
 		return diag_set(d, -EINVAL, "%s.%s: format \"flags\" and \"letters\" go together",
 				where, hint->letters ? "letters" : "format");
 	if (hint->letters && strlen(hint->letters) > 64)
 		return diag_set(d, -EINVAL, "%s.letters: more than 64 letters", where);
-	if (hint->version && format != HINT_IP)
+	if (hint->version && format != FORMAT_IP)
 		return diag_set(d, -EINVAL, "%s.version: needs format \"ip\"", where);
 	return 0;
 }

@@ -328,7 +328,6 @@ static const char *escaped_nul(const char *text, size_t len)
 int json_parse_document(const char *text, size_t len, const char *what, cJSON **out, struct diag *d)
 {
 	const char *nul = memchr(text, 0, len), *end = NULL;
-	char msg[sizeof(d->msg)];
 	int err = 0;
 
 	*out = NULL;
@@ -349,8 +348,7 @@ int json_parse_document(const char *text, size_t len, const char *what, cJSON **
 		err = diag_set(d, -EINVAL, "%s: more after the JSON document (at byte %zu)", what,
 			       (size_t)(end - text));
 	} else if (check_unique_keys(*out, "", 0, d)) {
-		snprintf(msg, sizeof(msg), "%s", d->msg);
-		err = diag_set(d, -EINVAL, "%s: %s", what, msg);
+		err = diag_wrap(d, -EINVAL, "%s", what);
 	}
 	if (err) {
 		cJSON_Delete(*out);

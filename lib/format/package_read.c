@@ -11,64 +11,18 @@
 #include "object/object_check.h"
 #include "format/package_btf_for.h"
 #include "format/package_read.h"
-#include "core/stop_signal.h"
+#include "core/file_io.h"
 
 static const char *const package_keys[] = {"bpf_object", "bpf_object_size", "btf_for", "meta",
 					   NULL};
 
-static int read_all(int fd, const char *path, char **text, size_t *len, struct diag *d)
-{
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap + 1), *grown;
-	ssize_t got;
-
-	if (!buf)
-		return diag_set(d, -ENOMEM, "%s: out of memory", path);
-	for (;;) {
-		if (n == cap) {
-			if (cap >= PACKAGE_MAX_FILE_BYTES) {
-				free(buf);
-				return diag_set(d, -EFBIG, "%s: larger than %u MiB, not a package",
-						path, PACKAGE_MAX_FILE_BYTES >> 20);
-			}
-			cap *= 2;
-			grown = realloc(buf, cap + 1);
-			if (!grown) {
-				free(buf);
-				return diag_set(d, -ENOMEM, "%s: out of memory", path);
-			}
-			buf = grown;
-		}
-		got = read(fd, buf + n, cap - n);
-		/* a stop (Ctrl-C while a pipe keeps the package back) ends the read */
-		if (got < 0 && errno == EINTR && !stop_signal_raised())
-			continue;
-		if (got < 0) {
-			int err = -errno;
-
-			free(buf);
-			return diag_set(d, err, "%s: %s", path, strerror(-err));
-		}
-		if (got == 0)
-			break;
-		n += got;
-	}
-	buf[n] = 0;
-	*text = buf;
-	*len = n;
-	return 0;
-}
-
 int package_read_bytes(const char *path, char **text, size_t *len, struct diag *d)
 {
-	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
-	int err;
+	int err = file_read(path, PACKAGE_MAX_FILE_BYTES, text, len, d);
 
-	if (fd < 0)
-		return diag_set(d, -errno, "%s: %s", path, strerror(errno));
-	err = read_all(fd, strcmp(path, "-") ? path : "stdin", text, len, d);
-	if (fd != STDIN_FILENO)
-		close(fd);
+	if (err == -EFBIG)
+		diag_set(d, err, "%s: larger than %u MiB, not a package",
+			 strcmp(path, "-") ? path : "stdin", PACKAGE_MAX_FILE_BYTES >> 20);
 	return err;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <zlib.h>
 #include "format/base64.h"
+#include "core/file_io.h"
 #include "format/package_write.h"
 
 char *package_encode(const void *object, size_t size, struct diag *d)
@@ -25,17 +26,19 @@ char *package_encode(const void *object, size_t size, struct diag *d)
 	return b64;
 }
 
-static int write_text(const char *path, const char *text, struct diag *d)
+/* The document and a newline, written whole or not at all (file_io.h). */
+static int write_text_line(const char *path, const char *text, struct diag *d)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
-	int err = 0;
+	size_t len = strlen(text);
+	char *line = malloc(len + 1);
+	int err;
 
-	if (!f)
-		return diag_set(d, -errno, "%s: %s", path, strerror(errno));
-	if (fputs(text, f) < 0 || fputc('\n', f) < 0)
-		err = diag_set(d, -EIO, "%s: write failed", path);
-	if (f != stdout && fclose(f) && !err)
-		err = diag_set(d, -errno, "%s: %s", path, strerror(errno));
+	if (!line)
+		return diag_set(d, -ENOMEM, "out of memory");
+	memcpy(line, text, len);
+	line[len] = '\n';
+	err = file_write(path, line, len + 1, d);
+	free(line);
 	return err;
 }
 
@@ -59,7 +62,7 @@ int package_write(const char *path, const void *object, size_t size, cJSON *btf_
 		cJSON_AddItemToObject(pkg, "btf_for", btf_for);
 	cJSON_AddItemToObject(pkg, "meta", meta);
 	text = cJSON_Print(pkg);
-	err = text ? write_text(path, text, d) : diag_set(d, -ENOMEM, "out of memory");
+	err = text ? write_text_line(path, text, d) : diag_set(d, -ENOMEM, "out of memory");
 	free(text);
 	free(b64);
 	cJSON_Delete(pkg);

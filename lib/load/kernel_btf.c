@@ -12,7 +12,7 @@
 #include "format/package_btf_for.h"
 
 #define CORE_RELO_LEN_OFFSET 28 /* in struct btf_ext_header, after hdr_len and 4 offset/lens */
-#define BTF_EXT_HEADER_MIN   32
+#define EXT_HEADER_MIN	     32
 
 /* Whether the kernel's BTF is where libbpf looks: sysfs first, then the vmlinux files it tries. */
 static bool kernel_has_btf(void)
@@ -46,11 +46,11 @@ static bool has_core_relos(const void *object, size_t size)
 
 		if (!gelf_getshdr(scn, &sh) || !(name = elf_strptr(elf, shstrndx, sh.sh_name)) ||
 		    strcmp(name, ".BTF.ext") || !(data = elf_getdata(scn, NULL)) ||
-		    data->d_size < BTF_EXT_HEADER_MIN)
+		    data->d_size < EXT_HEADER_MIN)
 			continue;
 		memcpy(&hdr_len, (char *)data->d_buf + 4, 4);
 		memcpy(&len, (char *)data->d_buf + CORE_RELO_LEN_OFFSET, 4);
-		found = hdr_len >= BTF_EXT_HEADER_MIN && len > 0;
+		found = hdr_len >= EXT_HEADER_MIN && len > 0;
 	}
 out:
 	elf_end(elf);

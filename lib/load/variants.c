@@ -14,6 +14,7 @@
 #include "load/runtime_vars.h"
 #include "core/stop_signal.h"
 #include "load/variants.h"
+#include "object/event_maps.h"
 
 #define FAILURE_PREFIX "no hook variant could be loaded and attached here: "
 #define FULL_LOG_HINT  " (-v for the full log)"
@@ -66,25 +67,12 @@ int variants_check_forced(const struct load_opts *o, struct diag *d)
 			o->variant, names);
 }
 
-static struct bpf_map *map_by_name_or_type(struct bpf_object *obj, const char *name,
-					   enum bpf_map_type type)
-{
-	struct bpf_map *map;
-
-	if (name)
-		return bpf_object__find_map_by_name(obj, name);
-	bpf_object__for_each_map(map, obj)
-		if (bpf_map__type(map) == type)
-			return map;
-	return NULL;
-}
-
 struct bpf_map *variants_event_map(const struct events_spec *e, struct bpf_object *obj,
 				   bool perfbuf)
 {
 	if (perfbuf)
-		return map_by_name_or_type(obj, e->perfbuf, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
-	return map_by_name_or_type(obj, e->ringbuf, BPF_MAP_TYPE_RINGBUF);
+		return event_maps_find(obj, e->perfbuf, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	return event_maps_find(obj, e->ringbuf, BPF_MAP_TYPE_RINGBUF);
 }
 
 /* Ring buffer where the kernel has one, else the perf buffer, which the program is told of. */

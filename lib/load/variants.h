@@ -45,7 +45,7 @@ struct loaded {
 	bool perfbuf;	     /* events come through the perf buffer */
 };
 
-/* The map events arrive through: the package's named map, else the first of its type. */
+/* The map events arrive through: the package's named map, else the only one of its type. */
 struct bpf_map *variants_event_map(const struct events_spec *e, struct bpf_object *obj,
 				   bool perfbuf);
 

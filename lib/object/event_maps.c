@@ -19,12 +19,22 @@ static bool is_kind(const struct bpf_map *map, enum bpf_map_type type)
 						 : bpf_map__type(map) == type;
 }
 
-/* The only map of that kind, or NULL when there is none or more than one. */
-static const struct bpf_map *only_map(struct bpf_object *obj, enum bpf_map_type type)
+int event_maps_count(struct bpf_object *obj, enum bpf_map_type type)
 {
-	const struct bpf_map *found = NULL;
 	struct bpf_map *map;
+	int n = 0;
 
+	bpf_object__for_each_map(map, obj)
+		n += is_kind(map, type);
+	return n;
+}
+
+struct bpf_map *event_maps_find(struct bpf_object *obj, const char *name, enum bpf_map_type type)
+{
+	struct bpf_map *found = NULL, *map;
+
+	if (name)
+		return bpf_object__find_map_by_name(obj, name);
 	bpf_object__for_each_map(map, obj) {
 		if (!is_kind(map, type))
 			continue;
@@ -63,9 +73,9 @@ static int add_missing(cJSON *events, const char *key, const char *value)
 
 int event_maps_complete(struct bpf_object *obj, cJSON *events, struct diag *d)
 {
-	const struct bpf_map *rb = only_map(obj, BPF_MAP_TYPE_RINGBUF);
-	const struct bpf_map *pb = only_map(obj, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
-	const struct bpf_map *lost = only_map(obj, BPF_MAP_TYPE_PERCPU_ARRAY);
+	struct bpf_map *rb = event_maps_find(obj, NULL, BPF_MAP_TYPE_RINGBUF);
+	struct bpf_map *pb = event_maps_find(obj, NULL, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	struct bpf_map *lost = event_maps_find(obj, NULL, BPF_MAP_TYPE_PERCPU_ARRAY);
 	int err;
 
 	err = add_missing(events, "ringbuf", rb ? bpf_map__name(rb) : NULL);

@@ -339,18 +339,18 @@ static int check_program_end(const struct elf_object *o, uint32_t i, struct diag
 static int check_btf(const struct elf_object *o, struct diag *d)
 {
 	Elf64_Shdr sh = section(o, o->btf);
-	struct btf_index idx;
+	struct raw_btf_index idx;
 	int err;
 
 	if (!o->btf)
 		return 0; /* without .BTF, libbpf ignores .BTF.ext */
-	err = btf_check(o->data + sh.sh_offset, sh.sh_size, &idx, d);
+	err = raw_btf_check(o->data + sh.sh_offset, sh.sh_size, &idx, d);
 	if (err || !o->btf_ext)
 		goto out;
 	sh = section(o, o->btf_ext);
-	err = btf_ext_check(o->data + sh.sh_offset, sh.sh_size, &idx, d);
+	err = raw_btf_ext_check(o->data + sh.sh_offset, sh.sh_size, &idx, d);
 out:
-	btf_index_free(&idx);
+	raw_btf_index_free(&idx);
 	return err;
 }
 

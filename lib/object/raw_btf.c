@@ -16,7 +16,7 @@ static const char *const kind_names[] = {
 };
 
 /* A type's record, copied: an object's sections need not be aligned. */
-static struct btf_type record(const struct btf_index *x, uint32_t id)
+static struct btf_type record(const struct raw_btf_index *x, uint32_t id)
 {
 	struct btf_type t = {0};
 
@@ -26,7 +26,7 @@ static struct btf_type record(const struct btf_index *x, uint32_t id)
 }
 
 /* The n-th 32-bit word after the record's common part. */
-static uint32_t word(const struct btf_index *x, uint32_t id, size_t n)
+static uint32_t word(const struct raw_btf_index *x, uint32_t id, size_t n)
 {
 	uint32_t w;
 
@@ -34,7 +34,7 @@ static uint32_t word(const struct btf_index *x, uint32_t id, size_t n)
 	return w;
 }
 
-unsigned int btf_index_kind(const struct btf_index *x, uint32_t id)
+unsigned int raw_btf_index_kind(const struct raw_btf_index *x, uint32_t id)
 {
 	return id ? BTF_INFO_KIND(record(x, id).info) : 0;
 }
@@ -44,12 +44,12 @@ static const char *kind_name(unsigned int kind)
 	return kind < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[kind] : "unknown";
 }
 
-static const char *name_at(const struct btf_index *x, uint32_t off)
+static const char *name_at(const struct raw_btf_index *x, uint32_t off)
 {
 	return off < x->str_len ? x->strs + off : NULL;
 }
 
-void btf_index_describe(const struct btf_index *x, uint32_t id, char *buf, size_t size)
+void raw_btf_index_describe(const struct raw_btf_index *x, uint32_t id, char *buf, size_t size)
 {
 	struct btf_type t = record(x, id);
 	const char *kind = kind_name(id ? BTF_INFO_KIND(t.info) : 0);
@@ -127,7 +127,7 @@ static void place_text(struct place p, char *buf, size_t size)
 }
 
 /* The k-th name offset of a type: its own, then its entries'. False past the last. */
-static bool name_ref(const struct btf_index *x, uint32_t id, uint32_t k, uint32_t *off,
+static bool name_ref(const struct raw_btf_index *x, uint32_t id, uint32_t k, uint32_t *off,
 		     struct place *p)
 {
 	struct btf_type t = record(x, id);
@@ -164,7 +164,7 @@ static bool name_ref(const struct btf_index *x, uint32_t id, uint32_t k, uint32_
 }
 
 /* The k-th type a type refers to; *pointer when it is a pointer's target. */
-static bool type_ref(const struct btf_index *x, uint32_t id, uint32_t k, uint32_t *ref,
+static bool type_ref(const struct raw_btf_index *x, uint32_t id, uint32_t k, uint32_t *ref,
 		     bool *pointer, struct place *p)
 {
 	struct btf_type t = record(x, id);
@@ -242,7 +242,7 @@ static int check_header(const uint8_t *data, size_t size, struct btf_header *h, 
 	return 0;
 }
 
-static int check_strings(const struct btf_index *x, struct diag *d)
+static int check_strings(const struct raw_btf_index *x, struct diag *d)
 {
 	if (x->str_len == 0)
 		return diag_set(d, -EINVAL, "bpf_object: .BTF string section is empty");
@@ -257,7 +257,7 @@ static int check_strings(const struct btf_index *x, struct diag *d)
 }
 
 /* Finds each record: its kind known, its entries within the type section. */
-static int index_records(struct btf_index *x, uint32_t len, struct diag *d)
+static int index_records(struct raw_btf_index *x, uint32_t len, struct diag *d)
 {
 	uint32_t pos = 0, cap = len / RECORD_BYTES + 1;
 	struct btf_type t;
@@ -292,7 +292,7 @@ static int index_records(struct btf_index *x, uint32_t len, struct diag *d)
 	return 0;
 }
 
-static int check_names(const struct btf_index *x, uint32_t id, struct diag *d)
+static int check_names(const struct raw_btf_index *x, uint32_t id, struct diag *d)
 {
 	char who[96], where[48];
 	struct place p;
@@ -301,7 +301,7 @@ static int check_names(const struct btf_index *x, uint32_t id, struct diag *d)
 	for (k = 0; name_ref(x, id, k, &off, &p); k++) {
 		if (off < x->str_len)
 			continue;
-		btf_index_describe(x, id, who, sizeof(who));
+		raw_btf_index_describe(x, id, who, sizeof(who));
 		place_text(p, where, sizeof(where));
 		return diag_set(d, -EINVAL,
 				"bpf_object: .BTF %s%s has name offset %u past the end of the "
@@ -311,7 +311,7 @@ static int check_names(const struct btf_index *x, uint32_t id, struct diag *d)
 	return 0;
 }
 
-static int check_refs(const struct btf_index *x, uint32_t id, struct diag *d)
+static int check_refs(const struct raw_btf_index *x, uint32_t id, struct diag *d)
 {
 	char who[96], where[48];
 	struct place p;
@@ -321,7 +321,7 @@ static int check_refs(const struct btf_index *x, uint32_t id, struct diag *d)
 	for (k = 0; type_ref(x, id, k, &ref, &pointer, &p); k++) {
 		if (ref < x->nr_types)
 			continue;
-		btf_index_describe(x, id, who, sizeof(who));
+		raw_btf_index_describe(x, id, who, sizeof(who));
 		place_text(p, where, sizeof(where));
 		return diag_set(d, -EINVAL,
 				"bpf_object: .BTF %s%s refers to type %u past the last type %u",
@@ -330,20 +330,20 @@ static int check_refs(const struct btf_index *x, uint32_t id, struct diag *d)
 	return 0;
 }
 
-static int wrong_kind(const struct btf_index *x, uint32_t id, struct place p, uint32_t ref,
+static int wrong_kind(const struct raw_btf_index *x, uint32_t id, struct place p, uint32_t ref,
 		      const char *wanted, struct diag *d)
 {
 	char who[96], where[48], target[96];
 
-	btf_index_describe(x, id, who, sizeof(who));
-	btf_index_describe(x, ref, target, sizeof(target));
+	raw_btf_index_describe(x, id, who, sizeof(who));
+	raw_btf_index_describe(x, ref, target, sizeof(target));
 	place_text(p, where, sizeof(where));
 	return diag_set(d, -EINVAL, "bpf_object: .BTF %s%s refers to %s, not %s", who, where,
 			target, wanted);
 }
 
 /* A decl_tag names a struct or union member, a func parameter, or (-1) the whole target. */
-static int check_decl_tag(const struct btf_index *x, uint32_t id, struct diag *d)
+static int check_decl_tag(const struct raw_btf_index *x, uint32_t id, struct diag *d)
 {
 	struct btf_type t = record(x, id), target = record(x, t.type);
 	unsigned int kind = BTF_INFO_KIND(target.info);
@@ -360,36 +360,36 @@ static int check_decl_tag(const struct btf_index *x, uint32_t id, struct diag *d
 				  "a struct, union, func, var or typedef", d);
 	if (component == -1 || (component >= 0 && (uint32_t)component < entries))
 		return 0;
-	btf_index_describe(x, id, who, sizeof(who));
-	btf_index_describe(x, t.type, what, sizeof(what));
+	raw_btf_index_describe(x, id, who, sizeof(who));
+	raw_btf_index_describe(x, t.type, what, sizeof(what));
 	return diag_set(d, -EINVAL, "bpf_object: .BTF %s tags component %d of %s, which has %u",
 			who, component, what, entries);
 }
 
 /* What libbpf takes for granted of each kind once every reference is a valid id. */
-static int check_kind_rules(const struct btf_index *x, uint32_t id, struct diag *d)
+static int check_kind_rules(const struct raw_btf_index *x, uint32_t id, struct diag *d)
 {
 	struct btf_type t = record(x, id);
 	unsigned int kind = BTF_INFO_KIND(t.info), k, vlen = BTF_INFO_VLEN(t.info);
 	char who[96];
 
 	if (!has_entries(kind) && vlen) {
-		btf_index_describe(x, id, who, sizeof(who));
+		raw_btf_index_describe(x, id, who, sizeof(who));
 		return diag_set(d, -EINVAL, "bpf_object: .BTF %s has vlen %u; a %s has no entries",
 				who, vlen, kind_name(kind));
 	}
 	if (kind == BTF_KIND_FUNC && vlen > BTF_FUNC_EXTERN) {
-		btf_index_describe(x, id, who, sizeof(who));
+		raw_btf_index_describe(x, id, who, sizeof(who));
 		return diag_set(d, -EINVAL,
 				"bpf_object: .BTF %s has linkage %u, not static, global or extern",
 				who, vlen);
 	}
-	if (kind == BTF_KIND_FUNC && btf_index_kind(x, t.type) != BTF_KIND_FUNC_PROTO)
+	if (kind == BTF_KIND_FUNC && raw_btf_index_kind(x, t.type) != BTF_KIND_FUNC_PROTO)
 		return wrong_kind(x, id, (struct place){NULL, -1}, t.type, "a func_proto", d);
 	if (kind == BTF_KIND_DECL_TAG)
 		return check_decl_tag(x, id, d);
 	for (k = 0; kind == BTF_KIND_DATASEC && k < vlen; k++) {
-		unsigned int var = btf_index_kind(x, word(x, id, 3 * k));
+		unsigned int var = raw_btf_index_kind(x, word(x, id, 3 * k));
 
 		if (var != BTF_KIND_VAR && var != BTF_KIND_FUNC)
 			return wrong_kind(x, id, (struct place){"variable", k}, word(x, id, 3 * k),
@@ -405,7 +405,7 @@ struct frame {
 enum visit { NEW, ON_PATH, DONE };
 
 struct walk {
-	const struct btf_index *x;
+	const struct raw_btf_index *x;
 	uint8_t *state;
 	uint32_t *depth; /* while ON_PATH: the deepest child so far; once DONE: its own */
 	struct frame *stack;
@@ -416,8 +416,8 @@ static int cycle(const struct walk *w, uint32_t from, uint32_t to, struct diag *
 {
 	char a[96], b[96];
 
-	btf_index_describe(w->x, from, a, sizeof(a));
-	btf_index_describe(w->x, to, b, sizeof(b));
+	raw_btf_index_describe(w->x, from, a, sizeof(a));
+	raw_btf_index_describe(w->x, to, b, sizeof(b));
 	return diag_set(d, -EINVAL,
 			"bpf_object: .BTF %s refers to %s, which leads back to it with no "
 			"pointer between",
@@ -449,10 +449,10 @@ static int step(struct walk *w, struct diag *d)
 	}
 	done = f->id;
 	w->depth[done]++;
-	if (w->depth[done] > BTF_CHECK_MAX_DEPTH) {
-		btf_index_describe(w->x, done, who, sizeof(who));
+	if (w->depth[done] > RAW_BTF_MAX_DEPTH) {
+		raw_btf_index_describe(w->x, done, who, sizeof(who));
 		return diag_set(d, -EINVAL, "bpf_object: .BTF %s nests types more than %d deep",
-				who, BTF_CHECK_MAX_DEPTH);
+				who, RAW_BTF_MAX_DEPTH);
 	}
 	w->state[done] = DONE;
 	w->top--;
@@ -462,7 +462,7 @@ static int step(struct walk *w, struct diag *d)
 }
 
 /* libbpf follows modifiers, typedefs, arrays and members in loops and by recursion. */
-static int check_cycles(const struct btf_index *x, struct diag *d)
+static int check_cycles(const struct raw_btf_index *x, struct diag *d)
 {
 	struct walk w = {x, calloc(x->nr_types, 1), calloc(x->nr_types, sizeof(uint32_t)),
 			 calloc(x->nr_types, sizeof(struct frame)), 0};
@@ -485,7 +485,7 @@ static int check_cycles(const struct btf_index *x, struct diag *d)
 	return err;
 }
 
-static int check_types(const struct btf_index *x, struct diag *d)
+static int check_types(const struct raw_btf_index *x, struct diag *d)
 {
 	uint32_t id;
 	int err = 0;
@@ -500,7 +500,7 @@ static int check_types(const struct btf_index *x, struct diag *d)
 	return err ?: check_cycles(x, d);
 }
 
-int btf_check(const uint8_t *data, size_t size, struct btf_index *x, struct diag *d)
+int raw_btf_check(const uint8_t *data, size_t size, struct raw_btf_index *x, struct diag *d)
 {
 	struct btf_header h;
 	int err;
@@ -516,11 +516,11 @@ int btf_check(const uint8_t *data, size_t size, struct btf_index *x, struct diag
 	err = err ?: index_records(x, h.type_len, d);
 	err = err ?: check_types(x, d);
 	if (err)
-		btf_index_free(x);
+		raw_btf_index_free(x);
 	return err;
 }
 
-void btf_index_free(struct btf_index *x)
+void raw_btf_index_free(struct raw_btf_index *x)
 {
 	free(x->offsets);
 	memset(x, 0, sizeof(*x));

@@ -5,7 +5,7 @@
  * past the last type, a name offset past the strings, a func that is not over a func_proto
  * or a cycle of types that no pointer breaks make it read out of bounds, crash or loop. Every
  * record, reference and name offset is checked here, and no chain of types may nest deeper
- * than BTF_CHECK_MAX_DEPTH (libbpf follows some chains by recursion).
+ * than RAW_BTF_MAX_DEPTH (libbpf follows some chains by recursion).
  */
 #ifndef OBJECT_RAW_BTF_H
 #define OBJECT_RAW_BTF_H
@@ -14,10 +14,10 @@
 #include <stdint.h>
 #include "core/diag.h"
 
-#define BTF_CHECK_MAX_DEPTH 1024
+#define RAW_BTF_MAX_DEPTH 1024
 
 /* A checked .BTF: what .BTF.ext's records refer to. */
-struct btf_index {
+struct raw_btf_index {
 	const uint8_t *types; /* the type section */
 	const char *strs;     /* the string section, NUL-terminated */
 	uint32_t str_len;
@@ -26,16 +26,16 @@ struct btf_index {
 };
 
 /*
- * 0 with the index filled (free it with btf_index_free), or -EINVAL with one line in d:
+ * 0 with the index filled (free it with raw_btf_index_free), or -EINVAL with one line in d:
  * "bpf_object: .BTF type 42 (struct bind_event) member 3 refers to type 9999 past the last
  * type 1802".
  */
-int btf_check(const uint8_t *data, size_t size, struct btf_index *idx, struct diag *d);
-void btf_index_free(struct btf_index *idx);
+int raw_btf_check(const uint8_t *data, size_t size, struct raw_btf_index *idx, struct diag *d);
+void raw_btf_index_free(struct raw_btf_index *idx);
 
 /* The kind of a type id below nr_types (0 for void). */
-unsigned int btf_index_kind(const struct btf_index *idx, uint32_t id);
+unsigned int raw_btf_index_kind(const struct raw_btf_index *idx, uint32_t id);
 /* "type 42 (struct bind_event)", "type 7 (anonymous struct)", "type 0 (void)". */
-void btf_index_describe(const struct btf_index *idx, uint32_t id, char *buf, size_t size);
+void raw_btf_index_describe(const struct raw_btf_index *idx, uint32_t id, char *buf, size_t size);
 
 #endif

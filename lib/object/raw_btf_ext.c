@@ -31,7 +31,7 @@ struct info_kind {
 	const char *name;
 	size_t min_record;
 	/* checks one record (its first min_record bytes, copied) */
-	int (*check)(const void *rec, const char *where, const struct btf_index *btf,
+	int (*check)(const void *rec, const char *where, const struct raw_btf_index *btf,
 		     struct diag *d);
 };
 
@@ -51,8 +51,8 @@ static int insn_aligned(uint32_t insn_off, const char *where, struct diag *d)
 			where, insn_off, sizeof(struct bpf_insn));
 }
 
-static int string_ok(uint32_t off, const char *what, const char *where, const struct btf_index *btf,
-		     struct diag *d)
+static int string_ok(uint32_t off, const char *what, const char *where,
+		     const struct raw_btf_index *btf, struct diag *d)
 {
 	if (off < btf->str_len)
 		return 0;
@@ -62,7 +62,7 @@ static int string_ok(uint32_t off, const char *what, const char *where, const st
 			where, what, off, btf->str_len);
 }
 
-static int type_ok(uint32_t id, const char *where, const struct btf_index *btf, struct diag *d)
+static int type_ok(uint32_t id, const char *where, const struct raw_btf_index *btf, struct diag *d)
 {
 	if (id < btf->nr_types)
 		return 0;
@@ -71,7 +71,7 @@ static int type_ok(uint32_t id, const char *where, const struct btf_index *btf, 
 			id, btf->nr_types - 1);
 }
 
-static int check_func_info(const void *rec, const char *where, const struct btf_index *btf,
+static int check_func_info(const void *rec, const char *where, const struct raw_btf_index *btf,
 			   struct diag *d)
 {
 	const struct bpf_func_info *f = rec;
@@ -79,14 +79,14 @@ static int check_func_info(const void *rec, const char *where, const struct btf_
 	int err = insn_aligned(f->insn_off, where, d);
 
 	err = err ?: type_ok(f->type_id, where, btf, d);
-	if (err || btf_index_kind(btf, f->type_id) == BTF_KIND_FUNC)
+	if (err || raw_btf_index_kind(btf, f->type_id) == BTF_KIND_FUNC)
 		return err;
-	btf_index_describe(btf, f->type_id, what, sizeof(what));
+	raw_btf_index_describe(btf, f->type_id, what, sizeof(what));
 	return diag_set(d, -EINVAL, "bpf_object: .BTF.ext %s refers to %s, not a func", where,
 			what);
 }
 
-static int check_line_info(const void *rec, const char *where, const struct btf_index *btf,
+static int check_line_info(const void *rec, const char *where, const struct raw_btf_index *btf,
 			   struct diag *d)
 {
 	const struct bpf_line_info *l = rec;
@@ -96,7 +96,7 @@ static int check_line_info(const void *rec, const char *where, const struct btf_
 	return err ?: string_ok(l->line_off, "line text", where, btf, d);
 }
 
-static int check_core_relo(const void *rec, const char *where, const struct btf_index *btf,
+static int check_core_relo(const void *rec, const char *where, const struct raw_btf_index *btf,
 			   struct diag *d)
 {
 	const struct bpf_core_relo *r = rec;
@@ -129,7 +129,7 @@ static uint32_t take_u32(struct cursor *c)
 
 /* A section's header (name, record count), then its records. */
 static int check_section(const struct info_kind *k, struct cursor *c, uint32_t nr,
-			 const struct btf_index *btf, struct diag *d)
+			 const struct raw_btf_index *btf, struct diag *d)
 {
 	uint8_t rec[MAX_RECORD_BYTES];
 	char where[160];
@@ -171,7 +171,7 @@ static int check_section(const struct info_kind *k, struct cursor *c, uint32_t n
 }
 
 static int check_info(const struct info_kind *k, const uint8_t *data, size_t size, uint32_t off,
-		      uint32_t len, const struct btf_index *btf, struct diag *d)
+		      uint32_t len, const struct raw_btf_index *btf, struct diag *d)
 {
 	struct cursor c;
 	uint32_t nr;
@@ -204,7 +204,8 @@ static int check_info(const struct info_kind *k, const uint8_t *data, size_t siz
 	return err;
 }
 
-int btf_ext_check(const uint8_t *data, size_t size, const struct btf_index *btf, struct diag *d)
+int raw_btf_ext_check(const uint8_t *data, size_t size, const struct raw_btf_index *btf,
+		      struct diag *d)
 {
 	struct ext_header h = {0};
 	int err;

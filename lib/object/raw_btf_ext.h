@@ -14,6 +14,7 @@
 #include "core/diag.h"
 
 /* 0, or -EINVAL with one line in d: "bpf_object: .BTF.ext core_relo section 2 (...) ...". */
-int btf_ext_check(const uint8_t *data, size_t size, const struct btf_index *btf, struct diag *d);
+int raw_btf_ext_check(const uint8_t *data, size_t size, const struct raw_btf_index *btf,
+		      struct diag *d);
 
 #endif

@@ -18,7 +18,7 @@ struct builder {
 
 static int build_record(struct builder *b, uint32_t type_id, int depth, struct layout **out);
 
-int btf_find_record(const struct btf *btf, const char *name)
+int layout_find_record(const struct btf *btf, const char *name)
 {
 	uint32_t id, n = btf__type_cnt(btf);
 
@@ -42,7 +42,7 @@ int btf_find_record(const struct btf *btf, const char *name)
 	return -ENOENT;
 }
 
-bool btf_is_char(const struct btf *btf, const struct btf_type *t)
+bool layout_is_char(const struct btf *btf, const struct btf_type *t)
 {
 	const char *name = btf__name_by_offset(btf, t->name_off);
 
@@ -90,7 +90,7 @@ static int describe_type(struct builder *b, uint32_t type_id, int depth, struct 
 	if (btf_is_int(t)) {
 		f->kind = btf_int_encoding(t) & BTF_INT_BOOL ? FIELD_BOOL : FIELD_INT;
 		f->is_signed = btf_int_encoding(t) & BTF_INT_SIGNED;
-		f->is_char = btf_is_char(b->btf, t);
+		f->is_char = layout_is_char(b->btf, t);
 		if (btf_int_bits(t) < t->size * 8 || btf_int_offset(t)) {
 			f->bit_offset += btf_int_offset(t);
 			f->bit_size = btf_int_bits(t);
@@ -127,7 +127,7 @@ static int describe_type(struct builder *b, uint32_t type_id, int depth, struct 
 					f->name);
 		f->count = arr->nelems;
 		f->size = total;
-		if (btf_is_char(b->btf, btf__type_by_id(b->btf, elem))) {
+		if (layout_is_char(b->btf, btf__type_by_id(b->btf, elem))) {
 			f->kind = FIELD_STRING;
 			return 0;
 		}
@@ -168,12 +168,12 @@ static int apply_hint(struct builder *b, struct layout *l, struct field *f,
 	if (hint->key)
 		f->key = hint->key;
 	f->hidden = hint->hidden;
-	if (hint->format == HINT_FLAGS) {
+	if (hint->format == FORMAT_FLAGS) {
 		if (f->kind != FIELD_INT)
 			return hint_error(b, l, f, "format", "\"flags\" needs an integer member");
 		f->format = FORMAT_FLAGS;
 		f->letters = hint->letters;
-	} else if (hint->format == HINT_IP) {
+	} else if (hint->format == FORMAT_IP) {
 		if (!holds_ip(f))
 			return hint_error(b, l, f, "format",
 					  "\"ip\" needs a 4-byte integer or a 4- or 16-byte array");

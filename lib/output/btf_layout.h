@@ -25,12 +25,6 @@ enum field_kind {
 	FIELD_POINTER, /* printed as a number */
 };
 
-enum field_format {
-	FORMAT_PLAIN,
-	FORMAT_IP,    /* an address: 4 bytes, 16 bytes, or 16 with a version field saying 4 or 6 */
-	FORMAT_FLAGS, /* one letter per set bit, '.' per clear bit, lowest bit first */
-};
-
 struct enum_name {
 	int64_t value;
 	const char *name;
@@ -49,7 +43,7 @@ struct field {
 	bool is_signed;
 	bool is_char; /* a plain char: shown as a character */
 	bool hidden;  /* left out of JSON objects and default tables */
-	enum field_format format;
+	enum member_format format;
 	const char *letters; /* FORMAT_FLAGS */
 	int version_field;   /* FORMAT_IP: index of the sibling holding 4 or 6, or -1 */
 	struct enum_name *enums;
@@ -67,10 +61,10 @@ struct layout {
 };
 
 /* A plain char (the element type that makes an array a string). */
-bool btf_is_char(const struct btf *btf, const struct btf_type *t);
+bool layout_is_char(const struct btf *btf, const struct btf_type *t);
 
 /* Finds a struct or union (or a typedef of one) by name. Returns its id, or -ENOENT. */
-int btf_find_record(const struct btf *btf, const char *name);
+int layout_find_record(const struct btf *btf, const char *name);
 
 /* hints: the package's display.types (may be NULL). */
 int layout_build(const struct btf *btf, uint32_t type_id, const struct type_hints *hints,

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "output/render.h"
+#include "output/render_json.h"
 
 int record_view_init(struct record_view *v, enum output_mode mode, const struct layout *l,
 		     const struct column_list *columns, const char *custom, condition_fn cond,

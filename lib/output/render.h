@@ -51,7 +51,4 @@ void record_view_header(struct record_view *v);
 /* false: the filters left the record out */
 bool record_view_row(struct record_view *v, const void *record);
 
-/* One JSON object per line, keys in the record's field order. */
-void render_json_line(struct json_writer *jw, const struct layout *l, const void *record);
-
 #endif

@@ -40,33 +40,33 @@ static void apply_props(struct table_column *c, const struct column_props *p)
 	unsigned int g = p->given;
 
 	if (g & PROP_TITLE)
-		c->title = p->title;
+		c->props.title = p->title;
 	if (g & PROP_WIDTH)
-		c->width = p->width;
+		c->props.width = p->width;
 	if (g & PROP_ALIGN)
-		c->left = p->left;
+		c->props.left = p->left;
 	if ((g & PROP_ALIGN) && !(g & PROP_TITLE_ALIGN))
-		c->title_left = p->left;
+		c->props.title_left = p->left;
 	if (g & PROP_TITLE_ALIGN)
-		c->title_left = p->title_left;
+		c->props.title_left = p->title_left;
 	if (g & PROP_TRUNCATE)
-		c->truncate = p->truncate;
+		c->props.truncate = p->truncate;
 	if (g & PROP_GAP)
-		c->gap = p->gap;
+		c->props.gap = p->gap;
 	if (g & PROP_FORMAT)
-		c->format = p->format;
+		c->props.format = p->format;
 	if (g & PROP_DECIMALS)
-		c->decimals = p->decimals;
+		c->props.decimals = p->decimals;
 	if (g & PROP_UNIT)
-		c->units_per_second = p->units_per_second;
+		c->props.units_per_second = p->units_per_second;
 	if (g & PROP_SINCE)
-		c->since_start = p->since_start;
+		c->props.since_start = p->since_start;
 	if (g & PROP_ZERO_PAD)
-		c->zero_pad = p->zero_pad;
+		c->props.zero_pad = p->zero_pad;
 	if (g & PROP_SEPARATOR)
-		c->separator = p->separator;
+		c->props.separator = p->separator;
 	if (g & PROP_QUOTE)
-		c->quote = p->quote;
+		c->props.quote = p->quote;
 }
 
 /* What each format needs of its field; checked for every override, whatever its condition. */
@@ -108,10 +108,10 @@ static void column_defaults(struct table_column *c, const struct field *f)
 {
 	memset(c, 0, sizeof(*c));
 	c->field = f;
-	c->gap = 1;
-	c->units_per_second = 1000000000;
-	c->separator = " ";
-	c->left = c->title_left = !f || is_text(f);
+	c->props.gap = 1;
+	c->props.units_per_second = 1000000000;
+	c->props.separator = " ";
+	c->props.left = c->props.title_left = !f || is_text(f);
 }
 
 static int find_field(struct column_builder *b, const char *path, struct table_column *c,
@@ -161,10 +161,10 @@ static int resolve_column(struct column_builder *b, const struct column_spec *sp
 	}
 	if (err)
 		return err;
-	if (!c->title)
-		c->title = c->field ? c->field->key : "TIME";
-	if (c->format == COLUMN_CLOCK && c->width < 8)
-		c->width = 8; /* HH:MM:SS */
+	if (!c->props.title)
+		c->props.title = c->field ? c->field->key : "TIME";
+	if (c->props.format == COLUMN_CLOCK && c->props.width < 8)
+		c->props.width = 8; /* HH:MM:SS */
 	return 0;
 }
 
@@ -246,9 +246,9 @@ static int default_column(struct table_column *c, const struct field *f)
 	c->owned_title = upper_copy(f->key);
 	if (!c->owned_title)
 		return -ENOMEM;
-	c->title = c->owned_title;
+	c->props.title = c->owned_title;
 	width = natural_width(f);
-	c->width = (int)strlen(c->title) > width ? (int)strlen(c->title) : width;
+	c->props.width = (int)strlen(c->props.title) > width ? (int)strlen(c->props.title) : width;
 	return 0;
 }
 
@@ -258,9 +258,9 @@ static int build_default(struct table *t, const struct layout *l)
 	int i, err;
 
 	column_defaults(&c, NULL);
-	c.title = "TIME";
-	c.width = 8;
-	c.format = COLUMN_CLOCK;
+	c.props.title = "TIME";
+	c.props.width = 8;
+	c.props.format = COLUMN_CLOCK;
 	err = add_column(t, &c);
 	for (i = 0; i < l->nr_fields && !err; i++) {
 		if (l->fields[i].hidden)
@@ -303,15 +303,15 @@ static int custom_column(struct table *t, struct column_builder *b, const char *
 		if (resolve_column(b, &b->list->items[i], i, &from) || from.field != f)
 			continue;
 		from.owned_title = c.owned_title;
-		from.title = c.title;
-		from.gap = 1;
+		from.props.title = c.props.title;
+		from.props.gap = 1;
 		c = from;
 		break;
 	}
 	c.owner = owner;
 	c.base = base;
-	if (!err && c.width < (int)strlen(c.title))
-		c.width = strlen(c.title);
+	if (!err && c.props.width < (int)strlen(c.props.title))
+		c.props.width = strlen(c.props.title);
 	if (!err && (err = add_column(t, &c)))
 		free(c.owned_title);
 	return err;
@@ -390,12 +390,12 @@ static void sanitize(char *s, size_t n)
 static void put_cell(struct out_buf *out, const struct table_column *c, bool first, bool left,
 		     bool zero_pad, const char *text, size_t len)
 {
-	size_t width = c->width;
+	size_t width = c->props.width;
 	bool negative = zero_pad && len && text[0] == '-';
 
 	if (!first)
-		out_pad(out, ' ', c->gap);
-	if (c->truncate && len > width)
+		out_pad(out, ' ', c->props.gap);
+	if (c->props.truncate && len > width)
 		len = width;
 	if (negative) { /* printf's %08d: the sign before the zeros */
 		out_putc(out, '-');
@@ -419,7 +419,8 @@ void table_header(struct table *t, struct out_buf *out)
 	for (i = 0; i < t->nr_cols; i++) {
 		const struct table_column *c = &t->cols[i];
 
-		put_cell(out, c, i == 0, c->title_left, false, c->title, strlen(c->title));
+		put_cell(out, c, i == 0, c->props.title_left, false, c->props.title,
+			 strlen(c->props.title));
 	}
 	out_putc(out, '\n');
 }
@@ -437,8 +438,8 @@ static void elapsed_text(struct table *t, const struct table_column *c, const vo
 {
 	uint64_t v = field_u64(c->field, record), origin;
 
-	if (c->since_start) {
-		origin = t->start_ns / (1000000000 / c->units_per_second);
+	if (c->props.since_start) {
+		origin = t->start_ns / (1000000000 / c->props.units_per_second);
 	} else {
 		if (!t->have_first) {
 			t->first_value = v;
@@ -446,8 +447,8 @@ static void elapsed_text(struct table *t, const struct table_column *c, const vo
 		}
 		origin = t->first_value;
 	}
-	out_printf(&t->cell, "%.*f", c->decimals,
-		   (double)(int64_t)(v - origin) / (double)c->units_per_second);
+	out_printf(&t->cell, "%.*f", c->props.decimals,
+		   (double)(int64_t)(v - origin) / (double)c->props.units_per_second);
 }
 
 static void clock_text(struct out_buf *cell)
@@ -467,7 +468,7 @@ static void cell_text(struct table *t, const struct table_column *c, const void 
 	struct out_buf *cell = &t->cell;
 	uint64_t v;
 
-	switch (c->format) {
+	switch (c->props.format) {
 	case COLUMN_VALUE:
 		format_text(cell, c->owner, c->field, record);
 		break;
@@ -487,10 +488,10 @@ static void cell_text(struct table *t, const struct table_column *c, const void 
 		break;
 	case COLUMN_HEX:
 	case COLUMN_OCTAL:
-		format_radix(cell, c->field, record, c->format == COLUMN_HEX ? 16 : 8);
+		format_radix(cell, c->field, record, c->props.format == COLUMN_HEX ? 16 : 8);
 		break;
 	case COLUMN_JOIN:
-		format_join(cell, c->field, record, c->separator, c->quote);
+		format_join(cell, c->field, record, c->props.separator, c->props.quote);
 		break;
 	case COLUMN_CHAR:
 		format_char(cell, c->field, record);
@@ -500,8 +501,8 @@ static void cell_text(struct table *t, const struct table_column *c, const void 
 
 static bool numeric(const struct table_column *c)
 {
-	return c->format == COLUMN_HEX || c->format == COLUMN_OCTAL ||
-	       (c->format == COLUMN_VALUE && c->field && !is_text(c->field));
+	return c->props.format == COLUMN_HEX || c->props.format == COLUMN_OCTAL ||
+	       (c->props.format == COLUMN_VALUE && c->field && !is_text(c->field));
 }
 
 void table_row(struct table *t, struct out_buf *out, const void *record)
@@ -514,8 +515,8 @@ void table_row(struct table *t, struct out_buf *out, const void *record)
 		t->cell.len = 0;
 		cell_text(t, c, record);
 		sanitize(t->cell.data, t->cell.len);
-		put_cell(out, c, i == 0, c->left, c->zero_pad && numeric(c), t->cell.data,
-			 t->cell.len);
+		put_cell(out, c, i == 0, c->props.left, c->props.zero_pad && numeric(c),
+			 t->cell.data, t->cell.len);
 	}
 	out_putc(out, '\n');
 }

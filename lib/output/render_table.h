@@ -20,20 +20,8 @@ struct table_column {
 	const struct field *field;
 	const struct layout *owner; /* the record holding field: nested paths reach into one */
 	uint32_t base;		    /* owner's offset in the row */
-	const char *title;
-	char *owned_title;
-	int width;
-	bool left;
-	bool title_left;
-	bool truncate;
-	bool zero_pad;
-	bool since_start;
-	bool quote;
-	int gap; /* spaces before the column unless it comes first */
-	enum column_format format;
-	int decimals;
-	uint64_t units_per_second; /* COLUMN_ELAPSED */
-	const char *separator;	   /* COLUMN_JOIN */
+	struct column_props props;  /* the defaults, then the package's; "given" is not used */
+	char *owned_title;	    /* props.title when the table made it */
 };
 
 typedef bool (*condition_fn)(void *ctx, const char *name);

@@ -133,9 +133,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	obj = bpf_object__open_mem(pkg.object, pkg.object_size, NULL);
-	if (!obj ||
-	    layout_build(bpf_object__btf(obj), btf_find_record(bpf_object__btf(obj), m.events.type),
-			 &m.hints, &l, &d)) {
+	if (!obj || layout_build(bpf_object__btf(obj),
+				 layout_find_record(bpf_object__btf(obj), m.events.type), &m.hints,
+				 &l, &d)) {
 		fprintf(stderr, "bench: cannot build the event layout\n");
 		return 1;
 	}

@@ -69,7 +69,7 @@ static void find_parts(struct object_mutator *m, const Elf64_Ehdr *eh)
 int object_mutator_init(struct object_mutator *m, const uint8_t *obj, size_t size)
 {
 	const struct region *btf;
-	struct btf_index idx;
+	struct raw_btf_index idx;
 	Elf64_Ehdr eh;
 	struct diag d;
 
@@ -83,12 +83,12 @@ int object_mutator_init(struct object_mutator *m, const uint8_t *obj, size_t siz
 	m->regions[REGION_ELF] = (struct region){0, size}; /* edits pick one of elf_parts */
 	find_parts(m, &eh);
 	btf = &m->regions[REGION_BTF];
-	if (btf->len && !btf_check(obj + btf->off, btf->len, &idx, &d)) {
+	if (btf->len && !raw_btf_check(obj + btf->off, btf->len, &idx, &d)) {
 		m->nr_types = idx.nr_types;
 		m->str_len = idx.str_len;
 		m->regions[REGION_BTF_HEADER] =
 			(struct region){btf->off, sizeof(struct btf_header)};
-		btf_index_free(&idx);
+		raw_btf_index_free(&idx);
 	}
 	return 0;
 }

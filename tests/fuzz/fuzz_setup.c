@@ -19,7 +19,7 @@ void fuzz_load_package(struct fuzz_package *fp, const char *fuzzer)
 			      &d) ||
 	    meta_parse(fp->pkg.meta, &fp->meta, &d) ||
 	    !(fp->obj = bpf_object__open_mem(fp->pkg.object, fp->pkg.object_size, NULL)) ||
-	    (fp->event_type = btf_find_record(bpf_object__btf(fp->obj), fp->meta.events.type)) <
+	    (fp->event_type = layout_find_record(bpf_object__btf(fp->obj), fp->meta.events.type)) <
 		    0) {
 		fprintf(stderr, "%s: cannot read the package (run from the repository root)\n",
 			fuzzer);

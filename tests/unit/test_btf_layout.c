@@ -600,11 +600,11 @@ TEST(btf_find_record_by_name_and_typedef)
 	int id = misc_struct(btf, &t);
 
 	CHECK(id > 0);
-	CHECK(btf_find_record(btf, "misc") == id);
-	CHECK(btf_find_record(btf, "misc_t") == id);
-	CHECK(btf_find_record(btf, "pid_t") == -ENOENT);
-	CHECK(btf_find_record(btf, "int") == -ENOENT);
-	CHECK(btf_find_record(btf, "nothing") == -ENOENT);
+	CHECK(layout_find_record(btf, "misc") == id);
+	CHECK(layout_find_record(btf, "misc_t") == id);
+	CHECK(layout_find_record(btf, "pid_t") == -ENOENT);
+	CHECK(layout_find_record(btf, "int") == -ENOENT);
+	CHECK(layout_find_record(btf, "nothing") == -ENOENT);
 	btf__free(btf);
 }
 

@@ -568,14 +568,14 @@ TEST(object_check_btf_depth)
 {
 	struct test_object o;
 
-	chain_length = BTF_CHECK_MAX_DEPTH - 1; /* with int: as deep as allowed */
+	chain_length = RAW_BTF_MAX_DEPTH - 1; /* with int: as deep as allowed */
 	test_object_build(&o, const_chain);
 	PASSES(&o);
 	test_object_free(&o);
-	chain_length = BTF_CHECK_MAX_DEPTH;
+	chain_length = RAW_BTF_MAX_DEPTH;
 	test_object_build(&o, const_chain);
 	EXPECT(&o, "bpf_object: .BTF type %d (const) nests types more than %d deep",
-	       NR_TEST_TYPES - 1 + BTF_CHECK_MAX_DEPTH, BTF_CHECK_MAX_DEPTH);
+	       NR_TEST_TYPES - 1 + RAW_BTF_MAX_DEPTH, RAW_BTF_MAX_DEPTH);
 	test_object_free(&o);
 }
 

@@ -11,6 +11,7 @@
 #include "object/object_vars.h"
 #include "format/package_read.h"
 #include "args/tool_args.h"
+#include "args/tool_help.h"
 #include "unit.h"
 
 #define BINDSNOOP "build/packages/bindsnoop/package.json"
@@ -399,7 +400,7 @@ static int count(const char *text, const char *what)
 	return n;
 }
 
-/* tool_args_help's text, malloc'ed. */
+/* tool_help_write's text, malloc'ed. */
 static char *help_text(const struct tool_settings *s, const struct fixture *f)
 {
 	char *text = NULL;
@@ -408,7 +409,7 @@ static char *help_text(const struct tool_settings *s, const struct fixture *f)
 
 	if (!mem)
 		return NULL;
-	tool_args_help(s, &f->meta, f->obj, mem);
+	tool_help_write(s, &f->meta, f->obj, mem);
 	fclose(mem);
 	return text;
 }

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+int cli_fail(int status, const char *msg)
+{
+	diag_print("%s", msg);
+	return status;
+}
+
+int cli_parse_uint(const char *opt, const char *text, unsigned long long max,
+		   unsigned long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(text, &end, 10);
+	if (!*text || *end || text[0] == '-' || errno || *out > max) {
+		diag_print("%s: '%s' is not a number up to %llu", opt, text, max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int cli_fetch_option(int opt, const char *value, struct fetch_opts *f)
+{
+	unsigned long long secs;
+
+	if (opt == OPT_PLAIN_HTTP) {
+		f->plain_http = true;
+		return 1;
+	}
+	if (opt != OPT_FETCH_TIMEOUT)
+		return 0;
+	if (cli_parse_uint("--fetch-timeout", value, 86400, &secs))
+		return -EINVAL;
+	if (secs == 0) {
+		diag_print("--fetch-timeout: give at least 1 second");
+		return -EINVAL;
+	}
+	f->timeout_s = secs;
+	return 1;
+}
+
+int cli_bad_option(int opt, char **argv, const char *cmd, const char *hint)
+{
+	char shown[3] = {'-', (char)optopt, 0};
+	/* a short option in a cluster (-jx) is named alone; a long one as it was written */
+	const char *what = optopt && optopt < OPT_FETCH_TIMEOUT ? shown : argv[optind - 1];
+
+	if (opt == ':')
+		diag_print("%s: needs a value", what);
+	else
+		diag_print("%s%sunknown option '%s' (see %s)", cmd ?: "", cmd ? ": " : "", what,
+			   hint);
+	return -EINVAL;
+}
+
+int cli_about_package(const char *label, int err, struct diag *d)
+{
+	return err ? diag_wrap(d, err, "%s", label) : 0;
+}
