@@ -96,10 +96,6 @@ const struct field *layout_find(const struct layout *l, const char *key);
 const struct field *layout_find_path(const struct layout *l, const char *path,
 				     const struct layout **owner, uint32_t *base);
 
-/* Integer-like fields (int, bool, enum, pointer), zero- or sign-extended to 64 bits. */
-uint64_t field_u64(const struct field *f, const void *record);
-unsigned __int128 field_u128(const struct field *f, const void *record);
-
 /* The enumerator named for value, or NULL. */
 const char *field_enum_name(const struct field *f, int64_t value);
 

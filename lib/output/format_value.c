@@ -4,6 +4,38 @@
 #include <string.h>
 #include "output/format_value.h"
 
+/* Little-endian, as BPF shares the host's byte order on the machines this runs on. */
+unsigned __int128 field_u128(const struct field *f, const void *record)
+{
+	const uint8_t *p = (const uint8_t *)record + f->offset;
+	unsigned __int128 v = 0;
+	uint32_t bits, bytes, i;
+
+	if (!f->bit_size) {
+		bytes = f->size > 16 ? 16 : f->size;
+		for (i = bytes; i > 0; i--)
+			v = v << 8 | p[i - 1];
+		bits = bytes * 8;
+	} else {
+		bytes = (f->bit_offset + f->bit_size + 7) / 8;
+		for (i = bytes > 16 ? 16 : bytes; i > 0; i--)
+			v = v << 8 | p[i - 1];
+		v >>= f->bit_offset;
+		bits = f->bit_size;
+	}
+	if (bits < 128) {
+		v &= ((unsigned __int128)1 << bits) - 1;
+		if (f->is_signed && bits && (v >> (bits - 1) & 1))
+			v |= ~(unsigned __int128)0 << bits;
+	}
+	return v;
+}
+
+uint64_t field_u64(const struct field *f, const void *record)
+{
+	return (uint64_t)field_u128(f, record);
+}
+
 /* Dotted quad without inet_ntop, which formats each IPv4 address through sprintf. */
 static int format_ipv4(char *buf, size_t len, const uint8_t *addr)
 {

@@ -11,6 +11,10 @@
 #include "core/json_writer.h"
 #include "core/out_buf.h"
 
+/* Integer-like fields (int, bool, enum, pointer), zero- or sign-extended to 64 bits. */
+uint64_t field_u64(const struct field *f, const void *record);
+unsigned __int128 field_u128(const struct field *f, const void *record);
+
 /* record is the start of the layout that holds f (a sibling may say the IP version). */
 void format_json(struct json_writer *jw, const struct layout *l, const struct field *f,
 		 const void *record);

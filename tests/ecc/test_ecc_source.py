@@ -11,6 +11,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -535,6 +536,63 @@ def interrupted_compile_leaves_nothing_behind():
                     "ecc after Ctrl-C")
         check_equal(os.listdir(w.tmp), [], "TMPDIR after an interrupted compile")
         check(not os.path.exists(w.file("p.json")), "no package")
+
+
+def limit_file_size(limit):
+    """preexec_fn: writes past limit bytes fail (EFBIG) rather than kill (SIGXFSZ ignored)."""
+    def apply():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+def written_files(w):
+    return sorted(f for f in os.listdir(w.path) if f != "tmp")
+
+
+@test
+def output_file_is_replaced_whole_or_left_untouched():
+    with Workdir() as w:
+        # an object that exports the event type, as ecc compiles it
+        out, err, status = w.ecc(["-o", "first.json", "--save-object", "killwatch.bpf.o",
+                                  "killwatch.bpf.c", "killwatch.h"])
+        check_equal((status, err), (0, ""), "the first package")
+        w.write("p.json", "OLD\n")
+        os.chmod(w.file("p.json"), 0o640)
+        w.write("obj.o", "OLD OBJECT\n")
+        before = written_files(w)
+        # a compile error: neither the package nor the saved object is touched
+        w.write("broken.bpf.c", w.read("killwatch.bpf.c").replace("e.pid = pid;", "e.pid = pid"))
+        out, err, status = w.ecc(["-o", "p.json", "--save-object", "obj.o", "broken.bpf.c",
+                                  "killwatch.h"])
+        check_equal(status, 2, "exit status of a failed compile")
+        check_equal((w.read("p.json"), w.read("obj.o")), ("OLD\n", "OLD OBJECT\n"),
+                    "p.json and obj.o after a failed compile")
+        # the write itself fails half-way (a file size limit): the old package stays whole
+        e = dict(os.environ, TMPDIR=w.tmp)
+        w.write("s.json", json.dumps({"events": {"type": "kill_event"}}))
+        before = written_files(w)
+        p = subprocess.run([ECC, "-o", "p.json", "killwatch.bpf.o", "s.json"], cwd=w.path,
+                           env=e, capture_output=True, text=True, timeout=60,
+                           preexec_fn=limit_file_size(4096))
+        check_equal((p.returncode, p.stderr), (2, "ecc: p.json: File too large\n"),
+                    "a package write cut short by the file size limit")
+        check_equal(w.read("p.json"), "OLD\n", "p.json after the cut-short write")
+        check_equal(written_files(w), before, "files after the cut-short write (no temp file)")
+        # a good run replaces it whole, keeping its mode
+        out, err, status = w.ecc(["-o", "p.json", "--save-object", "obj.o", "killwatch.bpf.c",
+                                  "killwatch.h"])
+        check_equal((status, err), (0, ""), "ecc into the existing p.json")
+        check_killwatch_meta(w.meta("p.json"))
+        check_equal(os.stat(w.file("p.json")).st_mode & 0o777, 0o640, "p.json's mode")
+        with open(w.file("obj.o"), "rb") as f:
+            check_equal(f.read(4), b"\x7fELF", "the saved object")
+        check_equal(written_files(w), before, "files after the good run (no temp file)")
+        # what is not a regular file is written in place, not replaced
+        out, err, status = w.ecc(["-o", "/dev/null", "killwatch.bpf.c", "killwatch.h"])
+        check_equal((status, err), (0, ""), "ecc -o /dev/null")
+        check(os.path.exists("/dev/null") and not os.path.isfile("/dev/null"),
+              "/dev/null is still a device")
 
 
 @test
