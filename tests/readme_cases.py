@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-"""The README's robustness table against what the live tests saw.
+"""The robustness table of docs/robustness.md against what the live tests saw.
 
 Each row of the table names a case, ecli's exit status, its one message line (numbers written
 as N; a message ending in "..." is how the line starts) and the test that runs it. The tests record what they saw (harness.record_case) in
@@ -12,7 +12,7 @@ import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-README = os.path.join(ROOT, "README.md")
+TABLE_PAGE = os.path.join(ROOT, "docs", "robustness.md")
 LOG = os.environ.get("ECLI_CASES_LOG", os.path.join(ROOT, "build", "tests",
                                                     "robustness-cases.jsonl"))
 HEADER = "| case | exit | message | test |"
@@ -23,7 +23,7 @@ def normalized(message):
 
 
 def table_rows():
-    with open(README) as f:
+    with open(TABLE_PAGE) as f:
         lines = f.read().splitlines()
     start = lines.index(HEADER) + 2
     rows = []
@@ -32,7 +32,7 @@ def table_rows():
             break
         cells = [c.strip() for c in line.strip("|").split(" | ")]
         if len(cells) != 4:
-            raise SystemExit("README robustness table: not 4 cells: %r" % line)
+            raise SystemExit("docs/robustness.md table: not 4 cells: %r" % line)
         case, status, message, test = cells
         message = "" if message == "(none)" else message.strip("`")
         rows.append((case, int(status), message, test.strip("`")))
@@ -78,7 +78,7 @@ def main():
             print("ok   %s" % case)
     for case in sorted(seen):
         failed += 1
-        print("FAIL %s: recorded by a test but not in the README's table" % case)
+        print("FAIL %s: recorded by a test but not in docs/robustness.md's table" % case)
     print("live-robustness-table: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

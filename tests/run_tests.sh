@@ -18,7 +18,7 @@ total_pass=0
 total_fail=0
 failed_suites=()
 
-# What the tests behind the README's robustness table saw (tests/readme_cases.py)
+# What the tests behind docs/robustness.md's table saw (tests/readme_cases.py)
 export ECLI_CASES_LOG=$PWD/build/tests/robustness-cases.jsonl
 mkdir -p build/tests
 : >"$ECLI_CASES_LOG"
@@ -86,7 +86,7 @@ else
 		name=live-$(basename "$t" .py | sed 's/^test_//')
 		suite "$name" $PY "$t"
 	done
-	# the README's robustness table needs every suite that records a case to have run
+	# docs/robustness.md's table needs every suite that records a case to have run
 	if [[ -z "$only" ]]; then
 		suite live-robustness-table $PY tests/readme_cases.py
 	fi

@@ -26,7 +26,7 @@ BANNER_END = "Hit Ctrl-C to end"
 # ECLI_VARIANT=NAME (make vmtest sets it): every `ecli run` a test makes keeps only that hook
 # variant, so one suite checks each variant on a kernel where all of them work.
 FORCED_VARIANT = os.environ.get("ECLI_VARIANT") or None
-# What the tests behind the README's robustness table saw: one JSON object a line.
+# What the tests behind docs/robustness.md's table saw: one JSON object a line.
 CASES_LOG = os.environ.get("ECLI_CASES_LOG",
                            os.path.join(ROOT, "build", "tests", "robustness-cases.jsonl"))
 
@@ -199,7 +199,7 @@ def check_equal(got, want, what):
 
 
 def record_case(case, status, message):
-    """Notes what ecli did in a case of the README's robustness table (its exit status and the
+    """Notes what ecli did in a case of docs/robustness.md's table (its exit status and the
     one line it printed, "" for none); tests/readme_cases.py compares the table with these."""
     os.makedirs(os.path.dirname(CASES_LOG), exist_ok=True)
     with open(CASES_LOG, "a") as f:

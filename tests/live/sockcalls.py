@@ -66,7 +66,7 @@ def skipped(results, test):
 
 
 def record_seen(case, test):
-    """For the README's robustness table: the case held (the caller checked its events), or
+    """For docs/robustness.md's table: the case held (the caller checked its events), or
     which operations this kernel refused."""
     refused = SKIPS.get(test)
     record_case(case, 0, "SKIPPED " + "; ".join(refused) if refused else "")

@@ -131,7 +131,7 @@ def bad_packages():
         "broken: attach failed: prog 'on_missing'"
 
 
-# The README's robustness table shows these (the rest are in its "Bad packages" paragraph).
+# docs/robustness.md's table shows these (the rest are in its "Bad packages" paragraph).
 RECORDED_CASES = {"text after the document", "a second document", "a NUL after the document",
                   "a NUL escaped in a string", "a key given twice", "a key given twice, nested"}
 

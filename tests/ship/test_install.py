@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """make install / uninstall (PREFIX, DESTDIR) and the two .deb files, without root.
 
-The installed tree must hold exactly the layout of the README's "Distributing" section; an
+The installed tree must hold exactly the layout of docs/distributing.md ("Install"); an
 installed ecc must find its headers in <prefix>/share/ecli/include and build a tool from a
 folder outside the tree, and the installed ecli must read what it built. uninstall removes
 exactly what install put there. make deb: the runtime package holds ecli and the tools and
