@@ -43,6 +43,25 @@ def includes(path):
         return INCLUDE.findall(f.read())
 
 
+def include_problem(root, folder, inc, rank, progs):
+    """What is wrong with folder's file including inc, or None. folder: a stage or a program."""
+    head = inc.split("/")[0]
+    if "/" not in inc:
+        if folder in rank:
+            return "does not name its stage"
+        return None if os.path.exists(os.path.join(root, folder, inc)) else \
+            "is not in %s/" % folder
+    if head in progs and folder in rank:
+        return "is a program's header"
+    if head not in rank:
+        return "is in no stage of lib/"
+    if folder in rank and rank[head] > rank[folder]:
+        return "is above " + folder
+    if not os.path.exists(os.path.join(root, "lib", inc)):
+        return "does not exist"
+    return None
+
+
 def check_tree(root, stages):
     """Every rule broken in root, one line each ("path: what")."""
     problems = []
@@ -52,34 +71,14 @@ def check_tree(root, stages):
     if found != sorted(stages):
         problems.append("lib/: folders %s, LIB_STAGES %s" % (found, stages))
     progs = [p for p in ("ecli", "ecc") if os.path.isdir(os.path.join(root, p))]
-    for stage in found:
-        for path in sources(os.path.join(lib, stage)):
-            rel = os.path.relpath(path, root)
-            for inc in includes(path):
-                head = inc.split("/")[0]
-                if "/" not in inc:
-                    problems.append('%s: "%s" does not name its stage' % (rel, inc))
-                elif head in progs:
-                    problems.append('%s: "%s" is a program\'s header' % (rel, inc))
-                elif head not in rank:
-                    problems.append('%s: "%s" is in no stage' % (rel, inc))
-                elif stage in rank and rank[head] > rank[stage]:
-                    problems.append('%s: "%s" is above %s' % (rel, inc, stage))
-                elif not os.path.exists(os.path.join(lib, inc)):
-                    problems.append('%s: "%s" does not exist' % (rel, inc))
-    for prog in progs:
-        for path in sources(os.path.join(root, prog)):
-            rel = os.path.relpath(path, root)
-            for inc in includes(path):
-                head = inc.split("/")[0]
-                if "/" not in inc:
-                    if not os.path.exists(os.path.join(root, prog, inc)):
-                        problems.append('%s: "%s" is not in %s/' % (rel, inc, prog))
-                elif head not in rank:
-                    problems.append('%s: "%s" is neither %s/ nor a stage of lib/' %
-                                    (rel, inc, prog))
-                elif not os.path.exists(os.path.join(lib, inc)):
-                    problems.append('%s: "%s" does not exist' % (rel, inc))
+    folders = [(s, os.path.join(lib, s)) for s in found] + \
+        [(p, os.path.join(root, p)) for p in progs]
+    for folder, path in folders:
+        for src in sources(path):
+            for inc in includes(src):
+                why = include_problem(root, folder, inc, rank, progs)
+                if why:
+                    problems.append('%s: "%s" %s' % (os.path.relpath(src, root), inc, why))
     return problems
 
 
