@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
@@ -47,8 +48,14 @@ int cli_fetch_option(int opt, const char *value, struct fetch_opts *f)
 int cli_bad_option(int opt, char **argv, const char *cmd, const char *hint)
 {
 	char shown[3] = {'-', (char)optopt, 0};
-	/* a short option in a cluster (-jx) is named alone; a long one as it was written */
-	const char *what = optopt && optopt < OPT_FETCH_TIMEOUT ? shown : argv[optind - 1];
+	const char *token = argv[optind - 1];
+	/*
+	 * A long option is named as it was written: it is the argument getopt just passed. A short
+	 * one is named alone, as it may stand in a cluster (-jx) that getopt has not passed yet.
+	 */
+	bool is_long = !optopt || optopt >= OPT_FETCH_TIMEOUT ||
+		       (opt == ':' && !strncmp(token, "--", 2));
+	const char *what = is_long ? token : shown;
 
 	if (opt == ':')
 		diag_print("%s: needs a value", what);

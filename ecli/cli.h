@@ -53,8 +53,4 @@ int cli_bad_option(int opt, char **argv, const char *cmd, const char *hint);
 /* A package's messages name it: "LABEL: message". Returns err (0 leaves d alone). */
 int cli_about_package(const char *label, int err, struct diag *d);
 
-int cmd_run(int argc, char **argv);
-int cmd_push(int argc, char **argv);
-int cmd_pull(int argc, char **argv);
-
 #endif

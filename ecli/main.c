@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "cli.h"
+#include "run.h"
+#include "transfer.h"
 #include "core/stop_signal.h"
 #include "core/version.h"
 #include "fetch/oci_manifest.h"

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "cli.h"
+#include "run.h"
 #include "event_loop.h"
 #include "args/tool_help.h"
 #include "check/package_check.h"

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "transfer.h"
 #include "core/file_io.h"
 #include "fetch/oci_client.h"
 #include "fetch/oci_manifest.h"
@@ -15,7 +16,14 @@
 #include "format/meta.h"
 #include "format/package_read.h"
 
-static const struct option transfer_options[] = {
+static const struct option push_options[] = {
+	{"help", no_argument, NULL, 'h'},
+	{"verbose", no_argument, NULL, 'v'},
+	CLI_FETCH_OPTIONS,
+	{0},
+};
+
+static const struct option pull_options[] = {
 	{"help", no_argument, NULL, 'h'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"output", required_argument, NULL, 'o'},
@@ -27,12 +35,12 @@ static const struct option transfer_options[] = {
 static int parse_transfer_opts(const char *cmd, int argc, char **argv, struct fetch_opts *f,
 			       const char **pos, int npos, const char **output)
 {
+	const struct option *longs = output ? pull_options : push_options;
 	int opt, fetch, n = 0;
 
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, output ? ":hvo:" : ":hv", transfer_options, NULL)) !=
-	       -1) {
+	while ((opt = getopt_long(argc, argv, output ? ":hvo:" : ":hv", longs, NULL)) != -1) {
 		if (opt == 'h')
 			return 1;
 		if (opt == 'v') {
@@ -42,7 +50,7 @@ static int parse_transfer_opts(const char *cmd, int argc, char **argv, struct fe
 		} else if ((fetch = cli_fetch_option(opt, optarg, f)) < 0) {
 			return -EINVAL;
 		} else if (!fetch) {
-			return cli_bad_option(opt == 'o' ? '?' : opt, argv, cmd, "ecli help");
+			return cli_bad_option(opt, argv, cmd, "ecli help");
 		}
 	}
 	for (; optind < argc; optind++) {

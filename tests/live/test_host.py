@@ -238,6 +238,34 @@ def duration_zero_is_refused():
 
 
 @live_test
+def ecli_options_parse_as_getopt_long_does():
+    """Values after '=', clusters, '--', long options named as written, short ones alone; after
+    PACKAGE every argument is the tool's, even one that names an ecli option."""
+    cases = [
+        (["run", "--duration=0", PKG],
+         "ecli: --duration: give at least 1 second (leave it out to trace until Ctrl-C)\n"),
+        (["run", "-jx", PKG], "ecli: unknown option '-x' (see ecli run -h)\n"),
+        (["run", "--perfbuf=1", PKG], "ecli: unknown option '--perfbuf=1' (see ecli run -h)\n"),
+        (["run", "--duration"], "ecli: --duration: needs a value\n"),
+        (["run", "-j", "--"], "ecli: run: no PACKAGE given (see ecli run -h)\n"),
+        (["run", PKG, "--duration", "1"], "ecli: unknown option '--duration'"),
+        (["pull", "localhost:1/x", "--output"], "ecli: --output: needs a value\n"),
+        (["pull", "-vo"], "ecli: -o: needs a value\n"),
+        (["push", "-o", "x", PKG, "localhost:1/x"],
+         "ecli: push: unknown option '-o' (see ecli help)\n"),
+    ]
+    for args, want in cases:
+        out, err, status, watch = run_ecli_watched(args)
+        check_equal((status, out), (2, ""), "%s: exit status and stdout (stderr %r)" % (args, err))
+        check(err.startswith(want) and err.count("\n") == 1, "%s: stderr %r, want %r" %
+              (args, err, want))
+        check_equal(watch.progs, set(), "%s: programs ecli held" % args)
+    out, err, status, watch = run_ecli_watched(["run", "-j", "--", PKG, "-h"])
+    check_equal((status, err), (0, ""), "run -j -- PACKAGE -h: exit status and stderr")
+    check(out.startswith("usage: bindsnoop"), "the tool's help after --: %r" % out[:80])
+
+
+@live_test
 def control_bytes_in_arguments_are_escaped():
     cases = [
         ([b"--x\x1b[31m"], "unknown option '--x\\x1b[31m' (see ecli run -h)"),
