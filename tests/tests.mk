@@ -4,6 +4,9 @@
 # this kernel; SKIP_LIVE=1 skips them and says so), fuzz smoke runs.
 
 UNIT_SRC  := $(wildcard tests/unit/*.c)
+# ecc's modules (all but its main) for the unit tests of its parsers, included as "source_scan.h".
+ECC_MOD_SRC := $(filter-out ecc/main.c,$(wildcard ecc/*.c))
+ECC_MOD_OBJ := $(ECC_MOD_SRC:%.c=$(BUILD)/obj/%.o)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SAN_CFLAGS := -O1 -g -std=gnu11 $(WARN) -D_GNU_SOURCE -Ilib $(SAN_FLAGS)
 
@@ -38,16 +41,19 @@ $(BUILD)/test-packages/%/package.json: tests/bpf/%.bpf.c tests/bpf/%.json bpf/*.
 	$(call msg,PACK,$@)
 	$(Q)$(ECC_ENV) $(BUILD)/ecc -o $@ $< tests/bpf/$*.json
 
-$(BUILD)/tests/unit: $(UNIT_SRC) tests/unit/*.h $(LIB)
+$(BUILD)/tests/unit: $(UNIT_SRC) tests/unit/*.h ecc/*.h $(ECC_MOD_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests/unit $(UNIT_SRC) $(LIB) $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -Itests/unit -Iecc $(UNIT_SRC) $(ECC_MOD_OBJ) $(LIB) $(LDLIBS) -o $@
 
-# The sanitized build compiles the library sources again rather than linking libecli.a.
-$(BUILD)/tests/unit-san: $(UNIT_SRC) tests/unit/*.h $(LIB_SRC) lib/*/*.h | $(DEPS_OK)
+# The sanitized build compiles the library's and ecc's sources again rather than linking
+# libecli.a and build/obj/ecc.
+$(BUILD)/tests/unit-san: $(UNIT_SRC) tests/unit/*.h $(ECC_MOD_SRC) ecc/*.h $(LIB_SRC) lib/*/*.h \
+			 | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(SAN_CFLAGS) -Itests/unit $(UNIT_SRC) $(LIB_SRC) $(LDLIBS) -o $@
+	$(Q)$(CC) $(SAN_CFLAGS) -Itests/unit -Iecc $(UNIT_SRC) $(ECC_MOD_SRC) $(LIB_SRC) $(LDLIBS) \
+		-o $@
 
 # A test object for the broken-input suite (display formats and arg kinds bindsnoop lacks).
 VALIDATE_OBJ := $(BUILD)/tests/validate/display.bpf.o

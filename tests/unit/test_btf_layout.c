@@ -738,37 +738,6 @@ TEST(layout_hints_flags_letters_per_bit)
 	btf__free(btf);
 }
 
-TEST(format_ip_directly)
-{
-	static const uint8_t v4[4] = {8, 8, 4, 4};
-	static const uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x42};
-	char buf[64], tiny[4];
-
-	static const uint8_t v4_edges[][4] = {
-		{0, 0, 0, 0}, {255, 255, 255, 255}, {10, 0, 100, 9}, {192, 99, 1, 20}};
-	static const char *const v4_texts[] = {"0.0.0.0", "255.255.255.255", "10.0.100.9",
-					       "192.99.1.20"};
-	char exact[sizeof("255.255.255.255")];
-	size_t i;
-
-	format_ip(buf, sizeof(buf), v4, 4);
-	CHECK_STR(buf, "8.8.4.4");
-	for (i = 0; i < sizeof(v4_edges) / sizeof(v4_edges[0]); i++) {
-		format_ip(buf, sizeof(buf), v4_edges[i], 4);
-		CHECK_STR(buf, v4_texts[i]);
-	}
-	/* the longest address fits a buffer of its length and NUL, and not one byte less */
-	format_ip(exact, sizeof(exact), v4_edges[1], 4);
-	CHECK_STR(exact, "255.255.255.255");
-	format_ip(exact, sizeof(exact) - 1, v4_edges[1], 4);
-	CHECK_STR(exact, "?");
-	format_ip(buf, sizeof(buf), v6, 6);
-	CHECK_STR(buf, "2001:db8::42");
-	/* too small a buffer gives a marker, not a cut address */
-	format_ip(tiny, sizeof(tiny), v4, 4);
-	CHECK_STR(tiny, "?");
-}
-
 /* layout_build's error for the given hints on struct net, or "" when it succeeds. */
 static int build_with_hints(const char *hints_json, char *msg, size_t len)
 {

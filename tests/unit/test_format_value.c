@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The display formats bcc tools need, byte for byte: hex and octal integers with zero padding,
- * an array of strings joined (and quoted), a nested member as a column, elapsed time since the
- * tool started, a plain char as a character in tables and JSON.
+ * format_value: the display formats bcc tools need, byte for byte: hex and octal integers with
+ * zero padding, an array of strings joined (and quoted), a nested member as a column, elapsed
+ * time since the tool started, a plain char as a character in tables and JSON, addresses.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -265,4 +265,35 @@ TEST(format_refused_on_fields_that_cannot_show_it)
 		CHECK(strstr(d.msg, bad[i][1]) != NULL);
 		fmt_close(&f);
 	}
+}
+
+TEST(format_ip_directly)
+{
+	static const uint8_t v4[4] = {8, 8, 4, 4};
+	static const uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x42};
+	char buf[64], tiny[4];
+
+	static const uint8_t v4_edges[][4] = {
+		{0, 0, 0, 0}, {255, 255, 255, 255}, {10, 0, 100, 9}, {192, 99, 1, 20}};
+	static const char *const v4_texts[] = {"0.0.0.0", "255.255.255.255", "10.0.100.9",
+					       "192.99.1.20"};
+	char exact[sizeof("255.255.255.255")];
+	size_t i;
+
+	format_ip(buf, sizeof(buf), v4, 4);
+	CHECK_STR(buf, "8.8.4.4");
+	for (i = 0; i < sizeof(v4_edges) / sizeof(v4_edges[0]); i++) {
+		format_ip(buf, sizeof(buf), v4_edges[i], 4);
+		CHECK_STR(buf, v4_texts[i]);
+	}
+	/* the longest address fits a buffer of its length and NUL, and not one byte less */
+	format_ip(exact, sizeof(exact), v4_edges[1], 4);
+	CHECK_STR(exact, "255.255.255.255");
+	format_ip(exact, sizeof(exact) - 1, v4_edges[1], 4);
+	CHECK_STR(exact, "?");
+	format_ip(buf, sizeof(buf), v6, 6);
+	CHECK_STR(buf, "2001:db8::42");
+	/* too small a buffer gives a marker, not a cut address */
+	format_ip(tiny, sizeof(tiny), v4, 4);
+	CHECK_STR(tiny, "?");
 }
