@@ -274,14 +274,17 @@ static int read_cmdarg(const struct doc_block *b, int *i, const char *path, stru
 static int read_description(const struct doc_line *l, struct text *desc)
 {
 	struct doc_line t = *l;
+	const char *end = NULL;
 	cJSON *s;
 	int err;
 
 	t.text += 12;
 	t.len -= 12;
 	t = trimmed(&t);
-	s = t.len && t.text[0] == '"' ? cJSON_ParseWithLength(t.text, t.len) : NULL;
-	if (cJSON_IsString(s))
+	s = t.len && t.text[0] == '"' ? cJSON_ParseWithLengthOpts(t.text, t.len, &end, false)
+				      : NULL;
+	/* only a whole JSON string is unquoted: "a" and more is taken as written */
+	if (cJSON_IsString(s) && end == t.text + t.len)
 		err = append(desc, s->valuestring, strlen(s->valuestring), " ");
 	else
 		err = t.len ? append(desc, t.text, t.len, " ") : 0;

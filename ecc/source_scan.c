@@ -43,15 +43,25 @@ static bool is_doc_comment(const char *p)
 	return p[0] == '/' && p[1] == '/' && p[2] == '/' && p[3] != '/';
 }
 
-/* Skips to the end of the line (not past it), through backslash-newlines. */
+/* Bytes of a line continuation at p (a backslash before LF or CRLF), or 0. */
+static size_t continuation(const char *p)
+{
+	if (p[0] != '\\')
+		return 0;
+	if (p[1] == '\n')
+		return 2;
+	return p[1] == '\r' && p[2] == '\n' ? 3 : 0;
+}
+
+/* Skips to the end of the line (not past it), through line continuations. */
 static void skip_line(struct scanner *s)
 {
+	size_t n;
+
 	while (*s->p && *s->p != '\n') {
-		if (s->p[0] == '\\' && s->p[1] == '\n') {
-			s->line++;
-			s->p++;
-		}
-		s->p++;
+		n = continuation(s->p);
+		s->line += n > 0;
+		s->p += n ? n : 1;
 	}
 }
 
@@ -73,9 +83,9 @@ static void skip_blanks(struct scanner *s)
 			s->p++;
 		} else if (isspace((unsigned char)*s->p)) {
 			s->p++;
-		} else if (s->p[0] == '\\' && s->p[1] == '\n') {
+		} else if (continuation(s->p)) {
 			s->line++;
-			s->p += 2;
+			s->p += continuation(s->p);
 		} else if (s->line_start && *s->p == '#') {
 			skip_line(s);
 		} else if (s->p[0] == '/' && s->p[1] == '*') {
@@ -93,9 +103,12 @@ static void lex_literal(struct scanner *s)
 	char quote = *s->p++;
 
 	while (*s->p && *s->p != quote && *s->p != '\n') {
-		if (s->p[0] == '\\' && s->p[1] == '\n')
+		if (continuation(s->p)) {
 			s->line++;
-		s->p += s->p[0] == '\\' && s->p[1] ? 2 : 1;
+			s->p += continuation(s->p);
+		} else {
+			s->p += s->p[0] == '\\' && s->p[1] ? 2 : 1;
+		}
 	}
 	if (*s->p == quote)
 		s->p++;
@@ -240,6 +253,33 @@ static int track_punct(struct scanner *s, struct statement *st)
 	return end;
 }
 
+/* "__attribute__ ((...))" in "struct [TAG] ... {": s->tok is its first token. */
+static bool at_struct_attribute(const struct scanner *s, const struct statement *st)
+{
+	const char *q = s->p;
+
+	if (!st->struct_state || st->depth || s->tok.kind != TOK_IDENT ||
+	    !(tok_is(&s->tok, "__attribute__") || tok_is(&s->tok, "__attribute")))
+		return false;
+	while (isspace((unsigned char)*q))
+		q++;
+	return *q == '(';
+}
+
+/* Past the attribute's parentheses: s->tok is left on the one that closes them. */
+static void skip_attribute(struct scanner *s)
+{
+	int depth = 0;
+
+	do {
+		next(s);
+		if (s->tok.kind == TOK_PUNCT && s->tok.start[0] == '(')
+			depth++;
+		else if (s->tok.kind == TOK_PUNCT && s->tok.start[0] == ')')
+			depth--;
+	} while (depth > 0 && s->tok.kind != TOK_EOF);
+}
+
 /*
  * Reads one file-scope statement: up to its ';', or to the '}' closing a function's body.
  * end: 1 at the statement's end, or a negative errno.
@@ -257,6 +297,8 @@ static int read_statement(struct scanner *s, struct statement *st)
 			end = doc_block_add(&inner, s->tok.start, s->tok.len, s->tok.line);
 			end = end ?: check_unattached(s, &inner);
 			free(inner.lines);
+		} else if (at_struct_attribute(s, st)) {
+			skip_attribute(s); /* struct __attribute__((packed)) TAG { ... } */
 		} else if (s->tok.kind == TOK_PUNCT) {
 			end = track_punct(s, st);
 		} else {

@@ -53,8 +53,8 @@ int cli_bad_option(int opt, char **argv, const char *cmd, const char *hint)
 	 * A long option is named as it was written: it is the argument getopt just passed. A short
 	 * one is named alone, as it may stand in a cluster (-jx) that getopt has not passed yet.
 	 */
-	bool is_long = !optopt || optopt >= OPT_FETCH_TIMEOUT ||
-		       (opt == ':' && !strncmp(token, "--", 2));
+	bool is_long =
+		!optopt || optopt >= OPT_FETCH_TIMEOUT || (opt == ':' && !strncmp(token, "--", 2));
 	const char *what = is_long ? token : shown;
 
 	if (opt == ':')

@@ -135,19 +135,11 @@ TEST(doc_description_command)
 	CHECK_STR(GLOBAL(" @description \"for any global\""), "for any global");
 }
 
-#if 0
-/*
- * Disabled: a bug in ecc/source_doc.c, left for its owner. The header says a JSON string is
- * unquoted and anything else is taken as written, but a JSON string followed by more text is
- * cut to the string: cJSON_ParseWithLength stops after the first value and the rest is lost.
- *   input:  " @description \"Trace\" only this pid"
- *   output: "Trace"   (want "\"Trace\" only this pid", or a refusal)
- */
+/* Only a whole JSON string is unquoted: a string followed by more text is taken as written. */
 TEST(doc_description_string_with_text_after_it)
 {
 	CHECK_STR(OPTION(" @description \"Trace\" only this pid"), "\"Trace\" only this pid");
 }
-#endif
 
 TEST(doc_unknown_commands)
 {

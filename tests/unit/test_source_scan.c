@@ -342,15 +342,9 @@ TEST(source_scan_crlf_line_endings)
 		  NOT_ATTACHED(1));
 }
 
-#if 0
 /*
- * Disabled: a bug in ecc/source_scan.c, left for its owner. A backslash before a CRLF line
- * ending continues a directive (and a // comment) for clang and gcc, but the scanner only
- * knows backslash-LF: the continued lines of a macro in a CRLF source are read as code, and
- * here DECLARE's "struct n {" is taken for a definition of struct n.
- *   input:  "#define DECLARE(n) \\\r\n\tstruct n { \\\r\n\t\tint x; \\\r\n\t}\r\n"
- *           "struct real { int a; };\r\n"
- *   output: "n:2 real:5"   (want "real:5")
+ * A backslash before CRLF continues a line as one before LF does (for clang and gcc too): the
+ * continued lines of a macro or a // comment in a CRLF source are not read as code.
  */
 TEST(source_scan_crlf_line_continuation)
 {
@@ -361,22 +355,16 @@ TEST(source_scan_crlf_line_continuation)
 			     "struct real { int a; };\r\n"),
 		  "real:3");
 }
-#endif
 
-#if 0
-/*
- * Disabled: a bug in ecc/source_scan.c, left for its owner. C lets attributes stand between
- * "struct" and the tag (gcc and clang accept both places); the scanner takes the first
- * identifier after "struct" for the tag, so such a definition is not found.
- *   input:  "struct __attribute__((packed)) ev { int a; };\n"
- *   output: ""   (want "ev:1")
- */
+/* Attributes may stand between "struct" and the tag, or between the tag and the body. */
 TEST(source_scan_attributes_before_the_struct_tag)
 {
 	CHECK_STR(structs_of("struct __attribute__((packed)) ev { int a; };\n"), "ev:1");
 	CHECK_STR(structs_of("struct __attribute__((aligned(8))) ev { int a; };\n"), "ev:1");
+	CHECK_STR(structs_of("struct ev __attribute__ ((packed)) { int a; };\n"), "ev:1");
+	CHECK_STR(structs_of("struct __attribute__((packed)) ev x;\nstruct b { int a; };\n"),
+		  "b:2");
 }
-#endif
 
 TEST(source_scan_unterminated_comments_and_literals_end_the_scan_quietly)
 {
