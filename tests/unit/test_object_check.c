@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * object_check: the hand-built test object (test_object.h) passes, and so does every real
+ * object_check: the hand-built test object (tiny_object.h) passes, and so does every real
  * object; each thing libbpf 1.1 would trust, broken in the test object, is refused with one
  * line naming it and where it is.
  */
@@ -14,7 +14,7 @@
 #include "object/raw_btf.h"
 #include "object/object_check.h"
 #include "format/package_read.h"
-#include "test_object.h"
+#include "tiny_object.h"
 #include "unit.h"
 
 /* The check refuses o with exactly the formatted message. */

@@ -7,7 +7,7 @@
 #include <zlib.h>
 #include "format/base64.h"
 #include "format/package_read.h"
-#include "test_object.h"
+#include "tiny_object.h"
 #include "unit.h"
 
 #define BINDSNOOP_PACKAGE "build/packages/bindsnoop/package.json"

@@ -7,8 +7,8 @@
  * .BTF types are listed below by id; .BTF.ext holds one func_info, line_info and core_relo
  * record, each in a section named .text.
  */
-#ifndef TEST_OBJECT_H
-#define TEST_OBJECT_H
+#ifndef TINY_OBJECT_H
+#define TINY_OBJECT_H
 
 #include <elf.h>
 #include <stddef.h>

@@ -3,7 +3,7 @@
 #include <string.h>
 #include <linux/bpf.h>
 #include <linux/btf.h>
-#include "test_object.h"
+#include "tiny_object.h"
 
 #define ALIGN8(x) (((x) + 7) & ~(size_t)7)
 
