@@ -7,6 +7,9 @@
 #ifndef COMM_FILTER_BPF_H
 #define COMM_FILTER_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
 #ifndef TASK_COMM_LEN
 #define TASK_COMM_LEN 16
 #endif

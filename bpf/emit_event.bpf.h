@@ -7,6 +7,9 @@
 #ifndef EMIT_EVENT_BPF_H
 #define EMIT_EVENT_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
 #ifndef EVENTS_RINGBUF_BYTES
 #define EVENTS_RINGBUF_BYTES (1 << 20)
 #endif

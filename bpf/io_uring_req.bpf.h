@@ -13,16 +13,25 @@
  * submitting process sharing its file table, as the fexit/kprobe hooks of the same bind or
  * accept would see them.
  *
- * The kernel's types are read through local flavours (CO-RE), so the source builds against
- * any vmlinux.h (6.1's has no IORING_OP_BIND) and the object loads on kernels whose layouts
- * differ. What every program needs (the tracepoints' fields, io_kiocb's opcode, file, ctx and
- * async_data) is read without a guard: where it is missing the program fails to load and the
- * loader says what goes unseen. What a program can do without is read behind guards: the
- * fixed-file table (two layouts), io_accept's slot, the older home of a bind's sockaddr.
- * Include it after emit_event.bpf.h, socket_from_fd.bpf.h and sock_addr.bpf.h.
+ * The kernel's types are read through local flavours (CO-RE, core_fixes.bpf.h), so the source
+ * builds against any vmlinux.h (6.1's has no IORING_OP_BIND) and the object loads on kernels
+ * whose layouts differ. What every program needs (the tracepoints' fields, io_kiocb's opcode,
+ * file, ctx and async_data) is read without a guard: where it is missing the program fails to
+ * load and the loader says what goes unseen. What a program can do without is read behind
+ * guards: the fixed-file table (two layouts), io_accept's slot, the older home of a bind's
+ * sockaddr.
  */
 #ifndef IO_URING_REQ_BPF_H
 #define IO_URING_REQ_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include "core_fixes.bpf.h"
+#include "emit_event.bpf.h"
+#include "task_filter.bpf.h"
+#include "socket_from_fd.bpf.h"
+#include "sock_addr.bpf.h"
 
 /* uapi numbers, stable */
 #define IORING_OP_ACCEPT	13
@@ -33,96 +42,6 @@
 #define REQ_F_CQE_SKIP (1ULL << 6)
 /* The low bits of a fixed file's file_ptr are flags (FFS_NOWAIT, FFS_ISREG). */
 #define FIXED_FILE_PTR_MASK (~7UL)
-
-struct trace_event_raw_io_uring_submit_req___ecli {
-	void *ctx;
-	void *req;
-	__u64 user_data;
-	__u8 opcode;
-	__u64 flags; /* a u32 in older kernels: only its low byte matters here */
-} __attribute__((preserve_access_index));
-
-/* The same tracepoint before Linux 6.3 named it io_uring_submit_sqe (6.1: Debian 12's). */
-struct trace_event_raw_io_uring_submit_sqe___ecli {
-	void *ctx;
-	void *req;
-	__u64 user_data;
-	__u8 opcode;
-	__u32 flags;
-} __attribute__((preserve_access_index));
-
-struct trace_event_raw_io_uring_complete___ecli {
-	void *ctx;
-	void *req; /* NULL for the extra completions of a multishot request */
-	__u64 user_data;
-	int res;
-	unsigned int cflags;
-} __attribute__((preserve_access_index));
-
-struct trace_event_raw_io_uring_cqe_overflow___ecli {
-	void *ctx;
-	__u64 user_data;
-	int res;
-	unsigned int cflags;
-} __attribute__((preserve_access_index));
-
-struct io_cmd_data___ecli {
-	struct file *file;
-} __attribute__((preserve_access_index));
-
-struct io_kiocb___ecli {
-	union {
-		struct file *file;
-		struct io_cmd_data___ecli cmd; /* the opcode's own data: struct io_accept ... */
-	};
-	__u8 opcode;
-	void *ctx;
-	void *async_data;
-} __attribute__((preserve_access_index));
-
-struct io_accept___ecli {
-	__u32 file_slot; /* 0: a descriptor; else a direct descriptor's slot + 1, or ALLOC */
-} __attribute__((preserve_access_index));
-
-/* Where the prep step of a bind copied its sockaddr, before commit 3979840cd858. */
-struct io_async_msghdr___ecli {
-	struct {
-		__u16 ss_family;
-	} addr;
-} __attribute__((preserve_access_index));
-
-/* The fixed-file table of newer kernels (6.18 among them): resource nodes, each holding a
- * tagged file pointer ... */
-struct io_rsrc_node___ecli {
-	unsigned long file_ptr;
-} __attribute__((preserve_access_index));
-
-struct io_rsrc_data___ecli {
-	unsigned int nr;
-	struct io_rsrc_node___ecli **nodes;
-} __attribute__((preserve_access_index));
-
-struct io_file_table___ecli {
-	struct io_rsrc_data___ecli data;
-} __attribute__((preserve_access_index));
-
-struct io_ring_ctx___ecli {
-	struct io_file_table___ecli file_table;
-} __attribute__((preserve_access_index));
-
-/* ... and of older ones (6.1 among them): an array of tagged file pointers. */
-struct io_fixed_file___old {
-	unsigned long file_ptr;
-} __attribute__((preserve_access_index));
-
-struct io_file_table___old {
-	struct io_fixed_file___old *files;
-} __attribute__((preserve_access_index));
-
-struct io_ring_ctx___old {
-	struct io_file_table___old file_table;
-	unsigned int nr_user_files;
-} __attribute__((preserve_access_index));
 
 /* A ring's request as completions name it when they name no request: ring and user_data. */
 struct uring_request_key {
@@ -206,7 +125,7 @@ static __always_inline bool uring_seen_last(void *ring, __u64 user_data, int res
 	return same;
 }
 
-static __always_inline __u8 uring_req_opcode(struct io_kiocb___ecli *req)
+static __always_inline __u8 uring_req_opcode(struct io_kiocb___x *req)
 {
 	return BPF_CORE_READ(req, opcode);
 }
@@ -232,19 +151,19 @@ static __always_inline int uring_note_submission(void *ring, void *req, __u64 us
  * lacks still loads (the type check is constant, so its relocations sit in dead code) and
  * then fails to attach: its optional group is dropped without loading the object again.
  */
-static __always_inline int
-uring_submitted_req(struct trace_event_raw_io_uring_submit_req___ecli *ctx, __u8 wanted)
+static __always_inline int uring_submitted_req(struct trace_event_raw_io_uring_submit_req___x *ctx,
+					       __u8 wanted)
 {
-	if (!bpf_core_type_exists(struct trace_event_raw_io_uring_submit_req___ecli))
+	if (!bpf_core_type_exists(struct trace_event_raw_io_uring_submit_req___x))
 		return 0;
 	return uring_note_submission(ctx->ctx, ctx->req, ctx->user_data, ctx->opcode,
 				     BPF_CORE_READ(ctx, flags), wanted);
 }
 
-static __always_inline int
-uring_submitted_sqe(struct trace_event_raw_io_uring_submit_sqe___ecli *ctx, __u8 wanted)
+static __always_inline int uring_submitted_sqe(struct trace_event_raw_io_uring_submit_sqe___o *ctx,
+					       __u8 wanted)
 {
-	if (!bpf_core_type_exists(struct trace_event_raw_io_uring_submit_sqe___ecli))
+	if (!bpf_core_type_exists(struct trace_event_raw_io_uring_submit_sqe___o))
 		return 0;
 	return uring_note_submission(ctx->ctx, ctx->req, ctx->user_data, ctx->opcode, ctx->flags,
 				     wanted);
@@ -258,9 +177,9 @@ uring_submitted_sqe(struct trace_event_raw_io_uring_submit_sqe___ecli *ctx, __u8
  * layout, in the second the low bits of an 8-byte aligned pointer (6.15+: vec; never AF_INET
  * 2 or AF_INET6 10) or of fast_iov's user buffer address (6.11 to 6.14: so improbably).
  */
-static __always_inline void uring_bind_sockaddr(struct io_kiocb___ecli *req, __u8 *sockaddr)
+static __always_inline void uring_bind_sockaddr(struct io_kiocb___x *req, __u8 *sockaddr)
 {
-	struct io_async_msghdr___ecli *msg = BPF_CORE_READ(req, async_data);
+	struct io_async_msghdr___o *msg = BPF_CORE_READ(req, async_data);
 	__u16 family;
 
 	if (!msg || bpf_probe_read_kernel(sockaddr, sizeof(struct sockaddr_in6), msg))
@@ -270,7 +189,7 @@ static __always_inline void uring_bind_sockaddr(struct io_kiocb___ecli *req, __u
 		bpf_core_read(sockaddr, sizeof(struct sockaddr_in6), &msg->addr);
 }
 
-static __always_inline struct io_accept___ecli *uring_accept_of(struct io_kiocb___ecli *req)
+static __always_inline struct io_accept___x *uring_accept_of(struct io_kiocb___x *req)
 {
 	return (void *)&req->cmd;
 }
@@ -281,18 +200,18 @@ static __always_inline struct file *uring_fixed_file(void *ring, __u32 idx, bool
 	unsigned long ptr = 0;
 
 	*known = true;
-	if (bpf_core_field_exists(struct io_file_table___ecli, data)) {
-		struct io_ring_ctx___ecli *ctx = ring;
-		struct io_rsrc_node___ecli **nodes = BPF_CORE_READ(ctx, file_table.data.nodes);
-		struct io_rsrc_node___ecli *node = NULL;
+	if (bpf_core_field_exists(struct io_file_table___x, data)) {
+		struct io_ring_ctx___x *ctx = ring;
+		struct io_rsrc_node___x **nodes = BPF_CORE_READ(ctx, file_table.data.nodes);
+		struct io_rsrc_node___x *node = NULL;
 
 		if (idx >= BPF_CORE_READ(ctx, file_table.data.nr) ||
 		    bpf_probe_read_kernel(&node, sizeof(node), &nodes[idx]) || !node)
 			return NULL;
 		ptr = BPF_CORE_READ(node, file_ptr);
-	} else if (bpf_core_field_exists(struct io_file_table___old, files)) {
-		struct io_ring_ctx___old *ctx = ring;
-		struct io_fixed_file___old *files = BPF_CORE_READ(ctx, file_table.files);
+	} else if (bpf_core_field_exists(struct io_file_table___o, files)) {
+		struct io_ring_ctx___o *ctx = ring;
+		struct io_fixed_file___o *files = BPF_CORE_READ(ctx, file_table.files);
 
 		if (idx >= BPF_CORE_READ(ctx, nr_user_files) ||
 		    bpf_probe_read_kernel(&ptr, sizeof(ptr), &files[idx].file_ptr))
@@ -308,10 +227,10 @@ static __always_inline struct file *uring_fixed_file(void *ring, __u32 idx, bool
  * file table, or a direct descriptor in the ring's (res is the slot it picked, or 0 for the
  * slot it was given). *known is false when the ring's table could not be read here.
  */
-static __always_inline struct socket *uring_accepted_socket(struct io_kiocb___ecli *req, int res,
+static __always_inline struct socket *uring_accepted_socket(struct io_kiocb___x *req, int res,
 							    bool *known)
 {
-	struct io_accept___ecli *accept = uring_accept_of(req);
+	struct io_accept___x *accept = uring_accept_of(req);
 	__u32 slot = 0;
 
 	*known = true;

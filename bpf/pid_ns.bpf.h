@@ -14,6 +14,10 @@
 #ifndef PID_NS_BPF_H
 #define PID_NS_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+
 const volatile __u64 pidns_dev = 0;
 const volatile __u64 pidns_ino = 0;
 

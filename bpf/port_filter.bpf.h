@@ -6,6 +6,9 @@
 #ifndef PORT_FILTER_BPF_H
 #define PORT_FILTER_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
 const volatile bool filter_ports = false;
 
 struct {

@@ -8,6 +8,10 @@
 #ifndef SOCK_ADDR_BPF_H
 #define SOCK_ADDR_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+
 #define AF_UNSPEC 0
 #define AF_INET	  2
 #define AF_INET6  10

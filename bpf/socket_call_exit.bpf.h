@@ -12,12 +12,17 @@
  * One raw program at exit costs a syscall less than a syscalls:* pair, which also builds a
  * record for each call before running its program.
  *
- * The x86 fields are read without a CO-RE existence guard on purpose: on a kernel (or an
- * architecture) without them the program fails to load, and the loader says so, rather than
- * loading a program that sees nothing.
+ * The x86 fields (core_fixes.bpf.h's pt_regs___x and task_struct___x) are read without a CO-RE
+ * existence guard on purpose: on a kernel (or an architecture) without them the program fails
+ * to load, and the loader says so, rather than loading a program that sees nothing.
  */
 #ifndef SOCKET_CALL_EXIT_BPF_H
 #define SOCKET_CALL_EXIT_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include "core_fixes.bpf.h"
 
 #define X86_64_NR_ACCEPT   43
 #define X86_64_NR_BIND	   49
@@ -30,23 +35,6 @@
 #define SOCKETCALL_ACCEPT4 18
 #define TS_COMPAT	   0x0002 /* arch/x86/include/asm/thread_info.h */
 
-struct pt_regs___x86 {
-	unsigned long bx;
-	unsigned long cx;
-	unsigned long dx;
-	unsigned long si;
-	unsigned long di;
-	unsigned long orig_ax;
-} __attribute__((preserve_access_index));
-
-struct thread_info___x86 {
-	__u32 status;
-} __attribute__((preserve_access_index));
-
-struct task_struct___x86 {
-	struct thread_info___x86 thread_info;
-} __attribute__((preserve_access_index));
-
 /* The first three arguments of a socket call, whichever way it was made. */
 struct socket_call_args {
 	int fd;
@@ -56,12 +44,12 @@ struct socket_call_args {
 
 static __always_inline bool in_compat_syscall(void)
 {
-	struct task_struct___x86 *task = (void *)bpf_get_current_task();
+	struct task_struct___x *task = (void *)bpf_get_current_task();
 
 	return BPF_CORE_READ(task, thread_info.status) & TS_COMPAT;
 }
 
-static __always_inline struct pt_regs___x86 *exit_regs(const struct bpf_raw_tracepoint_args *ctx)
+static __always_inline struct pt_regs___x *exit_regs(const struct bpf_raw_tracepoint_args *ctx)
 {
 	return (void *)ctx->args[0];
 }
@@ -111,7 +99,7 @@ static __always_inline int exit_socket_call(const struct bpf_raw_tracepoint_args
 static __always_inline int exit_socket_args(const struct bpf_raw_tracepoint_args *ctx, long nr,
 					    struct socket_call_args *args, bool with_addr)
 {
-	struct pt_regs___x86 *regs = exit_regs(ctx);
+	struct pt_regs___x *regs = exit_regs(ctx);
 	__u32 words[3];
 
 	__builtin_memset(args, 0, sizeof(*args));

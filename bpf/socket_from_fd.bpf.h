@@ -8,6 +8,10 @@
 #ifndef SOCKET_FROM_FD_BPF_H
 #define SOCKET_FROM_FD_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+
 #define S_IFMT	 00170000
 #define S_IFSOCK 0140000
 

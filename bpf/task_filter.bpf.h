@@ -8,6 +8,9 @@
 #ifndef TASK_FILTER_BPF_H
 #define TASK_FILTER_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 #include "pid_ns.bpf.h"
 
 const volatile __u32 target_pid = 0;

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Runs every test suite and ends with one line: "N passed, M failed".
 # Suites: layering (lib/ stages include only downward), unit (plain, then ASan+UBSan), package schema, broken inputs (ecc, ecli and the JSON
-# Schema refuse the same mistakes; a refused package loads nothing), ecc from source
-# (tests/ecc), fetching packages (tests/fetch: URLs, an OCI registry, installed names), a short
+# Schema refuse the same mistakes; a refused package loads nothing), the BPF headers (each
+# bpf/*.bpf.h compiles alone), ecc from source (tests/ecc), fetching packages (tests/fetch: URLs, an OCI registry, installed names), a short
 # run of each fuzzer (FUZZ_SMOKE_SECONDS, default 15), corrupt objects (tests/corrupt: 10,000
 # mutated objects through ecli's path), make install and the .deb files, live (real packages in
 # this kernel, as root), the runtime .deb in a clean Debian 12 root, the container images and the
@@ -60,6 +60,8 @@ suite unit-sanitizers build/tests/unit-san
 suite schema $PY tests/schema/validate_packages.py schema/package.schema.json \
 	build/packages/*/package.json build/test-packages/*/package.json tests/fixtures/eunomia/*.json
 suite broken-inputs $PY tests/validate/run_broken.py
+# the BPF headers tool authors include (bpf/*.bpf.h): each compiles alone, as ecc compiles
+suite bpf-headers $PY tests/bpf_headers/test_headers_alone.py
 # ecc from source; its live tests (root) skip themselves with SKIP_LIVE=1 and say so
 suite ecc-source $PY tests/ecc/test_ecc_source.py
 # packages from URLs, registries (a local HTTP server, Debian's docker-registry) and installed

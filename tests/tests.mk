@@ -78,6 +78,11 @@ unit: $(BUILD)/tests/unit
 live: all
 	@tests/run_tests.sh live
 
+# Each BPF header tool authors include (bpf/*.bpf.h) compiles alone, as ecc compiles a tool.
+.PHONY: test-bpf-headers
+test-bpf-headers: $(INCLUDE_FILES)
+	@tests/run_tests.sh bpf-headers
+
 # ecc from a source (tests/ecc): compiling, comments, inference, refusals; live parts as root.
 test-ecc-source: all
 	@tests/run_tests.sh ecc-source

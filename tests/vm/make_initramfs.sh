@@ -5,7 +5,7 @@
 # standard library the live tests use, bpftool, ecli, util-linux's mountpoint, unshare and nsenter
 # (busybox has no mountpoint, and no unshare --kill-child), coreutils' true (tests copy it under
 # other names, which busybox would not answer to), each with the shared libraries `ldd` names;
-# the built packages, the test packages, the eunomia fixtures, the schemas and the live tests
+# the built packages, the test packages, the eunomia fixtures, the schemas (schema/, tools/) and the live tests
 # under /ecli (the tree's layout, so the harness finds everything where it does here), the plan
 # of what to run at /vm/plan and tests/vm/init as /init.
 # Usage: make_initramfs.sh STAGE_DIR PLAN_FILE OUT.cpio   (run from the top of the tree)
@@ -79,7 +79,7 @@ if [ -d build/vm/packages ]; then
 fi
 cp -r tests/live tests/vm "$stage/ecli/tests/"
 cp -r tests/fixtures/eunomia "$stage/ecli/tests/fixtures/"
-cp -r schema "$stage/ecli/"
+cp -r schema tools "$stage/ecli/"
 find "$stage/ecli" -name __pycache__ -prune -exec rm -rf {} +
 # Compiled here once rather than by every python3 the tests start in the guest.
 "$PY" -m compileall -q -j 0 "$stage$PYLIB" "$stage/ecli/tests" >/dev/null || true

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Every kernel-version and architecture shim the tools use, in one place: local "flavours" of
+ * kernel types (CO-RE), declaring only the fields a program reads, read with BPF_CORE_READ and
+ * tested with bpf_core_field_exists / bpf_core_type_exists. libbpf drops a flavour's suffix
+ * (from "___" on) when it matches the local type against the running kernel's BTF, so one object
+ * reads a field wherever that kernel keeps it, and the source builds against any vmlinux.h.
+ *
+ * Suffix convention (libbpf-tools' core_fixes.bpf.h): "___x" is a layout of current kernels, or
+ * the only layout declared (for an architecture shim, that architecture's); "___o" is an older
+ * layout, or an older name, that a kernel change replaced, kept for the kernels before it. Each
+ * comment cites the change, with the first release that has it.
+ */
+#ifndef CORE_FIXES_BPF_H
+#define CORE_FIXES_BPF_H
+
+#include "vmlinux.h"
+
+/*
+ * inet_sock's IP option bits. Linux 6.6 moved them from bitfields into one word, inet_flags, a
+ * bit each (commits "inet: move inet->freebind to inet->inet_flags", "inet: move
+ * inet->transparent to inet->inet_flags" and "inet: move inet->bind_address_no_port to
+ * inet->inet_flags", v6.6). Their bit numbers are an anonymous enum that CO-RE cannot see
+ * (bpf_core_enum_value needs a named one), hence the numbers here.
+ */
+#define INET_FLAGS_FREEBIND		11
+#define INET_FLAGS_TRANSPARENT		15
+#define INET_FLAGS_BIND_ADDRESS_NO_PORT 18
+
+struct inet_sock___x {
+	unsigned long inet_flags;
+} __attribute__((preserve_access_index));
+
+/* ... and before v6.6, bitfields (read with BPF_CORE_READ_BITFIELD_PROBED). */
+struct inet_sock___o {
+	__u8 freebind : 1;
+	__u8 transparent : 1;
+	__u8 bind_address_no_port : 1;
+} __attribute__((preserve_access_index));
+
+/*
+ * io_uring's submission tracepoint. "io_uring: rename trace_io_uring_submit_sqe() tracepoint"
+ * (v6.3) named it io_uring_submit_req; "io_uring: expand main struct io_kiocb flags to 64-bits"
+ * (v6.9) widened its flags (read with BPF_CORE_READ, which takes the running kernel's size:
+ * only the low byte matters here).
+ */
+struct trace_event_raw_io_uring_submit_req___x {
+	void *ctx;
+	void *req;
+	__u64 user_data;
+	__u8 opcode;
+	__u64 flags;
+} __attribute__((preserve_access_index));
+
+/* ... the same tracepoint before v6.3 (6.1: Debian 12's), under its old name. */
+struct trace_event_raw_io_uring_submit_sqe___o {
+	void *ctx;
+	void *req;
+	__u64 user_data;
+	__u8 opcode;
+	__u32 flags;
+} __attribute__((preserve_access_index));
+
+/*
+ * The completion tracepoints' records, as 6.1 and 6.18 both give them; declared here so the
+ * source builds against a vmlinux.h without io_uring's tracepoints. Fields are found by name:
+ * those the kernel added around them do not matter.
+ */
+struct trace_event_raw_io_uring_complete___x {
+	void *ctx;
+	void *req; /* NULL for the extra completions of a multishot request */
+	__u64 user_data;
+	int res;
+	unsigned int cflags;
+} __attribute__((preserve_access_index));
+
+struct trace_event_raw_io_uring_cqe_overflow___x {
+	void *ctx;
+	__u64 user_data;
+	int res;
+	unsigned int cflags;
+} __attribute__((preserve_access_index));
+
+/*
+ * An io_uring request. Since "io_uring: add generic command payload type to struct io_kiocb"
+ * (v6.0) the opcode's own data (struct io_accept, ...) sits in the union member cmd, which
+ * overlays the request's first member, file. Its opcode, ctx and async_data are read without a
+ * guard: where they are missing the program fails to load and the loader says what goes unseen.
+ */
+struct io_cmd_data___x {
+	struct file *file;
+} __attribute__((preserve_access_index));
+
+struct io_kiocb___x {
+	union {
+		struct file *file;
+		struct io_cmd_data___x cmd; /* the opcode's own data: struct io_accept ... */
+	};
+	__u8 opcode;
+	void *ctx;
+	void *async_data;
+} __attribute__((preserve_access_index));
+
+/*
+ * IORING_OP_ACCEPT's data: file_slot came with "io_uring: accept directly into fixed file
+ * table" (v5.15); read behind bpf_core_field_exists. 0: a descriptor; else a direct
+ * descriptor's slot + 1, or IORING_FILE_INDEX_ALLOC.
+ */
+struct io_accept___x {
+	__u32 file_slot;
+} __attribute__((preserve_access_index));
+
+/*
+ * Where the prep step of an IORING_OP_BIND copied its sockaddr before upstream commit
+ * 3979840cd858 (2026; backported to stable series, 6.18.44 among them), which made async_data
+ * the sockaddr itself: an io_async_msghdr holding it in addr. Nothing in BTF tells the two
+ * apart (io_uring_req.bpf.h's uring_bind_sockaddr() looks at the first two bytes).
+ */
+struct io_async_msghdr___o {
+	struct {
+		__u16 ss_family;
+	} addr;
+} __attribute__((preserve_access_index));
+
+/*
+ * A ring's fixed-file table. "io_uring/rsrc: unify file and buffer resource tables" (v6.13)
+ * made it an io_rsrc_data: nr resource nodes, each holding a tagged file pointer (6.18 among
+ * the kernels with it) ...
+ */
+struct io_rsrc_node___x {
+	unsigned long file_ptr;
+} __attribute__((preserve_access_index));
+
+struct io_rsrc_data___x {
+	unsigned int nr;
+	struct io_rsrc_node___x **nodes;
+} __attribute__((preserve_access_index));
+
+struct io_file_table___x {
+	struct io_rsrc_data___x data;
+} __attribute__((preserve_access_index));
+
+struct io_ring_ctx___x {
+	struct io_file_table___x file_table;
+} __attribute__((preserve_access_index));
+
+/* ... before v6.13 (6.1 among them), an array of tagged file pointers, nr_user_files long. */
+struct io_fixed_file___o {
+	unsigned long file_ptr;
+} __attribute__((preserve_access_index));
+
+struct io_file_table___o {
+	struct io_fixed_file___o *files;
+} __attribute__((preserve_access_index));
+
+struct io_ring_ctx___o {
+	struct io_file_table___o file_table;
+	unsigned int nr_user_files;
+} __attribute__((preserve_access_index));
+
+/*
+ * Architecture shims, x86-64: the registers of struct pt_regs (arch/x86/include/asm/ptrace.h),
+ * orig_ax holding the syscall number, and the thread_info status whose TS_COMPAT marks a 32-bit
+ * syscall (arch/x86/include/asm/thread_info.h), at the start of task_struct since "x86: Move
+ * thread_info into task_struct" (v4.9). Read without an existence guard on purpose: on another
+ * architecture the program fails to load, and the loader says so.
+ */
+struct pt_regs___x {
+	unsigned long bx;
+	unsigned long cx;
+	unsigned long dx;
+	unsigned long si;
+	unsigned long di;
+	unsigned long orig_ax;
+} __attribute__((preserve_access_index));
+
+struct thread_info___x {
+	__u32 status;
+} __attribute__((preserve_access_index));
+
+struct task_struct___x {
+	struct thread_info___x thread_info;
+} __attribute__((preserve_access_index));
+
+#endif
