@@ -24,16 +24,7 @@
 
 static char result[4096];
 
-static void put(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void put(const char *fmt, ...)
-{
-	size_t len = strlen(result);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(result + len, sizeof(result) - len, fmt, ap);
-	va_end(ap);
-}
+#define put(...) unit_append(result, sizeof(result), __VA_ARGS__)
 
 /* Each variable the skeleton now describes: "name "description" {cmdarg}; ..." */
 static void describe(const cJSON *skel)

@@ -15,16 +15,7 @@
 
 static char summary[4096];
 
-static void put(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void put(const char *fmt, ...)
-{
-	size_t len = strlen(summary);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(summary + len, sizeof(summary) - len, fmt, ap);
-	va_end(ap);
-}
+#define put(...) unit_append(summary, sizeof(summary), __VA_ARGS__)
 
 /* "refused: message" when the scan fails, else what describe(scan) writes. */
 static const char *scanned(const char *text, void (*describe)(const struct source_scan *s))

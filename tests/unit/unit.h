@@ -19,6 +19,9 @@ struct unit_test {
 void unit_register(struct unit_test *t);
 void unit_fail(const char *file, int line, const char *what);
 void unit_fail_str(const char *file, int line, const char *expr, const char *got, const char *want);
+/* Appends printf's text to the NUL-terminated text in buf (size bytes), cut to fit. */
+void unit_append(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #define TEST(fn_name)                                                        \
 	static void fn_name(void);                                           \

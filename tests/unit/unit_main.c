@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Runs every registered test; a test fails when any of its checks fails. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include "unit.h"
 
@@ -23,6 +24,18 @@ void unit_fail_str(const char *file, int line, const char *expr, const char *got
 	fprintf(stderr, "    %s:%d: %s is \"%s\", expected \"%s\"\n", file, line, expr,
 		got ? got : "(null)", want);
 	current_failures++;
+}
+
+void unit_append(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t len = strnlen(buf, size);
+	va_list ap;
+
+	if (len + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
 }
 
 int main(int argc, char **argv)
