@@ -53,6 +53,7 @@ static const char help[] =
 struct inputs {
 	const char *source, *header, *object, *schema;
 	const struct min_btf_list *btf_for;
+	bool verbose;
 };
 
 static bool ends_with(const char *s, const char *suffix)
@@ -131,7 +132,12 @@ static int from_source(struct compile_opts *co, const struct inputs *in, const c
 		       const char *save_object, struct diag *d)
 {
 	struct source_scan src = {0}, hdr = {0};
-	struct pack_input p = {in->source, in->schema, &src, NULL, NULL, in->header, in->btf_for};
+	struct pack_input p = {.path = in->source,
+			       .schema = in->schema,
+			       .source = &src,
+			       .header = in->header,
+			       .btf_for = in->btf_for,
+			       .verbose = in->verbose};
 	cJSON *schema = NULL;
 	char *object = NULL, origin[300];
 	size_t size = 0;
@@ -166,7 +172,10 @@ static int from_source(struct compile_opts *co, const struct inputs *in, const c
 
 static int from_object(const struct inputs *in, const char *out, struct diag *d)
 {
-	struct pack_input p = {in->object, in->schema, NULL, NULL, NULL, NULL, in->btf_for};
+	struct pack_input p = {.path = in->object,
+			       .schema = in->schema,
+			       .btf_for = in->btf_for,
+			       .verbose = in->verbose};
 	cJSON *schema = NULL;
 	char *object = NULL;
 	size_t size = 0;
@@ -240,6 +249,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	in.btf_for = &btf_for;
+	in.verbose = co.verbose;
 	if (in.source ? from_source(&co, &in, out, save_object, &d) : from_object(&in, out, &d)) {
 		diag_print("%s", d.msg);
 		return 2;

@@ -9,15 +9,17 @@
 #include "format/package_read.h"
 #include "format/meta_json.h"
 #include "object/object_check.h"
+#include "alternatives.h"
 #include "pack.h"
 #include "format/package_write.h"
 #include "runtime_keys.h"
+#include "samples.h"
 #include "schema_check.h"
 #include "source_options.h"
 
 /* A tool schema holds meta's extension keys; what BTF knows is derived, never written. */
-static const char *const schema_keys[] = {"tool",    "args",	"hook_variants", "events",
-					  "runtime", "display", "exit_maps",	 NULL};
+static const char *const schema_keys[] = {"tool",    "args",	"hook_variants", "events",  "runtime",
+					  "display", "exit_maps", "samples",	   NULL};
 
 cJSON *pack_read_schema(const char *path, struct diag *d)
 {
@@ -150,6 +152,21 @@ static int default_tool_name(cJSON *meta, const char *path)
 	return cJSON_AddStringToObject(tool, "name", name) ? 0 : -ENOMEM;
 }
 
+/* Without the schema's hook_variants, those the object's alternative programs make. */
+static int infer_variants(struct bpf_object *obj, cJSON *meta, const struct pack_input *in,
+			  struct diag *d)
+{
+	cJSON *variants = NULL;
+	int err;
+
+	if (cJSON_GetObjectItemCaseSensitive(meta, "hook_variants"))
+		return 0;
+	err = alternatives_infer(obj, in->verbose ? stderr : NULL, &variants, d);
+	if (!err && variants)
+		cJSON_AddItemToObject(meta, "hook_variants", variants);
+	return err;
+}
+
 /*
  * meta = bpf_skel, export_types, events, then the rest of the schema's keys as written, then
  * runtime when the schema left it out and the object has its variables.
@@ -166,6 +183,10 @@ static cJSON *build_meta(struct bpf_object *obj, cJSON *schema, const struct pac
 		err = diag_set(d, -ENOMEM, "out of memory");
 	if (!err && in->source)
 		err = source_options_apply(skel, in->source, obj, d);
+	if (!err)
+		err = samples_complete(obj, skel,
+				       cJSON_DetachItemFromObjectCaseSensitive(schema, "samples"),
+				       in->verbose ? stderr : NULL, d);
 	err = err ?: describe_events(obj, events, in, &types, d);
 	if (err) {
 		cJSON_Delete(meta);
@@ -184,7 +205,7 @@ static cJSON *build_meta(struct bpf_object *obj, cJSON *schema, const struct pac
 		cJSON_DetachItemViaPointer(schema, item);
 		cJSON_AddItemToObject(meta, item->string, item);
 	}
-	if (runtime_keys_complete(obj, meta, d)) {
+	if (infer_variants(obj, meta, in, d) || runtime_keys_complete(obj, meta, d)) {
 		cJSON_Delete(meta);
 		return NULL;
 	}

@@ -22,6 +22,7 @@ struct pack_input {
 	const char *event_type_origin;	    /* "x.h's first struct", for messages */
 	const char *header;		    /* or NULL */
 	const struct min_btf_list *btf_for; /* --btf-for, or NULL */
+	bool verbose;			    /* -v: say what was inferred */
 };
 
 /* The schema's JSON object (only its known top-level keys), or NULL with d set. */

@@ -24,6 +24,7 @@ enum cli_option {
 	OPT_BTF,
 	OPT_VARIANT,
 	OPT_DURATION,
+	OPT_INTERVAL,
 };
 
 /* The fetch options' entries, for a command's table of long options. */

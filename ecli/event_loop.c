@@ -138,15 +138,23 @@ static void report_lost(struct loop *l)
 	l->lost_reported = lost;
 }
 
+/* How often sample i prints: the package's interval, else --interval; 0: at exit only. */
+static uint64_t sample_interval(const struct loop *l, int i)
+{
+	int ms = l->c->meta->samples[i].interval_ms;
+
+	return ms ? (uint64_t)ms : l->c->interval_ms;
+}
+
 static int print_due_samples(struct loop *l, uint64_t now, struct diag *d)
 {
 	const struct package_meta *m = l->c->meta;
 	int i, err;
 
 	for (i = 0; i < m->nr_samples; i++) {
-		if (now < l->next_sample[i])
+		if (!sample_interval(l, i) || now < l->next_sample[i])
 			continue;
-		l->next_sample[i] = now + m->samples[i].interval_ms;
+		l->next_sample[i] = now + sample_interval(l, i);
 		err = map_print_sample(&l->samplers[i], &l->c->maps, &m->samples[i], d);
 		if (err)
 			return err;
@@ -227,6 +235,10 @@ static int finish(struct loop *l, struct diag *d)
 		ring_buffer__consume(l->rb);
 	if (l->pb)
 		perf_buffer__consume(l->pb);
+	/* what maps printed at exit (as libbpf-tools print on Ctrl-C) gathered since last time */
+	for (i = 0; i < m->nr_samples && !err && !c->maps.out->error; i++)
+		if (!m->samples[i].interval_ms)
+			err = map_print_sample(&l->samplers[i], &c->maps, &m->samples[i], d);
 	for (i = 0; i < m->nr_exit_maps && !err && !c->maps.out->error; i++) {
 		const struct exit_map_spec *x = &m->exit_maps[i];
 		struct map_printer p;
@@ -258,7 +270,7 @@ int event_loop_run(struct event_loop_config *c, struct diag *d)
 	l.samplers = calloc(n + 1, sizeof(*l.samplers));
 	err = l.next_sample && l.samplers ? 0 : diag_set(d, -ENOMEM, "out of memory");
 	for (i = 0; i < n && !err; i++) {
-		l.next_sample[i] = stop_signal_now_ms() + c->meta->samples[i].interval_ms;
+		l.next_sample[i] = stop_signal_now_ms() + sample_interval(&l, i);
 		err = map_printer_init(&l.samplers[i], &c->maps, c->meta->samples[i].map, "value",
 				       NULL, d);
 	}

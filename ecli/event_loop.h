@@ -21,6 +21,8 @@ struct event_loop_config {
 	uint32_t event_size;
 	struct map_print_ctx maps;
 	uint64_t duration_ms; /* 0: until a signal */
+	/* sample maps the package prints at exit (interval 0) also print this often; 0: not */
+	uint64_t interval_ms;
 	/* called once events can be read: the banner ("Hit Ctrl-C to end") means it */
 	void (*ready)(void *ctx);
 	void *ready_ctx;

@@ -56,6 +56,8 @@ const char cli_usage[] =
 	"  --btf PATH            kernel BTF for CO-RE instead of /sys/kernel/btf/vmlinux\n"
 	"  --variant NAME        try only this hook variant of the package\n"
 	"  --duration SECONDS    stop after this many seconds (default: at Ctrl-C)\n"
+	"  --interval SECONDS    print histogram maps this often, as well as at exit\n"
+	"                        (maps whose package gives no interval of its own)\n"
 	"  -h, --help            show this help\n"
 	"fetch options (run, push, pull):\n"
 	"  --fetch-timeout SECONDS  limit for each HTTP request (default " TIMEOUT_TEXT

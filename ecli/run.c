@@ -28,6 +28,7 @@ struct run_opts {
 	struct fetch_opts fetch;
 	bool json;
 	uint64_t duration_ms;
+	uint64_t interval_ms;
 	const char *path;
 	int tool_argc;
 	char **tool_argv;
@@ -73,19 +74,20 @@ static const struct option run_options[] = {
 	{"btf", required_argument, NULL, OPT_BTF},
 	{"variant", required_argument, NULL, OPT_VARIANT},
 	{"duration", required_argument, NULL, OPT_DURATION},
+	{"interval", required_argument, NULL, OPT_INTERVAL},
 	CLI_FETCH_OPTIONS,
 	{0},
 };
 
-static int parse_duration(const char *text, uint64_t *ms)
+/* A whole number of seconds, at least 1; why names the option and what leaving it out does. */
+static int parse_seconds(const char *opt, const char *text, const char *without, uint64_t *ms)
 {
 	unsigned long long secs;
 
-	if (cli_parse_uint("--duration", text, 86400 * 365, &secs))
+	if (cli_parse_uint(opt, text, 86400 * 365, &secs))
 		return -EINVAL;
 	if (!secs) {
-		diag_print("--duration: give at least 1 second (leave it out to trace until "
-			   "Ctrl-C)");
+		diag_print("%s: give at least 1 second (leave it out to %s)", opt, without);
 		return -EINVAL;
 	}
 	*ms = secs * 1000;
@@ -117,7 +119,10 @@ static int run_option(int opt, struct run_opts *o)
 		o->load.variant = optarg;
 		return 0;
 	case OPT_DURATION:
-		return parse_duration(optarg, &o->duration_ms);
+		return parse_seconds("--duration", optarg, "trace until Ctrl-C", &o->duration_ms);
+	case OPT_INTERVAL:
+		return parse_seconds("--interval", optarg, "print histograms at exit",
+				     &o->interval_ms);
 	}
 	return -EINVAL;
 }
@@ -251,6 +256,7 @@ static int run_session(struct session *s, struct diag *d)
 			 .cond_ctx = s,
 			 .out = &s->out},
 		.duration_ms = s->o->duration_ms,
+		.interval_ms = s->o->interval_ms,
 		.ready = announce_ready,
 		.ready_ctx = s,
 	};

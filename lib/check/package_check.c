@@ -501,12 +501,27 @@ static int check_exit_maps(struct checker *c)
 	return err;
 }
 
+/* Each {NAME} of a sample's header names a field of the map's rows. */
+static int check_sample_header(struct checker *c, const struct sample_spec *s,
+			       const struct layout *row, const char *header, const char *key)
+{
+	const char *name;
+	int len;
+
+	if (!header || !(name = map_print_unknown_field(row, header, &len)))
+		return 0;
+	return diag_set(c->d, -EINVAL,
+			"bpf_skel.maps[%d].sample.%s: {%.*s} is no field of map %s's rows",
+			s->map_index, key, len, name, s->map);
+}
+
 static int check_sample(struct checker *c, const struct sample_spec *s)
 {
 	struct bpf_map *map = bpf_object__find_map_by_name(c->obj, s->map);
 	enum bpf_map_type type = bpf_map__type(map);
 	struct layout *row = NULL;
-	int err;
+	char path[96];
+	int i, err;
 
 	if (type == BPF_MAP_TYPE_RINGBUF || type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
 		return diag_set(c->d, -EINVAL,
@@ -519,6 +534,14 @@ static int check_sample(struct checker *c, const struct sample_spec *s)
 			       "bpf_skel.maps[%d].sample.type: a histogram needs an array of "
 			       "integers named slots (map %s)",
 			       s->map_index, s->map);
+	err = err ?: check_sample_header(c, s, row, s->header, "header");
+	for (i = 0; !err && i < s->nr_overrides; i++) {
+		snprintf(path, sizeof(path), "bpf_skel.maps[%d].sample.overrides[%d].when",
+			 s->map_index, i);
+		err = check_condition(c, s->overrides[i].when, path);
+		snprintf(path, sizeof(path), "overrides[%d].header", i);
+		err = err ?: check_sample_header(c, s, row, s->overrides[i].header, path);
+	}
 	layout_free(row);
 	return err;
 }

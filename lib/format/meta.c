@@ -13,7 +13,9 @@ static const char *const meta_keys[] = {
 static const char *const skel_keys[] = {"obj_name", "progs", "maps", "data_sections", "doc", NULL};
 static const char *const prog_keys[] = {"name", "attach", "link", NULL};
 static const char *const map_keys[] = {"name", "ident", "mmaped", "sample", NULL};
-static const char *const sample_keys[] = {"interval", "type", "unit", "clear_map", NULL};
+static const char *const sample_keys[] = {"interval", "type",	   "unit", "clear_map",
+					  "header",   "overrides", NULL};
+static const char *const sample_override_keys[] = {"when", "unit", "header", NULL};
 static const char *const section_keys[] = {"name", "variables", NULL};
 static const char *const variable_keys[] = {"name", "type", "size", "description", "cmdarg", NULL};
 static const char *const cmdarg_keys[] = {"default", "long", "short", "help", NULL};
@@ -324,6 +326,16 @@ static int parse_programs(const cJSON *skel, struct package_meta *m, struct diag
 			      &m->programs, &m->nr_programs, d);
 }
 
+static int parse_sample_override(const cJSON *o, const char *where, void *out, struct diag *d)
+{
+	struct sample_override *ov = out;
+	int err = need_object(o, where, sample_override_keys, d);
+
+	err = err ?: json_get_string(o, where, "when", true, &ov->when, d);
+	err = err ?: json_get_text(o, where, "unit", false, &ov->unit, d);
+	return err ?: json_get_text(o, where, "header", false, &ov->header, d);
+}
+
 static int parse_sample(const cJSON *sample, const char *map_where, struct sample_spec *s,
 			struct diag *d)
 {
@@ -334,10 +346,14 @@ static int parse_sample(const cJSON *sample, const char *map_where, struct sampl
 	s->interval_ms = 1000;
 	s->unit = "(unit)";
 	err = need_object(sample, where, sample_keys, d);
-	err = err ?: json_get_int(sample, where, "interval", 1, 86400000, &s->interval_ms, d);
+	err = err ?: json_get_int(sample, where, "interval", 0, 86400000, &s->interval_ms, d);
 	err = err ?: json_get_enum(sample, where, "type", sample_types, &type, d);
 	err = err ?: json_get_text(sample, where, "unit", false, &s->unit, d);
+	err = err ?: json_get_text(sample, where, "header", false, &s->header, d);
 	err = err ?: json_get_bool(sample, where, "clear_map", &s->clear, d);
+	err = err
+		      ?: json_get_items(sample, where, "overrides", sizeof(*s->overrides),
+					parse_sample_override, &s->overrides, &s->nr_overrides, d);
 	s->type = type;
 	return err;
 }
@@ -639,6 +655,8 @@ void meta_free(struct package_meta *m)
 	free(m->args);
 	free(m->sections);
 	free(m->programs);
+	for (i = 0; i < m->nr_samples; i++)
+		free(m->samples[i].overrides);
 	free(m->samples);
 	free(m->exit_maps);
 	free(m->examples);

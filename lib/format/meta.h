@@ -102,12 +102,27 @@ enum sample_type {
 	SAMPLE_LINEAR_HIST,
 };
 
+/* A sample's unit or header while a condition holds (a flag or variable, "!" negates). */
+struct sample_override {
+	const char *when;
+	const char *unit;   /* NULL: as before */
+	const char *header; /* NULL: as before */
+};
+
 struct sample_spec {
 	const char *map;
-	int map_index; /* in bpf_skel.maps, for messages */
-	int interval_ms;
+	int map_index;	 /* in bpf_skel.maps, for messages */
+	int interval_ms; /* 0: printed at exit (and every ecli run --interval) */
 	enum sample_type type;
 	const char *unit;
+	/*
+	 * The line before each key's histogram, its {NAME}s replaced by the row's fields (key
+	 * then value members; {key} for a scalar key); "" none. NULL: eunomia's "key = ..." and
+	 * "member = value" lines.
+	 */
+	const char *header;
+	struct sample_override *overrides;
+	int nr_overrides;
 	bool clear;
 };
 

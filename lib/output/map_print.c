@@ -183,13 +183,83 @@ int map_print_exit(struct map_printer *p, const struct exit_map_spec *x)
 	return 0;
 }
 
-/* eunomia's layout: "key = ...", one "name = value" line per other member, the histogram. */
-static void print_histogram_row(const struct map_print_ctx *c, const struct sample_spec *s,
-				const struct map_printer *p, const uint8_t *row)
+/* Bucket i of the row's histogram. */
+static uint64_t slot_value(const struct map_printer *p, const uint8_t *row, uint32_t i)
+{
+	struct field elem = *p->slots->elem;
+
+	elem.offset = p->slots->offset + i * elem.size;
+	return field_u64(&elem, row);
+}
+
+/* The field whose key is the text between braces at open, or NULL. */
+static const struct field *braced_field(const struct layout *l, const char *open, const char *close)
+{
+	int f;
+
+	for (f = 0; f < l->nr_fields; f++)
+		if (strlen(l->fields[f].key) == (size_t)(close - open - 1) &&
+		    !strncmp(l->fields[f].key, open + 1, close - open - 1))
+			return &l->fields[f];
+	return NULL;
+}
+
+const char *map_print_unknown_field(const struct layout *l, const char *header, int *len)
+{
+	const char *open = header, *close;
+
+	while ((open = strchr(open, '{')) && (close = strchr(open, '}'))) {
+		if (!braced_field(l, open, close)) {
+			*len = close - open - 1;
+			return open + 1;
+		}
+		open = close + 1;
+	}
+	return NULL;
+}
+
+/* header with each {NAME} replaced by that field of the row, then a newline. */
+static void put_header(struct out_buf *out, const struct layout *l, const uint8_t *row,
+		       const char *header)
+{
+	const char *p = header, *close;
+	const struct field *f;
+
+	while (*p) {
+		close = *p == '{' ? strchr(p, '}') : NULL;
+		f = close ? braced_field(l, p, close) : NULL;
+		if (f) {
+			format_text(out, l, f, row);
+			p = close + 1;
+		} else {
+			out_putc(out, *p++);
+		}
+	}
+	out_putc(out, '\n');
+}
+
+void map_print_sample_look(const struct map_print_ctx *c, const struct sample_spec *s,
+			   const char **unit, const char **header)
+{
+	int i;
+
+	*unit = s->unit;
+	*header = s->header;
+	for (i = 0; i < s->nr_overrides; i++) {
+		const struct sample_override *o = &s->overrides[i];
+
+		if (!c->cond || !c->cond(c->cond_ctx, o->when))
+			continue;
+		*unit = o->unit ?: *unit;
+		*header = o->header ?: *header;
+	}
+}
+
+/* eunomia's layout: "key = ...", one "name = value" line per other member, then a blank line. */
+static void put_key_lines(const struct map_print_ctx *c, const struct map_printer *p,
+			  const uint8_t *row)
 {
 	const struct layout *l = p->layout;
-	uint64_t vals[256];
-	uint32_t i, n = p->slots->count < 256 ? p->slots->count : 256;
 	int f;
 
 	out_puts(c->out, "key =");
@@ -205,17 +275,89 @@ static void print_histogram_row(const struct map_print_ctx *c, const struct samp
 		format_text(c->out, l, &l->fields[f], row);
 		out_putc(c->out, '\n');
 	}
-	for (i = 0; i < n; i++) {
-		struct field elem = *p->slots->elem;
-
-		elem.offset = p->slots->offset + i * elem.size;
-		vals[i] = field_u64(&elem, row);
-	}
 	out_putc(c->out, '\n');
+}
+
+/*
+ * One key's histogram. Without a header, eunomia's layout (key lines, the histogram, a blank
+ * line); with one, libbpf-tools' print_log2_hists: a blank line and the header when it is not
+ * empty, then the histogram.
+ */
+static void print_histogram_row(const struct map_print_ctx *c, const struct sample_spec *s,
+				const struct map_printer *p, const uint8_t *row)
+{
+	uint64_t vals[256];
+	uint32_t i, n = p->slots->count < 256 ? p->slots->count : 256;
+	const char *unit, *header;
+
+	map_print_sample_look(c, s, &unit, &header);
+	if (!header)
+		put_key_lines(c, p, row);
+	else if (*header) {
+		out_putc(c->out, '\n');
+		put_header(c->out, p->layout, row, header);
+	}
+	for (i = 0; i < n; i++)
+		vals[i] = slot_value(p, row, i);
 	if (s->type == SAMPLE_LOG2_HIST)
-		histogram_log2(c->out, vals, n, s->unit);
+		histogram_log2(c->out, vals, n, unit);
 	else
-		histogram_linear(c->out, vals, n, s->unit);
+		histogram_linear(c->out, vals, n, unit);
+	if (!header)
+		out_putc(c->out, '\n');
+}
+
+/*
+ * One key's histogram as a JSON line: the row's other fields, "unit", and "buckets" up to the
+ * last non-empty one, each {"low", "high", "count"} (log2: 2^i .. 2^(i+1) - 1 as bcc draws them;
+ * linear: the value i).
+ */
+static void print_histogram_json(const struct map_print_ctx *c, const struct sample_spec *s,
+				 const struct map_printer *p, const uint8_t *row)
+{
+	const struct layout *l = p->layout;
+	struct json_writer jw;
+	const char *unit, *header;
+	uint32_t i, last = 0, n = p->slots->count;
+	uint64_t count, low, high;
+	bool any = false;
+	int f;
+
+	map_print_sample_look(c, s, &unit, &header);
+	jw_init(&jw, c->out);
+	jw_object_begin(&jw);
+	for (f = 0; f < l->nr_fields; f++) {
+		if (&l->fields[f] == p->slots || l->fields[f].hidden)
+			continue;
+		jw_key(&jw, l->fields[f].key);
+		format_json(&jw, l, &l->fields[f], row);
+	}
+	jw_key(&jw, "unit");
+	jw_string(&jw, unit, strlen(unit));
+	for (i = 0; i < n; i++)
+		if (slot_value(p, row, i)) {
+			last = i;
+			any = true;
+		}
+	jw_key(&jw, "buckets");
+	jw_array_begin(&jw);
+	for (i = 0; any && i <= last && i < 64; i++) {
+		count = slot_value(p, row, i);
+		low = s->type == SAMPLE_LOG2_HIST ? (1ULL << (i + 1)) >> 1 : i;
+		high = s->type == SAMPLE_LOG2_HIST ? (1ULL << (i + 1)) - 1 : i;
+		if (s->type == SAMPLE_LOG2_HIST && low == high)
+			low--;
+		jw_object_begin(&jw);
+		jw_key(&jw, "low");
+		jw_u64(&jw, low);
+		jw_key(&jw, "high");
+		jw_u64(&jw, high);
+		jw_key(&jw, "count");
+		jw_u64(&jw, count);
+		jw_object_end(&jw);
+	}
+	jw_array_end(&jw);
+	jw_object_end(&jw);
 	out_putc(c->out, '\n');
 }
 
@@ -233,7 +375,7 @@ int map_print_sample(struct map_printer *p, const struct map_print_ctx *c,
 	bool histogram = s->type != SAMPLE_DEFAULT_KV;
 	size_t i;
 
-	if (histogram && c->mode == OUTPUT_TABLE && !p->slots)
+	if (histogram && !p->slots)
 		return diag_set(d, -EINVAL,
 				"sample map %s: a histogram needs an integer array member named "
 				"slots",
@@ -244,11 +386,16 @@ int map_print_sample(struct map_printer *p, const struct map_print_ctx *c,
 	if (!histogram && !p->header_done)
 		record_view_header(&p->view);
 	p->header_done = true;
+	/* libbpf-tools print a blank line before each interval's histograms */
+	if (histogram && c->mode == OUTPUT_TABLE && s->header)
+		out_putc(c->out, '\n');
 	for (i = 0; i < p->nr_rows; i++) {
 		const uint8_t *row = p->rows + i * p->row_size;
 
 		if (histogram && c->mode == OUTPUT_TABLE)
 			print_histogram_row(c, s, p, row);
+		else if (histogram)
+			print_histogram_json(c, s, p, row);
 		else
 			record_view_row(&p->view, row);
 	}

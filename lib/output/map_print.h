@@ -36,6 +36,16 @@ struct map_printer {
 	bool header_done;
 };
 
+/*
+ * A sample header's first {NAME} that names no field of the row (its *len bytes), or NULL. A
+ * { without a closing } is text.
+ */
+const char *map_print_unknown_field(const struct layout *row, const char *header, int *len);
+
+/* The unit and header a sample shows now: its own, changed by each override that holds. */
+void map_print_sample_look(const struct map_print_ctx *c, const struct sample_spec *s,
+			   const char **unit, const char **header);
+
 /* A histogram's buckets: an array of integers of up to 8 bytes named slots, or NULL. */
 const struct field *map_print_slots(const struct layout *row);
 

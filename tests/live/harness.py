@@ -303,10 +303,17 @@ def program_names(ids):
     return names
 
 
-def check_unloaded(watch, what):
-    """Every program and link the watched process held is gone from the kernel (by id)."""
+def check_unloaded(watch, what, grace=2.0):
+    """Every program and link the watched process held is gone from the kernel (by id). The
+    kernel frees some after an RCU grace period (raw_tp and tp_btf links since 6.10): each id
+    has grace seconds to go."""
+    deadline = time.time() + grace
     for kind, ids in (("prog", watch.progs), ("link", watch.links)):
-        check_equal(still_loaded(kind, ids), [], "%s: %s ids still loaded" % (what, kind))
+        left = still_loaded(kind, ids)
+        while left and time.time() < deadline:
+            time.sleep(0.05)
+            left = still_loaded(kind, left)
+        check_equal(left, [], "%s: %s ids still loaded %.1f s after exit" % (what, kind, grace))
 
 
 def loaded_ids(verbose_stderr):

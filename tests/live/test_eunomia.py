@@ -184,8 +184,12 @@ def runqlat_per_process_and_json():
     rows = json_lines(out)
     check(rows, "sample rows")
     for r in rows:
-        check_equal(list(r.keys()), ["key", "slots", "comm"], "keys")
-        check(len(r["slots"]) == 26 and all(isinstance(v, int) for v in r["slots"]), "26 slots")
+        check_equal(list(r.keys()), ["key", "comm", "unit", "buckets"], "keys")
+        b = r["buckets"]
+        check(0 < len(b) <= 26 and b[-1]["count"] > 0, "buckets up to the last non-empty: %r" % b)
+        check_equal([(x["low"], x["high"]) for x in b],
+                    [(0, 1)] + [(1 << i, (2 << i) - 1) for i in range(1, len(b))],
+                    "log2 bucket bounds")
     check(len({r["key"] for r in rows}) > 1, "one key per process")
 
 

@@ -49,7 +49,7 @@ MUTATIONS = [
     ("add", "meta.display.types.bind_event.addr.bogus", True),
     ("set", "meta.exit_maps.0.sort", "bogus"),
     ("add", "meta.exit_maps.0.bogus", True),
-    ("add", "meta.bpf_skel.maps.0.sample", {"interval": 0}),
+    ("add", "meta.bpf_skel.maps.0.sample", {"interval": -1}),
 ]
 
 

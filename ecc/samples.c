@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <string.h>
+#include "output/btf_layout.h"
+#include "output/map_print.h"
+#include "samples.h"
+
+/* A map of keys and values whose value holds slots: libbpf-tools' histogram. */
+static bool holds_histogram(const struct btf *btf, struct bpf_map *map)
+{
+	enum bpf_map_type type = bpf_map__type(map);
+	struct layout *row = NULL;
+	struct diag ignored;
+	bool found;
+
+	if (type == BPF_MAP_TYPE_RINGBUF || type == BPF_MAP_TYPE_PERF_EVENT_ARRAY ||
+	    !bpf_map__btf_value_type_id(map))
+		return false;
+	if (layout_build_map_row(btf, bpf_map__btf_key_type_id(map), bpf_map__key_size(map),
+				 bpf_map__btf_value_type_id(map), bpf_map__value_size(map), "value",
+				 NULL, &row, &ignored))
+		return false;
+	found = map_print_slots(row) != NULL;
+	layout_free(row);
+	return found;
+}
+
+static cJSON *inferred_sample(void)
+{
+	cJSON *s = cJSON_CreateObject();
+
+	if (s && cJSON_AddStringToObject(s, "type", "log2_hist") &&
+	    cJSON_AddNumberToObject(s, "interval", 0) && cJSON_AddStringToObject(s, "header", "") &&
+	    cJSON_AddBoolToObject(s, "clear_map", true))
+		return s;
+	cJSON_Delete(s);
+	return NULL;
+}
+
+static cJSON *map_item(cJSON *skel, const char *name)
+{
+	cJSON *m;
+
+	cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(skel, "maps")) {
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(m, "name");
+
+		if (cJSON_IsString(n) && !strcmp(n->valuestring, name))
+			return m;
+	}
+	return NULL;
+}
+
+/* The schema's samples onto their maps; each name must be a map of the object. */
+static int add_given(cJSON *skel, cJSON *samples, struct diag *d)
+{
+	cJSON *s, *m;
+
+	while (samples && (s = samples->child)) {
+		m = map_item(skel, s->string);
+		if (!m)
+			return diag_set(d, -EINVAL, "samples.%s: no map of that name in the object",
+					s->string);
+		cJSON_DetachItemViaPointer(samples, s);
+		cJSON_DeleteItemFromObjectCaseSensitive(m, "sample");
+		cJSON_AddItemToObject(m, "sample", s);
+	}
+	return 0;
+}
+
+int samples_complete(struct bpf_object *obj, cJSON *skel, cJSON *samples, FILE *log, struct diag *d)
+{
+	struct bpf_map *map;
+	cJSON *item, *s;
+	int err = 0;
+
+	if (samples && !cJSON_IsObject(samples))
+		err = diag_set(d, -EINVAL, "samples: is not an object");
+	err = err ?: add_given(skel, samples, d);
+	cJSON_Delete(samples);
+	bpf_object__for_each_map(map, obj) {
+		item = map_item(skel, bpf_map__name(map));
+		if (err || !item || cJSON_GetObjectItemCaseSensitive(item, "sample") ||
+		    !holds_histogram(bpf_object__btf(obj), map))
+			continue;
+		s = inferred_sample();
+		if (!s)
+			return diag_set(d, -ENOMEM, "out of memory");
+		cJSON_AddItemToObject(item, "sample", s);
+		if (log)
+			fprintf(log,
+				"ecc: map %s holds slots: printed as a log2 histogram at exit\n",
+				bpf_map__name(map));
+	}
+	return err;
+}
