@@ -13,7 +13,7 @@
  * submitting process sharing its file table, as the fexit/kprobe hooks of the same bind or
  * accept would see them.
  *
- * The kernel's types are read through local flavours (CO-RE, core_fixes.bpf.h), so the source
+ * The kernel's types are read through local flavours (CO-RE, kernel_shims.bpf.h), so the source
  * builds against any vmlinux.h (6.1's has no IORING_OP_BIND) and the object loads on kernels
  * whose layouts differ. What every program needs (the tracepoints' fields, io_kiocb's opcode,
  * file, ctx and async_data) is read without a guard: where it is missing the program fails to
@@ -27,7 +27,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
-#include "core_fixes.bpf.h"
+#include "kernel_shims.bpf.h"
 #include "emit_event.bpf.h"
 #include "task_filter.bpf.h"
 #include "socket_from_fd.bpf.h"
@@ -125,7 +125,7 @@ static __always_inline bool uring_seen_last(void *ring, __u64 user_data, int res
 	return same;
 }
 
-static __always_inline __u8 uring_req_opcode(struct io_kiocb___x *req)
+static __always_inline __u8 uring_req_opcode(struct io_kiocb___now *req)
 {
 	return BPF_CORE_READ(req, opcode);
 }
@@ -151,19 +151,19 @@ static __always_inline int uring_note_submission(void *ring, void *req, __u64 us
  * lacks still loads (the type check is constant, so its relocations sit in dead code) and
  * then fails to attach: its optional group is dropped without loading the object again.
  */
-static __always_inline int uring_submitted_req(struct trace_event_raw_io_uring_submit_req___x *ctx,
-					       __u8 wanted)
+static __always_inline int
+uring_submitted_req(struct trace_event_raw_io_uring_submit_req___now *ctx, __u8 wanted)
 {
-	if (!bpf_core_type_exists(struct trace_event_raw_io_uring_submit_req___x))
+	if (!bpf_core_type_exists(struct trace_event_raw_io_uring_submit_req___now))
 		return 0;
 	return uring_note_submission(ctx->ctx, ctx->req, ctx->user_data, ctx->opcode,
 				     BPF_CORE_READ(ctx, flags), wanted);
 }
 
-static __always_inline int uring_submitted_sqe(struct trace_event_raw_io_uring_submit_sqe___o *ctx,
-					       __u8 wanted)
+static __always_inline int
+uring_submitted_sqe(struct trace_event_raw_io_uring_submit_sqe___was *ctx, __u8 wanted)
 {
-	if (!bpf_core_type_exists(struct trace_event_raw_io_uring_submit_sqe___o))
+	if (!bpf_core_type_exists(struct trace_event_raw_io_uring_submit_sqe___was))
 		return 0;
 	return uring_note_submission(ctx->ctx, ctx->req, ctx->user_data, ctx->opcode, ctx->flags,
 				     wanted);
@@ -177,9 +177,9 @@ static __always_inline int uring_submitted_sqe(struct trace_event_raw_io_uring_s
  * layout, in the second the low bits of an 8-byte aligned pointer (6.15+: vec; never AF_INET
  * 2 or AF_INET6 10) or of fast_iov's user buffer address (6.11 to 6.14: so improbably).
  */
-static __always_inline void uring_bind_sockaddr(struct io_kiocb___x *req, __u8 *sockaddr)
+static __always_inline void uring_bind_sockaddr(struct io_kiocb___now *req, __u8 *sockaddr)
 {
-	struct io_async_msghdr___o *msg = BPF_CORE_READ(req, async_data);
+	struct io_async_msghdr___was *msg = BPF_CORE_READ(req, async_data);
 	__u16 family;
 
 	if (!msg || bpf_probe_read_kernel(sockaddr, sizeof(struct sockaddr_in6), msg))
@@ -189,7 +189,7 @@ static __always_inline void uring_bind_sockaddr(struct io_kiocb___x *req, __u8 *
 		bpf_core_read(sockaddr, sizeof(struct sockaddr_in6), &msg->addr);
 }
 
-static __always_inline struct io_accept___x *uring_accept_of(struct io_kiocb___x *req)
+static __always_inline struct io_accept___now *uring_accept_of(struct io_kiocb___now *req)
 {
 	return (void *)&req->cmd;
 }
@@ -200,18 +200,18 @@ static __always_inline struct file *uring_fixed_file(void *ring, __u32 idx, bool
 	unsigned long ptr = 0;
 
 	*known = true;
-	if (bpf_core_field_exists(struct io_file_table___x, data)) {
-		struct io_ring_ctx___x *ctx = ring;
-		struct io_rsrc_node___x **nodes = BPF_CORE_READ(ctx, file_table.data.nodes);
-		struct io_rsrc_node___x *node = NULL;
+	if (bpf_core_field_exists(struct io_file_table___now, data)) {
+		struct io_ring_ctx___now *ctx = ring;
+		struct io_rsrc_node___now **nodes = BPF_CORE_READ(ctx, file_table.data.nodes);
+		struct io_rsrc_node___now *node = NULL;
 
 		if (idx >= BPF_CORE_READ(ctx, file_table.data.nr) ||
 		    bpf_probe_read_kernel(&node, sizeof(node), &nodes[idx]) || !node)
 			return NULL;
 		ptr = BPF_CORE_READ(node, file_ptr);
-	} else if (bpf_core_field_exists(struct io_file_table___o, files)) {
-		struct io_ring_ctx___o *ctx = ring;
-		struct io_fixed_file___o *files = BPF_CORE_READ(ctx, file_table.files);
+	} else if (bpf_core_field_exists(struct io_file_table___was, files)) {
+		struct io_ring_ctx___was *ctx = ring;
+		struct io_fixed_file___was *files = BPF_CORE_READ(ctx, file_table.files);
 
 		if (idx >= BPF_CORE_READ(ctx, nr_user_files) ||
 		    bpf_probe_read_kernel(&ptr, sizeof(ptr), &files[idx].file_ptr))
@@ -227,10 +227,10 @@ static __always_inline struct file *uring_fixed_file(void *ring, __u32 idx, bool
  * file table, or a direct descriptor in the ring's (res is the slot it picked, or 0 for the
  * slot it was given). *known is false when the ring's table could not be read here.
  */
-static __always_inline struct socket *uring_accepted_socket(struct io_kiocb___x *req, int res,
+static __always_inline struct socket *uring_accepted_socket(struct io_kiocb___now *req, int res,
 							    bool *known)
 {
-	struct io_accept___x *accept = uring_accept_of(req);
+	struct io_accept___now *accept = uring_accept_of(req);
 	__u32 slot = 0;
 
 	*known = true;

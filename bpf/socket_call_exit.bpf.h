@@ -12,8 +12,8 @@
  * One raw program at exit costs a syscall less than a syscalls:* pair, which also builds a
  * record for each call before running its program.
  *
- * The x86 fields (core_fixes.bpf.h's pt_regs___x and task_struct___x) are read without a CO-RE
- * existence guard on purpose: on a kernel (or an architecture) without them the program fails
+ * The x86 fields (kernel_shims.bpf.h's pt_regs___now and task_struct___now) are read without a
+ * CO-RE existence guard on purpose: on a kernel (or an architecture) without them the program fails
  * to load, and the loader says so, rather than loading a program that sees nothing.
  */
 #ifndef SOCKET_CALL_EXIT_BPF_H
@@ -22,7 +22,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
-#include "core_fixes.bpf.h"
+#include "kernel_shims.bpf.h"
 
 #define X86_64_NR_ACCEPT   43
 #define X86_64_NR_BIND	   49
@@ -44,12 +44,12 @@ struct socket_call_args {
 
 static __always_inline bool in_compat_syscall(void)
 {
-	struct task_struct___x *task = (void *)bpf_get_current_task();
+	struct task_struct___now *task = (void *)bpf_get_current_task();
 
 	return BPF_CORE_READ(task, thread_info.status) & TS_COMPAT;
 }
 
-static __always_inline struct pt_regs___x *exit_regs(const struct bpf_raw_tracepoint_args *ctx)
+static __always_inline struct pt_regs___now *exit_regs(const struct bpf_raw_tracepoint_args *ctx)
 {
 	return (void *)ctx->args[0];
 }
@@ -99,7 +99,7 @@ static __always_inline int exit_socket_call(const struct bpf_raw_tracepoint_args
 static __always_inline int exit_socket_args(const struct bpf_raw_tracepoint_args *ctx, long nr,
 					    struct socket_call_args *args, bool with_addr)
 {
-	struct pt_regs___x *regs = exit_regs(ctx);
+	struct pt_regs___now *regs = exit_regs(ctx);
 	__u32 words[3];
 
 	__builtin_memset(args, 0, sizeof(*args));

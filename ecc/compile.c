@@ -167,7 +167,7 @@ static void clang_argv(struct cmdline *c, const struct compile_opts *o)
 	add(c, "bpf");
 	snprintf(c->arch, sizeof(c->arch), "-D__TARGET_ARCH_%s", target_arch());
 	add(c, c->arch);
-	add_include(c, c->inc);
+	/* the author's folders first: their own headers win over ours of the same name */
 	dir_of(o->source, c->src_dir, sizeof(c->src_dir));
 	add_include(c, c->src_dir);
 	if (o->header) {
@@ -177,6 +177,7 @@ static void clang_argv(struct cmdline *c, const struct compile_opts *o)
 	}
 	for (i = 0; i < o->nr_includes; i++)
 		add_include(c, o->includes[i]);
+	add_include(c, c->inc);
 	add_extra_flags(c);
 	if (c->export_h[0]) {
 		add(c, "-include");

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Compiles a BPF source as the project's tools are compiled: clang ($CLANG, else clang on
- * PATH) with -g -O2 -target bpf -D__TARGET_ARCH_<arch>, the include dir (vmlinux.h, libbpf's
- * bpf/ headers, the project's BPF headers) and the source's own directories on the include path;
- * then llvm-strip -g ($LLVM_STRIP) drops DWARF and keeps BTF. Everything happens in a private
+ * PATH) with -g -O2 -target bpf -D__TARGET_ARCH_<arch>, and on the include path the source's
+ * own directories and the -I DIRs, then the include dir (vmlinux.h, libbpf's bpf/ headers, the
+ * project's BPF headers), so an author's header wins over one of ours of the same name; then
+ * llvm-strip -g ($LLVM_STRIP) drops DWARF and keeps BTF. Everything happens in a private
  * temporary directory that is removed whatever happens; clang's diagnostics go to stderr as
  * clang writes them.
  */

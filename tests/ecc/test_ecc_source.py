@@ -470,7 +470,7 @@ def verbose_prints_the_commands():
     check_equal(status, 0, "exit status; stderr: " + err)
     lines = err.splitlines()
     check_equal(len(lines), 2, "two commands: %r" % err)
-    clang = re.match(r"^clang -g -O2 -target bpf -D__TARGET_ARCH_(\S+) -I (\S+) -I \. -I inc "
+    clang = re.match(r"^clang -g -O2 -target bpf -D__TARGET_ARCH_(\S+) -I \. -I inc -I (\S+) "
                      r"-include (\S+)/export_type\.h -c killwatch\.bpf\.c -o (\S+)/object\.full\.o$",
                      lines[0])
     check(clang, "the clang command: %r" % lines[0])
@@ -479,6 +479,18 @@ def verbose_prints_the_commands():
     check(tmp.startswith(os.path.join(w.tmp, "ecc-")), "a private directory in TMPDIR: " + tmp)
     check_equal(lines[1], "llvm-strip -g %s/object.full.o -o %s/object.o" % (tmp, tmp),
                 "the llvm-strip command")
+
+
+@test
+def authors_headers_win_over_ours_of_the_same_name():
+    with Workdir() as w:
+        os.mkdir(w.file("inc"))
+        w.write("inc/kernel_shims.bpf.h", "#define AUTHORS_OWN 1\n")  # as libbpf-tools ship theirs
+        src = w.read("killwatch.bpf.c")
+        w.write("killwatch.bpf.c", '#include "kernel_shims.bpf.h"\n#ifndef AUTHORS_OWN\n'
+                '#error "ecc\'s header was found first"\n#endif\n' + src)
+        out, err, status = w.ecc(["-I", "inc", "-o", "p.json", "killwatch.bpf.c", "killwatch.h"])
+        check_equal((status, err), (0, ""), "ecc with the author's kernel_shims.bpf.h in -I inc")
 
 
 @test

@@ -26,7 +26,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_endian.h>
 #include "bindsnoop.h"
-#include "core_fixes.bpf.h"
+#include "kernel_shims.bpf.h"
 #include "emit_event.bpf.h"
 #include "task_filter.bpf.h"
 #include "socket_from_fd.bpf.h"
@@ -93,13 +93,13 @@ static __always_inline void copy_sockaddr(struct bind_request *req, const void *
 		bpf_probe_read_kernel(req->sockaddr, size, addr);
 }
 
-/* The option bits: in inet_flags since Linux 6.6, in bitfields before (core_fixes.bpf.h). */
+/* The option bits: in inet_flags since Linux 6.6, in bitfields before (kernel_shims.bpf.h). */
 static __always_inline __u8 socket_options(struct sock *sk, const struct sock_common *skc)
 {
 	__u8 opts = 0;
 
-	if (bpf_core_field_exists(struct inet_sock___x, inet_flags)) {
-		struct inet_sock___x *inet = (void *)sk;
+	if (bpf_core_field_exists(struct inet_sock___now, inet_flags)) {
+		struct inet_sock___now *inet = (void *)sk;
 		unsigned long flags = BPF_CORE_READ(inet, inet_flags);
 
 		if (flags & (1UL << INET_FLAGS_FREEBIND))
@@ -109,7 +109,7 @@ static __always_inline __u8 socket_options(struct sock *sk, const struct sock_co
 		if (flags & (1UL << INET_FLAGS_BIND_ADDRESS_NO_PORT))
 			opts |= OPT_BIND_ADDRESS_NO_PORT;
 	} else {
-		struct inet_sock___o *inet = (void *)sk;
+		struct inet_sock___was *inet = (void *)sk;
 
 		if (BPF_CORE_READ_BITFIELD_PROBED(inet, freebind))
 			opts |= OPT_FREEBIND;
@@ -324,7 +324,7 @@ int sys_exit_bind(struct bpf_raw_tracepoint_args *ctx)
 	return report_bind(ctx, sock, req.sockaddr, ret);
 }
 
-static __always_inline int report_uring_bind(void *ctx, struct io_kiocb___x *req, int res)
+static __always_inline int report_uring_bind(void *ctx, struct io_kiocb___now *req, int res)
 {
 	__u8 sockaddr[sizeof(struct sockaddr_in6)] = {};
 	struct socket *sock;
@@ -340,15 +340,15 @@ static __always_inline int report_uring_bind(void *ctx, struct io_kiocb___x *req
 }
 
 SEC("tracepoint/io_uring/io_uring_submit_req")
-int uring_submit_req(struct trace_event_raw_io_uring_submit_req___x *ctx)
+int uring_submit_req(struct trace_event_raw_io_uring_submit_req___now *ctx)
 {
 	return uring_submitted_req(ctx, IORING_OP_BIND);
 }
 
 SEC("tracepoint/io_uring/io_uring_complete")
-int uring_complete(struct trace_event_raw_io_uring_complete___x *ctx)
+int uring_complete(struct trace_event_raw_io_uring_complete___now *ctx)
 {
-	struct io_kiocb___x *req = ctx->req;
+	struct io_kiocb___now *req = ctx->req;
 
 	if (!req || uring_req_opcode(req) != IORING_OP_BIND)
 		return 0;
@@ -358,9 +358,9 @@ int uring_complete(struct trace_event_raw_io_uring_complete___x *ctx)
 
 /* A completion the full queue could not take yet: the application will read it later. */
 SEC("tracepoint/io_uring/io_uring_cqe_overflow")
-int uring_cqe_overflow(struct trace_event_raw_io_uring_cqe_overflow___x *ctx)
+int uring_cqe_overflow(struct trace_event_raw_io_uring_cqe_overflow___now *ctx)
 {
-	struct io_kiocb___x *req = uring_tracked(ctx->ctx, ctx->user_data);
+	struct io_kiocb___now *req = uring_tracked(ctx->ctx, ctx->user_data);
 
 	if (!req || uring_req_opcode(req) != IORING_OP_BIND)
 		return 0;

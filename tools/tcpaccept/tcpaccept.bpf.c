@@ -29,7 +29,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_endian.h>
 #include "tcpaccept.h"
-#include "core_fixes.bpf.h"
+#include "kernel_shims.bpf.h"
 #include "emit_event.bpf.h"
 #include "task_filter.bpf.h"
 #include "socket_from_fd.bpf.h"
@@ -119,7 +119,7 @@ int sys_exit_accept(struct bpf_raw_tracepoint_args *ctx)
  * looked up by its ring and user_data: the new socket must then be one of the listener's, lest
  * another request of the same user_data be taken for it.
  */
-static __always_inline int report_uring_accept(void *ctx, struct io_kiocb___x *req, int res,
+static __always_inline int report_uring_accept(void *ctx, struct io_kiocb___now *req, int res,
 					       bool extra)
 {
 	struct socket *sock, *listener;
@@ -144,21 +144,21 @@ static __always_inline int report_uring_accept(void *ctx, struct io_kiocb___x *r
 }
 
 SEC("tracepoint/io_uring/io_uring_submit_req")
-int uring_submit_req(struct trace_event_raw_io_uring_submit_req___x *ctx)
+int uring_submit_req(struct trace_event_raw_io_uring_submit_req___now *ctx)
 {
 	return uring_submitted_req(ctx, IORING_OP_ACCEPT);
 }
 
 SEC("tracepoint/io_uring/io_uring_submit_sqe")
-int uring_submit_sqe(struct trace_event_raw_io_uring_submit_sqe___o *ctx)
+int uring_submit_sqe(struct trace_event_raw_io_uring_submit_sqe___was *ctx)
 {
 	return uring_submitted_sqe(ctx, IORING_OP_ACCEPT);
 }
 
 SEC("tracepoint/io_uring/io_uring_complete")
-int uring_complete(struct trace_event_raw_io_uring_complete___x *ctx)
+int uring_complete(struct trace_event_raw_io_uring_complete___now *ctx)
 {
-	struct io_kiocb___x *req = ctx->req;
+	struct io_kiocb___now *req = ctx->req;
 
 	if (req) {
 		if (uring_req_opcode(req) != IORING_OP_ACCEPT)
@@ -177,9 +177,9 @@ int uring_complete(struct trace_event_raw_io_uring_complete___x *ctx)
 
 /* A completion the full queue could not take yet: the application will read it later. */
 SEC("tracepoint/io_uring/io_uring_cqe_overflow")
-int uring_cqe_overflow(struct trace_event_raw_io_uring_cqe_overflow___x *ctx)
+int uring_cqe_overflow(struct trace_event_raw_io_uring_cqe_overflow___now *ctx)
 {
-	struct io_kiocb___x *req = uring_tracked(ctx->ctx, ctx->user_data);
+	struct io_kiocb___now *req = uring_tracked(ctx->ctx, ctx->user_data);
 	bool more = ctx->cflags & IORING_CQE_F_MORE;
 
 	if (!req || uring_req_opcode(req) != IORING_OP_ACCEPT)

@@ -6,13 +6,14 @@
  * (from "___" on) when it matches the local type against the running kernel's BTF, so one object
  * reads a field wherever that kernel keeps it, and the source builds against any vmlinux.h.
  *
- * Suffix convention (libbpf-tools' core_fixes.bpf.h): "___x" is a layout of current kernels, or
- * the only layout declared (for an architecture shim, that architecture's); "___o" is an older
+ * Suffix convention (libbpf-tools' core_fixes.bpf.h works the same way, with other suffixes, so
+ * that a source may include both): "___now" is a layout of current kernels, or
+ * the only layout declared (for an architecture shim, that architecture's); "___was" is an older
  * layout, or an older name, that a kernel change replaced, kept for the kernels before it. Each
  * comment cites the change, with the first release that has it.
  */
-#ifndef CORE_FIXES_BPF_H
-#define CORE_FIXES_BPF_H
+#ifndef KERNEL_SHIMS_BPF_H
+#define KERNEL_SHIMS_BPF_H
 
 #include "vmlinux.h"
 
@@ -27,12 +28,12 @@
 #define INET_FLAGS_TRANSPARENT		15
 #define INET_FLAGS_BIND_ADDRESS_NO_PORT 18
 
-struct inet_sock___x {
+struct inet_sock___now {
 	unsigned long inet_flags;
 } __attribute__((preserve_access_index));
 
 /* ... and before v6.6, bitfields (read with BPF_CORE_READ_BITFIELD_PROBED). */
-struct inet_sock___o {
+struct inet_sock___was {
 	__u8 freebind : 1;
 	__u8 transparent : 1;
 	__u8 bind_address_no_port : 1;
@@ -44,7 +45,7 @@ struct inet_sock___o {
  * (v6.9) widened its flags (read with BPF_CORE_READ, which takes the running kernel's size:
  * only the low byte matters here).
  */
-struct trace_event_raw_io_uring_submit_req___x {
+struct trace_event_raw_io_uring_submit_req___now {
 	void *ctx;
 	void *req;
 	__u64 user_data;
@@ -53,7 +54,7 @@ struct trace_event_raw_io_uring_submit_req___x {
 } __attribute__((preserve_access_index));
 
 /* ... the same tracepoint before v6.3 (6.1: Debian 12's), under its old name. */
-struct trace_event_raw_io_uring_submit_sqe___o {
+struct trace_event_raw_io_uring_submit_sqe___was {
 	void *ctx;
 	void *req;
 	__u64 user_data;
@@ -66,7 +67,7 @@ struct trace_event_raw_io_uring_submit_sqe___o {
  * source builds against a vmlinux.h without io_uring's tracepoints. Fields are found by name:
  * those the kernel added around them do not matter.
  */
-struct trace_event_raw_io_uring_complete___x {
+struct trace_event_raw_io_uring_complete___now {
 	void *ctx;
 	void *req; /* NULL for the extra completions of a multishot request */
 	__u64 user_data;
@@ -74,7 +75,7 @@ struct trace_event_raw_io_uring_complete___x {
 	unsigned int cflags;
 } __attribute__((preserve_access_index));
 
-struct trace_event_raw_io_uring_cqe_overflow___x {
+struct trace_event_raw_io_uring_cqe_overflow___now {
 	void *ctx;
 	__u64 user_data;
 	int res;
@@ -87,14 +88,14 @@ struct trace_event_raw_io_uring_cqe_overflow___x {
  * overlays the request's first member, file. Its opcode, ctx and async_data are read without a
  * guard: where they are missing the program fails to load and the loader says what goes unseen.
  */
-struct io_cmd_data___x {
+struct io_cmd_data___now {
 	struct file *file;
 } __attribute__((preserve_access_index));
 
-struct io_kiocb___x {
+struct io_kiocb___now {
 	union {
 		struct file *file;
-		struct io_cmd_data___x cmd; /* the opcode's own data: struct io_accept ... */
+		struct io_cmd_data___now cmd; /* the opcode's own data: struct io_accept ... */
 	};
 	__u8 opcode;
 	void *ctx;
@@ -106,7 +107,7 @@ struct io_kiocb___x {
  * table" (v5.15); read behind bpf_core_field_exists. 0: a descriptor; else a direct
  * descriptor's slot + 1, or IORING_FILE_INDEX_ALLOC.
  */
-struct io_accept___x {
+struct io_accept___now {
 	__u32 file_slot;
 } __attribute__((preserve_access_index));
 
@@ -116,7 +117,7 @@ struct io_accept___x {
  * the sockaddr itself: an io_async_msghdr holding it in addr. Nothing in BTF tells the two
  * apart (io_uring_req.bpf.h's uring_bind_sockaddr() looks at the first two bytes).
  */
-struct io_async_msghdr___o {
+struct io_async_msghdr___was {
 	struct {
 		__u16 ss_family;
 	} addr;
@@ -127,34 +128,34 @@ struct io_async_msghdr___o {
  * made it an io_rsrc_data: nr resource nodes, each holding a tagged file pointer (6.18 among
  * the kernels with it) ...
  */
-struct io_rsrc_node___x {
+struct io_rsrc_node___now {
 	unsigned long file_ptr;
 } __attribute__((preserve_access_index));
 
-struct io_rsrc_data___x {
+struct io_rsrc_data___now {
 	unsigned int nr;
-	struct io_rsrc_node___x **nodes;
+	struct io_rsrc_node___now **nodes;
 } __attribute__((preserve_access_index));
 
-struct io_file_table___x {
-	struct io_rsrc_data___x data;
+struct io_file_table___now {
+	struct io_rsrc_data___now data;
 } __attribute__((preserve_access_index));
 
-struct io_ring_ctx___x {
-	struct io_file_table___x file_table;
+struct io_ring_ctx___now {
+	struct io_file_table___now file_table;
 } __attribute__((preserve_access_index));
 
 /* ... before v6.13 (6.1 among them), an array of tagged file pointers, nr_user_files long. */
-struct io_fixed_file___o {
+struct io_fixed_file___was {
 	unsigned long file_ptr;
 } __attribute__((preserve_access_index));
 
-struct io_file_table___o {
-	struct io_fixed_file___o *files;
+struct io_file_table___was {
+	struct io_fixed_file___was *files;
 } __attribute__((preserve_access_index));
 
-struct io_ring_ctx___o {
-	struct io_file_table___o file_table;
+struct io_ring_ctx___was {
+	struct io_file_table___was file_table;
 	unsigned int nr_user_files;
 } __attribute__((preserve_access_index));
 
@@ -165,7 +166,7 @@ struct io_ring_ctx___o {
  * thread_info into task_struct" (v4.9). Read without an existence guard on purpose: on another
  * architecture the program fails to load, and the loader says so.
  */
-struct pt_regs___x {
+struct pt_regs___now {
 	unsigned long bx;
 	unsigned long cx;
 	unsigned long dx;
@@ -174,12 +175,12 @@ struct pt_regs___x {
 	unsigned long orig_ax;
 } __attribute__((preserve_access_index));
 
-struct thread_info___x {
+struct thread_info___now {
 	__u32 status;
 } __attribute__((preserve_access_index));
 
-struct task_struct___x {
-	struct thread_info___x thread_info;
+struct task_struct___now {
+	struct thread_info___now thread_info;
 } __attribute__((preserve_access_index));
 
 #endif
