@@ -138,19 +138,6 @@ static bool wants_link(const struct package_meta *m, const char *prog)
 	return true;
 }
 
-static void select_programs(const struct package_meta *m, const struct hook_variant *v,
-			    const bool *dropped, struct bpf_object *obj)
-{
-	struct bpf_program *prog;
-
-	bpf_object__for_each_program(prog, obj) {
-		const char *name = bpf_program__name(prog);
-
-		bpf_program__set_autoload(prog, !v || in_attempt(v, dropped, name) ||
-							!in_any_variant(m, name));
-	}
-}
-
 static int attach_one(const struct package_meta *m, struct loaded *l, struct bpf_program *prog,
 		      struct diag *d)
 {
@@ -169,12 +156,61 @@ static int attach_one(const struct package_meta *m, struct loaded *l, struct bpf
 	return 0;
 }
 
-/* What one attempt at a variant knows besides the package: which optional groups it dropped. */
+/*
+ * What one attempt at a variant knows besides the package: which optional groups it dropped,
+ * and, in a package without variants, which programs' hooks this kernel lacks.
+ */
 struct attempt {
 	const struct load_opts *o;
 	const struct hook_variant *v; /* NULL: the package has no variants */
 	bool *dropped;		      /* per optional group of v */
+	struct missing_hooks *missing;
 };
+
+#define MISSING_MAX	64
+#define MISSING_WHY_MAX 160
+
+/* Programs of a package without variants whose hook does not exist here: left out. */
+struct missing_hooks {
+	char progs[MISSING_MAX][BPF_OBJ_NAME_LEN * 4];
+	char why[MISSING_MAX][MISSING_WHY_MAX];
+	int nr;
+};
+
+static bool is_missing(const struct attempt *a, const char *prog)
+{
+	int i;
+
+	for (i = 0; a->missing && i < a->missing->nr; i++)
+		if (!strcmp(a->missing->progs[i], prog))
+			return true;
+	return false;
+}
+
+static void add_missing(const struct attempt *a, const char *prog, const char *why)
+{
+	struct missing_hooks *h = a->missing;
+
+	if (!h || h->nr == MISSING_MAX || is_missing(a, prog))
+		return;
+	snprintf(h->progs[h->nr], sizeof(h->progs[h->nr]), "%s", prog);
+	snprintf(h->why[h->nr], MISSING_WHY_MAX, "%s", why);
+	h->nr++;
+}
+
+static void select_programs(const struct attempt *a, struct bpf_object *obj)
+{
+	const struct package_meta *m = a->o->meta;
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, obj) {
+		const char *name = bpf_program__name(prog);
+
+		bpf_program__set_autoload(prog, a->v ? in_attempt(a->v, a->dropped, name) ||
+								!in_any_variant(m, name)
+						     : !is_missing(a, name));
+	}
+}
 
 /* "a, b": the group's programs, for messages. */
 static const char *group_names(const struct optional_programs *op, char *buf, size_t size)
@@ -246,12 +282,20 @@ static int attach_programs(const struct attempt *a, struct loaded *l, struct dia
 	bpf_object__for_each_program(prog, l->obj) {
 		if (err)
 			break;
-		if (!in_any_variant(m, bpf_program__name(prog)))
-			err = attach_one(m, l, prog, d);
+		if (in_any_variant(m, bpf_program__name(prog)))
+			continue;
+		err = attach_one(m, l, prog, d);
+		/* without variants, a hook this kernel lacks is left out while others attach */
+		if (err == -ENOENT && a->missing) {
+			add_missing(a, bpf_program__name(prog), d->msg);
+			err = 0;
+		}
 	}
 	for (i = 0; v && i < v->nr_optional && !err; i++)
 		if (!a->dropped[i])
 			attach_group(a, i, l);
+	if (!err && a->missing && a->missing->nr && !l->nr_links)
+		err = diag_set(d, -ENOENT, "%s", a->missing->why[0]);
 	return err;
 }
 
@@ -291,6 +335,29 @@ static int failed_group(const struct attempt *a)
 	return g >= 0 && !a->dropped[g] ? g : -1;
 }
 
+/*
+ * Without variants: a program whose hook is sure not to exist here is left out, unless every
+ * program would be (then the load tells why).
+ */
+static void find_missing_hooks(const struct attempt *a, struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+	char why[MISSING_WHY_MAX - sizeof("attach failed: ")], line[MISSING_WHY_MAX];
+	int linked = 0;
+
+	bpf_object__for_each_program(prog, obj) {
+		if (!wants_link(a->o->meta, bpf_program__name(prog)))
+			continue;
+		linked++;
+		if (hook_support_check(prog, why, sizeof(why)) != HOOK_ATTACH_FAILS)
+			continue;
+		snprintf(line, sizeof(line), "attach failed: %s", why);
+		add_missing(a, bpf_program__name(prog), line);
+	}
+	if (a->missing->nr == linked)
+		a->missing->nr = 0;
+}
+
 /* A program of the variant (not an optional one) that is sure to fail here fails it unloaded. */
 static int check_hooks(const struct attempt *a, struct bpf_object *obj, struct diag *d)
 {
@@ -298,6 +365,8 @@ static int check_hooks(const struct attempt *a, struct bpf_object *obj, struct d
 	char why[sizeof(d->msg) - sizeof("attach failed: ")];
 	int i;
 
+	if (!a->v && a->missing)
+		find_missing_hooks(a, obj);
 	for (i = 0; a->v && i < a->v->nr_programs; i++) {
 		prog = bpf_object__find_program_by_name(obj, a->v->programs[i]);
 		switch (prog ? hook_support_check(prog, why, sizeof(why)) : HOOK_MAY_WORK) {
@@ -332,7 +401,7 @@ static int try_variant(const struct attempt *a, const struct runtime_values *rv,
 	err = err ?: prepare_event_maps(o, obj, &l->perfbuf, d);
 	if (err)
 		goto fail;
-	select_programs(o->meta, a->v, a->dropped, obj);
+	select_programs(a, obj);
 	err = bpf_object__load(obj);
 	if (err) {
 		char reason[sizeof(d->msg)];
@@ -397,6 +466,22 @@ static void warn_dropped(const struct attempt *a)
 		diag_print("warning: not traced on this kernel: %s; %s could not be loaded or "
 			   "attached%s",
 			   a->v->optional[g].covers, names, a->o->verbose ? "" : " (-v says why)");
+	}
+}
+
+/* Once a package without variants is kept: one line for each program left out. */
+static void warn_missing(const struct attempt *a, const struct bpf_object *obj)
+{
+	const struct bpf_program *prog;
+	int i;
+
+	for (i = 0; a->missing && i < a->missing->nr; i++) {
+		prog = bpf_object__find_program_by_name(obj, a->missing->progs[i]);
+		diag_print("warning: not traced on this kernel: %s (%s): its hook does not exist "
+			   "here%s%s",
+			   a->missing->progs[i], prog ? bpf_program__section_name(prog) : "?",
+			   a->o->verbose ? ": " : " (-v says why)",
+			   a->o->verbose ? a->missing->why[i] : "");
 	}
 }
 
@@ -518,7 +603,8 @@ int variants_load_first(const struct load_opts *o, struct loaded *out, struct di
 		return err;
 	for (i = 0; i < n; i++) {
 		const struct hook_variant *v = m->nr_variants ? &m->variants[i] : NULL;
-		struct attempt a = {o, v, NULL};
+		struct missing_hooks missing = {.nr = 0};
+		struct attempt a = {o, v, NULL, v ? NULL : &missing};
 
 		if (v && o->variant && strcmp(v->name, o->variant)) {
 			if (o->verbose)
@@ -536,6 +622,7 @@ int variants_load_first(const struct load_opts *o, struct loaded *out, struct di
 			if (o->verbose && v)
 				print_kept(o, i, out->nr_links);
 			warn_dropped(&a);
+			warn_missing(&a, out->obj);
 		}
 		free(a.dropped);
 		if (!err || (err == -ECANCELED && stop_signal_raised()))

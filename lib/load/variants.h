@@ -8,7 +8,9 @@
  * programs attach in the order it lists them, then those of no variant, then its optional
  * groups: a group one of whose programs fails to load (the variant is loaded again without it)
  * or to attach (its links are undone) is dropped, the variant kept, and one warning line per
- * dropped group names what goes unseen (-v: why).
+ * dropped group names what goes unseen (-v: why). In a package without variants, a program
+ * whose hook this kernel lacks (hook_support.h before loading, ENOENT at attach) is left out,
+ * with one warning line naming it, while any other program attaches.
  */
 #ifndef LOAD_VARIANTS_H
 #define LOAD_VARIANTS_H

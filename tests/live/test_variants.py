@@ -204,6 +204,39 @@ def variant_sure_to_fail_is_refused_before_loading():
 
 
 @live_test
+def without_variants_a_missing_hook_is_left_out_and_named():
+    """A package without hook variants whose programs include one on a tracepoint no kernel has
+    (as libbpf-tools' syncsnoop has one for a syscall x86 lacks): the others attach and trace,
+    and one warning line names the one left out; with nothing else, the package is refused."""
+    pkg = with_variants(load(UNHOOKED), None)
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+        json.dump(pkg, f)
+        f.flush()
+        ecli = Ecli(["-j", f.name, "-p", str(os.getpid())])
+        try:
+            for _ in range(3):
+                os.getppid()
+        finally:
+            out, err, status = ecli.stop()
+    check_equal(status, 0, "exit status; stderr " + err)
+    warnings = [l for l in err.splitlines() if "warning" in l]
+    check_equal(warnings, ["ecli: warning: not traced on this kernel: on_unhooked (tracepoint/"
+                           "syscalls/sys_enter_ecli_test_no_such_call): its hook does not exist "
+                           "here (-v says why)"], "the one warning line")
+    check_equal(len([e for e in json_lines(out) if e["pid"] == os.getpid()]), 3,
+                "getppid events: %r" % out)
+    progs = pkg["meta"]["bpf_skel"]["progs"]
+    for p in progs:
+        p["link"] = p["name"] == "on_unhooked"
+    out, err, status, watch = run_package_watched(pkg)
+    check_equal((status, out), (1, ""), "only the missing hook: exit status; stderr " + err)
+    one_line(err, "nothing left to attach")
+    check("on_unhooked" in err and "sys_enter_ecli_test_no_such_call" in err,
+          "the one line names the program and its tracepoint: " + err)
+    check_equal(watch.progs, set(), "programs ecli held")
+
+
+@live_test
 def every_failed_variant_is_in_the_one_line():
     pkg = load(SHARED)
     broken = pkg["meta"]["hook_variants"][0]["programs"]
