@@ -114,17 +114,18 @@ static void remove_temp_dir(const char *tmp)
  * definition, so the source's own EXPORT_EVENT_TYPE of the same struct repeats it harmlessly
  * and clang's diagnostics name the source's lines as they are.
  */
-static int write_export_header(struct cmdline *c, const char *type, struct diag *d)
+static int write_export_header(struct cmdline *c, const struct compile_opts *o, struct diag *d)
 {
 	FILE *f;
-	int ok;
+	int ok = 1, i;
 
 	snprintf(c->export_h, sizeof(c->export_h), "%s/export_type.h", c->tmp);
 	f = fopen(c->export_h, "w");
 	if (!f)
 		return diag_set(d, -errno, "%s: %s", c->export_h, strerror(errno));
-	ok = fprintf(f, "struct %s *__eunomia_dummy_%s_ptr __attribute__((unused));\n", type,
-		     type) > 0;
+	for (i = 0; i < o->nr_exports && ok; i++)
+		ok = fprintf(f, "struct %s *__eunomia_dummy_%s_ptr __attribute__((unused));\n",
+			     o->export_types[i], o->export_types[i]) > 0;
 	ok = !fclose(f) && ok;
 	return ok ? 0 : diag_set(d, -EIO, "%s: cannot write", c->export_h);
 }
@@ -244,8 +245,8 @@ int compile_source(const struct compile_opts *o, char **object, size_t *size, st
 		return diag_set(d, -ENOMEM, "out of memory");
 	err = include_dir_find(c->inc, sizeof(c->inc), d);
 	err = err ?: make_temp_dir(c, d);
-	if (!err && o->export_type)
-		err = write_export_header(c, o->export_type, d);
+	if (!err && o->nr_exports)
+		err = write_export_header(c, o, d);
 	if (!err) {
 		snprintf(c->full, sizeof(c->full), "%s/object.full.o", c->tmp);
 		snprintf(c->strip, sizeof(c->strip), "%s/object.o", c->tmp);

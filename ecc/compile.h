@@ -17,14 +17,17 @@
 #include "core/diag.h"
 
 #define COMPILE_MAX_INCLUDES 32
+#define COMPILE_MAX_EXPORTS  32
 
 struct compile_opts {
 	const char *source;
 	const char *header;			    /* or NULL; its directory is searched too */
 	const char *includes[COMPILE_MAX_INCLUDES]; /* -I DIR, in order */
 	int nr_includes;
-	const char *export_type; /* a struct made visible in BTF, or NULL */
-	bool verbose;		 /* print the commands on stderr */
+	/* structs made visible in BTF: the event type, or every candidate for it */
+	const char *export_types[COMPILE_MAX_EXPORTS];
+	int nr_exports;
+	bool verbose; /* print the commands on stderr */
 };
 
 /* The compiled, stripped object in *object (malloc'd). */

@@ -128,6 +128,27 @@ static int pick_event_type(const struct source_scan *src, const struct source_sc
 	return 0;
 }
 
+/*
+ * The structs made visible in BTF: the schema's event type; else every struct of the header
+ * (the source's, without one), so that the event type can be picked by the size the programs
+ * send (event_type.h).
+ */
+static void export_candidates(struct compile_opts *co, const char *given,
+			      const struct source_scan *src, const struct source_scan *hdr)
+{
+	const struct source_scan *from = hdr ? hdr : src;
+	int i;
+
+	co->nr_exports = 0;
+	if (given) {
+		if (is_identifier(given)) /* no such struct: packing says so */
+			co->export_types[co->nr_exports++] = given;
+		return;
+	}
+	for (i = 0; i < from->nr_structs && co->nr_exports < COMPILE_MAX_EXPORTS; i++)
+		co->export_types[co->nr_exports++] = from->structs[i].name;
+}
+
 static int from_source(struct compile_opts *co, const struct inputs *in, const char *out,
 		       const char *save_object, struct diag *d)
 {
@@ -135,6 +156,7 @@ static int from_source(struct compile_opts *co, const struct inputs *in, const c
 	struct pack_input p = {.path = in->source,
 			       .schema = in->schema,
 			       .source = &src,
+			       .header_scan = in->header ? &hdr : NULL,
 			       .header = in->header,
 			       .btf_for = in->btf_for,
 			       .verbose = in->verbose};
@@ -153,9 +175,7 @@ static int from_source(struct compile_opts *co, const struct inputs *in, const c
 				      d);
 	co->source = in->source;
 	co->header = in->header;
-	co->export_type = pack_schema_event_type(schema) ?: p.event_type;
-	if (co->export_type && !is_identifier(co->export_type))
-		co->export_type = NULL; /* no such struct: packing says so */
+	export_candidates(co, pack_schema_event_type(schema), &src, in->header ? &hdr : NULL);
 	err = err ?: compile_source(co, &object, &size, d);
 	if (!err && save_object)
 		err = file_write(save_object, object, size, d);

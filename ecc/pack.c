@@ -10,6 +10,7 @@
 #include "format/meta_json.h"
 #include "object/object_check.h"
 #include "alternatives.h"
+#include "event_type.h"
 #include "pack.h"
 #include "format/package_write.h"
 #include "runtime_keys.h"
@@ -18,8 +19,9 @@
 #include "source_options.h"
 
 /* A tool schema holds meta's extension keys; what BTF knows is derived, never written. */
-static const char *const schema_keys[] = {"tool",    "args",	"hook_variants", "events",  "runtime",
-					  "display", "exit_maps", "samples",	   NULL};
+static const char *const schema_keys[] = {"tool",      "args",	  "hook_variants",
+					  "events",    "runtime", "display",
+					  "exit_maps", "samples", NULL};
 
 cJSON *pack_read_schema(const char *path, struct diag *d)
 {
@@ -86,37 +88,53 @@ static int no_event_type(const struct pack_input *in, struct diag *d)
 			in->path);
 }
 
-/* The event type: the schema's, the header's or source's, or the object's one export. */
-static const char *event_type(struct bpf_object *obj, const cJSON *events,
-			      const struct pack_input *in, char *name, size_t len)
+/* The event type: the schema's, else the one event_type.h picks (NULL: none). */
+static int event_type(struct bpf_object *obj, const cJSON *events, const struct pack_input *in,
+		      char *name, size_t len, char *origin, size_t origin_len, const char **type,
+		      struct diag *d)
 {
-	const cJSON *type = cJSON_GetObjectItemCaseSensitive(events, "type");
+	const cJSON *given = cJSON_GetObjectItemCaseSensitive(events, "type");
+	struct event_type_input e = {.path = in->path,
+				     .guess = in->event_type,
+				     .guess_origin = in->event_type_origin,
+				     .source = in->source,
+				     .header = in->header_scan};
+	int err;
 
-	if (cJSON_IsString(type))
-		return type->valuestring;
-	if (in->event_type)
-		return in->event_type;
-	return describe_exported_types(obj, name, len) == 1 ? name : NULL;
+	*type = NULL;
+	if (cJSON_IsString(given)) {
+		*type = given->valuestring;
+		return 0;
+	}
+	err = event_type_pick(obj, &e, name, len, origin, origin_len, in->verbose ? stderr : NULL,
+			      d);
+	if (!err && name[0])
+		*type = name;
+	return err;
 }
 
 /* export_types: the event type; events: its maps, as far as the schema left them out. */
 static int describe_events(struct bpf_object *obj, cJSON *events, const struct pack_input *in,
 			   cJSON **types, struct diag *d)
 {
-	char found[128];
-	const char *type = event_type(obj, events, in, found, sizeof(found));
+	char found[128], origin[160];
+	const char *type;
 	cJSON *export = NULL;
+	int err;
 
 	*types = NULL;
+	err = event_type(obj, events, in, found, sizeof(found), origin, sizeof(origin), &type, d);
+	if (err)
+		return err;
 	if (!type)
 		return event_maps_present(obj) ? no_event_type(in, d)
 					       : event_maps_complete(obj, events, d);
 	export = describe_export_type(obj, type, d);
-	if (!export && in->event_type == type)
+	if (!export && in->event_type && !strcmp(in->event_type, type))
 		return diag_set(d, -EINVAL,
 				"%s: struct %s (%s) is not in the compiled object: "
 				"does the source include %s?",
-				in->path, type, in->event_type_origin,
+				in->path, type, origin,
 				in->header ? in->header : "the file that defines it");
 	if (!export)
 		return in_file(in, -EINVAL, d);

@@ -17,12 +17,13 @@
 struct pack_input {
 	const char *path;   /* the source or object given: names the object, and messages */
 	const char *schema; /* its path, or NULL */
-	const struct source_scan *source;   /* NULL when an object was given */
-	const char *event_type;		    /* found in the header or the source, or NULL */
-	const char *event_type_origin;	    /* "x.h's first struct", for messages */
-	const char *header;		    /* or NULL */
-	const struct min_btf_list *btf_for; /* --btf-for, or NULL */
-	bool verbose;			    /* -v: say what was inferred */
+	const struct source_scan *source;      /* NULL when an object was given */
+	const struct source_scan *header_scan; /* or NULL */
+	const char *event_type;		       /* found in the header or the source, or NULL */
+	const char *event_type_origin;	       /* "x.h's first struct", for messages */
+	const char *header;		       /* or NULL */
+	const struct min_btf_list *btf_for;    /* --btf-for, or NULL */
+	bool verbose;			       /* -v: say what was inferred */
 };
 
 /* The schema's JSON object (only its known top-level keys), or NULL with d set. */

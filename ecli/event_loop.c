@@ -33,6 +33,7 @@ struct loop {
 	struct ring_buffer *rb;
 	struct perf_buffer *pb;
 	uint8_t *scratch;   /* events shorter than their type, padded with zeros */
+	bool size_warned;   /* an event not of its type's size was reported */
 	int lost_fd;	    /* the package's counter of events it could not send, or -1 */
 	uint64_t perf_lost; /* losses the perf buffer reported, when there is no counter */
 	uint64_t lost_reported;
@@ -44,12 +45,32 @@ struct loop {
 	struct map_printer *samplers;
 };
 
+/*
+ * An event whose size is not its type's is shown all the same (cut, or padded with zeros), but
+ * never without a word: once, loudly. The perf buffer pads a record to 8 bytes with its
+ * 4-byte size, so up to 7 bytes more are its own.
+ */
+static void check_size(struct loop *l, size_t size)
+{
+	const struct event_loop_config *c = l->c;
+	size_t slack = l->pb ? 7 : 0;
+
+	if (l->size_warned || (size >= c->event_size && size <= c->event_size + slack))
+		return;
+	l->size_warned = true;
+	diag_print("warning: an event of %zu bytes arrived, but its type, struct %s, is %u bytes: "
+		   "events are shown %s (is events.type the struct the programs send?)",
+		   size, c->meta->events.type, c->event_size,
+		   size < c->event_size ? "padded with zeros" : "cut to the type's size");
+}
+
 static void render_event(struct loop *l, const void *data, size_t size)
 {
 	struct event_loop_config *c = l->c;
 
 	l->drained++;
 	l->drained_bytes += size + RINGBUF_HEADER;
+	check_size(l, size);
 	if (size < c->event_size) {
 		memset(l->scratch, 0, c->event_size);
 		memcpy(l->scratch, data, size);

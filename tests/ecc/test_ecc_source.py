@@ -481,6 +481,71 @@ def verbose_prints_the_commands():
                 "the llvm-strip command")
 
 
+TWO_STRUCTS_H = """struct arg {
+	__u64 ts;
+	__s32 fd;
+};
+
+struct event {
+	__u32 pid;
+	char comm[16];
+	__u64 flags[4];
+};
+"""
+
+TWO_STRUCTS_C = """#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "two.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} events SEC(".maps");
+
+SEC("tracepoint/syscalls/sys_enter_getppid")
+int on_getppid(void *ctx)
+{
+	struct event e = {.pid = bpf_get_current_pid_tgid() >> 32};
+	struct arg a = {.ts = 1};
+
+	bpf_get_current_comm(e.comm, sizeof(e.comm));
+	bpf_ringbuf_output(&events, &e, sizeof(e), 0);
+	SEND_ARG
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+"""
+
+
+def two_structs(w, send_arg=False):
+    w.write("two.h", TWO_STRUCTS_H)
+    w.write("two.bpf.c", TWO_STRUCTS_C.replace(
+        "SEND_ARG", "bpf_ringbuf_output(&events, &a, sizeof(a), 0);" if send_arg else "(void)a;"))
+
+
+@test
+def event_type_is_the_struct_the_programs_send():
+    """As libbpf-tools' mountsnoop: the header's first struct is not the event; ecc takes the
+    struct of the size bpf_ringbuf_output is given, and says so with -v."""
+    with Workdir() as w:
+        two_structs(w)
+        out, err, status = w.ecc(["-v", "-o", "p.json", "two.bpf.c", "two.h"])
+        check_equal(status, 0, "exit status; stderr: " + err)
+        check("ecc: event type: struct event, the struct of the 56 bytes the programs send\n"
+              in err, "-v says why: " + err)
+        check_equal(w.meta()["events"]["type"], "event", "events.type")
+        check_equal([m["name"] for m in w.meta()["export_types"][0]["members"]],
+                    ["pid", "comm", "flags"], "the event's members")
+        two_structs(w, send_arg=True)
+        check_one_error(w.ecc(["-o", "p.json", "two.bpf.c", "two.h"]),
+                        "ecc: two.bpf.c: the programs send events of 56 and 16 bytes; set "
+                        "events.type in a schema", "two sizes")
+        w.write("s.json", json.dumps({"events": {"type": "event"}}))
+        out, err, status = w.ecc(["-o", "p.json", "two.bpf.c", "two.h", "s.json"])
+        check_equal((status, err), (0, ""), "the schema's events.type settles it")
+
+
 @test
 def authors_headers_win_over_ours_of_the_same_name():
     with Workdir() as w:
@@ -673,6 +738,30 @@ def live_events_every_field_and_pid_filter():
     comm = own_comm()
     check_equal(ours, [kill_event(me, child, 0, comm), kill_event(me, child, 18, comm),
                        kill_event(me, child, 0, comm)], "every field of each event")
+
+
+@live
+def live_event_of_another_size_than_its_type_is_reported_once():
+    """A schema naming the wrong struct (16 bytes for 56-byte events): the events are still
+    shown, and one warning line says so."""
+    with Workdir() as w:
+        two_structs(w)
+        w.write("s.json", json.dumps({"events": {"type": "arg"}}))
+        out, err, status = w.ecc(["-o", "p.json", "two.bpf.c", "two.h", "s.json"])
+        check_equal((status, err), (0, ""), "ecc with the wrong events.type")
+        ecli = Ecli(["-j", w.file("p.json")])
+        try:
+            for _ in range(3):
+                os.getppid()
+            time.sleep(0.3)
+        finally:
+            out, err, status = ecli.stop()
+    check_equal(status, 0, "exit status; stderr: " + err)
+    warnings = [l for l in err.splitlines() if "an event of" in l]
+    check_equal(warnings, ["ecli: warning: an event of 56 bytes arrived, but its type, struct "
+                           "arg, is 16 bytes: events are shown cut to the type's size (is "
+                           "events.type the struct the programs send?)"], "one warning line")
+    check(len(json_lines(out)) >= 3, "the events are shown: %r" % out)
 
 
 @live
