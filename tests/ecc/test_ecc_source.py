@@ -23,7 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "live"))
 sys.path.insert(0, os.path.join(HERE, "..", "corrupt"))
 from harness import (ROOT, Ecli, SignalTarget, check, check_equal, json_lines,  # noqa: E402
-                     live_test, run_all, run_ecli)
+                     live_test, run_all, run_ecli, trace_getppid)
 from object_bytes import btf_types, first_struct, member_type_past_last  # noqa: E402
 
 ECC = os.path.join(ROOT, "build", "ecc")
@@ -749,13 +749,7 @@ def live_event_of_another_size_than_its_type_is_reported_once():
         w.write("s.json", json.dumps({"events": {"type": "arg"}}))
         out, err, status = w.ecc(["-o", "p.json", "two.bpf.c", "two.h", "s.json"])
         check_equal((status, err), (0, ""), "ecc with the wrong events.type")
-        ecli = Ecli(["-j", w.file("p.json")])
-        try:
-            for _ in range(3):
-                os.getppid()
-            time.sleep(0.3)
-        finally:
-            out, err, status = ecli.stop()
+        out, err, status = trace_getppid(["-j", w.file("p.json")])
     check_equal(status, 0, "exit status; stderr: " + err)
     warnings = [l for l in err.splitlines() if "an event of" in l]
     check_equal(warnings, ["ecli: warning: an event of 56 bytes arrived, but its type, struct "

@@ -116,6 +116,19 @@ class Ecli:
             self.proc.wait()
 
 
+def trace_getppid(args, calls=3):
+    """Runs `ecli run args` while this process calls getppid() calls times; (stdout, stderr,
+    exit status) after a SIGINT once the events had time to arrive."""
+    ecli = Ecli(args)
+    try:
+        for _ in range(calls):
+            os.getppid()
+        time.sleep(0.3)
+    finally:
+        out, err, status = ecli.stop()
+    return out, err, status
+
+
 def trace_around(args, children, start=None):
     """Runs `ecli run args` while each child does its work (child.go()); a child that never
     starts is closed. Returns ([what each go() returned], stdout) after a clean SIGINT exit.

@@ -29,7 +29,7 @@ import tempfile
 
 from harness import (ROOT, Ecli, bpf_fds, check, check_equal, json_lines, live_test, loaded_ids,
                      program_names, record_case, run_all, run_ecli, run_ecli_watched,
-                     still_loaded, variant_fates)
+                     still_loaded, trace_getppid, variant_fates)
 
 ECC = os.path.join(ROOT, "build", "ecc")
 REJECT = os.path.join(ROOT, "build", "test-packages", "verifier_reject", "package.json")
@@ -212,12 +212,7 @@ def without_variants_a_missing_hook_is_left_out_and_named():
     with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
         json.dump(pkg, f)
         f.flush()
-        ecli = Ecli(["-j", f.name, "-p", str(os.getpid())])
-        try:
-            for _ in range(3):
-                os.getppid()
-        finally:
-            out, err, status = ecli.stop()
+        out, err, status = trace_getppid(["-j", f.name, "-p", str(os.getpid())])
     check_equal(status, 0, "exit status; stderr " + err)
     warnings = [l for l in err.splitlines() if "warning" in l]
     check_equal(warnings, ["ecli: warning: not traced on this kernel: on_unhooked (tracepoint/"
