@@ -9,6 +9,7 @@
 #include "format/package_read.h"
 #include "format/meta_json.h"
 #include "object/object_check.h"
+#include "object/output_sizes.h"
 #include "alternatives.h"
 #include "event_type.h"
 #include "pack.h"
@@ -250,6 +251,35 @@ static void object_name(const char *path, char *name, size_t len)
 			*p = '_';
 }
 
+/* A map printed as a histogram or sample while it runs (bpf_skel.maps[].sample). */
+static bool has_sample(const cJSON *meta)
+{
+	const cJSON *maps = cJSON_GetObjectItemCaseSensitive(
+			    cJSON_GetObjectItemCaseSensitive(meta, "bpf_skel"), "maps"),
+		    *m;
+
+	cJSON_ArrayForEach(m, maps)
+		if (cJSON_GetObjectItemCaseSensitive(m, "sample"))
+			return true;
+	return false;
+}
+
+/* A package that could never show anything is refused: nothing it does would be seen. */
+static int check_shows_something(const cJSON *meta, struct bpf_object *obj,
+				 const struct pack_input *in, struct diag *d)
+{
+	if (event_maps_present(obj) || has_sample(meta) ||
+	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(meta, "exit_maps")) > 0 ||
+	    output_prints(obj))
+		return 0;
+	return diag_set(
+		d, -EINVAL,
+		"%s: the package could never show anything: it has no event map (ring buffer "
+		"or perf event array), no map printed as a histogram or at exit, and no "
+		"bpf_printk",
+		in->path);
+}
+
 /* The checker's messages name a key of meta; say which file it came from. */
 static int check(const cJSON *meta, struct bpf_object *obj, const struct pack_input *in,
 		 struct diag *d)
@@ -280,6 +310,7 @@ int pack_object(const char *out, const void *object, size_t size, cJSON *schema,
 		err = diag_set(d, -EINVAL, "%s: has no BTF (compile with -g)", in->path);
 	if (!err && !(meta = build_meta(obj, schema, in, d)))
 		err = -EINVAL;
+	err = err ?: check_shows_something(meta, obj, in, d);
 	err = err ?: check(meta, obj, in, d);
 	if (!err && in->btf_for && in->btf_for->nr &&
 	    !(btf_for = min_btf_build(in->btf_for, object, size, d)))

@@ -167,6 +167,33 @@ static uint64_t sample_interval(const struct loop *l, int i)
 	return ms ? (uint64_t)ms : l->c->interval_ms;
 }
 
+/* A bpf_printk line: on stderr as the task and its text, or a JSON line with -j. */
+static void show_printk(void *ctx, const struct printk_line *p)
+{
+	struct event_loop_config *c = ctx;
+	char raw[64], task[64 * 4], text[512];
+	struct json_writer jw;
+
+	if (c->maps.mode == OUTPUT_JSON) {
+		jw_init(&jw, c->maps.out);
+		jw_object_begin(&jw);
+		jw_key(&jw, "printk");
+		jw_string(&jw, p->text, strlen(p->text));
+		jw_key(&jw, "task");
+		jw_string(&jw, p->task, p->task_len);
+		jw_key(&jw, "pid");
+		jw_s64(&jw, p->pid);
+		jw_object_end(&jw);
+		out_putc(c->maps.out, '\n');
+		out_buf_end_record(c->maps.out);
+		return;
+	}
+	snprintf(raw, sizeof(raw), "%.*s", (int)p->task_len, p->task);
+	diag_escape(raw, task, sizeof(task));
+	diag_escape(p->text, text, sizeof(text));
+	fprintf(stderr, "%s: %s\n", task, text);
+}
+
 static int print_due_samples(struct loop *l, uint64_t now, struct diag *d)
 {
 	const struct package_meta *m = l->c->meta;
@@ -231,6 +258,8 @@ static int run(struct loop *l, struct diag *d)
 	stop_signal_deadline(c->duration_ms);
 	while (!stop_signal_raised() && !err && !c->maps.out->error) {
 		err = poll_once(l, d);
+		if (c->printk)
+			printk_pipe_read(c->printk, show_printk, c);
 		now = stop_signal_now_ms();
 		if (!err && c->meta->nr_samples)
 			err = print_due_samples(l, now, d);
@@ -252,6 +281,8 @@ static int finish(struct loop *l, struct diag *d)
 	int i, err = 0;
 
 	loaded_detach(c->loaded);
+	if (c->printk)
+		printk_pipe_read(c->printk, show_printk, c);
 	if (l->rb)
 		ring_buffer__consume(l->rb);
 	if (l->pb)

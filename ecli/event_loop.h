@@ -12,6 +12,7 @@
 #include "output/map_print.h"
 #include "format/meta.h"
 #include "output/render.h"
+#include "load/printk_pipe.h"
 #include "load/variants.h"
 
 struct event_loop_config {
@@ -23,6 +24,7 @@ struct event_loop_config {
 	uint64_t duration_ms; /* 0: until a signal */
 	/* sample maps the package prints at exit (interval 0) also print this often; 0: not */
 	uint64_t interval_ms;
+	struct printk_pipe *printk; /* the programs' bpf_printk lines, or NULL */
 	/* called once events can be read: the banner ("Hit Ctrl-C to end") means it */
 	void (*ready)(void *ctx);
 	void *ready_ctx;

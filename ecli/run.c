@@ -20,6 +20,7 @@
 #include "load/kernel_btf.h"
 #include "load/tracefs.h"
 #include "load/variants.h"
+#include "object/output_sizes.h"
 
 #define OUT_BUF_BYTES (256 * 1024)
 
@@ -47,6 +48,7 @@ struct session {
 	struct loaded loaded;
 	struct out_buf out;
 	struct kernel_btf kernel_btf;
+	struct printk_pipe printk;
 };
 
 static int parse_ringbuf_size(const char *text, uint32_t *out)
@@ -243,6 +245,19 @@ static void announce_ready(void *ctx)
 	out_buf_flush(&s->out);
 }
 
+/* The programs' bpf_printk lines, where they call it: shown while the tool runs. */
+static struct printk_pipe *open_printk(struct session *s)
+{
+	struct diag why;
+
+	if (!output_prints(s->first))
+		return NULL;
+	if (!printk_pipe_open(&s->printk, &why))
+		return &s->printk;
+	diag_print("warning: the programs' bpf_printk lines cannot be shown: %s", why.msg);
+	return NULL;
+}
+
 static int run_session(struct session *s, struct diag *d)
 {
 	struct event_loop_config c = {
@@ -284,6 +299,7 @@ static int run_session(struct session *s, struct diag *d)
 	/* the kernel's BTF and the objects of failed attempts were freed: give the memory back */
 	malloc_trim(0);
 	c.maps.obj = s->loaded.obj;
+	c.printk = open_printk(s);
 	return event_loop_run(&c, d);
 }
 
@@ -310,6 +326,7 @@ static void session_free(struct session *s)
 		record_view_free(&s->view);
 	loaded_detach(&s->loaded);
 	loaded_close(&s->loaded);
+	printk_pipe_close(&s->printk);
 	tracefs_release();
 	bpf_object__close(s->first);
 	kernel_btf_release(&s->kernel_btf);
@@ -323,7 +340,7 @@ static void session_free(struct session *s)
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = {0};
-	struct session s = {.o = &o, .kernel_btf.fd = -1};
+	struct session s = {.o = &o, .kernel_btf.fd = -1, .printk.fd = -1};
 	struct diag d = {""};
 	int status = 0, err;
 

@@ -117,6 +117,23 @@ out:
 	free(target);
 }
 
+bool output_prints(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+	const struct bpf_insn *in;
+	size_t i, n;
+
+	bpf_object__for_each_program(prog, obj) {
+		in = bpf_program__insns(prog);
+		n = bpf_program__insn_cnt(prog);
+		for (i = 0; in && i < n; i++)
+			if (is_helper_call(&in[i]) && (in[i].imm == BPF_FUNC_trace_printk ||
+						       in[i].imm == BPF_FUNC_trace_vprintk))
+				return true;
+	}
+	return false;
+}
+
 void output_sizes_find(struct bpf_object *obj, struct output_sizes *out)
 {
 	struct bpf_program *prog;

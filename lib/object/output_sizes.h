@@ -9,6 +9,7 @@
 #ifndef OBJECT_OUTPUT_SIZES_H
 #define OBJECT_OUTPUT_SIZES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <bpf/libbpf.h>
 
@@ -22,5 +23,8 @@ struct output_sizes {
 };
 
 void output_sizes_find(struct bpf_object *obj, struct output_sizes *out);
+
+/* Whether a program calls bpf_trace_printk or bpf_trace_vprintk (what bpf_printk becomes). */
+bool output_prints(struct bpf_object *obj);
 
 #endif

@@ -4,8 +4,9 @@ import os
 import re
 import subprocess
 import sys
+import time
 
-from harness import (FIXTURES, Ecli, check, check_equal, ensure_mounted, json_lines, live_test,
+from harness import (FIXTURES, Ecli, check, check_equal, json_lines, live_test,
                      run_all, run_ecli)
 
 BOOTSTRAP = os.path.join(FIXTURES, "bootstrap.json")
@@ -102,17 +103,17 @@ def simple_prog_3_refuses_a_string_too_long():
     check("--const_val_3: '" in err and "is longer than 99 characters" in err, "message: %r" % err)
 
 
-def triggered_pids():
-    with open("/sys/kernel/tracing/trace") as f:
-        return [int(m.group(1)) for m in re.finditer(r"BPF triggered from PID (\d+)\.", f.read())]
+def instances(pid):
+    """ecli's tracefs instances for pid (where tracefs is mounted on the host)."""
+    path = "/sys/kernel/tracing/instances"
+    return [d for d in os.listdir(path) if d == "ecli-%d" % pid] if os.path.isdir(path) else []
 
 
 @live_test
-def minimal_runs_until_ctrl_c():
-    """minimal.json's program prints on every write(); its pid_filter is never read by it."""
-    ensure_mounted("/sys/kernel/tracing", "tracefs")
-    with open("/sys/kernel/tracing/trace", "w") as f:
-        f.write("")  # clear the trace buffer so only this run's lines are read
+def minimal_shows_its_bpf_printk_lines():
+    """minimal.json's program prints with bpf_printk on every write() (its pid_filter is never
+    read by it): ecli shows those lines on stderr while it runs, from a tracefs instance of its
+    own that is gone afterwards."""
     child = subprocess.Popen(["/bin/sh", "-c", "read go; echo one; echo two"],
                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
     ecli = Ecli([MINIMAL, "--pid_filter", str(child.pid)])
@@ -120,12 +121,15 @@ def minimal_runs_until_ctrl_c():
         child.stdin.write(b"go\n")
         child.stdin.close()
         child.wait()
+        time.sleep(0.5)
     finally:
         out, err, status = ecli.stop()
     check_equal((status, out), (0, ""), "status and stdout of a package with no event type")
-    check_equal(err.splitlines(), ["Running simple_bpf ... Hit Ctrl-C to end"], "stderr")
-    pids = triggered_pids()
-    check(pids.count(child.pid) >= 2, "the child's two writes were traced: %r" % pids)
+    lines = err.splitlines()
+    check_equal(lines[:1], ["Running simple_bpf ... Hit Ctrl-C to end"], "the banner first")
+    pids = [int(p) for p in re.findall(r"^sh-\d+: BPF triggered from PID (\d+)\.$", err, re.M)]
+    check(pids.count(child.pid) >= 2, "the child's two writes were shown: %r" % lines[:20])
+    check_equal(instances(ecli.proc.pid), [], "ecli's tracefs instance after it ended")
 
 
 HIST_ROW = re.compile(r"^ {0,9}(\d+) -> (\d+) +: (\d+) +\|([* ]{40})\|$")
