@@ -205,7 +205,7 @@ static cJSON *build_meta(struct bpf_object *obj, cJSON *schema, const struct pac
 	if (!err)
 		err = samples_complete(obj, skel,
 				       cJSON_DetachItemFromObjectCaseSensitive(schema, "samples"),
-				       in->verbose ? stderr : NULL, d);
+				       in->source, in->verbose ? stderr : NULL, d);
 	err = err ?: describe_events(obj, events, in, &types, d);
 	if (err) {
 		cJSON_Delete(meta);

@@ -67,7 +67,33 @@ static int add_given(cJSON *skel, cJSON *samples, struct diag *d)
 	return 0;
 }
 
-int samples_complete(struct bpf_object *obj, cJSON *skel, cJSON *samples, FILE *log, struct diag *d)
+/* The source's @sample marks, on maps the schema left alone. */
+static int add_marked(cJSON *skel, const struct source_scan *src, struct diag *d)
+{
+	cJSON *m, *s;
+	int i;
+
+	for (i = 0; src && i < src->nr_vars; i++) {
+		if (!src->vars[i].sample)
+			continue;
+		m = map_item(skel, src->vars[i].name);
+		if (!m)
+			return diag_set(d, -EINVAL,
+					"%s:%d: @sample above \"%s\", which is not a map",
+					src->path, src->vars[i].sample_line, src->vars[i].name);
+		if (cJSON_GetObjectItemCaseSensitive(m, "sample"))
+			continue;
+		s = cJSON_Duplicate(src->vars[i].sample, true);
+		if (!s || !cJSON_AddItemToObject(m, "sample", s)) {
+			cJSON_Delete(s);
+			return diag_set(d, -ENOMEM, "out of memory");
+		}
+	}
+	return 0;
+}
+
+int samples_complete(struct bpf_object *obj, cJSON *skel, cJSON *samples,
+		     const struct source_scan *src, FILE *log, struct diag *d)
 {
 	struct bpf_map *map;
 	cJSON *item, *s;
@@ -76,6 +102,7 @@ int samples_complete(struct bpf_object *obj, cJSON *skel, cJSON *samples, FILE *
 	if (samples && !cJSON_IsObject(samples))
 		err = diag_set(d, -EINVAL, "samples: is not an object");
 	err = err ?: add_given(skel, samples, d);
+	err = err ?: add_marked(skel, src, d);
 	cJSON_Delete(samples);
 	bpf_object__for_each_map(map, obj) {
 		item = map_item(skel, bpf_map__name(map));

@@ -228,20 +228,19 @@ static int check_cmdarg(const char *where, const cJSON *cmdarg, struct diag *d)
 }
 
 /* The JSON after "@cmdarg", continued on the following lines until its braces close. */
-static int read_cmdarg(const struct doc_block *b, int *i, const char *path, struct source_var *var,
-		       struct diag *d)
+/*
+ * The JSON object after @NAME at line *i, continued over the lines below it until its braces
+ * close (*i is left on its last line). where ("path:line") and name are for messages.
+ */
+static int read_json(const struct doc_block *b, int *i, const char *where, const char *name,
+		     cJSON **out, struct diag *d)
 {
 	struct doc_line l = trimmed(&b->lines[*i]);
 	struct text json = {NULL, 0};
-	char where[300];
 	int err;
 
-	snprintf(where, sizeof(where), "%s:%d", path, l.line);
-	var->cmdarg_line = l.line;
-	if (var->cmdarg)
-		return diag_set(d, -EINVAL, "%s: a second @cmdarg for \"%s\"", where, var->name);
-	l.text += 7; /* after "@cmdarg" */
-	l.len -= 7;
+	l.text += 1 + strlen(name); /* after "@name" */
+	l.len -= 1 + strlen(name);
 	l = trimmed(&l);
 	err = append(&json, l.text, l.len, "");
 	while (!err && !braces_closed(&json) && *i + 1 < b->nr) {
@@ -257,17 +256,47 @@ static int read_cmdarg(const struct doc_block *b, int *i, const char *path, stru
 	}
 	if (!json.len) {
 		free(json.s);
-		return diag_set(d, -EINVAL, "%s: @cmdarg: a JSON object must follow it", where);
+		return diag_set(d, -EINVAL, "%s: @%s: a JSON object must follow it", where, name);
 	}
 	/* the object and nothing after it: trailing text is a mistake, not a comment */
-	var->cmdarg = cJSON_ParseWithOpts(json.s, NULL, true);
-	if (!var->cmdarg)
-		err = diag_set(d, -EINVAL, "%s: @cmdarg: invalid JSON: %.80s%s", where, json.s,
+	*out = cJSON_ParseWithOpts(json.s, NULL, true);
+	if (!*out)
+		err = diag_set(d, -EINVAL, "%s: @%s: invalid JSON: %.80s%s", where, name, json.s,
 			       json.len > 80 ? "..." : "");
-	else
-		err = check_cmdarg(where, var->cmdarg, d);
 	free(json.s);
 	return err;
+}
+
+static int read_cmdarg(const struct doc_block *b, int *i, const char *path, struct source_var *var,
+		       struct diag *d)
+{
+	char where[300];
+	int line = trimmed(&b->lines[*i]).line;
+
+	snprintf(where, sizeof(where), "%s:%d", path, line);
+	var->cmdarg_line = line;
+	if (var->cmdarg)
+		return diag_set(d, -EINVAL, "%s: a second @cmdarg for \"%s\"", where, var->name);
+	return read_json(b, i, where, "cmdarg", &var->cmdarg, d)
+		       ?: check_cmdarg(where, var->cmdarg, d);
+}
+
+/* eunomia's @sample {...} above a map: how ecli prints it (bpf_skel.maps[].sample). */
+static int read_sample(const struct doc_block *b, int *i, const char *path, struct source_var *var,
+		       struct diag *d)
+{
+	char where[300];
+	int line = trimmed(&b->lines[*i]).line;
+
+	snprintf(where, sizeof(where), "%s:%d", path, line);
+	var->sample_line = line;
+	if (var->sample)
+		return diag_set(d, -EINVAL, "%s: a second @sample for \"%s\"", where, var->name);
+	if (read_json(b, i, where, "sample", &var->sample, d))
+		return -EINVAL;
+	if (!cJSON_IsObject(var->sample))
+		return diag_set(d, -EINVAL, "%s: @sample: not a JSON object", where);
+	return 0;
 }
 
 /* "@description text": a JSON string is unquoted, anything else is taken as written. */
@@ -306,6 +335,8 @@ static int read_line(const struct doc_block *b, int *i, const char *path, bool o
 		return read_cmdarg(b, i, path, var, d);
 	if (is_command(&l, "description"))
 		return read_description(&l, desc);
+	if (is_command(&l, "sample") && !option)
+		return read_sample(b, i, path, var, d);
 	if (!option)
 		return 0;
 	return diag_set(d, -EINVAL,

@@ -335,6 +335,7 @@ static int add_var(struct scanner *s, const struct statement *st, bool option)
 	err = doc_block_read(&s->block, o->path, option, v, s->d);
 	if (err) {
 		cJSON_Delete(v->cmdarg);
+		cJSON_Delete(v->sample);
 		return err;
 	}
 	o->nr_vars++;
@@ -405,6 +406,7 @@ void source_scan_free(struct source_scan *scan)
 	for (i = 0; i < scan->nr_vars; i++) {
 		free(scan->vars[i].description);
 		cJSON_Delete(scan->vars[i].cmdarg);
+		cJSON_Delete(scan->vars[i].sample);
 	}
 	free(scan->vars);
 	free(scan->structs);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Reads an eunomia-style BPF source the way its author documents it, without compiling it:
- * the `///` comment block directly above each global (its help text, `@description "text"`
- * and `@cmdarg {...}`), and the names of the structs the file defines at file scope.
+ * the `///` comment block directly above each global (its help text, `@description "text"`,
+ * `@cmdarg {...}`, and above a map `@sample {...}`), and the names of the structs the file
+ * defines at file scope.
  * Comments, strings, preprocessor lines and anonymous structs (map definitions) are skipped.
  */
 #ifndef ECC_SOURCE_SCAN_H
@@ -19,6 +20,8 @@ struct source_var {
 	int cmdarg_line;   /* of its @cmdarg, or 0 */
 	char *description; /* the block's text lines and @description, joined; or NULL */
 	cJSON *cmdarg;	   /* {default, long, short, help}, or NULL */
+	int sample_line;   /* of its @sample, or 0 */
+	cJSON *sample;	   /* eunomia's @sample {...} above a map, or NULL */
 };
 
 struct source_struct {

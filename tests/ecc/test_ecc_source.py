@@ -546,6 +546,34 @@ def event_type_is_the_struct_the_programs_send():
         check_equal((status, err), (0, ""), "the schema's events.type settles it")
 
 
+WRITE_SIZES = os.path.join(ROOT, "tests", "bpf", "write_sizes.bpf.c")
+
+
+@test
+def sample_marks_a_map_as_eunomia_writes_it():
+    """eunomia's `/// @sample {...}` above a map becomes its bpf_skel sample, in place of the
+    histogram ecc would infer; above something that is not a map it is one line."""
+    with Workdir() as w:
+        with open(WRITE_SIZES) as f:
+            src = f.read()
+        mark = '/// Write sizes, one histogram per key.\n/// @sample {"interval": 1000, ' \
+               '"type": "log2_hist", "unit": "bytes"}\n'
+        w.write("marked.bpf.c", src.replace("struct {\n\t__uint(type, BPF_MAP_TYPE_HASH)",
+                                            mark + "struct {\n\t__uint(type, BPF_MAP_TYPE_HASH)"))
+        out, err, status = w.ecc(["-o", "p.json", "marked.bpf.c"])
+        check_equal((status, err), (0, ""), "ecc on a source with @sample")
+        maps = {m["name"]: m for m in w.meta()["bpf_skel"]["maps"]}
+        check_equal(maps["hists"].get("sample"),
+                    {"interval": 1000, "type": "log2_hist", "unit": "bytes"}, "the sample")
+        w.write("bad.bpf.c", src.replace("const volatile bool per_fd",
+                                         '/// @sample {"interval": 1000}\nbool not_a_map;\n'
+                                         "const volatile bool per_fd"))
+        line = line_of(w.read("bad.bpf.c"), "@sample")
+        check_one_error(w.ecc(["-o", "p.json", "bad.bpf.c"]),
+                        'ecc: bad.bpf.c:%d: @sample above "not_a_map", which is not a map'
+                        % line, "@sample above a variable")
+
+
 @test
 def authors_headers_win_over_ours_of_the_same_name():
     with Workdir() as w:
