@@ -64,8 +64,16 @@ $(VALIDATE_OBJ): tests/validate/display.bpf.c tests/validate/display.h tests/val
 	$(Q)$(ECC_ENV) $(BUILD)/ecc -o $(@D)/display.json --save-object $@ $< \
 		tests/validate/display.h tests/validate/display.json
 
+# The third-party suite's tools: Debian 12's libbpf-tools package (apt-get download, dpkg -x:
+# nothing is installed), each tool's BPF object cut out of its binary (tests/third_party/).
+THIRD_PARTY_OK := $(BUILD)/third-party/libbpf-tools/PACKAGE
+$(THIRD_PARTY_OK): | $(DEPS_OK)
+	$(Q)tests/third_party/fetch_libbpf_tools.sh $(@D)
+.PHONY: third-party
+third-party: $(THIRD_PARTY_OK)
+
 test: all $(BUILD)/tests/unit $(BUILD)/tests/unit-san $(FUZZ_BINS) $(VALIDATE_OBJ) \
-      $(BUILD)/tests/corrupt_objects vm-ready
+      $(BUILD)/tests/corrupt_objects vm-ready third-party
 	@tests/run_tests.sh
 
 .PHONY: broken-inputs
