@@ -153,13 +153,18 @@ static int hint_error(struct builder *b, const struct layout *l, const struct fi
 	return diag_set(b->d, -EINVAL, "display.types.%s.%s.%s: %s", l->name, f->name, key, what);
 }
 
+/*
+ * An address is 4 or 16 bytes as the kernel stores it (network byte order): an integer (__u32,
+ * a 16-byte unsigned __int128 as libbpf-tools' tcpstates has), an array of integers (__u8[16],
+ * __u32[4]) or a struct (in_addr, in6_addr).
+ */
 static bool holds_ip(const struct field *f)
 {
-	if (f->bit_size)
+	if (f->bit_size || (f->size != 4 && f->size != 16))
 		return false;
 	if (f->kind == FIELD_ARRAY)
-		return f->elem->size == 1 && (f->count == 4 || f->count == 16);
-	return f->kind == FIELD_INT && f->size == 4;
+		return f->elem->kind == FIELD_INT && !f->elem->bit_size;
+	return f->kind == FIELD_INT || f->kind == FIELD_RECORD;
 }
 
 static int apply_hint(struct builder *b, struct layout *l, struct field *f,
@@ -176,7 +181,8 @@ static int apply_hint(struct builder *b, struct layout *l, struct field *f,
 	} else if (hint->format == FORMAT_IP) {
 		if (!holds_ip(f))
 			return hint_error(b, l, f, "format",
-					  "\"ip\" needs a 4-byte integer or a 4- or 16-byte array");
+					  "\"ip\" needs 4 or 16 bytes: an integer, an array of "
+					  "integers or a struct (in_addr, in6_addr)");
 		f->format = FORMAT_IP;
 	}
 	return 0;

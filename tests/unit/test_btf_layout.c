@@ -765,8 +765,8 @@ TEST(layout_invalid_hints_fail_with_a_message)
 
 	CHECK(build_with_hints("{\"net\": {\"port\": {\"format\": \"ip\"}}}", msg, sizeof(msg)) ==
 	      -EINVAL);
-	CHECK_STR(msg, "display.types.net.port.format: \"ip\" needs a 4-byte integer or a 4- or "
-		       "16-byte array");
+	CHECK_STR(msg, "display.types.net.port.format: \"ip\" needs 4 or 16 bytes: an integer, an "
+		       "array of integers or a struct (in_addr, in6_addr)");
 
 	CHECK(build_with_hints("{\"net\": {\"fl\": {\"format\": \"flags\"}}}", msg, sizeof(msg)) ==
 	      -EINVAL);
@@ -818,9 +818,50 @@ TEST(layout_ip_hint_on_wrong_sized_array_fails)
 	struct diag d = {""};
 
 	CHECK(layout_build(btf, id, hints, &l, &d) == -EINVAL);
-	CHECK_STR(d.msg, "display.types.odd.addr8.format: \"ip\" needs a 4-byte integer or a 4- or "
-			 "16-byte array");
+	CHECK_STR(d.msg, "display.types.odd.addr8.format: \"ip\" needs 4 or 16 bytes: an integer, an "
+			 "array of integers or a struct (in_addr, in6_addr)");
 	CHECK(l == NULL);
+	test_hints_free(hints);
+	btf__free(btf);
+}
+
+/* As libbpf-tools' tcpstates and others keep addresses: 16-byte integers, __u32[4], in6_addr. */
+TEST(layout_ip_hint_on_every_16_byte_form)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	int a32 = array_of(btf, &t, t.b.u32, 4), a8 = array_of(btf, &t, t.b.u8, 16);
+	const struct member in6_m[] = {{"s6_addr", a8, 0, 0}};
+	int in6 = STRUCT(btf, "in6_addr", 16, in6_m);
+	const struct member m[] = {{"family", t.b.u16, 0, 0},
+				   {"saddr", t.b.u128, 16 * 8, 0},
+				   {"daddr", a32, 32 * 8, 0},
+				   {"gw", in6, 48 * 8, 0}};
+	int id = STRUCT(btf, "conn", 64, m);
+	struct type_hints *hints =
+		test_hints("{\"conn\": {\"saddr\": {\"format\": \"ip\", \"version\": \"family\"}, "
+			   "\"daddr\": {\"format\": \"ip\", \"version\": \"family\"}, "
+			   "\"gw\": {\"format\": \"ip\"}}}",
+			   NULL);
+	struct layout *l = build(btf, id, hints);
+	uint8_t r[64] = {0};
+
+	r[0] = 10; /* AF_INET6 */
+	r[16] = 0xfe, r[17] = 0x80, r[31] = 1;
+	r[32 + 15] = 2;
+	r[48 + 10] = 0xff, r[48 + 11] = 0xff, r[48 + 12] = 127, r[48 + 15] = 1;
+	CHECK_TEXT(l, "saddr", r, "fe80::1");
+	CHECK_TEXT(l, "daddr", r, "::2");
+	CHECK_TEXT(l, "gw", r, "::ffff:127.0.0.1");
+	memset(r, 0, sizeof(r));
+	r[0] = 2; /* AF_INET: the address in the first four bytes */
+	r[16] = 10, r[19] = 7;
+	r[32] = 192, r[33] = 168, r[35] = 1;
+	CHECK_TEXT(l, "saddr", r, "10.0.0.7");
+	CHECK_TEXT(l, "daddr", r, "192.168.0.1");
+	CHECK_JSON(l, r,
+		   "{\"family\":2,\"saddr\":\"10.0.0.7\",\"daddr\":\"192.168.0.1\",\"gw\":\"::\"}");
+	layout_free(l);
 	test_hints_free(hints);
 	btf__free(btf);
 }

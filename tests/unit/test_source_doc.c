@@ -49,6 +49,7 @@ static const char *doc(bool option, ...)
 	}
 	free(v.description);
 	cJSON_Delete(v.cmdarg); /* the caller's, also after a refusal */
+	cJSON_Delete(v.sample);
 	free(b.lines);
 	return result;
 }
@@ -154,7 +155,7 @@ TEST(doc_unknown_commands)
 	CHECK_STR(OPTION(" @Description \"x\""), /* commands are case-sensitive */
 		  REFUSED(10, "unknown @Description above const volatile \"opt\" (known: "
 			      "@description, @cmdarg)"));
-	/* another global's block skips them */
+	/* another global's block (a map's) keeps @sample apart and skips the others */
 	CHECK_STR(GLOBAL(" text", " @sample {}", " @param x", " more"), "text more");
 }
 
