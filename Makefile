@@ -82,11 +82,20 @@ $(DEPS_OK): Makefile
 	fi
 	@mkdir -p $(BUILD) && touch $@
 
-$(INCLUDE_DIR)/vmlinux.h: | $(DEPS_OK)
+# vmlinux.h: bpftool's types, then the kernel's kfuncs (ecc --kfuncs), which bpftool 7.1 omits.
+$(INCLUDE_DIR)/vmlinux.h: | $(DEPS_OK) $(BUILD)/ecc
 	@test -r /sys/kernel/btf/vmlinux || { echo "no /sys/kernel/btf/vmlinux: this kernel has no BTF to build CO-RE programs against" >&2; exit 1; }
 	@mkdir -p $(@D)
 	$(call msg,GEN,$@)
-	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
+	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && \
+		$(BUILD)/ecc --kfuncs /sys/kernel/btf/vmlinux >> $@.tmp && mv $@.tmp $@
+
+# libbpf's bpf_helpers.h as Debian ships it, and at its end what newer libbpf adds
+# (bpf/libbpf_compat.bpf.h, staged beside the other project headers).
+$(INCLUDE_DIR)/bpf/bpf_helpers.h: bpf/libbpf_compat.bpf.h | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(Q){ cat $(LIBBPF_INCLUDE)/bpf_helpers.h; \
+	      printf '\n#include "../libbpf_compat.bpf.h" /* added by ecc */\n'; } > $@.tmp && mv $@.tmp $@
 
 $(INCLUDE_DIR)/bpf/%.h: | $(DEPS_OK)
 	@mkdir -p $(@D)

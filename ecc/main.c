@@ -13,6 +13,7 @@
 #include <string.h>
 #include <bpf/libbpf.h>
 #include "compile.h"
+#include "kfuncs.h"
 #include "core/file_io.h"
 #include "format/package_read.h"
 #include "pack.h"
@@ -44,6 +45,8 @@ static const char help[] =
 	"                 with bpftool gen min_core_btf; ecli uses it on a kernel without BTF\n"
 	"                 whose uname -r is RELEASE. Without RELEASE= the file must be named\n"
 	"                 RELEASE.btf, as BTFHub names them. Repeat it for each kernel.\n"
+	"  --kfuncs BTF   print C declarations of the kernel functions BPF programs may call\n"
+	"                 (BTF decl tag bpf_kfunc) in BTF, for vmlinux.h, and exit\n"
 	"  --version      print ecc's version, the clang it uses and its include dir\n"
 	"  -h, --help     show this help\n"
 	"\n"
@@ -230,6 +233,7 @@ int main(int argc, char **argv)
 					      {"version", no_argument, NULL, 'V'},
 					      {"save-object", required_argument, NULL, 'O'},
 					      {"btf-for", required_argument, NULL, 'B'},
+					      {"kfuncs", required_argument, NULL, 'K'},
 					      {0}};
 	struct compile_opts co = {0};
 	const char *out = "package.json", *save_object = NULL;
@@ -256,6 +260,12 @@ int main(int argc, char **argv)
 			}
 		} else if (opt == 'V') {
 			return version();
+		} else if (opt == 'K') {
+			if (kfuncs_print(optarg, stdout, &d)) {
+				diag_print("%s", d.msg);
+				return 2;
+			}
+			return 0;
 		} else if (opt == 'h') {
 			printf("%s%s", usage, help);
 			return 0;

@@ -574,6 +574,52 @@ def sample_marks_a_map_as_eunomia_writes_it():
                         % line, "@sample above a variable")
 
 
+KFUNC_SOURCE = """#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} events SEC(".maps");
+
+SEC("tp_btf/sched_process_exec")
+int on_exec(u64 *ctx)
+{
+	__u32 pid = bpf_get_current_pid_tgid() >> 32;
+	struct task_struct *t;
+
+	barrier_var(pid);
+	if (!bpf_ksym_exists(bpf_task_from_pid))
+		return 0;
+	t = bpf_task_from_pid(pid);
+	if (t) {
+		bpf_ringbuf_output(&events, &pid, sizeof(pid), 0);
+		bpf_task_release(t);
+	}
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";
+"""
+
+
+@test
+def current_sources_find_kfuncs_and_newer_libbpf_macros():
+    """As libbpf-tools' sigsnoop now is: bpf_ksym_exists (libbpf 1.2) around a kfunc whose
+    prototype only the kernel's BTF has (vmlinux.h from bpftool 7.1 has none)."""
+    if not os.path.exists("/sys/kernel/btf/vmlinux") or subprocess.run(
+            [ECC, "--kfuncs", "/sys/kernel/btf/vmlinux"], capture_output=True,
+            text=True).stdout.count("bpf_task_from_pid(") == 0:
+        check(False, "this kernel's BTF tags no bpf_task_from_pid kfunc")
+    with Workdir() as w:
+        w.write("kf.bpf.c", KFUNC_SOURCE)
+        out, err, status = w.ecc(["--save-object", "kf.o", "-o", "p.json", "kf.bpf.c"])
+        check(os.path.exists(w.file("kf.o")), "clang compiled it; stderr: " + err)
+    with open(os.path.join(INCLUDE, "vmlinux.h")) as f:
+        check("extern struct task_struct *bpf_task_from_pid(s32 pid) __attribute__((weak)) "
+              "__attribute__((section(\".ksyms\")));" in f.read(), "vmlinux.h declares the kfunc")
+
+
 @test
 def authors_headers_win_over_ours_of_the_same_name():
     with Workdir() as w:
