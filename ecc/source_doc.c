@@ -267,17 +267,25 @@ static int read_json(const struct doc_block *b, int *i, const char *where, const
 	return err;
 }
 
+/* A command's JSON object, at most one per block: its line in *line, "path:line" in where. */
+static int read_command(const struct doc_block *b, int *i, const char *path, const char *name,
+			const struct source_var *var, int *line, cJSON **out, char *where,
+			size_t where_len, struct diag *d)
+{
+	*line = trimmed(&b->lines[*i]).line;
+	snprintf(where, where_len, "%s:%d", path, *line);
+	if (*out)
+		return diag_set(d, -EINVAL, "%s: a second @%s for \"%s\"", where, name, var->name);
+	return read_json(b, i, where, name, out, d);
+}
+
 static int read_cmdarg(const struct doc_block *b, int *i, const char *path, struct source_var *var,
 		       struct diag *d)
 {
 	char where[300];
-	int line = trimmed(&b->lines[*i]).line;
 
-	snprintf(where, sizeof(where), "%s:%d", path, line);
-	var->cmdarg_line = line;
-	if (var->cmdarg)
-		return diag_set(d, -EINVAL, "%s: a second @cmdarg for \"%s\"", where, var->name);
-	return read_json(b, i, where, "cmdarg", &var->cmdarg, d)
+	return read_command(b, i, path, "cmdarg", var, &var->cmdarg_line, &var->cmdarg, where,
+			    sizeof(where), d)
 		       ?: check_cmdarg(where, var->cmdarg, d);
 }
 
@@ -286,13 +294,9 @@ static int read_sample(const struct doc_block *b, int *i, const char *path, stru
 		       struct diag *d)
 {
 	char where[300];
-	int line = trimmed(&b->lines[*i]).line;
 
-	snprintf(where, sizeof(where), "%s:%d", path, line);
-	var->sample_line = line;
-	if (var->sample)
-		return diag_set(d, -EINVAL, "%s: a second @sample for \"%s\"", where, var->name);
-	if (read_json(b, i, where, "sample", &var->sample, d))
+	if (read_command(b, i, path, "sample", var, &var->sample_line, &var->sample, where,
+			 sizeof(where), d))
 		return -EINVAL;
 	if (!cJSON_IsObject(var->sample))
 		return diag_set(d, -EINVAL, "%s: @sample: not a JSON object", where);
