@@ -818,8 +818,9 @@ TEST(layout_ip_hint_on_wrong_sized_array_fails)
 	struct diag d = {""};
 
 	CHECK(layout_build(btf, id, hints, &l, &d) == -EINVAL);
-	CHECK_STR(d.msg, "display.types.odd.addr8.format: \"ip\" needs 4 or 16 bytes: an integer, an "
-			 "array of integers or a struct (in_addr, in6_addr)");
+	CHECK_STR(d.msg,
+		  "display.types.odd.addr8.format: \"ip\" needs 4 or 16 bytes: an integer, an "
+		  "array of integers or a struct (in_addr, in6_addr)");
 	CHECK(l == NULL);
 	test_hints_free(hints);
 	btf__free(btf);

@@ -58,6 +58,12 @@ static const char *doc(bool option, ...)
 #define GLOBAL(...)	   doc(false, __VA_ARGS__, NULL)
 #define REFUSED(line, msg) "refused: " PATH ":" #line ": " msg
 
+/* One line of an option's block, for tables of cases. */
+static const char *option1(const char *line)
+{
+	return OPTION(line);
+}
+
 TEST(doc_block_grows_and_clear_empties_it)
 {
 	struct doc_block b = {NULL, 0, 0};
@@ -166,10 +172,14 @@ TEST(doc_cmdarg_on_one_line)
 		  "- @10 {\"default\":0,\"short\":\"p\",\"long\":\"pid\",\"help\":\"the pid\"}");
 	CHECK_STR(OPTION(" Trace this pid only", " @cmdarg {\"long\": \"pid\"}  "),
 		  "Trace this pid only @11 {\"long\":\"pid\"}");
-	CHECK_STR(OPTION(" @cmdarg{}"), "- @10 {}");
-	CHECK_STR(OPTION(" @cmdarg {\"default\": true}"), "- @10 {\"default\":true}");
-	CHECK_STR(OPTION(" @cmdarg {\"default\": \"kill\"}"), "- @10 {\"default\":\"kill\"}");
-	CHECK_STR(OPTION(" @cmdarg {\"default\": -1.5}"), "- @10 {\"default\":-1.5}");
+	static const struct unit_case cases[] = {
+		{" @cmdarg{}", "- @10 {}"},
+		{" @cmdarg {\"default\": true}", "- @10 {\"default\":true}"},
+		{" @cmdarg {\"default\": \"kill\"}", "- @10 {\"default\":\"kill\"}"},
+		{" @cmdarg {\"default\": -1.5}", "- @10 {\"default\":-1.5}"},
+	};
+
+	CHECK_CASES(option1, cases);
 	/* the block's reader also reads another global's @cmdarg (the scanner refuses it) */
 	CHECK_STR(GLOBAL(" @cmdarg {\"long\": \"x\"}"), "- @10 {\"long\":\"x\"}");
 }
@@ -218,12 +228,17 @@ TEST(doc_cmdarg_refusals)
 
 TEST(doc_cmdarg_unknown_keys_suggest_the_nearest)
 {
-	CHECK_STR(OPTION(" @cmdarg {\"lnog\": \"pid\"}"),
-		  REFUSED(10, "@cmdarg: unknown key \"lnog\" (did you mean \"long\"?)"));
-	CHECK_STR(OPTION(" @cmdarg {\"sohrt\": \"p\"}"),
-		  REFUSED(10, "@cmdarg: unknown key \"sohrt\" (did you mean \"short\"?)"));
-	CHECK_STR(OPTION(" @cmdarg {\"def\": 1}"), /* a known key's start */
-		  REFUSED(10, "@cmdarg: unknown key \"def\" (did you mean \"default\"?)"));
+	static const struct unit_case cases[] = {
+		{" @cmdarg {\"lnog\": \"pid\"}",
+		 REFUSED(10, "@cmdarg: unknown key \"lnog\" (did you mean \"long\"?)")},
+		{" @cmdarg {\"sohrt\": \"p\"}",
+		 REFUSED(10, "@cmdarg: unknown key \"sohrt\" (did you mean \"short\"?)")},
+		/* a known key's start */
+		{" @cmdarg {\"def\": 1}",
+		 REFUSED(10, "@cmdarg: unknown key \"def\" (did you mean \"default\"?)")},
+	};
+
+	CHECK_CASES(option1, cases);
 	CHECK_STR(OPTION(" @cmdarg {\"defaults\": 1}"),
 		  REFUSED(10, "@cmdarg: unknown key \"defaults\" (did you mean \"default\"?)"));
 	CHECK_STR(OPTION(" @cmdarg {\"Long\": \"x\"}"), /* keys are case-sensitive */
@@ -241,6 +256,25 @@ TEST(doc_cmdarg_unknown_keys_suggest_the_nearest)
 		  REFUSED(10, "@cmdarg: unknown key \"lnog\" (did you mean \"long\"?)"));
 }
 
+/* Each of values as key's value in an @cmdarg: refused with msg, or (msg NULL) kept. */
+static void check_cmdarg_values(const char *key, const char *const *values, size_t n,
+				const char *msg)
+{
+	char line[128], want[256];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(line, sizeof(line), " @cmdarg {\"%s\": %s}", key, values[i]);
+		if (msg)
+			snprintf(want, sizeof(want), "refused: " PATH ":10: %s", msg);
+		else
+			snprintf(want, sizeof(want), "- @10 {\"%s\":%s}", key, values[i]);
+		CHECK_STR(OPTION(line), want);
+	}
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
 TEST(doc_cmdarg_values_are_checked)
 {
 	static const char long_msg[] = "@cmdarg: \"long\" must be an option name such as \"pid\" "
@@ -254,38 +288,17 @@ TEST(doc_cmdarg_values_are_checked)
 	static const char *const bad_short[] = {"\"h\"", "\"pp\"", "\"\"", "\"-\"",
 						"\"_\"", "5",	   "true"};
 	static const char *const good_short[] = {"\"p\"", "\"P\"", "\"7\"", "\"H\""};
-	char line[128], want[256];
-	size_t i;
+	static const char *const bad_default[] = {"null", "[1]", "{}"};
 
-	for (i = 0; i < sizeof(bad_long) / sizeof(bad_long[0]); i++) {
-		snprintf(line, sizeof(line), " @cmdarg {\"long\": %s}", bad_long[i]);
-		snprintf(want, sizeof(want), "refused: " PATH ":10: %s", long_msg);
-		CHECK_STR(OPTION(line), want);
-	}
-	for (i = 0; i < sizeof(good_long) / sizeof(good_long[0]); i++) {
-		snprintf(line, sizeof(line), " @cmdarg {\"long\": %s}", good_long[i]);
-		snprintf(want, sizeof(want), "- @10 {\"long\":%s}", good_long[i]);
-		CHECK_STR(OPTION(line), want);
-	}
-	for (i = 0; i < sizeof(bad_short) / sizeof(bad_short[0]); i++) {
-		snprintf(line, sizeof(line), " @cmdarg {\"short\": %s}", bad_short[i]);
-		snprintf(want, sizeof(want), "refused: " PATH ":10: %s", short_msg);
-		CHECK_STR(OPTION(line), want);
-	}
-	for (i = 0; i < sizeof(good_short) / sizeof(good_short[0]); i++) {
-		snprintf(line, sizeof(line), " @cmdarg {\"short\": %s}", good_short[i]);
-		snprintf(want, sizeof(want), "- @10 {\"short\":%s}", good_short[i]);
-		CHECK_STR(OPTION(line), want);
-	}
+	check_cmdarg_values("long", bad_long, COUNT(bad_long), long_msg);
+	check_cmdarg_values("long", good_long, COUNT(good_long), NULL);
+	check_cmdarg_values("short", bad_short, COUNT(bad_short), short_msg);
+	check_cmdarg_values("short", good_short, COUNT(good_short), NULL);
+	check_cmdarg_values("default", bad_default, COUNT(bad_default),
+			    "@cmdarg: \"default\" must be a number, string or bool");
 	CHECK_STR(OPTION(" @cmdarg {\"help\": 5}"),
 		  REFUSED(10, "@cmdarg: \"help\" must be a string"));
 	CHECK_STR(OPTION(" @cmdarg {\"help\": \"\"}"), "- @10 {\"help\":\"\"}");
-	CHECK_STR(OPTION(" @cmdarg {\"default\": null}"),
-		  REFUSED(10, "@cmdarg: \"default\" must be a number, string or bool"));
-	CHECK_STR(OPTION(" @cmdarg {\"default\": [1]}"),
-		  REFUSED(10, "@cmdarg: \"default\" must be a number, string or bool"));
-	CHECK_STR(OPTION(" @cmdarg {\"default\": {}}"),
-		  REFUSED(10, "@cmdarg: \"default\" must be a number, string or bool"));
 }
 
 TEST(doc_cmdarg_key_given_twice)

@@ -186,12 +186,19 @@ TEST(source_options_default_other_than_the_initial_value_is_refused)
 
 TEST(source_options_default_must_parse_as_the_type)
 {
-	CHECK_STR(applied("/// @cmdarg {\"default\": \"x\"}\nconst volatile int const_val_1;\n"),
-		  REFUSED(1, "@cmdarg: \"default\": 'x' is not an integer"));
-	CHECK_STR(applied("/// @cmdarg {\"default\": 1.5}\nconst volatile int const_val_1;\n"),
-		  REFUSED(1, "@cmdarg: \"default\": '1.5' is not an integer"));
-	CHECK_STR(applied("/// @cmdarg {\"default\": true}\nconst volatile int const_val_1;\n"),
-		  REFUSED(1, "@cmdarg: \"default\": 'true' is not an integer"));
+#define NOT_AN_INT(json, shown)                                                           \
+	{                                                                                 \
+		"/// @cmdarg {\"default\": " json "}\nconst volatile int const_val_1;\n", \
+			REFUSED(1, "@cmdarg: \"default\": '" shown "' is not an integer") \
+	}
+	static const struct unit_case cases[] = {
+		NOT_AN_INT("\"x\"", "x"),
+		NOT_AN_INT("1.5", "1.5"),
+		NOT_AN_INT("true", "true"),
+	};
+#undef NOT_AN_INT
+
+	CHECK_CASES(applied, cases);
 }
 
 TEST(source_options_long_names_are_one_options)

@@ -231,11 +231,15 @@ TEST(source_scan_doc_block_documents_the_global_below)
 
 TEST(source_scan_undocumented_globals_are_not_listed)
 {
-	CHECK_STR(vars_of("const volatile int x = 1;\nvolatile int y;\n"), "");
-	/* a blank line, a plain comment or a directive between the block and the global */
-	CHECK_STR(vars_of("/// gap\n\nconst volatile int x = 1;\n"), "");
-	CHECK_STR(vars_of("/// gap\n// plain\nconst volatile int x = 1;\n"), "");
-	CHECK_STR(vars_of("/// gap\n#include \"x.h\"\nconst volatile int x = 1;\n"), "");
+	static const struct unit_case cases[] = {
+		{"const volatile int x = 1;\nvolatile int y;\n", ""},
+		/* a blank line, a plain comment or a directive between the block and the global */
+		{"/// gap\n\nconst volatile int x = 1;\n", ""},
+		{"/// gap\n// plain\nconst volatile int x = 1;\n", ""},
+		{"/// gap\n#include \"x.h\"\nconst volatile int x = 1;\n", ""},
+	};
+
+	CHECK_CASES(vars_of, cases);
 	/* only the block right above counts */
 	CHECK_STR(vars_of("/// first\n\n/// second\nconst volatile int x = 1;\n"),
 		  "x:4 \"second\"");
@@ -350,26 +354,33 @@ TEST(source_scan_crlf_line_continuation)
 /* Attributes may stand between "struct" and the tag, or between the tag and the body. */
 TEST(source_scan_attributes_before_the_struct_tag)
 {
-	CHECK_STR(structs_of("struct __attribute__((packed)) ev { int a; };\n"), "ev:1");
-	CHECK_STR(structs_of("struct __attribute__((aligned(8))) ev { int a; };\n"), "ev:1");
-	CHECK_STR(structs_of("struct ev __attribute__ ((packed)) { int a; };\n"), "ev:1");
-	CHECK_STR(structs_of("struct __attribute__((packed)) ev x;\nstruct b { int a; };\n"),
-		  "b:2");
+	static const struct unit_case cases[] = {
+		{"struct __attribute__((packed)) ev { int a; };\n", "ev:1"},
+		{"struct __attribute__((aligned(8))) ev { int a; };\n", "ev:1"},
+		{"struct ev __attribute__ ((packed)) { int a; };\n", "ev:1"},
+		{"struct __attribute__((packed)) ev x;\nstruct b { int a; };\n", "b:2"},
+	};
+
+	CHECK_CASES(structs_of, cases);
 }
 
 TEST(source_scan_unterminated_comments_and_literals_end_the_scan_quietly)
 {
 	CHECK_STR(structs_of("struct a { int x; };\n/* never closed\nstruct b { int y; };\n"),
 		  "a:1");
-	CHECK_STR(structs_of("struct a { int x; };\n/*"), "a:1");
-	CHECK_STR(structs_of("struct a { int x; };\nchar *s = \"never closed"), "a:1");
-	CHECK_STR(structs_of("struct a { int x; };\nchar c = '\\"), "a:1");
-	CHECK_STR(structs_of("struct a { int x; };\nchar *s = \"\\"), "a:1");
-	CHECK_STR(structs_of("struct a { int x; };\n#define X \\"), "a:1");
-	CHECK_STR(structs_of("struct a { int x; };\n// comment \\"), "a:1");
-	CHECK_STR(structs_of("struct a { int x; };\n/"), "a:1");
-	CHECK_STR(structs_of("struct a { int x; };\nstruct b {"), "a:1 b:2");
-	CHECK_STR(structs_of("struct a { int x; };\nint f(void) { if (1) {"), "a:1");
+	static const struct unit_case cut_short[] = {
+		{"struct a { int x; };\n/*", "a:1"},
+		{"struct a { int x; };\nchar *s = \"never closed", "a:1"},
+		{"struct a { int x; };\nchar c = '\\", "a:1"},
+		{"struct a { int x; };\nchar *s = \"\\", "a:1"},
+		{"struct a { int x; };\n#define X \\", "a:1"},
+		{"struct a { int x; };\n// comment \\", "a:1"},
+		{"struct a { int x; };\n/", "a:1"},
+		{"struct a { int x; };\nstruct b {", "a:1 b:2"},
+		{"struct a { int x; };\nint f(void) { if (1) {", "a:1"},
+	};
+
+	CHECK_CASES(structs_of, cut_short);
 	CHECK_STR(vars_of("/// doc\nconst volatile int x = 1"), "x:2 \"doc\"");
 	/* a string ends at its line's end: what follows is read again */
 	CHECK_STR(structs_of("char *s = \"open\nstruct after { int a; };\n"), "after:2");

@@ -38,6 +38,19 @@ void unit_append(char *buf, size_t size, const char *fmt, ...)
 			unit_fail(__FILE__, __LINE__, #cond); \
 	} while (0)
 
+/* An input and the text a function must make of it, for tables of cases. */
+struct unit_case {
+	const char *in;
+	const char *want;
+};
+
+/* CHECK_STR(fn(c.in), c.want) for each case c of the array cases. */
+#define CHECK_CASES(fn, cases)                                                     \
+	do {                                                                       \
+		for (size_t c_ = 0; c_ < sizeof(cases) / sizeof((cases)[0]); c_++) \
+			CHECK_STR(fn((cases)[c_].in), (cases)[c_].want);           \
+	} while (0)
+
 #define CHECK_STR(got, want)                                                  \
 	do {                                                                  \
 		const char *got_ = (got), *want_ = (want);                    \
