@@ -6,7 +6,9 @@
 #include "format/meta_display.h"
 #include "format/meta_json.h"
 
-static const char *const hint_keys[] = {"key", "format", "letters", "version", "hidden", NULL};
+static const char *const hint_keys[] = {"key",	  "format", "letters", "version",
+					"hidden", "select", NULL};
+static const char *const select_keys[] = {"by", "cases", NULL};
 static const char *const hint_formats[] = {"ip", "flags", NULL}; /* FORMAT_IP, FORMAT_FLAGS */
 #define COLUMN_PROPS                                                                               \
 	"title", "width", "align", "title_align", "truncate", "gap", "format", "decimals", "unit", \
@@ -19,6 +21,64 @@ static const char *const unit_names[] = {"ns", "us", "ms", "s", NULL};
 static const uint64_t unit_scale[] = {1000000000, 1000000, 1000, 1};
 static const char *const since_names[] = {"first", "start", NULL};
 static const char *const align_names[] = {"right", "left", NULL};
+
+static int parse_case(const cJSON *c, const char *where, void *out, struct diag *d)
+{
+	struct union_case *uc = out;
+	char *end;
+
+	errno = 0;
+	uc->value = strtoll(c->string, &end, 0);
+	if (!*c->string || *end || errno)
+		return diag_set(d, -EINVAL, "%s: \"%s\" is not an integer", where, c->string);
+	if (!cJSON_IsString(c) || !*c->valuestring)
+		return diag_set(d, -EINVAL, "%s: is not a member name", where);
+	uc->member = c->valuestring;
+	return 0;
+}
+
+/* {"VALUE": "member", ...}: one case per key. */
+static int parse_cases(const cJSON *cases, const char *where, struct member_hint *hint,
+		       struct diag *d)
+{
+	const cJSON *c;
+	char path[JSON_PATH_MAX];
+	int n, err = 0;
+
+	hint->cases = json_alloc_items(cases, sizeof(*hint->cases), &n);
+	if (!hint->cases)
+		return diag_set(d, -ENOMEM, "out of memory");
+	cJSON_ArrayForEach(c, cases) {
+		json_path(path, sizeof(path), where, c->string);
+		err = parse_case(c, path, &hint->cases[hint->nr_cases++], d);
+		if (err)
+			break;
+	}
+	return err;
+}
+
+/* "select": "member", or {"by": "tag", "cases": {"VALUE": "member", ...}}. */
+static int parse_select(const cJSON *h, const char *where, struct member_hint *hint, struct diag *d)
+{
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(h, "select"), *cases;
+	char path[JSON_PATH_MAX], cases_path[JSON_PATH_MAX];
+	int err;
+
+	json_path(path, sizeof(path), where, "select");
+	if (!s)
+		return 0;
+	if (cJSON_IsString(s))
+		return json_get_string(h, where, "select", false, &hint->select, d);
+	if (!cJSON_IsObject(s))
+		return diag_set(d, -EINVAL, "%s: is neither a member name nor an object", path);
+	err = json_check_keys(s, path, select_keys, d);
+	err = err ?: json_get_string(s, path, "by", true, &hint->select_by, d);
+	cases = cJSON_GetObjectItemCaseSensitive(s, "cases");
+	json_path(cases_path, sizeof(cases_path), path, "cases");
+	if (!err && !cJSON_IsObject(cases))
+		err = diag_set(d, -EINVAL, "%s: is not an object", cases_path);
+	return err ?: parse_cases(cases, cases_path, hint, d);
+}
 
 static int parse_hint(const cJSON *h, const char *where, struct member_hint *hint, struct diag *d)
 {
@@ -33,6 +93,7 @@ static int parse_hint(const cJSON *h, const char *where, struct member_hint *hin
 	err = err ?: json_get_string(h, where, "letters", false, &hint->letters, d);
 	err = err ?: json_get_string(h, where, "version", false, &hint->version, d);
 	err = err ?: json_get_bool(h, where, "hidden", &hint->hidden, d);
+	err = err ?: parse_select(h, where, hint, d);
 	if (err)
 		return err;
 	hint->format = format + 1;
@@ -96,10 +157,13 @@ int meta_parse_hints(const struct cJSON *types, const char *where, struct type_h
 
 void meta_free_hints(struct type_hints *h)
 {
-	int i;
+	int i, j;
 
-	for (i = 0; i < h->nr_types; i++)
+	for (i = 0; i < h->nr_types; i++) {
+		for (j = 0; j < h->types[i].nr_members; j++)
+			free(h->types[i].members[j].cases);
 		free(h->types[i].members);
+	}
 	free(h->types);
 	memset(h, 0, sizeof(*h));
 }

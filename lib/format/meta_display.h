@@ -19,6 +19,12 @@ enum member_format {
 	FORMAT_FLAGS, /* one letter per set bit, '.' per clear bit, lowest bit first */
 };
 
+/* A value of a union's tag member, and the union member shown when the tag holds it. */
+struct union_case {
+	long long value;
+	const char *member;
+};
+
 struct member_hint {
 	const char *member;
 	const char *key; /* rename; NULL: the member's name */
@@ -26,6 +32,12 @@ struct member_hint {
 	const char *letters; /* FORMAT_FLAGS */
 	const char *version; /* FORMAT_IP: the member holding 4 or 6 */
 	bool hidden;
+	/* a union: the one member shown ("select": "name") ... */
+	const char *select;
+	/* ... or the one a sibling member's value picks ("select": {"by": tag, "cases": {...}}) */
+	const char *select_by;
+	struct union_case *cases;
+	int nr_cases;
 };
 
 struct type_hint {

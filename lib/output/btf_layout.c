@@ -115,6 +115,7 @@ static int describe_type(struct builder *b, uint32_t type_id, int depth, struct 
 	}
 	if (btf_is_struct(t) || btf_is_union(t)) {
 		f->kind = FIELD_RECORD;
+		f->is_union = btf_is_union(t);
 		return build_record(b, id, depth + 1, &f->record);
 	}
 	if (btf_is_array(t)) {
@@ -167,6 +168,44 @@ static bool holds_ip(const struct field *f)
 	return f->kind == FIELD_INT || f->kind == FIELD_RECORD;
 }
 
+/* 1 + the index of the union member named name, or 0. */
+static int union_member(const struct field *f, const char *name)
+{
+	int i;
+
+	for (i = 0; i < f->record->nr_fields; i++)
+		if (!strcmp(f->record->fields[i].name, name))
+			return i + 1;
+	return 0;
+}
+
+/* "select": a union shown as one of its members, always or as a sibling tag says. */
+static int apply_select(struct builder *b, struct layout *l, struct field *f,
+			const struct member_hint *hint)
+{
+	int i;
+
+	if (!hint->select && !hint->select_by)
+		return 0;
+	if (f->kind != FIELD_RECORD || !f->is_union)
+		return hint_error(b, l, f, "select", "needs a union member");
+	if (hint->select && !(f->select = union_member(f, hint->select)))
+		return hint_error(b, l, f, "select", "names no member of the union");
+	if (!hint->nr_cases)
+		return 0;
+	f->cases = calloc(hint->nr_cases, sizeof(*f->cases));
+	if (!f->cases)
+		return diag_set(b->d, -ENOMEM, "out of memory");
+	for (i = 0; i < hint->nr_cases; i++, f->nr_cases++) {
+		f->cases[i].value = hint->cases[i].value;
+		f->cases[i].member = union_member(f, hint->cases[i].member);
+		if (!f->cases[i].member)
+			return hint_error(b, l, f, "select.cases",
+					  "names a member the union does not have");
+	}
+	return 0;
+}
+
 static int apply_hint(struct builder *b, struct layout *l, struct field *f,
 		      const struct member_hint *hint)
 {
@@ -186,6 +225,24 @@ static int apply_hint(struct builder *b, struct layout *l, struct field *f,
 		f->format = FORMAT_IP;
 	}
 	return 0;
+}
+
+/* The member whose value picks a union's member: an integer sibling, resolved like version. */
+static int link_select_by(struct builder *b, struct layout *l, struct field *f,
+			  const struct member_hint *hint)
+{
+	int i;
+
+	if (!hint->select_by || f->kind != FIELD_RECORD)
+		return 0;
+	for (i = 0; i < l->nr_fields; i++) {
+		if (strcmp(l->fields[i].name, hint->select_by) ||
+		    (l->fields[i].kind != FIELD_INT && l->fields[i].kind != FIELD_ENUM))
+			continue;
+		f->select_by = i + 1;
+		return 0;
+	}
+	return hint_error(b, l, f, "select.by", "names no integer member");
 }
 
 /* The IP version member is resolved after all members exist, since it may come later. */
@@ -300,12 +357,14 @@ static int attach_hints(struct builder *b, struct layout *l)
 	for (i = 0; i < l->nr_fields && !err; i++) {
 		hint = meta_find_hint(b->hints, l->name, l->fields[i].name);
 		if (hint)
-			err = apply_hint(b, l, &l->fields[i], hint);
+			err = apply_hint(b, l, &l->fields[i], hint)
+				      ?: apply_select(b, l, &l->fields[i], hint);
 	}
 	for (i = 0; i < l->nr_fields && !err; i++) {
 		hint = meta_find_hint(b->hints, l->name, l->fields[i].name);
 		if (hint)
-			err = link_ip_version(b, l, &l->fields[i], hint);
+			err = link_ip_version(b, l, &l->fields[i], hint)
+				      ?: link_select_by(b, l, &l->fields[i], hint);
 	}
 	return err;
 }
@@ -443,6 +502,7 @@ int field_describe(const struct btf *btf, uint32_t type_id, const char *name, st
 void field_release(struct field *f)
 {
 	free(f->enums);
+	free(f->cases);
 	if (f->elem) {
 		field_release(f->elem);
 		free(f->elem);

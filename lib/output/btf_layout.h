@@ -32,6 +32,12 @@ struct enum_name {
 
 struct layout;
 
+/* A union's tag value, and 1 + the index of the member shown when the tag holds it. */
+struct field_case {
+	int64_t value;
+	int member;
+};
+
 struct field {
 	const char *name; /* the BTF member name */
 	const char *key;  /* the name shown: a "key" hint, else the member name */
@@ -46,6 +52,11 @@ struct field {
 	enum member_format format;
 	const char *letters; /* FORMAT_FLAGS */
 	int version_field;   /* FORMAT_IP: index of the sibling holding 4 or 6, or -1 */
+	bool is_union;	     /* FIELD_RECORD of a union */
+	int select;	     /* a union shown as one member: 1 + its index in record; 0: all */
+	int select_by;	     /* 1 + the index of the sibling whose value picks the member shown */
+	struct field_case *cases;
+	int nr_cases;
 	struct enum_name *enums;
 	int nr_enums;
 	uint32_t count;	       /* FIELD_ARRAY, FIELD_STRING: elements */

@@ -162,9 +162,28 @@ static void json_array(struct json_writer *jw, const struct field *f, const void
 	jw_array_end(jw);
 }
 
+/* The one member a union is shown as (the one selected, or the one its tag picks), or NULL. */
+static const struct field *shown_member(const struct layout *l, const struct field *f,
+					const void *record)
+{
+	int64_t tag;
+	int i;
+
+	if (f->select)
+		return &f->record->fields[f->select - 1];
+	if (!f->select_by || !l)
+		return NULL;
+	tag = (int64_t)field_u64(&l->fields[f->select_by - 1], record);
+	for (i = 0; i < f->nr_cases; i++)
+		if (f->cases[i].value == tag)
+			return &f->record->fields[f->cases[i].member - 1];
+	return NULL;
+}
+
 void format_json(struct json_writer *jw, const struct layout *l, const struct field *f,
 		 const void *record)
 {
+	const struct field *m;
 	char text[80];
 	const char *name;
 	size_t n;
@@ -204,7 +223,11 @@ void format_json(struct json_writer *jw, const struct layout *l, const struct fi
 		json_array(jw, f, record);
 		break;
 	case FIELD_RECORD:
-		format_record_json(jw, f->record, (const uint8_t *)record + f->offset);
+		m = shown_member(l, f, record);
+		if (m)
+			format_json(jw, f->record, m, (const uint8_t *)record + f->offset);
+		else
+			format_record_json(jw, f->record, (const uint8_t *)record + f->offset);
 		break;
 	}
 }
@@ -234,6 +257,7 @@ static void text_int(struct out_buf *out, const struct field *f, const void *rec
 void format_text(struct out_buf *out, const struct layout *l, const struct field *f,
 		 const void *record)
 {
+	const struct field *m;
 	char text[80];
 	struct json_writer jw;
 	const char *name;
@@ -268,10 +292,19 @@ void format_text(struct out_buf *out, const struct layout *l, const struct field
 	case FIELD_POINTER:
 		text_int(out, f, record);
 		return;
+	case FIELD_RECORD:
+		m = shown_member(l, f, record);
+		if (m) {
+			format_text(out, f->record, m, (const uint8_t *)record + f->offset);
+			return;
+		}
+		break;
 	default:
-		jw_init(&jw, out);
-		format_json(&jw, l, f, record);
+		break;
 	}
+	/* records and arrays are JSON in a table too */
+	jw_init(&jw, out);
+	format_json(&jw, l, f, record);
 }
 
 void format_radix(struct out_buf *out, const struct field *f, const void *record, int base)

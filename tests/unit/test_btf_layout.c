@@ -867,6 +867,51 @@ TEST(layout_ip_hint_on_every_16_byte_form)
 	btf__free(btf);
 }
 
+/* A union shown as the member its tag picks (tcpstates-like), or always as one member. */
+TEST(layout_union_shown_as_the_member_selected)
+{
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	int a8 = array_of(btf, &t, t.b.u8, 16);
+	const struct member um[] = {{"v4", t.b.u32, 0, 0}, {"v6", a8, 0, 0}};
+	int addr = UNION(btf, "addr", 16, um);
+	const struct member m[] = {
+		{"family", t.b.u16, 0, 0}, {"a", addr, 32, 0}, {"b", addr, 160, 0}};
+	int id = STRUCT(btf, "conn", 36, m);
+	struct type_hints *hints = test_hints(
+		"{\"conn\": {\"a\": {\"select\": {\"by\": \"family\", \"cases\": "
+		"{\"2\": \"v4\", \"10\": \"v6\"}}}, \"b\": {\"select\": \"v4\"}}, "
+		"\"addr\": {\"v4\": {\"format\": \"ip\"}, \"v6\": {\"format\": \"ip\"}}}",
+		NULL);
+	struct layout *l = build(btf, id, hints);
+	uint8_t r[36] = {0};
+
+	r[0] = 2;
+	set_v4(r + 4, 10, 0, 0, 1);
+	set_v4(r + 20, 192, 168, 0, 1);
+	CHECK_JSON(l, r, "{\"family\":2,\"a\":\"10.0.0.1\",\"b\":\"192.168.0.1\"}");
+	memset(r, 0, sizeof(r));
+	r[0] = 10;
+	r[4 + 15] = 1;
+	CHECK_TEXT(l, "a", r, "::1");
+	r[0] = 7; /* no case: the whole union */
+	CHECK_JSON(l, r,
+		   "{\"family\":7,\"a\":{\"v4\":\"0.0.0.0\",\"v6\":\"::1\"},"
+		   "\"b\":\"0.0.0.0\"}");
+	layout_free(l);
+	test_hints_free(hints);
+	btf__free(btf);
+}
+
+TEST(layout_union_select_mistakes_fail_with_a_message)
+{
+	char msg[512];
+
+	CHECK(build_with_hints("{\"net\": {\"port\": {\"select\": \"x\"}}}", msg, sizeof(msg)) ==
+	      -EINVAL);
+	CHECK_STR(msg, "display.types.net.port.select: needs a union member");
+}
+
 /* ---- map rows ---- */
 
 /* A map row: the key's bytes, then the value's right after them. */
