@@ -535,6 +535,10 @@ static int check_sample(struct checker *c, const struct sample_spec *s)
 			       "integers named slots (map %s)",
 			       s->map_index, s->map);
 	err = err ?: check_sample_header(c, s, row, s->header, "header");
+	if (!err && s->when) {
+		snprintf(path, sizeof(path), "bpf_skel.maps[%d].sample.when", s->map_index);
+		err = check_condition(c, s->when, path);
+	}
 	for (i = 0; !err && i < s->nr_overrides; i++) {
 		snprintf(path, sizeof(path), "bpf_skel.maps[%d].sample.overrides[%d].when",
 			 s->map_index, i);

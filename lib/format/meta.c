@@ -14,7 +14,7 @@ static const char *const skel_keys[] = {"obj_name", "progs", "maps", "data_secti
 static const char *const prog_keys[] = {"name", "attach", "link", NULL};
 static const char *const map_keys[] = {"name", "ident", "mmaped", "sample", NULL};
 static const char *const sample_keys[] = {"interval", "type",	   "unit", "clear_map",
-					  "header",   "overrides", NULL};
+					  "header",   "overrides", "when", NULL};
 static const char *const sample_override_keys[] = {"when", "unit", "header", NULL};
 static const char *const section_keys[] = {"name", "variables", NULL};
 static const char *const variable_keys[] = {"name", "type", "size", "description", "cmdarg", NULL};
@@ -350,6 +350,7 @@ static int parse_sample(const cJSON *sample, const char *map_where, struct sampl
 	err = err ?: json_get_enum(sample, where, "type", sample_types, &type, d);
 	err = err ?: json_get_text(sample, where, "unit", false, &s->unit, d);
 	err = err ?: json_get_text(sample, where, "header", false, &s->header, d);
+	err = err ?: json_get_string(sample, where, "when", false, &s->when, d);
 	err = err ?: json_get_bool(sample, where, "clear_map", &s->clear, d);
 	err = err
 		      ?: json_get_items(sample, where, "overrides", sizeof(*s->overrides),

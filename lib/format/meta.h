@@ -116,11 +116,12 @@ struct sample_spec {
 	enum sample_type type;
 	const char *unit;
 	/*
-	 * The line before each key's histogram, its {NAME}s replaced by the row's fields (key
-	 * then value members; {key} for a scalar key); "" none. NULL: eunomia's "key = ..." and
-	 * "member = value" lines.
+	 * The line before each key's histogram, as written, its {NAME}s replaced by the row's
+	 * fields (key then value members; {key} for a scalar key); "" none. NULL: eunomia's
+	 * "key = ..." and "member = value" lines.
 	 */
 	const char *header;
+	const char *when; /* printed only while this condition holds; NULL: always */
 	struct sample_override *overrides;
 	int nr_overrides;
 	bool clear;

@@ -280,8 +280,8 @@ static void put_key_lines(const struct map_print_ctx *c, const struct map_printe
 
 /*
  * One key's histogram. Without a header, eunomia's layout (key lines, the histogram, a blank
- * line); with one, libbpf-tools' print_log2_hists: a blank line and the header when it is not
- * empty, then the histogram.
+ * line); with one, libbpf-tools' print_log2_hists: the header line as written (runqlat's starts
+ * with a blank line, "\npid = {key} {comm}"; hardirqs' does not), then the histogram.
  */
 static void print_histogram_row(const struct map_print_ctx *c, const struct sample_spec *s,
 				const struct map_printer *p, const uint8_t *row)
@@ -293,10 +293,8 @@ static void print_histogram_row(const struct map_print_ctx *c, const struct samp
 	map_print_sample_look(c, s, &unit, &header);
 	if (!header)
 		put_key_lines(c, p, row);
-	else if (*header) {
-		out_putc(c->out, '\n');
+	else if (*header)
 		put_header(c->out, p->layout, row, header);
-	}
 	for (i = 0; i < n; i++)
 		vals[i] = slot_value(p, row, i);
 	if (s->type == SAMPLE_LOG2_HIST)
@@ -375,6 +373,8 @@ int map_print_sample(struct map_printer *p, const struct map_print_ctx *c,
 	bool histogram = s->type != SAMPLE_DEFAULT_KV;
 	size_t i;
 
+	if (s->when && c->cond && !c->cond(c->cond_ctx, s->when))
+		return 0; /* not printed while its condition does not hold (an option not given) */
 	if (histogram && !p->slots)
 		return diag_set(d, -EINVAL,
 				"sample map %s: a histogram needs an integer array member named "

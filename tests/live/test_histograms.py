@@ -158,7 +158,7 @@ def pack_with_schema(tmp, schema):
 
 
 SAMPLE = {"type": "log2_hist", "interval": 0, "clear_map": True, "header": "",
-          "unit": "bytes", "overrides": [{"when": "per_fd", "header": "fd = {key} {comm}"}]}
+          "unit": "bytes", "overrides": [{"when": "per_fd", "header": "\nfd = {key} {comm}"}]}
 
 
 @live_test

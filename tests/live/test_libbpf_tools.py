@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 
 from harness import ROOT, Ecli, check, check_equal, live_test, run_all, run_ecli
 
@@ -121,6 +122,67 @@ def runqlat_per_process_in_milliseconds_as_the_original():
 @live_test
 def runqlat_per_thread_as_the_original():
     runqlat_pair(["-L"], r"tid = \d+ \S.*")
+
+
+def table(text):
+    """The HARDIRQ table hardirqs prints: its header and each row's form."""
+    lines = [l for l in text.splitlines() if l and not l.startswith("Tracing ")]
+    check(lines, "a table: %r" % text)
+    rows = lines[1:]
+    check(all(re.fullmatch(r"\S.{0,25} +\d{1,11}", r) and len(r) >= 38 for r in rows),
+          "rows as %%-26s %%11llu: %r" % rows)
+    return lines[0], [(r[:26].rstrip(), int(r[26:])) for r in rows]
+
+
+def disk_irqs(seconds):
+    """Writes that reach the disk (O_DIRECT, fsync) for a while: its interrupts to trace."""
+    path = os.path.join(ROOT, "build", "third-party", "irq-workload")
+    end = time.time() + seconds
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        while time.time() < end:
+            os.pwrite(fd, b"x" * 65536, 0)
+            os.fsync(fd)
+            time.sleep(0.05)
+    finally:
+        os.close(fd)
+        os.unlink(path)
+
+
+def hardirqs_pair(args):
+    with tempfile.TemporaryDirectory() as tmp:
+        pkg, err = pack("hardirqs", tmp)
+        check("inferred from alternative programs: tp_btf" in err, "alternatives: " + err)
+        ecli = Ecli(["--duration", "2", pkg] + args)
+        disk_irqs(1.5)
+        out, err, status = ecli.stop(None, timeout=20)
+    check_equal(status, 0, "ecli hardirqs %s; stderr: %s" % (args, err))
+    theirs = subprocess.Popen([original("hardirqs")] + args + ["2", "1"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.3)
+    disk_irqs(1.5)
+    t_out, t_err = theirs.communicate(timeout=30)
+    check_equal(theirs.returncode, 0, "the original hardirqs %s: %s" % (args, t_err))
+    return out, t_out
+
+
+@live_test
+def hardirqs_table_as_the_original():
+    ours, theirs = hardirqs_pair([])
+    check_equal(table(ours)[0], table(theirs)[0], "the header line, ecli against the original")
+    check_equal(table(ours)[0], "HARDIRQ                    TOTAL_usecs", "the header line")
+    ours, theirs = hardirqs_pair(["-N"])
+    check_equal(table(ours)[0], table(theirs)[0], "-N: the header line")
+
+
+@live_test
+def hardirqs_histograms_as_the_original():
+    ours, theirs = hardirqs_pair(["-d"])
+    mine, want = histograms(ours), histograms(theirs)
+    check_drawn(mine, "ecli hardirqs -d")
+    check_drawn(want, "the original hardirqs -d")
+    check_equal(shape(mine, r"hardirq = \S.*"), shape(want, r"hardirq = \S.*"),
+                "hardirqs -d: the form of each histogram, ecli against the original")
 
 
 if __name__ == "__main__":
