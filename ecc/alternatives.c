@@ -5,8 +5,7 @@
 #include <string.h>
 #include "alternatives.h"
 
-#define MAX_PROGS  256
-#define MAX_LEVELS 3
+#define MAX_PROGS 256
 
 /* How a section prefix hooks an event: which event ("tp:X", "entry:F", "exit:F"), how cheap. */
 struct hook_kind {
@@ -37,6 +36,8 @@ struct hooked {
 	const char *prog;
 	const struct hook_kind *kind;
 	char event[160];
+	int levels; /* program types hooking its event: 1, no alternative */
+	int level;  /* its type's place among them, the cheapest 0 */
 };
 
 /* The program's event and kind, or false for a section no alternative can stand for. */
@@ -62,35 +63,25 @@ static bool classify(const struct bpf_program *p, struct hooked *h)
 	return false;
 }
 
-/* The ranks hooking h[i]'s event, cheapest first; their count (1: no alternatives). */
-static int ranks_of(const struct hooked *h, int n, int i, int *ranks)
+/* Each program's place among the program types hooking its event, cheapest first. */
+static void place_all(struct hooked *h, int n)
 {
-	int j, k, nr = 0, r;
+	unsigned int ranks;
+	int i, j;
 
-	for (j = 0; j < n; j++) {
-		if (strcmp(h[j].event, h[i].event))
-			continue;
-		r = h[j].kind->rank;
-		for (k = 0; k < nr && ranks[k] != r; k++)
-			;
-		if (k == nr)
-			ranks[nr++] = r;
+	for (i = 0; i < n; i++) {
+		for (ranks = 0, j = 0; j < n; j++)
+			if (!strcmp(h[j].event, h[i].event))
+				ranks |= 1u << h[j].kind->rank;
+		h[i].levels = __builtin_popcount(ranks);
+		h[i].level = __builtin_popcount(ranks & ((1u << h[i].kind->rank) - 1));
 	}
-	for (j = 1; j < nr; j++) /* insertion sort: at most three */
-		for (k = j; k > 0 && ranks[k - 1] > ranks[k]; k--) {
-			r = ranks[k];
-			ranks[k] = ranks[k - 1];
-			ranks[k - 1] = r;
-		}
-	return nr;
 }
 
-/* Variant v's level of h[i]: the v-th cheapest rank of its event, or its last. */
-static bool in_variant(const struct hooked *h, int n, int i, int v)
+/* Variant v holds h's level v of its event, or its last for an event with fewer. */
+static bool in_variant(const struct hooked *h, int v)
 {
-	int ranks[MAX_LEVELS * 4], nr = ranks_of(h, n, i, ranks);
-
-	return h[i].kind->rank == ranks[v < nr ? v : nr - 1];
+	return h->levels > 1 && h->level == (v < h->levels ? v : h->levels - 1);
 }
 
 static int add_name(char *name, size_t size, const char *family)
@@ -108,10 +99,10 @@ static cJSON *variant(const struct hooked *h, int n, int v, FILE *log)
 {
 	cJSON *obj = cJSON_CreateObject(), *progs = cJSON_CreateArray();
 	char name[64] = "";
-	int i, ranks[MAX_LEVELS * 4];
+	int i;
 
 	for (i = 0; obj && progs && i < n; i++) {
-		if (ranks_of(h, n, i, ranks) < 2 || !in_variant(h, n, i, v))
+		if (!in_variant(&h[i], v))
 			continue;
 		add_name(name, sizeof(name), h[i].kind->family);
 		if (!cJSON_AddItemToArray(progs, cJSON_CreateString(h[i].prog)))
@@ -136,7 +127,7 @@ static cJSON *variant(const struct hooked *h, int n, int v, FILE *log)
 int alternatives_infer(struct bpf_object *obj, FILE *log, cJSON **variants, struct diag *d)
 {
 	struct hooked *h = calloc(MAX_PROGS, sizeof(*h));
-	int n = 0, levels = 1, ranks[MAX_LEVELS * 4], i, v, err = 0;
+	int n = 0, levels = 1, i, v, err = 0;
 	struct bpf_program *p;
 	cJSON *one;
 
@@ -146,11 +137,9 @@ int alternatives_infer(struct bpf_object *obj, FILE *log, cJSON **variants, stru
 	bpf_object__for_each_program(p, obj)
 		if (n < MAX_PROGS && classify(p, &h[n]))
 			n++;
-	for (i = 0; i < n; i++) {
-		int nr = ranks_of(h, n, i, ranks);
-
-		levels = nr > levels ? nr : levels;
-	}
+	place_all(h, n);
+	for (i = 0; i < n; i++)
+		levels = h[i].levels > levels ? h[i].levels : levels;
 	if (levels > 1 && !(*variants = cJSON_CreateArray()))
 		err = diag_set(d, -ENOMEM, "out of memory");
 	for (v = 0; !err && levels > 1 && v < levels; v++) {

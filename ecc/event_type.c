@@ -76,6 +76,7 @@ static int ambiguous(const struct event_type_input *in, uint32_t size, const cha
 int event_type_pick(struct bpf_object *obj, const struct event_type_input *in, char *name,
 		    size_t len, char *origin, size_t origin_len, FILE *log, struct diag *d)
 {
+	int guess_size = in->guess ? struct_size(obj, in->guess) : -1;
 	const char *found[MAX_CANDIDATES];
 	struct output_sizes sent;
 	int nr;
@@ -89,7 +90,7 @@ int event_type_pick(struct bpf_object *obj, const struct event_type_input *in, c
 			"%s: the programs send events of %u and %u bytes; set events.type in "
 			"a schema",
 			in->path, sent.sizes[0], sent.sizes[1]);
-	if (sent.nr == 1 && (!in->guess || struct_size(obj, in->guess) != (int)sent.sizes[0])) {
+	if (sent.nr == 1 && guess_size != (int)sent.sizes[0]) {
 		nr = candidates(obj, in, sent.sizes[0], found);
 		if (nr > 1)
 			return ambiguous(in, sent.sizes[0], found, nr, d);
@@ -101,14 +102,14 @@ int event_type_pick(struct bpf_object *obj, const struct event_type_input *in, c
 				fprintf(log, "ecc: event type: struct %s, %s\n", name, origin);
 			return 0;
 		}
-		if (in->guess && struct_size(obj, in->guess) >= 0)
+		if (guess_size >= 0)
 			return diag_set(
 				d, -EINVAL,
 				"%s: the programs send events of %u bytes, but struct %s (%s) "
 				"is %d bytes and no struct in the object is %u; set events.type "
 				"in a schema",
-				in->path, sent.sizes[0], in->guess, in->guess_origin,
-				struct_size(obj, in->guess), sent.sizes[0]);
+				in->path, sent.sizes[0], in->guess, in->guess_origin, guess_size,
+				sent.sizes[0]);
 	}
 	if (in->guess)
 		snprintf(name, len, "%s", in->guess);

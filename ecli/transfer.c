@@ -45,7 +45,7 @@ static int parse_transfer_opts(const char *cmd, int argc, char **argv, struct fe
 			return 1;
 		if (opt == 'v') {
 			f->verbose++;
-		} else if (opt == 'o' && output) {
+		} else if (opt == 'o') { /* only pull's options have it */
 			*output = optarg;
 		} else if ((fetch = cli_fetch_option(opt, optarg, f)) < 0) {
 			return -EINVAL;

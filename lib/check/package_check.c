@@ -472,9 +472,7 @@ static int check_columns(struct checker *c, const struct layout *l, const struct
 static int map_row_layout(struct checker *c, struct bpf_map *map, const char *value_name,
 			  struct layout **out)
 {
-	return layout_build_map_row(c->btf, bpf_map__btf_key_type_id(map), bpf_map__key_size(map),
-				    bpf_map__btf_value_type_id(map), bpf_map__value_size(map),
-				    value_name, &c->m->hints, out, c->d);
+	return map_print_row_layout(c->btf, map, value_name, &c->m->hints, out, c->d);
 }
 
 static int check_exit_maps(struct checker *c)

@@ -110,14 +110,14 @@ static mode_t new_file_mode(void)
 int file_write(const char *path, const void *data, size_t size, struct diag *d)
 {
 	char tmp[PATH_MAX + 16];
-	mode_t mode = new_file_mode();
 	struct stat st;
+	bool exists = !stat(path, &st);
+	mode_t mode;
 	int fd, err;
 
-	if (!strcmp(path, "-") || (!stat(path, &st) && !S_ISREG(st.st_mode)))
+	if (!strcmp(path, "-") || (exists && !S_ISREG(st.st_mode)))
 		return write_in_place(path, data, size, d);
-	if (!stat(path, &st))
-		mode = st.st_mode & 07777;
+	mode = exists ? st.st_mode & 07777 : new_file_mode();
 	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
 		return diag_set(d, -ENAMETOOLONG, "%s: %s", path, strerror(ENAMETOOLONG));
 	fd = mkostemp(tmp, O_CLOEXEC);

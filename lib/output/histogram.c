@@ -11,6 +11,14 @@ static void bar(struct out_buf *out, uint64_t val, uint64_t max, int width)
 	out_puts(out, "|\n");
 }
 
+void histogram_log2_bounds(int i, uint64_t *low, uint64_t *high)
+{
+	*low = 1ULL << i;
+	*high = i < 63 ? (1ULL << (i + 1)) - 1 : ~0ULL;
+	if (*low == *high)
+		*low -= 1;
+}
+
 void histogram_log2(struct out_buf *out, const uint64_t *vals, int n, const char *unit)
 {
 	int i, idx_max = -1, width, stars;
@@ -29,12 +37,11 @@ void histogram_log2(struct out_buf *out, const uint64_t *vals, int n, const char
 	out_printf(out, "%*s%-*s : count    distribution\n", idx_max <= 32 ? 5 : 15, "",
 		   idx_max <= 32 ? 19 : 29, unit);
 	for (i = 0; i <= idx_max; i++) {
-		unsigned long long low = 1ULL << i, high = i < 63 ? (1ULL << (i + 1)) - 1 : ~0ULL;
+		uint64_t low, high;
 
-		if (low == high)
-			low -= 1;
-		out_printf(out, "%*llu -> %-*llu : %-8llu ", width, low, width, high,
-			   (unsigned long long)vals[i]);
+		histogram_log2_bounds(i, &low, &high);
+		out_printf(out, "%*llu -> %-*llu : %-8llu ", width, (unsigned long long)low, width,
+			   (unsigned long long)high, (unsigned long long)vals[i]);
 		bar(out, vals[i], max, stars);
 	}
 }

@@ -87,6 +87,14 @@ static int alloc_buffers(struct map_printer *p, struct diag *d)
 	return 0;
 }
 
+int map_print_row_layout(const struct btf *btf, const struct bpf_map *map, const char *value_name,
+			 const struct type_hints *hints, struct layout **row, struct diag *d)
+{
+	return layout_build_map_row(btf, bpf_map__btf_key_type_id(map), bpf_map__key_size(map),
+				    bpf_map__btf_value_type_id(map), bpf_map__value_size(map),
+				    value_name, hints, row, d);
+}
+
 int map_printer_init(struct map_printer *p, const struct map_print_ctx *c, const char *map,
 		     const char *value_name, const struct column_list *columns, struct diag *d)
 {
@@ -99,9 +107,7 @@ int map_printer_init(struct map_printer *p, const struct map_print_ctx *c, const
 		return diag_set(d, -ENOENT, "no map \"%s\"", map);
 	p->key_size = bpf_map__key_size(p->map);
 	p->row_size = p->key_size + bpf_map__value_size(p->map);
-	err = layout_build_map_row(btf, bpf_map__btf_key_type_id(p->map), p->key_size,
-				   bpf_map__btf_value_type_id(p->map), bpf_map__value_size(p->map),
-				   value_name, c->hints, &p->layout, d);
+	err = map_print_row_layout(btf, p->map, value_name, c->hints, &p->layout, d);
 	for (i = 0; !err && i < p->layout->nr_fields && !p->value; i++)
 		if (p->layout->fields[i].offset >= p->key_size)
 			p->value = &p->layout->fields[i];
@@ -183,13 +189,19 @@ int map_print_exit(struct map_printer *p, const struct exit_map_spec *x)
 	return 0;
 }
 
-/* Bucket i of the row's histogram. */
-static uint64_t slot_value(const struct map_printer *p, const uint8_t *row, uint32_t i)
+#define SLOTS_MAX 256
+
+/* The row's histogram buckets into vals (SLOTS_MAX at most); their count. */
+static uint32_t read_slots(const struct map_printer *p, const uint8_t *row, uint64_t *vals)
 {
 	struct field elem = *p->slots->elem;
+	uint32_t i, n = p->slots->count < SLOTS_MAX ? p->slots->count : SLOTS_MAX;
 
-	elem.offset = p->slots->offset + i * elem.size;
-	return field_u64(&elem, row);
+	for (i = 0; i < n; i++) {
+		elem.offset = p->slots->offset + i * elem.size;
+		vals[i] = field_u64(&elem, row);
+	}
+	return n;
 }
 
 /* The field whose key is the text between braces at open, or NULL. */
@@ -238,8 +250,9 @@ static void put_header(struct out_buf *out, const struct layout *l, const uint8_
 	out_putc(out, '\n');
 }
 
-void map_print_sample_look(const struct map_print_ctx *c, const struct sample_spec *s,
-			   const char **unit, const char **header)
+/* The unit and header a sample shows now: its own, changed by each override that holds. */
+static void sample_look(const struct map_print_ctx *c, const struct sample_spec *s,
+			const char **unit, const char **header)
 {
 	int i;
 
@@ -286,17 +299,15 @@ static void put_key_lines(const struct map_print_ctx *c, const struct map_printe
 static void print_histogram_row(const struct map_print_ctx *c, const struct sample_spec *s,
 				const struct map_printer *p, const uint8_t *row)
 {
-	uint64_t vals[256];
-	uint32_t i, n = p->slots->count < 256 ? p->slots->count : 256;
+	uint64_t vals[SLOTS_MAX];
+	uint32_t n = read_slots(p, row, vals);
 	const char *unit, *header;
 
-	map_print_sample_look(c, s, &unit, &header);
+	sample_look(c, s, &unit, &header);
 	if (!header)
 		put_key_lines(c, p, row);
 	else if (*header)
 		put_header(c->out, p->layout, row, header);
-	for (i = 0; i < n; i++)
-		vals[i] = slot_value(p, row, i);
 	if (s->type == SAMPLE_LOG2_HIST)
 		histogram_log2(c->out, vals, n, unit);
 	else
@@ -314,14 +325,13 @@ static void print_histogram_json(const struct map_print_ctx *c, const struct sam
 				 const struct map_printer *p, const uint8_t *row)
 {
 	const struct layout *l = p->layout;
+	uint64_t vals[SLOTS_MAX], low, high;
+	uint32_t i, n = read_slots(p, row, vals), shown = 0;
 	struct json_writer jw;
 	const char *unit, *header;
-	uint32_t i, last = 0, n = p->slots->count;
-	uint64_t count, low, high;
-	bool any = false;
 	int f;
 
-	map_print_sample_look(c, s, &unit, &header);
+	sample_look(c, s, &unit, &header);
 	jw_init(&jw, c->out);
 	jw_object_begin(&jw);
 	for (f = 0; f < l->nr_fields; f++) {
@@ -333,25 +343,24 @@ static void print_histogram_json(const struct map_print_ctx *c, const struct sam
 	jw_key(&jw, "unit");
 	jw_string(&jw, unit, strlen(unit));
 	for (i = 0; i < n; i++)
-		if (slot_value(p, row, i)) {
-			last = i;
-			any = true;
-		}
+		if (vals[i])
+			shown = i + 1; /* up to the last non-empty bucket */
+	if (shown > 64)
+		shown = 64; /* as many as log2 bounds fit in 64 bits */
 	jw_key(&jw, "buckets");
 	jw_array_begin(&jw);
-	for (i = 0; any && i <= last && i < 64; i++) {
-		count = slot_value(p, row, i);
-		low = s->type == SAMPLE_LOG2_HIST ? (1ULL << (i + 1)) >> 1 : i;
-		high = s->type == SAMPLE_LOG2_HIST ? (1ULL << (i + 1)) - 1 : i;
-		if (s->type == SAMPLE_LOG2_HIST && low == high)
-			low--;
+	for (i = 0; i < shown; i++) {
+		if (s->type == SAMPLE_LOG2_HIST)
+			histogram_log2_bounds(i, &low, &high);
+		else
+			low = high = i;
 		jw_object_begin(&jw);
 		jw_key(&jw, "low");
 		jw_u64(&jw, low);
 		jw_key(&jw, "high");
 		jw_u64(&jw, high);
 		jw_key(&jw, "count");
-		jw_u64(&jw, count);
+		jw_u64(&jw, vals[i]);
 		jw_object_end(&jw);
 	}
 	jw_array_end(&jw);

@@ -42,9 +42,9 @@ struct map_printer {
  */
 const char *map_print_unknown_field(const struct layout *row, const char *header, int *len);
 
-/* The unit and header a sample shows now: its own, changed by each override that holds. */
-void map_print_sample_look(const struct map_print_ctx *c, const struct sample_spec *s,
-			   const char **unit, const char **header);
+/* A map's rows as one layout: its key's fields, then its value's (value_name if scalar). */
+int map_print_row_layout(const struct btf *btf, const struct bpf_map *map, const char *value_name,
+			 const struct type_hints *hints, struct layout **row, struct diag *d);
 
 /* A histogram's buckets: an array of integers of up to 8 bytes named slots, or NULL. */
 const struct field *map_print_slots(const struct layout *row);
