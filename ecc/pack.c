@@ -11,6 +11,7 @@
 #include "object/object_check.h"
 #include "object/output_sizes.h"
 #include "alternatives.h"
+#include "event_fields.h"
 #include "event_type.h"
 #include "pack.h"
 #include "format/package_write.h"
@@ -20,9 +21,9 @@
 #include "source_options.h"
 
 /* A tool schema holds meta's extension keys; what BTF knows is derived, never written. */
-static const char *const schema_keys[] = {"tool",      "args",	  "hook_variants",
-					  "events",    "runtime", "display",
-					  "exit_maps", "samples", NULL};
+static const char *const schema_keys[] = {"tool",      "args",	  "hook_variants", "events",
+					  "runtime",   "display", "exit_maps",	   "samples",
+					  "map_sizes", NULL};
 
 cJSON *pack_read_schema(const char *path, struct diag *d)
 {
@@ -186,6 +187,54 @@ static int infer_variants(struct bpf_object *obj, cJSON *meta, const struct pack
 	return err;
 }
 
+/* The skeleton's entry for map name, or NULL. */
+static cJSON *skel_map(cJSON *skel, const char *name)
+{
+	cJSON *m;
+
+	cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(skel, "maps"))
+		if (!strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "name")) ?: "",
+			    name))
+			return m;
+	return NULL;
+}
+
+/*
+ * The schema's map_sizes (consumed) into bpf_skel.maps[].max_entries; a map the object declares
+ * without a size (its user space sets one) and the schema does not size is refused.
+ */
+static int map_sizes_complete(struct bpf_object *obj, cJSON *skel, cJSON *sizes,
+			      const struct pack_input *in, struct diag *d)
+{
+	const struct bpf_map *map;
+	cJSON *s, *entry;
+	int err = 0;
+
+	cJSON_ArrayForEach(s, sizes) {
+		entry = skel_map(skel, s->string);
+		if (!entry) {
+			err = diag_set(d, -EINVAL, "map_sizes.%s: the object has no such map",
+				       s->string);
+			break;
+		}
+		cJSON_AddItemToObject(entry, "max_entries", cJSON_Duplicate(s, false));
+	}
+	bpf_object__for_each_map(map, obj) {
+		if (err)
+			break;
+		if (!bpf_map__max_entries(map) &&
+		    bpf_map__type(map) != BPF_MAP_TYPE_PERF_EVENT_ARRAY &&
+		    !cJSON_HasObjectItem(sizes, bpf_map__name(map)))
+			err = diag_set(d, -EINVAL,
+				       "%s: map %s declares no max_entries (its tool sets it at "
+				       "load): give map_sizes.%s in the schema (a number, "
+				       "\"pid_max\" or \"nr_cpus\")",
+				       in->path, bpf_map__name(map), bpf_map__name(map));
+	}
+	cJSON_Delete(sizes);
+	return err;
+}
+
 /*
  * meta = bpf_skel, export_types, events, then the rest of the schema's keys as written, then
  * runtime when the schema left it out and the object has its variables.
@@ -206,6 +255,11 @@ static cJSON *build_meta(struct bpf_object *obj, cJSON *schema, const struct pac
 		err = samples_complete(obj, skel,
 				       cJSON_DetachItemFromObjectCaseSensitive(schema, "samples"),
 				       in->source, in->verbose ? stderr : NULL, d);
+	err = err
+		      ?: map_sizes_complete(
+				 obj, skel,
+				 cJSON_DetachItemFromObjectCaseSensitive(schema, "map_sizes"), in,
+				 d);
 	err = err ?: describe_events(obj, events, in, &types, d);
 	if (err) {
 		cJSON_Delete(meta);
@@ -289,12 +343,35 @@ static int check(const cJSON *meta, struct bpf_object *obj, const struct pack_in
 	return err ? in_file(in, err, d) : 0;
 }
 
+/* events.fields (taken out of the schema): the object gets the struct they describe. */
+static int add_event_fields(const void **object, size_t *size, cJSON *schema,
+			    const struct pack_input *in, void **own, struct diag *d)
+{
+	cJSON *events = cJSON_GetObjectItemCaseSensitive(schema, "events");
+	cJSON *fields = cJSON_DetachItemFromObjectCaseSensitive(events, "fields");
+	int err;
+
+	if (!fields)
+		return 0;
+	err = event_fields_add(*object, *size, pack_schema_event_type(schema), fields, own, size,
+			       d);
+	cJSON_Delete(fields);
+	if (err)
+		return in_file(in, err, d);
+	*object = *own;
+	if (in->verbose)
+		fprintf(stderr, "ecc: struct %s added to the object's BTF from events.fields\n",
+			pack_schema_event_type(schema));
+	return 0;
+}
+
 int pack_object(const char *out, const void *object, size_t size, cJSON *schema,
 		const struct pack_input *in, struct diag *d)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts);
 	struct bpf_object *obj = NULL;
 	cJSON *meta = NULL, *btf_for = NULL;
+	void *own = NULL; /* the object with the schema's event struct added */
 	char name[64];
 	int err = 0;
 
@@ -302,9 +379,8 @@ int pack_object(const char *out, const void *object, size_t size, cJSON *schema,
 	opts.object_name = name;
 	/* an object from elsewhere (ecc OBJECT.o) is checked before libbpf trusts it */
 	err = object_check(object, size, d);
-	if (err)
-		err = in_object(in, err, d);
-	else if (!(obj = bpf_object__open_mem(object, size, &opts)))
+	err = err ? in_object(in, err, d) : add_event_fields(&object, &size, schema, in, &own, d);
+	if (!err && !(obj = bpf_object__open_mem(object, size, &opts)))
 		err = diag_set(d, -errno, "%s: not a BPF object libbpf can open", in->path);
 	if (!err && !bpf_object__btf(obj))
 		err = diag_set(d, -EINVAL, "%s: has no BTF (compile with -g)", in->path);
@@ -322,5 +398,6 @@ int pack_object(const char *out, const void *object, size_t size, cJSON *schema,
 	cJSON_Delete(meta);
 	cJSON_Delete(schema);
 	bpf_object__close(obj);
+	free(own);
 	return err;
 }

@@ -453,7 +453,9 @@ static int parse_shorts(struct parser *p, int argc, char **argv, int *i)
 
 static void option_name(const struct arg_spec *a, char *buf, size_t len)
 {
-	if (a->short_name)
+	if (a->positional)
+		snprintf(buf, len, "%s", a->metavar ? a->metavar : a->name);
+	else if (a->short_name)
 		snprintf(buf, len, "-%c", a->short_name);
 	else
 		snprintf(buf, len, "--%s", a->long_names[0]);
@@ -483,6 +485,38 @@ static int check_exclusions(const struct tool_settings *s, struct diag *d)
 	return 0;
 }
 
+/* A value without an option: the first positional argument not yet given takes it. */
+static int parse_positional(struct parser *p, const char *tok)
+{
+	const struct tool_settings *s = p->s;
+	char option[64];
+	int i;
+
+	for (i = 0; i < s->nr_args; i++)
+		if (s->args[i].positional && !s->given[i]) {
+			option_name(&s->args[i], option, sizeof(option));
+			return handle_arg(p, &s->args[i], tok, option);
+		}
+	return diag_set(p->d, -EINVAL, "unexpected argument '%s' (see -h)", tok);
+}
+
+/* Options not given that have an initial value: written as if given, yet not given. */
+static int apply_initial(struct parser *p)
+{
+	struct tool_settings *s = p->s;
+	char option[64];
+	int i, err = 0;
+
+	for (i = 0; i < s->nr_args && !err; i++) {
+		if (s->given[i] || !s->args[i].initial)
+			continue;
+		option_name(&s->args[i], option, sizeof(option));
+		err = handle_arg(p, &s->args[i], s->args[i].initial, option);
+		s->given[i] = false;
+	}
+	return err;
+}
+
 int tool_args_parse(struct tool_settings *s, const struct package_meta *m, struct bpf_object *obj,
 		    int argc, char **argv, struct diag *d)
 {
@@ -509,9 +543,11 @@ int tool_args_parse(struct tool_settings *s, const struct package_meta *m, struc
 			s->help = true;
 		else if (!strcmp(tok, "--") && i + 1 == argc)
 			break; /* the end of options, and nothing after it */
-		else if (tok[0] != '-' || !tok[1] || !strcmp(tok, "--"))
+		else if (!strcmp(tok, "--"))
 			err = diag_set(d, -EINVAL, "unexpected argument '%s' (see -h)",
-				       strcmp(tok, "--") ? tok : argv[i + 1]);
+				       argv[i + 1]);
+		else if (tok[0] != '-' || !tok[1])
+			err = parse_positional(&p, tok);
 		else if (tok[1] == '-')
 			err = parse_long(&p, argc, argv, &i);
 		else
@@ -519,6 +555,8 @@ int tool_args_parse(struct tool_settings *s, const struct package_meta *m, struc
 	}
 	if (!err && !s->help)
 		err = check_exclusions(s, d);
+	if (!err && !s->help)
+		err = apply_initial(&p);
 	if (err)
 		tool_args_free(s);
 	return err;

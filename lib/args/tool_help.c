@@ -13,15 +13,18 @@
 #include "core/out_buf.h"
 #include "args/tool_help.h"
 
-/* The default shown in help: the package's "default", or the variable's initial value. */
+/*
+ * The default shown in help: the package's "default", else the value written when the option is
+ * not given ("initial"), else the variable's initial value.
+ */
 static void default_text(const struct arg_spec *a, struct bpf_object *obj, struct out_buf *out)
 {
 	struct var_ref ref;
 	struct field f;
 	const void *bytes;
 
-	if (a->default_text) {
-		out_puts(out, a->default_text);
+	if (a->default_text || a->initial) {
+		out_puts(out, a->default_text ? a->default_text : a->initial);
 	} else if (a->var && !object_find_var(obj, a->var, &ref) &&
 		   (bytes = object_var_bytes(&ref)) &&
 		   !field_describe(bpf_object__btf(obj), ref.type_id, a->var, &f, NULL)) {
@@ -43,6 +46,10 @@ static void usage_item(struct out_buf *out, const struct arg_spec *a)
 {
 	const char *metavar = a->metavar ? a->metavar : "VALUE";
 
+	if (a->positional) {
+		out_printf(out, " [%s]", a->metavar ? a->metavar : a->name);
+		return;
+	}
 	if (a->short_name)
 		out_printf(out, " [-%c", a->short_name);
 	else
@@ -60,11 +67,13 @@ static void option_line(struct out_buf *out, const struct arg_spec *a, struct bp
 	int i;
 
 	out_puts(out, "  ");
-	if (a->short_name)
+	if (a->positional)
+		out_puts(out, a->metavar ? a->metavar : a->name);
+	else if (a->short_name)
 		out_printf(out, "-%c%s", a->short_name, a->nr_long_names ? ", " : "");
 	for (i = 0; i < a->nr_long_names; i++)
 		out_printf(out, "--%s%s", a->long_names[i], i + 1 < a->nr_long_names ? ", " : "");
-	if (!a->flag)
+	if (!a->flag && !a->positional)
 		out_printf(out, " %s", a->metavar ? a->metavar : "VALUE");
 	else if (a->invert)
 		out_puts(out, "[=BOOL]");
@@ -87,19 +96,32 @@ void tool_help_write(const struct tool_settings *s, const struct package_meta *m
 		     struct bpf_object *obj, FILE *file)
 {
 	struct out_buf out;
-	int i;
+	int i, positionals = 0;
 
 	if (out_buf_init(&out, -1, 4096))
 		return;
 	out_printf(&out, "usage: %s [-h]", m->tool_name);
 	for (i = 0; i < s->nr_args; i++)
-		usage_item(&out, &s->args[i]);
+		if (!s->args[i].positional)
+			usage_item(&out, &s->args[i]);
+	for (i = 0; i < s->nr_args; i++)
+		if (s->args[i].positional)
+			usage_item(&out, &s->args[i]);
 	out_puts(&out, "\n\n");
 	if (m->description)
 		out_printf(&out, "%s\n\n", m->description);
+	for (i = 0; i < s->nr_args; i++)
+		if (s->args[i].positional) {
+			if (!positionals++)
+				out_puts(&out, "positional arguments:\n");
+			option_line(&out, &s->args[i], obj);
+		}
+	if (positionals)
+		out_putc(&out, '\n');
 	out_puts(&out, "options:\n  -h, --help            show this help message and exit\n");
 	for (i = 0; i < s->nr_args; i++)
-		option_line(&out, &s->args[i], obj);
+		if (!s->args[i].positional)
+			option_line(&out, &s->args[i], obj);
 	if (m->nr_examples > 0)
 		out_puts(&out, "\nexamples:\n");
 	for (i = 0; i < m->nr_examples; i++)

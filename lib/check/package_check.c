@@ -262,6 +262,24 @@ twice:
 	return diag_set(c->d, -EINVAL, "%s: \"%s\" is listed twice in the variant", path, name);
 }
 
+static int check_condition(struct checker *c, const char *name, const char *path)
+{
+	struct var_ref ref;
+	int i;
+
+	if (!name)
+		return 0;
+	if (name[0] == '!')
+		name++;
+	for (i = 0; i < c->m->nr_args; i++)
+		if (!c->m->args[i].var && c->m->args[i].flag && !strcmp(c->m->args[i].name, name))
+			return 0;
+	if (!object_find_var(c->obj, name, &ref))
+		return 0;
+	return diag_set(c->d, -EINVAL, "%s: \"%s\" names no flag option and no variable", path,
+			name);
+}
+
 /*
  * Each program a variant names, required or optional, exists and is named once in the variant;
  * at least one required program is attached.
@@ -294,6 +312,8 @@ static int check_variants(struct checker *c)
 				       "hook_variants[%d].programs: every program has link false: "
 				       "the variant attaches nothing",
 				       i);
+		snprintf(path, sizeof(path), "hook_variants[%d].when", i);
+		err = err ?: check_condition(c, v->when, path);
 	}
 	return err;
 }
@@ -425,24 +445,6 @@ static int check_runtime(struct checker *c)
 }
 
 /* A condition names a flag that sets no variable, or a variable; "!" before it negates it. */
-static int check_condition(struct checker *c, const char *name, const char *path)
-{
-	struct var_ref ref;
-	int i;
-
-	if (!name)
-		return 0;
-	if (name[0] == '!')
-		name++;
-	for (i = 0; i < c->m->nr_args; i++)
-		if (!c->m->args[i].var && c->m->args[i].flag && !strcmp(c->m->args[i].name, name))
-			return 0;
-	if (!object_find_var(c->obj, name, &ref))
-		return 0;
-	return diag_set(c->d, -EINVAL, "%s: \"%s\" names no flag option and no variable", path,
-			name);
-}
-
 static bool every_condition_holds(void *ctx, const char *name)
 {
 	return true;
@@ -637,6 +639,8 @@ int package_check(const struct package_meta *m, struct bpf_object *obj, struct d
 		snprintf(path, sizeof(path), "bpf_skel.maps[%d].name", m->samples[i].map_index);
 		err = need_map(&c, m->samples[i].map, path);
 	}
+	for (i = 0; i < m->nr_map_sizes && !err; i++)
+		err = need_map(&c, m->map_sizes[i].map, "bpf_skel.maps[].max_entries");
 	err = err ?: check_runtime(&c);
 	err = err ?: check_args(&c);
 	err = err ?: check_generated_options(&c);

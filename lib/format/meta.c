@@ -12,7 +12,7 @@ static const char *const meta_keys[] = {
 	"events",   "runtime",	    "display",	       "exit_maps", NULL};
 static const char *const skel_keys[] = {"obj_name", "progs", "maps", "data_sections", "doc", NULL};
 static const char *const prog_keys[] = {"name", "attach", "link", NULL};
-static const char *const map_keys[] = {"name", "ident", "mmaped", "sample", NULL};
+static const char *const map_keys[] = {"name", "ident", "mmaped", "sample", "max_entries", NULL};
 static const char *const sample_keys[] = {"interval", "type",	   "unit", "clear_map",
 					  "header",   "overrides", "when", NULL};
 static const char *const sample_override_keys[] = {"when", "unit", "header", NULL};
@@ -24,11 +24,11 @@ static const char *const export_keys[] = {"name", "members", "size", "type_id", 
 static const char *const member_keys[] = {"name", "type", NULL};
 static const char *const tool_keys[] = {"name",	  "description", "details",
 					"banner", "examples",	 NULL};
-static const char *const arg_keys[] = {"name",	  "short",    "long",	 "metavar",  "help",
-				       "flag",	  "invert",   "var",	 "map_keys", "pinned_map",
-				       "output",  "contains", "combine", "sets",     "excludes",
-				       "default", NULL};
-static const char *const variant_keys[] = {"name", "programs", "optional", NULL};
+static const char *const arg_keys[] = {"name",	  "short",	"long",	   "metavar",  "help",
+				       "flag",	  "invert",	"var",	   "map_keys", "pinned_map",
+				       "output",  "contains",	"combine", "sets",     "excludes",
+				       "default", "positional", "initial", NULL};
+static const char *const variant_keys[] = {"name", "when", "programs", "optional", NULL};
 static const char *const optional_keys[] = {"programs", "covers", NULL};
 static const char *const events_keys[] = {"type",	    "ringbuf",	    "perfbuf",
 					  "perfbuf_switch", "lost_counter", NULL};
@@ -167,6 +167,23 @@ static int parse_default(const cJSON *a, struct arg_spec *arg, const char *where
 	return err;
 }
 
+/* "initial": a value written to var when the arg is not given (the tool's own default). */
+static int parse_initial(const cJSON *a, struct arg_spec *arg, const char *where, struct diag *d)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(a, "initial");
+	int err;
+
+	if (!v)
+		return 0;
+	if (!arg->var || arg->flag)
+		return diag_set(d, -EINVAL,
+				"%s.initial: only an option with var and a value has one", where);
+	err = scalar_text(v, (char **)&arg->initial);
+	if (err == -EINVAL)
+		return diag_set(d, err, "%s.initial: is not a string or number", where);
+	return err;
+}
+
 static int check_arg_targets(struct arg_spec *arg, const char *where, struct diag *d)
 {
 	int targets =
@@ -217,6 +234,7 @@ static int parse_arg(const cJSON *a, const char *where, void *out, struct diag *
 	err = err ?: json_get_text(a, where, "metavar", false, &arg->metavar, d);
 	err = err ?: json_get_text(a, where, "help", false, &arg->help, d);
 	err = err ?: json_get_bool(a, where, "flag", &arg->flag, d);
+	err = err ?: json_get_bool(a, where, "positional", &arg->positional, d);
 	err = err ?: json_get_bool(a, where, "invert", &arg->invert, d);
 	err = err ?: json_get_string(a, where, "var", false, &arg->var, d);
 	err = err ?: json_get_string(a, where, "map_keys", false, &arg->map_keys, d);
@@ -233,9 +251,14 @@ static int parse_arg(const cJSON *a, const char *where, void *out, struct diag *
 		return err;
 	arg->combine = combine;
 	err = check_arg_targets(arg, where, d);
+	err = err ?: parse_initial(a, arg, where, d);
 	if (err)
 		return err;
-	if (!arg->nr_long_names && !arg->short_name)
+	if (arg->positional && (arg->nr_long_names || arg->short_name || arg->flag))
+		return diag_set(d, -EINVAL,
+				"%s: a positional argument has no \"short\", \"long\" or \"flag\"",
+				where);
+	if (!arg->positional && !arg->nr_long_names && !arg->short_name)
 		return diag_set(d, -EINVAL, "%s: has neither \"short\" nor \"long\"", where);
 	if (!arg->name)
 		arg->name = arg->nr_long_names ? arg->long_names[0] : arg->var;
@@ -269,6 +292,7 @@ static int parse_variant(const cJSON *v, const char *where, void *out, struct di
 	int err = need_object(v, where, variant_keys, d);
 
 	err = err ?: json_get_string(v, where, "name", true, &hv->name, d);
+	err = err ?: json_get_string(v, where, "when", false, &hv->when, d);
 	err = err ?: json_get_strings(v, where, "programs", &hv->programs, &hv->nr_programs, d);
 	if (!err && !hv->nr_programs)
 		err = diag_set(d, -EINVAL, "%s.programs: %s", where,
@@ -359,6 +383,26 @@ static int parse_sample(const cJSON *sample, const char *map_where, struct sampl
 	return err;
 }
 
+/* "max_entries": a number of entries, "pid_max" or "nr_cpus". */
+static int parse_map_size(const cJSON *map, const char *where, const char *name,
+			  struct map_size *ms, struct diag *d)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(map, "max_entries");
+	const char *text = cJSON_GetStringValue(v);
+
+	ms->map = name;
+	if (cJSON_IsNumber(v))
+		return json_get_int(map, where, "max_entries", 1, 1 << 30, &ms->entries, d);
+	if (text && !strcmp(text, "pid_max"))
+		ms->kind = MAP_SIZE_PID_MAX;
+	else if (text && !strcmp(text, "nr_cpus"))
+		ms->kind = MAP_SIZE_NR_CPUS;
+	else
+		return diag_set(d, -EINVAL, "%s.max_entries: is not a number, pid_max or nr_cpus",
+				where);
+	return 0;
+}
+
 static int parse_maps(const cJSON *skel, struct package_meta *m, struct diag *d)
 {
 	const cJSON *maps = NULL, *map, *sample;
@@ -369,7 +413,8 @@ static int parse_maps(const cJSON *skel, struct package_meta *m, struct diag *d)
 	if (err || !maps)
 		return err;
 	m->samples = json_alloc_items(maps, sizeof(*m->samples), &n);
-	if (!m->samples)
+	m->map_sizes = json_alloc_items(maps, sizeof(*m->map_sizes), &n);
+	if (!m->samples || !m->map_sizes)
 		return -ENOMEM;
 	cJSON_ArrayForEach(map, maps) {
 		struct sample_spec *s = &m->samples[m->nr_samples];
@@ -380,6 +425,8 @@ static int parse_maps(const cJSON *skel, struct package_meta *m, struct diag *d)
 		err = err ?: json_get_string(map, where, "name", true, &name, d);
 		err = err ?: json_get_text(map, where, "ident", false, &(const char *){NULL}, d);
 		err = err ?: json_get_bool(map, where, "mmaped", &(bool){false}, d);
+		if (!err && cJSON_HasObjectItem(map, "max_entries"))
+			err = parse_map_size(map, where, name, &m->map_sizes[m->nr_map_sizes++], d);
 		sample = cJSON_GetObjectItemCaseSensitive(map, "sample");
 		if (!err && sample) {
 			s->map = name;
@@ -659,6 +706,7 @@ void meta_free(struct package_meta *m)
 	for (i = 0; i < m->nr_samples; i++)
 		free(m->samples[i].overrides);
 	free(m->samples);
+	free(m->map_sizes);
 	free(m->exit_maps);
 	free(m->examples);
 	meta_free_hints(&m->hints);

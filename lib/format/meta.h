@@ -50,6 +50,8 @@ struct arg_spec {
 	int nr_excludes;
 	const char *default_text; /* the package's "default", as help shows it; NULL: none */
 	bool default_on;	  /* a flag without var: its value when not given */
+	bool positional; /* given without an option, in the order of the package's positionals */
+	const char *initial; /* written to var when the arg is not given; NULL: the object's */
 };
 
 /*
@@ -64,6 +66,8 @@ struct optional_programs {
 
 struct hook_variant {
 	const char *name;
+	const char
+		*when; /* tried only while this condition holds (options pick it); NULL: always */
 	const char **programs; /* each must load and attach, or the variant fails */
 	int nr_programs;
 	struct optional_programs *optional;
@@ -127,6 +131,19 @@ struct sample_spec {
 	bool clear;
 };
 
+/* A map's size set when the object is loaded, as the tool's user space sets it. */
+enum map_size_kind {
+	MAP_SIZE_FIXED,	  /* entries */
+	MAP_SIZE_PID_MAX, /* /proc/sys/kernel/pid_max: one entry per possible pid */
+	MAP_SIZE_NR_CPUS, /* one entry per possible CPU */
+};
+
+struct map_size {
+	const char *map;
+	enum map_size_kind kind;
+	int entries;
+};
+
 struct exit_map_spec {
 	const char *map;
 	const char *when;	 /* printed only when this condition holds */
@@ -173,6 +190,8 @@ struct package_meta {
 	int nr_variants;
 	struct sample_spec *samples;
 	int nr_samples;
+	struct map_size *map_sizes; /* bpf_skel.maps[].max_entries */
+	int nr_map_sizes;
 	struct exit_map_spec *exit_maps;
 	int nr_exit_maps;
 	struct events_spec events;

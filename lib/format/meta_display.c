@@ -12,19 +12,21 @@ static const char *const select_keys[] = {"by", "cases", NULL};
 static const char *const hint_formats[] = {"ip", "flags", NULL}; /* FORMAT_IP, FORMAT_FLAGS */
 #define COLUMN_PROPS                                                                               \
 	"title", "width", "align", "title_align", "truncate", "gap", "format", "decimals", "unit", \
-		"since", "zero_pad", "separator", "quote"
+		"since", "zero_pad", "separator", "quote", "divide", "values"
 static const char *const column_keys[] = {"field", "when", "overrides", COLUMN_PROPS, NULL};
 static const char *const override_keys[] = {"when", COLUMN_PROPS, NULL};
-static const char *const column_formats[] = {"value", "elapsed", "strerror", "clock", "hex",
-					     "octal", "join",	 "char",     NULL};
+static const char *const column_formats[] = {"value",  "elapsed", "strerror", "clock",
+					     "hex",    "octal",	  "join",     "char",
+					     "result", "errno",	  "scaled",   NULL};
 static const char *const unit_names[] = {"ns", "us", "ms", "s", NULL};
 static const uint64_t unit_scale[] = {1000000000, 1000000, 1000, 1};
 static const char *const since_names[] = {"first", "start", NULL};
 static const char *const align_names[] = {"right", "left", NULL};
 
-static int parse_case(const cJSON *c, const char *where, void *out, struct diag *d)
+/* "VALUE": "name": what a union tag's value selects, or a column's name for a value. */
+static int parse_case(const cJSON *c, const char *where, struct union_case *uc, const char *what,
+		      struct diag *d)
 {
-	struct union_case *uc = out;
 	char *end;
 
 	errno = 0;
@@ -32,25 +34,27 @@ static int parse_case(const cJSON *c, const char *where, void *out, struct diag 
 	if (!*c->string || *end || errno)
 		return diag_set(d, -EINVAL, "%s: \"%s\" is not an integer", where, c->string);
 	if (!cJSON_IsString(c) || !*c->valuestring)
-		return diag_set(d, -EINVAL, "%s: is not a member name", where);
+		return diag_set(d, -EINVAL, "%s: is not %s", where, what);
 	uc->member = c->valuestring;
 	return 0;
 }
 
-/* {"VALUE": "member", ...}: one case per key. */
-static int parse_cases(const cJSON *cases, const char *where, struct member_hint *hint,
-		       struct diag *d)
+/* {"VALUE": "name", ...}: one case per key. */
+static int parse_cases(const cJSON *cases, const char *where, struct union_case **out, int *nr,
+		       const char *what, struct diag *d)
 {
 	const cJSON *c;
 	char path[JSON_PATH_MAX];
 	int n, err = 0;
 
-	hint->cases = json_alloc_items(cases, sizeof(*hint->cases), &n);
-	if (!hint->cases)
+	if (!cJSON_IsObject(cases))
+		return diag_set(d, -EINVAL, "%s: is not an object", where);
+	*out = json_alloc_items(cases, sizeof(**out), &n);
+	if (!*out)
 		return diag_set(d, -ENOMEM, "out of memory");
 	cJSON_ArrayForEach(c, cases) {
 		json_path(path, sizeof(path), where, c->string);
-		err = parse_case(c, path, &hint->cases[hint->nr_cases++], d);
+		err = parse_case(c, path, &(*out)[(*nr)++], what, d);
 		if (err)
 			break;
 	}
@@ -75,9 +79,9 @@ static int parse_select(const cJSON *h, const char *where, struct member_hint *h
 	err = err ?: json_get_string(s, path, "by", true, &hint->select_by, d);
 	cases = cJSON_GetObjectItemCaseSensitive(s, "cases");
 	json_path(cases_path, sizeof(cases_path), path, "cases");
-	if (!err && !cJSON_IsObject(cases))
-		err = diag_set(d, -EINVAL, "%s: is not an object", cases_path);
-	return err ?: parse_cases(cases, cases_path, hint, d);
+	return err
+		       ?: parse_cases(cases, cases_path, &hint->cases, &hint->nr_cases,
+				      "a member name", d);
 }
 
 static int parse_hint(const cJSON *h, const char *where, struct member_hint *hint, struct diag *d)
@@ -190,7 +194,7 @@ static void mark(const cJSON *props, struct column_props *p)
 	static const unsigned int bits[] = {
 		PROP_TITLE,    PROP_WIDTH,     PROP_ALIGN,    PROP_TITLE_ALIGN, PROP_TRUNCATE,
 		PROP_GAP,      PROP_FORMAT,    PROP_DECIMALS, PROP_UNIT,	PROP_SINCE,
-		PROP_ZERO_PAD, PROP_SEPARATOR, PROP_QUOTE};
+		PROP_ZERO_PAD, PROP_SEPARATOR, PROP_QUOTE,    PROP_DIVIDE,	PROP_VALUES};
 	int i;
 
 	for (i = 0; names[i]; i++)
@@ -202,7 +206,9 @@ static int parse_props(const cJSON *props, const char *where, struct column_prop
 		       struct diag *d)
 {
 	int format = COLUMN_VALUE, unit = 0, since = 0, left = 0, title_left = 0, err;
+	char path[JSON_PATH_MAX];
 
+	p->divide = 1;
 	err = json_get_text(props, where, "title", false, &p->title, d);
 	err = err ?: json_get_int(props, where, "width", 0, 256, &p->width, d);
 	err = err ?: json_get_enum(props, where, "align", align_names, &left, d);
@@ -216,6 +222,12 @@ static int parse_props(const cJSON *props, const char *where, struct column_prop
 	err = err ?: json_get_bool(props, where, "zero_pad", &p->zero_pad, d);
 	err = err ?: json_get_text(props, where, "separator", false, &p->separator, d);
 	err = err ?: json_get_bool(props, where, "quote", &p->quote, d);
+	err = err ?: json_get_int(props, where, "divide", 1, 1000000000, &p->divide, d);
+	if (!err && cJSON_HasObjectItem(props, "values")) {
+		json_path(path, sizeof(path), where, "values");
+		err = parse_cases(cJSON_GetObjectItemCaseSensitive(props, "values"), path,
+				  &p->values, &p->nr_values, "a name", d);
+	}
 	if (err)
 		return err;
 	mark(props, p);

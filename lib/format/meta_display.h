@@ -60,6 +60,9 @@ enum column_format {
 	COLUMN_OCTAL,	 /* an integer in octal */
 	COLUMN_JOIN,	 /* an array of strings joined by a separator */
 	COLUMN_CHAR,	 /* a one-byte integer as its character */
+	COLUMN_RESULT,	 /* a syscall's return value: itself when not negative, else -1 */
+	COLUMN_ERRNO,	 /* a syscall's return value: its errno when negative, else 0 */
+	COLUMN_SCALED,	 /* an integer divided by divide, with decimals */
 };
 
 /* Which properties a column or override sets: an override changes only what it sets. */
@@ -77,6 +80,8 @@ enum column_prop {
 	PROP_ZERO_PAD = 1 << 10,
 	PROP_SEPARATOR = 1 << 11,
 	PROP_QUOTE = 1 << 12,
+	PROP_DIVIDE = 1 << 13,
+	PROP_VALUES = 1 << 14,
 };
 
 struct column_props {
@@ -94,6 +99,9 @@ struct column_props {
 	bool zero_pad;
 	const char *separator;
 	bool quote;
+	int divide;		   /* COLUMN_SCALED */
+	struct union_case *values; /* an integer's name for some values ("values": {"1": "x"}) */
+	int nr_values;
 };
 
 struct column_override {

@@ -13,6 +13,7 @@
 #include "object/object_vars.h"
 #include "load/runtime_vars.h"
 #include "core/stop_signal.h"
+#include "load/map_sizes.h"
 #include "load/variants.h"
 #include "object/event_maps.h"
 
@@ -399,6 +400,7 @@ static int try_variant(const struct attempt *a, const struct runtime_values *rv,
 	err = tool_args_apply_before_load(o->settings, obj, d);
 	err = err ?: runtime_vars_write(&o->meta->runtime, rv, obj, d);
 	err = err ?: prepare_event_maps(o, obj, &l->perfbuf, d);
+	err = err ?: map_sizes_apply(o->meta, obj, d);
 	if (err)
 		goto fail;
 	select_programs(a, obj);
@@ -587,11 +589,21 @@ static void print_kept(const struct load_opts *o, int kept, int nr_links)
 				name);
 }
 
+/*
+ * A variant with a condition serves only the options that make it hold (kill syscalls for -k,
+ * the signal tracepoint without it); --variant overrides it. The options' values are those
+ * written into o->inspect.
+ */
+static bool variant_wanted(const struct load_opts *o, const struct hook_variant *v)
+{
+	return !v->when || !o->inspect || tool_args_condition(o->settings, o->inspect, v->when);
+}
+
 /* One line: why each variant failed, and (without -v) that -v shows libbpf's whole story. */
 int variants_load_first(const struct load_opts *o, struct loaded *out, struct diag *d)
 {
 	const struct package_meta *m = o->meta;
-	int i, n = m->nr_variants ? m->nr_variants : 1, err = 0, unlisted = 0;
+	int i, n = m->nr_variants ? m->nr_variants : 1, err = 0, unlisted = 0, unwanted = 0;
 	char reasons[sizeof(d->msg) - (sizeof(FAILURE_PREFIX) - 1) - (sizeof(FULL_LOG_HINT) - 1)] =
 		"";
 	size_t listed_room = sizeof(reasons) - sizeof("; and 9999 more");
@@ -610,6 +622,15 @@ int variants_load_first(const struct load_opts *o, struct loaded *out, struct di
 			if (o->verbose)
 				fprintf(stderr, "variant %s: not tried: --variant %s\n", v->name,
 					o->variant);
+			continue;
+		}
+		if (v && !o->variant && !variant_wanted(o, v)) {
+			if (o->verbose)
+				fprintf(stderr,
+					"variant %s: not tried: the options given do not "
+					"need it (it is for %s)\n",
+					v->name, v->when);
+			unwanted++;
 			continue;
 		}
 		if (v && v->nr_optional) {
@@ -638,6 +659,10 @@ int variants_load_first(const struct load_opts *o, struct loaded *out, struct di
 	if (unlisted)
 		snprintf(reasons + strlen(reasons), sizeof(reasons) - strlen(reasons),
 			 "%sand %d more", reasons[0] ? "; " : "", unlisted);
+	if (m->nr_variants && unwanted == m->nr_variants)
+		return diag_set(d, -EINVAL,
+				"no hook variant serves the options given (each is for a "
+				"condition that does not hold: -v lists them)");
 	if (m->nr_variants)
 		err = diag_set(d, -ENOTSUP, FAILURE_PREFIX "%s", reasons);
 	if (warned && !o->verbose)

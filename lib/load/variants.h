@@ -4,7 +4,8 @@
  * (say fexit, kprobe, syscall tracepoints): each is tried in order on a fresh copy of the
  * object, with the tool's arguments replayed and the runtime variables (runtime_vars.h)
  * written, and the first that both loads and attaches is kept. A program may be in several
- * variants; programs that belong to no variant are loaded with every variant. A variant's
+ * variants; programs that belong to no variant are loaded with every variant. A variant with a
+ * condition (when) is tried only while the options make it hold, unless --variant names it. A variant's
  * programs attach in the order it lists them, then those of no variant, then its optional
  * groups: a group one of whose programs fails to load (the variant is loaded again without it)
  * or to attach (its links are undone) is dropped, the variant kept, and one warning line per
@@ -30,8 +31,10 @@ struct load_opts {
 	const char *btf_path; /* --btf: kernel BTF for CO-RE instead of /sys/kernel/btf/vmlinux */
 	const char *variant;  /* --variant: only this hook variant is tried */
 	/*
-	 * an opened copy of the object, not loaded: a variant its programs show to be sure to
-	 * fail here (hook_support.h) is neither opened nor loaded. NULL: the loads decide.
+	 * an opened copy of the object with the options written, not loaded: a variant its
+	 * programs show to be sure to fail here (hook_support.h) is neither opened nor loaded,
+	 * and a variant's condition (when) is read from it. NULL: the loads decide, and every
+	 * variant is tried.
 	 */
 	struct bpf_object *inspect;
 	uint32_t ringbuf_bytes; /* 0: the size the object declares */

@@ -369,3 +369,46 @@ int object_check(const void *obj, size_t size, struct diag *d)
 		err = check_program_end(&o, i, d);
 	return err ?: check_btf(&o, d);
 }
+
+/* The headers and sections of a checked object, and its .BTF section's index. */
+static int find_btf(struct elf_object *o, struct diag *d)
+{
+	int err = check_header(o, d);
+
+	err = err ?: check_sections(o, d);
+	if (!err && !o->btf)
+		err = diag_set(d, -ENOENT, "bpf_object: has no .BTF section");
+	return err;
+}
+
+int object_btf_section(const void *obj, size_t obj_size, const void **data, size_t *size,
+		       struct diag *d)
+{
+	struct elf_object o = {.data = obj, .size = obj_size};
+	Elf64_Shdr sh;
+	int err = find_btf(&o, d);
+
+	if (err)
+		return err;
+	sh = section(&o, o.btf);
+	*data = o.data + sh.sh_offset;
+	*size = sh.sh_size;
+	return 0;
+}
+
+int object_move_btf(void *obj, size_t obj_size, size_t at, size_t size, struct diag *d)
+{
+	struct elf_object o = {.data = obj, .size = obj_size};
+	Elf64_Shdr sh;
+	int err = find_btf(&o, d);
+
+	if (err)
+		return err;
+	if (at > obj_size || size > obj_size - at)
+		return diag_set(d, -EINVAL, "bpf_object: new .BTF past the object's end");
+	sh = section(&o, o.btf);
+	sh.sh_offset = at;
+	sh.sh_size = size;
+	memcpy((uint8_t *)obj + o.eh.e_shoff + (size_t)o.btf * sizeof(sh), &sh, sizeof(sh));
+	return 0;
+}

@@ -23,4 +23,15 @@
  */
 int object_check(const void *obj, size_t size, struct diag *d);
 
+/* A checked object's (object_check) .BTF section; -ENOENT when it has none. */
+int object_btf_section(const void *obj, size_t obj_size, const void **data, size_t *size,
+		       struct diag *d);
+
+/*
+ * A checked object (object_check) with its .BTF section moved to data (size bytes, appended to
+ * the object by the caller at offset at): the section header now says so. The old bytes stay,
+ * unreferenced. -ENOENT when the object has no .BTF.
+ */
+int object_move_btf(void *obj, size_t obj_size, size_t at, size_t size, struct diag *d);
+
 #endif

@@ -67,6 +67,12 @@ static void apply_props(struct table_column *c, const struct column_props *p)
 		c->props.separator = p->separator;
 	if (g & PROP_QUOTE)
 		c->props.quote = p->quote;
+	if (g & PROP_DIVIDE)
+		c->props.divide = p->divide;
+	if (g & PROP_VALUES) {
+		c->props.values = p->values;
+		c->props.nr_values = p->nr_values;
+	}
 }
 
 /* What each format needs of its field; checked for every override, whatever its condition. */
@@ -91,6 +97,13 @@ static const char *format_mismatch(enum column_format format, const struct field
 	case COLUMN_CHAR:
 		return f && f->kind == FIELD_INT && f->size == 1 ? NULL
 								 : "char needs a one-byte integer";
+	case COLUMN_RESULT:
+	case COLUMN_ERRNO:
+		return f && is_integer(f) && f->is_signed
+			       ? NULL
+			       : "result and errno need a signed integer";
+	case COLUMN_SCALED:
+		return f && is_integer(f) ? NULL : "scaled needs an integer field";
 	}
 	return "unknown format";
 }
@@ -111,6 +124,7 @@ static void column_defaults(struct table_column *c, const struct field *f)
 	c->props.gap = 1;
 	c->props.units_per_second = 1000000000;
 	c->props.separator = " ";
+	c->props.divide = 1;
 	c->props.left = c->props.title_left = !f || is_text(f);
 }
 
@@ -451,6 +465,31 @@ static void elapsed_text(struct table *t, const struct table_column *c, const vo
 		   (double)(int64_t)(v - origin) / (double)c->props.units_per_second);
 }
 
+/* An integer the column names ("values"): its name; false when it has none. */
+static bool value_name(struct out_buf *cell, const struct table_column *c, const void *record)
+{
+	long long v;
+	int i;
+
+	if (!c->props.nr_values || !c->field || !is_integer(c->field))
+		return false;
+	v = (long long)field_u64(c->field, record); /* a signed field's value sign-extended */
+	for (i = 0; i < c->props.nr_values; i++)
+		if (c->props.values[i].value == v) {
+			out_puts(cell, c->props.values[i].member);
+			return true;
+		}
+	return false;
+}
+
+static void scaled_text(struct out_buf *cell, const struct table_column *c, const void *record)
+{
+	uint64_t v = field_u64(c->field, record);
+	double x = c->field->is_signed ? (double)(int64_t)v : (double)v;
+
+	out_printf(cell, "%.*f", c->props.decimals, x / (double)c->props.divide);
+}
+
 static void clock_text(struct out_buf *cell)
 {
 	char text[64];
@@ -470,7 +509,19 @@ static void cell_text(struct table *t, const struct table_column *c, const void 
 
 	switch (c->props.format) {
 	case COLUMN_VALUE:
-		format_text(cell, c->owner, c->field, record);
+		if (!value_name(cell, c, record))
+			format_text(cell, c->owner, c->field, record);
+		break;
+	case COLUMN_RESULT:
+		v = field_u64(c->field, record);
+		out_printf(cell, "%lld", (int64_t)v < 0 ? -1LL : (long long)v);
+		break;
+	case COLUMN_ERRNO:
+		v = field_u64(c->field, record);
+		out_printf(cell, "%lld", (int64_t)v < 0 ? -(long long)v : 0LL);
+		break;
+	case COLUMN_SCALED:
+		scaled_text(cell, c, record);
 		break;
 	case COLUMN_ELAPSED:
 		elapsed_text(t, c, record);
@@ -501,8 +552,18 @@ static void cell_text(struct table *t, const struct table_column *c, const void 
 
 static bool numeric(const struct table_column *c)
 {
-	return c->props.format == COLUMN_HEX || c->props.format == COLUMN_OCTAL ||
-	       (c->props.format == COLUMN_VALUE && c->field && !is_text(c->field));
+	switch (c->props.format) {
+	case COLUMN_HEX:
+	case COLUMN_OCTAL:
+	case COLUMN_RESULT:
+	case COLUMN_ERRNO:
+	case COLUMN_SCALED:
+		return true;
+	case COLUMN_VALUE:
+		return c->field && !is_text(c->field) && !c->props.nr_values;
+	default:
+		return false;
+	}
 }
 
 void table_row(struct table *t, struct out_buf *out, const void *record)

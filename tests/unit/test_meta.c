@@ -100,6 +100,21 @@ TEST(meta_refuses_structural_mistakes)
 		{"{" SKEL ", \"hook_variants\": [{\"name\": \"v\", \"programs\": [\"a\"], "
 		 "\"optional\": []}]}",
 		 "hook_variants[0].optional: is empty"},
+		{"{" SKEL ", \"hook_variants\": [{\"name\": \"v\", \"when\": 1, "
+		 "\"programs\": [\"a\"]}]}",
+		 "hook_variants[0].when: is not a string"},
+		{"{\"bpf_skel\": {\"obj_name\": \"t\", \"maps\": [{\"name\": \"h\", "
+		 "\"max_entries\": \"pids\"}]}}",
+		 "bpf_skel.maps[0].max_entries: is not a number, pid_max or nr_cpus"},
+		{"{\"bpf_skel\": {\"obj_name\": \"t\", \"maps\": [{\"name\": \"h\", "
+		 "\"max_entries\": 0}]}}",
+		 "bpf_skel.maps[0].max_entries: is not an integer in 1..1073741824"},
+		{"{" SKEL ", \"args\": [{\"positional\": true, \"short\": \"x\", \"var\": \"v\"}]}",
+		 "args[0]: a positional argument has no \"short\", \"long\" or \"flag\""},
+		{"{" SKEL ", \"args\": [{\"var\": \"v\"}]}",
+		 "args[0]: has neither \"short\" nor \"long\""},
+		{"{" SKEL ", \"args\": [{\"short\": \"x\", \"flag\": true, \"initial\": 1}]}",
+		 "args[0].initial: only an option with var and a value has one"},
 	};
 	struct diag d;
 	size_t i;
@@ -168,6 +183,34 @@ TEST(meta_optional_programs_belong_to_their_group)
 	CHECK(hook_variant_optional_group(v, "e") == -1);
 	CHECK(hook_variant_has(v, "a") && hook_variant_has(v, "b") && hook_variant_has(v, "d"));
 	CHECK(!hook_variant_has(v, "e"));
+	meta_free(&m);
+	cJSON_Delete(doc);
+}
+
+TEST(meta_variant_conditions_and_map_sizes)
+{
+	cJSON *doc = cJSON_Parse(
+		"{\"bpf_skel\": {\"obj_name\": \"t\", \"maps\": [{\"name\": \"a\", "
+		"\"max_entries\": 5}, {\"name\": \"b\"}, {\"name\": \"c\", \"max_entries\": "
+		"\"pid_max\"}, {\"name\": \"d\", \"max_entries\": \"nr_cpus\"}]}, "
+		"\"hook_variants\": [{\"name\": \"k\", \"when\": \"kill\", \"programs\": [\"a\"]}, "
+		"{\"name\": \"s\", \"programs\": [\"b\"]}]}");
+	struct package_meta m;
+	struct diag d = {""};
+
+	CHECK(doc && meta_parse(doc, &m, &d) == 0);
+	if (!doc || d.msg[0]) {
+		cJSON_Delete(doc);
+		return;
+	}
+	CHECK_STR(m.variants[0].when, "kill");
+	CHECK(m.variants[1].when == NULL);
+	CHECK(m.nr_map_sizes == 3);
+	CHECK_STR(m.map_sizes[0].map, "a");
+	CHECK(m.map_sizes[0].kind == MAP_SIZE_FIXED && m.map_sizes[0].entries == 5);
+	CHECK_STR(m.map_sizes[1].map, "c");
+	CHECK(m.map_sizes[1].kind == MAP_SIZE_PID_MAX);
+	CHECK(m.map_sizes[2].kind == MAP_SIZE_NR_CPUS);
 	meta_free(&m);
 	cJSON_Delete(doc);
 }

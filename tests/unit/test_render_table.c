@@ -442,6 +442,36 @@ TEST(table_clock_column_needs_no_field)
 	ev_close(&f);
 }
 
+TEST(table_result_errno_scaled_and_named_values)
+{
+	static const char spec[] =
+		"[{\"field\": \"ret\", \"title\": \"FD\", \"format\": \"result\", \"width\": 3},"
+		" {\"field\": \"ret\", \"title\": \"ERR\", \"format\": \"errno\", \"width\": 3},"
+		" {\"field\": \"us\", \"title\": \"MS\", \"format\": \"scaled\", \"divide\": 1000,"
+		"  \"decimals\": 2, \"width\": 7},"
+		" {\"field\": \"port\", \"title\": \"STATE\", \"width\": 6, \"align\": \"left\","
+		"  \"values\": {\"1\": \"ESTAB\", \"0x0a\": \"LISTEN\"}}]";
+	struct ev_fixture f;
+	struct tab tb;
+	struct c_ev r = {.ret = 3, .us = 1234, .port = 1};
+
+	if (ev_open(&f)) {
+		CHECK(!"layout builds");
+		ev_close(&f);
+		return;
+	}
+	tab_must_build(&tb, f.layout, spec, NULL, NULL);
+	CHECK_STR(tab_header(&tb), " FD ERR      MS STATE \n");
+	CHECK_STR(tab_row(&tb, &r), "  3   0    1.23 ESTAB \n");
+	r = (struct c_ev){.ret = -2, .us = 7, .port = 10};
+	CHECK_STR(tab_row(&tb, &r), " -1   2    0.01 LISTEN\n");
+	/* a value without a name is shown as the number */
+	r = (struct c_ev){.ret = 0, .us = 0, .port = 7};
+	CHECK_STR(tab_row(&tb, &r), "  0   0    0.00 7     \n");
+	tab_free(&tb);
+	ev_close(&f);
+}
+
 /* table_build's message for a one-column spec that must be refused. */
 static int spec_error(const struct layout *l, const char *spec, char *msg, size_t len)
 {
@@ -464,8 +494,7 @@ TEST(table_bad_column_specs)
 		 "display.columns[0].field: missing (only a clock column has none)"},
 		{"[{\"field\": \"pid\", \"format\": \"bogus\"}]",
 		 "display.columns[0].format: \"bogus\" is not one of value, elapsed, strerror, "
-		 "clock, "
-		 "hex, octal, join, char"},
+		 "clock, hex, octal, join, char, result, errno, scaled"},
 		{"[{\"field\": \"ts\", \"format\": \"elapsed\", \"unit\": \"min\"}]",
 		 "display.columns[0].unit: \"min\" is not one of ns, us, ms, s"},
 		{"[{\"field\": \"comm\", \"format\": \"elapsed\"}]",
@@ -483,8 +512,7 @@ TEST(table_bad_column_specs)
 		 "display.columns[0].overrides[0].field: unknown key (expected one of: when, "
 		 "title, "
 		 "width, align, title_align, truncate, gap, format, decimals, unit, since, "
-		 "zero_pad, "
-		 "separator, quote)"},
+		 "zero_pad, separator, quote, divide, values)"},
 		{"[{\"field\": \"comm\", \"format\": \"hex\"}]",
 		 "display.columns[0].format: hex needs an integer field"},
 		{"[{\"field\": \"pid\", \"format\": \"join\"}]",
@@ -497,6 +525,20 @@ TEST(table_bad_column_specs)
 		 "display.columns[0].overrides[0].format: octal needs an integer field"},
 		{"[{\"field\": \"comm.x\"}]",
 		 "display.columns[0].field: ev has no field \"comm.x\""},
+		{"[{\"field\": \"pid\", \"format\": \"result\"}]",
+		 "display.columns[0].format: result and errno need a signed integer"},
+		{"[{\"field\": \"comm\", \"format\": \"errno\"}]",
+		 "display.columns[0].format: result and errno need a signed integer"},
+		{"[{\"field\": \"comm\", \"format\": \"scaled\"}]",
+		 "display.columns[0].format: scaled needs an integer field"},
+		{"[{\"field\": \"us\", \"format\": \"scaled\", \"divide\": 0}]",
+		 "display.columns[0].divide: is not an integer in 1..1000000000"},
+		{"[{\"field\": \"pid\", \"values\": {\"one\": \"x\"}}]",
+		 "display.columns[0].values.one: \"one\" is not an integer"},
+		{"[{\"field\": \"pid\", \"values\": {\"1\": 2}}]",
+		 "display.columns[0].values.1: is not a name"},
+		{"[{\"field\": \"pid\", \"values\": []}]",
+		 "display.columns[0].values: is not an object"},
 	};
 	struct ev_fixture f;
 	char msg[512];

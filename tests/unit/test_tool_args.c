@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <bpf/libbpf.h>
+#include <cjson/cJSON.h>
 #include "format/meta.h"
 #include "object/object_vars.h"
 #include "format/package_read.h"
@@ -21,6 +22,7 @@ struct fixture {
 	struct package pkg;
 	struct package_meta meta;
 	struct bpf_object *obj;
+	cJSON *owned_meta; /* the meta parsed when it is not the package's */
 };
 
 static int fixture_open(struct fixture *f, const char *path)
@@ -45,6 +47,7 @@ static void fixture_close(struct fixture *f)
 {
 	bpf_object__close(f->obj);
 	meta_free(&f->meta);
+	cJSON_Delete(f->owned_meta);
 	package_free(&f->pkg);
 }
 
@@ -669,5 +672,70 @@ TEST(tool_args_honour_eunomia_cmdarg)
 	tool_args_free(&s);
 	CHECK(parse(&f, &s, &d, ARGV("--const_val_1", "7")) == -EINVAL);
 	CHECK_STR(d.msg, "unknown option '--const_val_1' (see -h)");
+	fixture_close(&f);
+}
+
+/* The bindsnoop fixture with its "args" replaced by args_json (a JSON array). */
+static int fixture_with_args(struct fixture *f, const char *args_json)
+{
+	struct diag d = {""};
+	cJSON *meta;
+
+	if (fixture_open(f, BINDSNOOP))
+		return -1;
+	meta = cJSON_Duplicate(f->pkg.meta, true);
+	cJSON_ReplaceItemInObjectCaseSensitive(meta, "args", cJSON_Parse(args_json));
+	meta_free(&f->meta);
+	memset(&f->meta, 0, sizeof(f->meta));
+	if (meta_parse(meta, &f->meta, &d)) {
+		fprintf(stderr, "    meta_parse: %s\n", d.msg);
+		cJSON_Delete(meta);
+		return -1;
+	}
+	f->owned_meta = meta;
+	return 0;
+}
+
+TEST(tool_args_positional_and_initial_values)
+{
+	static const char args[] =
+		"[{\"short\": \"u\", \"long\": \"uid\", \"metavar\": \"UID\", \"var\": "
+		"\"target_uid\","
+		"  \"initial\": 1000, \"help\": \"trace this UID only\"},"
+		" {\"positional\": true, \"metavar\": \"PID\", \"var\": \"target_pid\","
+		"  \"initial\": 7, \"help\": \"trace this PID\"},"
+		" {\"positional\": true, \"var\": \"report_errors\"}]";
+	struct fixture f;
+	struct tool_settings s;
+	char *text;
+
+	if (fixture_with_args(&f, args)) {
+		CHECK(!"bindsnoop with positional args opens");
+		fixture_close(&f);
+		return;
+	}
+	/* not given: the initial values are written, yet the options count as not given */
+	WITH_ARGS(&f, &s)
+	{
+		CHECK(writes_u32(&s, "target_pid", 7) && writes_u32(&s, "target_uid", 1000));
+		CHECK(!s.given[0] && !s.given[1] && !s.given[2]);
+		text = help_text(&s, &f);
+		CHECK(text &&
+		      !strncmp(text, "usage: bindsnoop [-h] [-u UID] [PID] [report_errors]\n", 53));
+		CHECK(text && strstr(text, "\npositional arguments:\n  PID                   trace "
+					   "this PID (default: 7)\n"));
+		CHECK(text &&
+		      strstr(text, "\n  -u, --uid UID         trace this UID only (default: "
+				   "1000)\n"));
+		free(text);
+	}
+	/* positionals take values in order, around options */
+	WITH_ARGS(&f, &s, "42", "-u", "5", "true")
+	{
+		CHECK(writes_u32(&s, "target_pid", 42) && writes_u32(&s, "target_uid", 5));
+		CHECK(writes_bool(&s, "report_errors", true));
+	}
+	CHECK_ARGS_FAIL(&f, -EINVAL, "unexpected argument '3' (see -h)", "1", "true", "3");
+	CHECK_ARGS_FAIL(&f, -EINVAL, "PID: 'x' is not an integer", "x");
 	fixture_close(&f);
 }
