@@ -117,3 +117,26 @@ int event_type_pick(struct bpf_object *obj, const struct event_type_input *in, c
 		name[0] = 0;
 	return 0;
 }
+
+int event_type_check_size(struct bpf_object *obj, const char *type, const char *path,
+			  struct diag *d)
+{
+	struct output_sizes sent;
+	int size = struct_size(obj, type), i;
+	char list[96] = "";
+	size_t used = 0;
+
+	output_sizes_find(obj, &sent);
+	if (size < 0 || !sent.calls || sent.unknown)
+		return 0;
+	for (i = 0; i < sent.nr; i++) {
+		if (sent.sizes[i] == (uint32_t)size)
+			return 0;
+		used += snprintf(list + used, used < sizeof(list) ? sizeof(list) - used : 0, "%s%u",
+				 i ? ", " : "", sent.sizes[i]);
+	}
+	return diag_set(d, -EINVAL,
+			"%s: struct %s is %d bytes, but the programs send events of %s bytes: "
+			"every record would be rendered as the wrong struct",
+			path, type, size, list);
+}

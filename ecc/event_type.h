@@ -30,4 +30,12 @@ struct event_type_input {
 int event_type_pick(struct bpf_object *obj, const struct event_type_input *in, char *name,
 		    size_t len, char *origin, size_t origin_len, FILE *log, struct diag *d);
 
+/*
+ * The event struct type against the sizes the programs send: refused in one line when every
+ * send has a constant size and none is the struct's (a schema naming the wrong struct, or
+ * describing it wrongly in events.fields). Sizes computed at run time are not judged.
+ */
+int event_type_check_size(struct bpf_object *obj, const char *type, const char *path,
+			  struct diag *d);
+
 #endif

@@ -131,6 +131,9 @@ static int describe_events(struct bpf_object *obj, cJSON *events, const struct p
 	if (!type)
 		return event_maps_present(obj) ? no_event_type(in, d)
 					       : event_maps_complete(obj, events, d);
+	err = event_type_check_size(obj, type, in->schema ? in->schema : in->path, d);
+	if (err)
+		return err;
 	export = describe_export_type(obj, type, d);
 	if (!export && in->event_type && !strcmp(in->event_type, type))
 		return diag_set(d, -EINVAL,

@@ -12,12 +12,12 @@ static const char *const select_keys[] = {"by", "cases", NULL};
 static const char *const hint_formats[] = {"ip", "flags", NULL}; /* FORMAT_IP, FORMAT_FLAGS */
 #define COLUMN_PROPS                                                                               \
 	"title", "width", "align", "title_align", "truncate", "gap", "format", "decimals", "unit", \
-		"since", "zero_pad", "separator", "quote", "divide", "values"
+		"since", "zero_pad", "separator", "quote", "divide", "values", "text"
 static const char *const column_keys[] = {"field", "when", "overrides", COLUMN_PROPS, NULL};
 static const char *const override_keys[] = {"when", COLUMN_PROPS, NULL};
-static const char *const column_formats[] = {"value",  "elapsed", "strerror", "clock",
-					     "hex",    "octal",	  "join",     "char",
-					     "result", "errno",	  "scaled",   NULL};
+static const char *const column_formats[] = {"value",  "elapsed", "strerror", "clock",	"hex",
+					     "octal",  "join",	  "char",     "result", "errno",
+					     "scaled", "text",	  NULL};
 static const char *const unit_names[] = {"ns", "us", "ms", "s", NULL};
 static const uint64_t unit_scale[] = {1000000000, 1000000, 1000, 1};
 static const char *const since_names[] = {"first", "start", NULL};
@@ -192,9 +192,10 @@ static void mark(const cJSON *props, struct column_props *p)
 {
 	static const char *const names[] = {COLUMN_PROPS, NULL};
 	static const unsigned int bits[] = {
-		PROP_TITLE,    PROP_WIDTH,     PROP_ALIGN,    PROP_TITLE_ALIGN, PROP_TRUNCATE,
-		PROP_GAP,      PROP_FORMAT,    PROP_DECIMALS, PROP_UNIT,	PROP_SINCE,
-		PROP_ZERO_PAD, PROP_SEPARATOR, PROP_QUOTE,    PROP_DIVIDE,	PROP_VALUES};
+		PROP_TITLE,    PROP_WIDTH,  PROP_ALIGN,	   PROP_TITLE_ALIGN,
+		PROP_TRUNCATE, PROP_GAP,    PROP_FORMAT,   PROP_DECIMALS,
+		PROP_UNIT,     PROP_SINCE,  PROP_ZERO_PAD, PROP_SEPARATOR,
+		PROP_QUOTE,    PROP_DIVIDE, PROP_VALUES,   PROP_TEXT};
 	int i;
 
 	for (i = 0; names[i]; i++)
@@ -222,6 +223,7 @@ static int parse_props(const cJSON *props, const char *where, struct column_prop
 	err = err ?: json_get_bool(props, where, "zero_pad", &p->zero_pad, d);
 	err = err ?: json_get_text(props, where, "separator", false, &p->separator, d);
 	err = err ?: json_get_bool(props, where, "quote", &p->quote, d);
+	err = err ?: json_get_text(props, where, "text", false, &p->text, d);
 	err = err ?: json_get_int(props, where, "divide", 1, 1000000000, &p->divide, d);
 	if (!err && cJSON_HasObjectItem(props, "values")) {
 		json_path(path, sizeof(path), where, "values");
@@ -265,8 +267,11 @@ static int parse_column(const cJSON *spec, const char *where, void *out, struct 
 	err = err
 		      ?: json_get_items(spec, where, "overrides", sizeof(*c->overrides),
 					parse_override, &c->overrides, &c->nr_overrides, d);
-	if (!err && !c->field && c->props.format != COLUMN_CLOCK)
-		err = diag_set(d, -EINVAL, "%s.field: missing (only a clock column has none)",
+	if (!err && !c->field && c->props.format != COLUMN_CLOCK && c->props.format != COLUMN_TEXT)
+		err = diag_set(d, -EINVAL,
+			       "%s.field: missing (only a clock or text column has none)", where);
+	if (!err && c->props.format == COLUMN_TEXT && (c->field || !c->props.text))
+		err = diag_set(d, -EINVAL, "%s: a text column has \"text\" and no \"field\"",
 			       where);
 	return err;
 }

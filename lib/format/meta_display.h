@@ -63,6 +63,7 @@ enum column_format {
 	COLUMN_RESULT,	 /* a syscall's return value: itself when not negative, else -1 */
 	COLUMN_ERRNO,	 /* a syscall's return value: its errno when negative, else 0 */
 	COLUMN_SCALED,	 /* an integer divided by divide, with decimals */
+	COLUMN_TEXT,	 /* the same text in every row (tcpstates' "->"); needs no field */
 };
 
 /* Which properties a column or override sets: an override changes only what it sets. */
@@ -82,6 +83,7 @@ enum column_prop {
 	PROP_QUOTE = 1 << 12,
 	PROP_DIVIDE = 1 << 13,
 	PROP_VALUES = 1 << 14,
+	PROP_TEXT = 1 << 15,
 };
 
 struct column_props {
@@ -102,6 +104,7 @@ struct column_props {
 	int divide;		   /* COLUMN_SCALED */
 	struct union_case *values; /* an integer's name for some values ("values": {"1": "x"}) */
 	int nr_values;
+	const char *text; /* COLUMN_TEXT */
 };
 
 struct column_override {

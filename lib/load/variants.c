@@ -572,6 +572,22 @@ int variants_check_privileges(struct diag *d)
 		"sudo");
 }
 
+/*
+ * A variant with a condition serves only the options that make it hold (kill syscalls for -k,
+ * the signal tracepoint without it); --variant overrides it. The options' values are those
+ * written into o->inspect.
+ */
+static bool variant_wanted(const struct load_opts *o, const struct hook_variant *v)
+{
+	return !v->when || !o->inspect || tool_args_condition(o->settings, o->inspect, v->when);
+}
+
+static void print_unwanted(const struct hook_variant *v)
+{
+	fprintf(stderr, "variant %s: not tried: the options given do not need it (it is for %s)\n",
+		v->name, v->when);
+}
+
 /* Under -v: the variant kept, and each variant after it, which is not tried. */
 static void print_kept(const struct load_opts *o, int kept, int nr_links)
 {
@@ -584,19 +600,11 @@ static void print_kept(const struct load_opts *o, int kept, int nr_links)
 		if (o->variant)
 			fprintf(stderr, "variant %s: not tried: --variant %s\n",
 				m->variants[i].name, o->variant);
+		else if (!variant_wanted(o, &m->variants[i]))
+			print_unwanted(&m->variants[i]);
 		else
 			fprintf(stderr, "variant %s: not tried: %s was kept\n", m->variants[i].name,
 				name);
-}
-
-/*
- * A variant with a condition serves only the options that make it hold (kill syscalls for -k,
- * the signal tracepoint without it); --variant overrides it. The options' values are those
- * written into o->inspect.
- */
-static bool variant_wanted(const struct load_opts *o, const struct hook_variant *v)
-{
-	return !v->when || !o->inspect || tool_args_condition(o->settings, o->inspect, v->when);
 }
 
 /* One line: why each variant failed, and (without -v) that -v shows libbpf's whole story. */
@@ -626,10 +634,7 @@ int variants_load_first(const struct load_opts *o, struct loaded *out, struct di
 		}
 		if (v && !o->variant && !variant_wanted(o, v)) {
 			if (o->verbose)
-				fprintf(stderr,
-					"variant %s: not tried: the options given do not "
-					"need it (it is for %s)\n",
-					v->name, v->when);
+				print_unwanted(v);
 			unwanted++;
 			continue;
 		}

@@ -69,6 +69,8 @@ static void apply_props(struct table_column *c, const struct column_props *p)
 		c->props.quote = p->quote;
 	if (g & PROP_DIVIDE)
 		c->props.divide = p->divide;
+	if (g & PROP_TEXT)
+		c->props.text = p->text;
 	if (g & PROP_VALUES) {
 		c->props.values = p->values;
 		c->props.nr_values = p->nr_values;
@@ -78,8 +80,8 @@ static void apply_props(struct table_column *c, const struct column_props *p)
 /* What each format needs of its field; checked for every override, whatever its condition. */
 static const char *format_mismatch(enum column_format format, const struct field *f)
 {
-	if (!f && format != COLUMN_CLOCK)
-		return "only a clock column has no field";
+	if (!f && format != COLUMN_CLOCK && format != COLUMN_TEXT)
+		return "only a clock or text column has no field";
 	switch (format) {
 	case COLUMN_VALUE:
 	case COLUMN_CLOCK:
@@ -104,6 +106,8 @@ static const char *format_mismatch(enum column_format format, const struct field
 			       : "result and errno need a signed integer";
 	case COLUMN_SCALED:
 		return f && is_integer(f) ? NULL : "scaled needs an integer field";
+	case COLUMN_TEXT:
+		return f ? "a text column has no field" : NULL;
 	}
 	return "unknown format";
 }
@@ -176,7 +180,9 @@ static int resolve_column(struct column_builder *b, const struct column_spec *sp
 	if (err)
 		return err;
 	if (!c->props.title)
-		c->props.title = c->field ? c->field->key : "TIME";
+		c->props.title = c->field			  ? c->field->key
+				 : c->props.format == COLUMN_TEXT ? c->props.text
+								  : "TIME";
 	if (c->props.format == COLUMN_CLOCK && c->props.width < 8)
 		c->props.width = 8; /* HH:MM:SS */
 	return 0;
@@ -522,6 +528,9 @@ static void cell_text(struct table *t, const struct table_column *c, const void 
 		break;
 	case COLUMN_SCALED:
 		scaled_text(cell, c, record);
+		break;
+	case COLUMN_TEXT:
+		out_puts(cell, c->props.text ? c->props.text : "");
 		break;
 	case COLUMN_ELAPSED:
 		elapsed_text(t, c, record);

@@ -816,13 +816,23 @@ def live_events_every_field_and_pid_filter():
 
 @live
 def live_event_of_another_size_than_its_type_is_reported_once():
-    """A schema naming the wrong struct (16 bytes for 56-byte events): the events are still
-    shown, and one warning line says so."""
+    """A schema naming the wrong struct (16 bytes for 56-byte events) is refused by ecc; a
+    package that names it all the same (written by another tool) shows the events, and one
+    warning line says so."""
     with Workdir() as w:
         two_structs(w)
         w.write("s.json", json.dumps({"events": {"type": "arg"}}))
         out, err, status = w.ecc(["-o", "p.json", "two.bpf.c", "two.h", "s.json"])
-        check_equal((status, err), (0, ""), "ecc with the wrong events.type")
+        check_equal((status, err), (2, "ecc: s.json: struct arg is 16 bytes, but the programs "
+                                       "send events of 56 bytes: every record would be "
+                                       "rendered as the wrong struct\n"),
+                    "ecc with the wrong events.type")
+        out, err, status = w.ecc(["-o", "p.json", "two.bpf.c", "two.h"])
+        check_equal((status, err), (0, ""), "ecc picking the struct by size")
+        with open(w.file("p.json")) as f:
+            pkg = json.load(f)
+        pkg["meta"]["events"]["type"] = "arg"
+        w.write("p.json", json.dumps(pkg))
         out, err, status = trace_getppid(["-j", w.file("p.json")])
     check_equal(status, 0, "exit status; stderr: " + err)
     warnings = [l for l in err.splitlines() if "an event of" in l]

@@ -50,17 +50,15 @@ def package(tool):
     return os.path.join(PACKAGES, tool, "package.json")
 
 
-class Ecli:
-    """One ecli process; stdout and stderr are collected until it ends."""
+class Process:
+    """One process; stdout and stderr are collected until it ends."""
 
-    def __init__(self, args, wait_banner=True, timeout=20, stdin=None, prefix=()):
-        self.cmd = list(prefix) + [ECLI] + with_forced_variant(["run"] + list(args))
+    def __init__(self, cmd, stdin=None):
+        self.cmd = cmd
         self.proc = subprocess.Popen(self.cmd, stdin=stdin or subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.out = b""
         self.err = b""
-        if wait_banner:
-            self.wait_for_stderr(BANNER_END, timeout)
 
     def _read_available(self, timeout):
         streams = [s for s in (self.proc.stdout, self.proc.stderr) if s and not s.closed]
@@ -78,17 +76,22 @@ class Ecli:
         return got
 
     def wait_for_stderr(self, text, timeout):
+        self.wait_for(text, timeout, "stderr")
+
+    def wait_for(self, text, timeout, stream="stdout"):
         deadline = time.time() + timeout
-        while text.encode() not in self.err:
+        name = os.path.basename(self.cmd[0])
+        while text.encode() not in (self.err if stream == "stderr" else self.out):
             if self.proc.poll() is not None:
                 while self._read_available(0):
                     pass
-                raise AssertionError("ecli exited with %s before '%s'; stderr: %s"
-                                     % (self.proc.returncode, text, self.err.decode(errors="replace")))
+                raise AssertionError("%s exited with %s before '%s'; stderr: %s"
+                                     % (name, self.proc.returncode, text,
+                                        self.err.decode(errors="replace")))
             if time.time() > deadline:
                 self.kill()
-                raise AssertionError("no '%s' on stderr within %ss; stderr: %s"
-                                     % (text, timeout, self.err.decode(errors="replace")))
+                raise AssertionError("no '%s' on %s within %ss; stderr: %s"
+                                     % (text, stream, timeout, self.err.decode(errors="replace")))
             self._read_available(0.1)
 
     def drain(self, seconds):
@@ -106,7 +109,8 @@ class Ecli:
         while self.proc.poll() is None or self._read_available(0):
             if time.time() > deadline:
                 self.kill()
-                raise AssertionError("ecli did not exit within %ss of signal %s" % (timeout, sig))
+                raise AssertionError("%s did not exit within %ss of signal %s"
+                                     % (os.path.basename(self.cmd[0]), timeout, sig))
             self._read_available(0.05)
         return self.out.decode(errors="replace"), self.err.decode(errors="replace"), self.proc.returncode
 
@@ -114,6 +118,16 @@ class Ecli:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+
+
+class Ecli(Process):
+    """One `ecli run` process; by default, once it says it is tracing."""
+
+    def __init__(self, args, wait_banner=True, timeout=20, stdin=None, prefix=()):
+        super().__init__(list(prefix) + [ECLI] + with_forced_variant(["run"] + list(args)),
+                         stdin)
+        if wait_banner:
+            self.wait_for_stderr(BANNER_END, timeout)
 
 
 def trace_getppid(args, calls=3):

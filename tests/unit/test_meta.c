@@ -79,7 +79,7 @@ TEST(meta_refuses_structural_mistakes)
 		 ", \"args\": [{\"short\": \"x\", \"var\": \"v\", \"sets\": {\"a\": []}}]}",
 		 "args[0].sets.a: is not a string, number or boolean"},
 		{"{" SKEL ", \"display\": {\"columns\": [{\"title\": \"T\"}]}}",
-		 "display.columns[0].field: missing (only a clock column has none)"},
+		 "display.columns[0].field: missing (only a clock or text column has none)"},
 		{"{\"bpf_skel\": {\"obj_name\": \"t\", \"maps\": [{\"name\": \"h\", \"sample\": "
 		 "{\"type\": \"bars\"}}]}}",
 		 "bpf_skel.maps[0].sample.type: \"bars\" is not one of default_kv, log2_hist, "
@@ -111,6 +111,8 @@ TEST(meta_refuses_structural_mistakes)
 		 "bpf_skel.maps[0].max_entries: is not an integer in 1..1073741824"},
 		{"{" SKEL ", \"args\": [{\"positional\": true, \"short\": \"x\", \"var\": \"v\"}]}",
 		 "args[0]: a positional argument has no \"short\", \"long\" or \"flag\""},
+		{"{" SKEL ", \"display\": {\"columns\": [{\"format\": \"text\"}]}}",
+		 "display.columns[0]: a text column has \"text\" and no \"field\""},
 		{"{" SKEL ", \"args\": [{\"var\": \"v\"}]}",
 		 "args[0]: has neither \"short\" nor \"long\""},
 		{"{" SKEL ", \"args\": [{\"short\": \"x\", \"flag\": true, \"initial\": 1}]}",

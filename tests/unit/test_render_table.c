@@ -442,13 +442,14 @@ TEST(table_clock_column_needs_no_field)
 	ev_close(&f);
 }
 
-TEST(table_result_errno_scaled_and_named_values)
+TEST(table_result_errno_scaled_text_and_named_values)
 {
 	static const char spec[] =
 		"[{\"field\": \"ret\", \"title\": \"FD\", \"format\": \"result\", \"width\": 3},"
 		" {\"field\": \"ret\", \"title\": \"ERR\", \"format\": \"errno\", \"width\": 3},"
 		" {\"field\": \"us\", \"title\": \"MS\", \"format\": \"scaled\", \"divide\": 1000,"
 		"  \"decimals\": 2, \"width\": 7},"
+		" {\"format\": \"text\", \"text\": \"->\"},"
 		" {\"field\": \"port\", \"title\": \"STATE\", \"width\": 6, \"align\": \"left\","
 		"  \"values\": {\"1\": \"ESTAB\", \"0x0a\": \"LISTEN\"}}]";
 	struct ev_fixture f;
@@ -461,13 +462,13 @@ TEST(table_result_errno_scaled_and_named_values)
 		return;
 	}
 	tab_must_build(&tb, f.layout, spec, NULL, NULL);
-	CHECK_STR(tab_header(&tb), " FD ERR      MS STATE \n");
-	CHECK_STR(tab_row(&tb, &r), "  3   0    1.23 ESTAB \n");
+	CHECK_STR(tab_header(&tb), " FD ERR      MS -> STATE \n");
+	CHECK_STR(tab_row(&tb, &r), "  3   0    1.23 -> ESTAB \n");
 	r = (struct c_ev){.ret = -2, .us = 7, .port = 10};
-	CHECK_STR(tab_row(&tb, &r), " -1   2    0.01 LISTEN\n");
+	CHECK_STR(tab_row(&tb, &r), " -1   2    0.01 -> LISTEN\n");
 	/* a value without a name is shown as the number */
 	r = (struct c_ev){.ret = 0, .us = 0, .port = 7};
-	CHECK_STR(tab_row(&tb, &r), "  0   0    0.00 7     \n");
+	CHECK_STR(tab_row(&tb, &r), "  0   0    0.00 -> 7     \n");
 	tab_free(&tb);
 	ev_close(&f);
 }
@@ -491,10 +492,10 @@ TEST(table_bad_column_specs)
 	} cases[] = {
 		{"[{\"field\": \"nope\"}]", "display.columns[0].field: ev has no field \"nope\""},
 		{"[{\"title\": \"X\"}]",
-		 "display.columns[0].field: missing (only a clock column has none)"},
+		 "display.columns[0].field: missing (only a clock or text column has none)"},
 		{"[{\"field\": \"pid\", \"format\": \"bogus\"}]",
 		 "display.columns[0].format: \"bogus\" is not one of value, elapsed, strerror, "
-		 "clock, hex, octal, join, char, result, errno, scaled"},
+		 "clock, hex, octal, join, char, result, errno, scaled, text"},
 		{"[{\"field\": \"ts\", \"format\": \"elapsed\", \"unit\": \"min\"}]",
 		 "display.columns[0].unit: \"min\" is not one of ns, us, ms, s"},
 		{"[{\"field\": \"comm\", \"format\": \"elapsed\"}]",
@@ -512,7 +513,7 @@ TEST(table_bad_column_specs)
 		 "display.columns[0].overrides[0].field: unknown key (expected one of: when, "
 		 "title, "
 		 "width, align, title_align, truncate, gap, format, decimals, unit, since, "
-		 "zero_pad, separator, quote, divide, values)"},
+		 "zero_pad, separator, quote, divide, values, text)"},
 		{"[{\"field\": \"comm\", \"format\": \"hex\"}]",
 		 "display.columns[0].format: hex needs an integer field"},
 		{"[{\"field\": \"pid\", \"format\": \"join\"}]",
@@ -539,6 +540,8 @@ TEST(table_bad_column_specs)
 		 "display.columns[0].values.1: is not a name"},
 		{"[{\"field\": \"pid\", \"values\": []}]",
 		 "display.columns[0].values: is not an object"},
+		{"[{\"field\": \"pid\", \"format\": \"text\", \"text\": \"x\"}]",
+		 "display.columns[0]: a text column has \"text\" and no \"field\""},
 	};
 	struct ev_fixture f;
 	char msg[512];
