@@ -23,6 +23,7 @@ static struct {
 	char first_prog[128];	       /* the program the first warning names */
 	char prog[128];		       /* the program whose load failed */
 	char cause[128];	       /* libbpf's cause for it: "Permission denied" */
+	char errbuf[64];	       /* an errno's text, for libbpf_log_first_warning */
 	char verifier[LOG_LINE_BYTES]; /* the last meaningful line of its log */
 } state;
 
@@ -57,12 +58,77 @@ static bool meaningful(const char *line)
 	       strncmp(line, "stack depth", 11);
 }
 
+/* The kernel's own errnos (above 511), which strerror and libbpf do not name. */
+static const char *kernel_errno_name(int err)
+{
+	static const char *const names[] = {
+		[512 - 512] = "ERESTARTSYS",
+		[513 - 512] = "ERESTARTNOINTR",
+		[514 - 512] = "ERESTARTNOHAND",
+		[515 - 512] = "ENOIOCTLCMD",
+		[516 - 512] = "ERESTART_RESTARTBLOCK",
+		[517 - 512] = "EPROBE_DEFER",
+		[518 - 512] = "EOPENSTALE",
+		[519 - 512] = "ENOPARAM",
+		[521 - 512] = "EBADHANDLE",
+		[522 - 512] = "ENOTSYNC",
+		[523 - 512] = "EBADCOOKIE",
+		[524 - 512] = "ENOTSUPP",
+		[525 - 512] = "ETOOSMALL",
+		[526 - 512] = "ESERVERFAULT",
+		[527 - 512] = "EBADTYPE",
+		[528 - 512] = "EJUKEBOX",
+		[529 - 512] = "EIOCBQUEUED",
+		[530 - 512] = "ERECALLCONFLICT",
+	};
+
+	if (err < 0)
+		err = -err;
+	if (err < 512 || err > 530 || !names[err - 512])
+		return NULL;
+	return names[err - 512];
+}
+
+const char *libbpf_log_strerror(int err, char *buf, size_t size)
+{
+	const char *name = kernel_errno_name(err);
+
+	if (!name)
+		return strerror(err < 0 ? -err : err);
+	if ((err < 0 ? -err : err) == 524)
+		snprintf(buf, size, "not supported by this kernel (ENOTSUPP)");
+	else
+		snprintf(buf, size, "kernel error %s (%d)", name, err < 0 ? -err : err);
+	return buf;
+}
+
+/* libbpf's "strerror_r(-524)=22" (its strerror_r knows no kernel errno) with the errno named. */
+static void name_kernel_errnos(char *text, size_t size)
+{
+	static const char mark[] = "strerror_r(";
+	char *at = strstr(text, mark), *end, named[64], rest[LOG_LINE_BYTES];
+	long err;
+
+	if (!at)
+		return;
+	err = strtol(at + sizeof(mark) - 1, &end, 10);
+	if (strncmp(end, ")=", 2) || !kernel_errno_name((int)err))
+		return;
+	end += 2;
+	while (*end >= '0' && *end <= '9')
+		end++;
+	snprintf(rest, sizeof(rest), "%s", end);
+	libbpf_log_strerror((int)err, named, sizeof(named));
+	snprintf(at, size - (size_t)(at - text), "%s%s", named, rest);
+}
+
 static void take_warning_line(const char *line, size_t len)
 {
 	char text[LOG_LINE_BYTES], prog[sizeof(state.prog)];
 	const char *rest, *after;
 
 	snprintf(text, sizeof(text), "%.*s", (int)len, line);
+	name_kernel_errnos(text, sizeof(text));
 	if (state.in_log && !strncmp(text, "libbpf: ", 8))
 		state.in_log = false; /* a log without its END: libbpf speaks again */
 	if (state.in_log) {
@@ -184,7 +250,7 @@ const char *libbpf_log_first_warning(int err)
 	const char *rest;
 
 	if (!state.first[0])
-		return strerror(err < 0 ? -err : err);
+		return libbpf_log_strerror(err, state.errbuf, sizeof(state.errbuf));
 	rest = after_prog_name(state.first, NULL, 0);
 	return rest ? rest : state.first;
 }

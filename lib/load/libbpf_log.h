@@ -42,4 +42,10 @@ void libbpf_log_explain_eperm(void);
 /* libbpf's first warning without its "libbpf: " and "prog 'NAME': " prefixes, else strerror. */
 const char *libbpf_log_first_warning(int err);
 
+/*
+ * err's text, with the kernel's own errnos named ("not supported by this kernel (ENOTSUPP)" for
+ * 524, which strerror calls "Unknown error 524"); buf holds it when strerror's will not do.
+ */
+const char *libbpf_log_strerror(int err, char *buf, size_t size);
+
 #endif

@@ -595,7 +595,8 @@ static void print_kept(const struct load_opts *o, int kept, int nr_links)
 	const char *name = m->variants[kept].name;
 	int i;
 
-	fprintf(stderr, "variant %s: loaded and attached %d programs\n", name, nr_links);
+	fprintf(stderr, "variant %s: loaded and attached %d program%s\n", name, nr_links,
+		nr_links == 1 ? "" : "s");
 	for (i = kept + 1; i < m->nr_variants; i++)
 		if (o->variant)
 			fprintf(stderr, "variant %s: not tried: --variant %s\n",

@@ -187,7 +187,7 @@ def variant_sure_to_fail_is_refused_before_loading():
     fates, _ = variant_fates(err)
     check(re.fullmatch(UNHOOKED_REASON, fates.get("unhooked", "")),
           "-v says the variant was refused before loading:\n" + err)
-    check_equal(fates.get("works"), "loaded and attached 1 programs", "the variant kept")
+    check_equal(fates.get("works"), "loaded and attached 1 program", "the variant kept")
     check_equal(sorted(loaded_ids(err)), ["works"], "only the kept variant loaded:\n" + err)
     check_equal(sorted(loaded_ids(err)["works"].values()), sorted(held), "programs ecli held")
     mine = [e for e in json_lines(out) if e["pid"] == os.getpid()]

@@ -121,3 +121,27 @@ TEST(libbpf_log_names_the_program_a_failed_load_is_blamed_on)
 	libbpf_log_take_warning("libbpf: map 'events': failed to create: Invalid argument(-22)\n");
 	CHECK(!libbpf_log_failed_program());
 }
+
+TEST(libbpf_log_names_the_kernels_own_errnos)
+{
+	char buf[64];
+
+	libbpf_log_reset();
+	libbpf_log_take_warning("libbpf: prog 'fexit_bind': failed to attach: "
+				"strerror_r(-524)=22\n");
+	CHECK_STR(libbpf_log_first_warning(-524),
+		  "failed to attach: not supported by this kernel (ENOTSUPP)");
+	libbpf_log_reset();
+	libbpf_log_take_warning("libbpf: prog 'p': failed: -517 (strerror_r(-517)=22) later\n");
+	CHECK_STR(libbpf_log_first_warning(-517),
+		  "failed: -517 (kernel error EPROBE_DEFER (517)) later");
+	/* nothing said: the errno itself, named */
+	libbpf_log_reset();
+	CHECK_STR(libbpf_log_first_warning(-524), "not supported by this kernel (ENOTSUPP)");
+	CHECK_STR(libbpf_log_strerror(-ENOENT, buf, sizeof(buf)), "No such file or directory");
+	CHECK_STR(libbpf_log_strerror(529, buf, sizeof(buf)), "kernel error EIOCBQUEUED (529)");
+	/* libbpf's text for an errno strerror knows is left as it is */
+	libbpf_log_reset();
+	libbpf_log_take_warning("libbpf: x: strerror_r(-2)=22\n");
+	CHECK_STR(libbpf_log_first_warning(-2), "x: strerror_r(-2)=22");
+}

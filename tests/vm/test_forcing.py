@@ -45,7 +45,8 @@ def check_each_variant_alone(tool):
         check_equal(sorted(links.values()), sorted(loaded[name][p] for p in attached),
                     "%s --variant %s: one link per program attached" % (tool, name))
         programs = attached
-        check("variant %s: loaded and attached %d programs" % (name, len(programs)) in err,
+        check("variant %s: loaded and attached %d program%s"
+              % (name, len(programs), "" if len(programs) == 1 else "s") in err,
               "%s --variant %s attached:\n%s" % (tool, name, err))
 
 
