@@ -43,7 +43,12 @@ INCLUDE_DIR := $(BUILD)/include
 LIBBPF_INCLUDE := /usr/include/bpf
 LIBBPF_HEADERS := bpf_helpers.h bpf_helper_defs.h bpf_core_read.h bpf_tracing.h bpf_endian.h
 PROJECT_BPF_HEADERS := $(wildcard bpf/*.bpf.h)
-INCLUDE_FILES := $(INCLUDE_DIR)/vmlinux.h $(LIBBPF_HEADERS:%=$(INCLUDE_DIR)/bpf/%) \
+# Kernel types for each architecture ecc builds for (vmlinux.h includes the one compiled for):
+# this machine's from its own kernel's BTF, the other's from Debian 12's kernel for it.
+HOST_ARCH := $(shell uname -m)
+ARCHES    := x86_64 aarch64
+INCLUDE_FILES := $(INCLUDE_DIR)/vmlinux.h $(ARCHES:%=$(INCLUDE_DIR)/vmlinux-%.h) \
+		 $(LIBBPF_HEADERS:%=$(INCLUDE_DIR)/bpf/%) \
 		 $(PROJECT_BPF_HEADERS:bpf/%=$(INCLUDE_DIR)/%)
 ECC_ENV  := CLANG=$(CLANG) LLVM_STRIP=$(LLVM_STRIP) ECC_CFLAGS="-Wall -Werror"
 
@@ -82,13 +87,30 @@ $(DEPS_OK): Makefile
 	fi
 	@mkdir -p $(BUILD) && touch $@
 
-# vmlinux.h: bpftool's types, then the kernel's kfuncs (ecc --kfuncs), which bpftool 7.1 omits.
-$(INCLUDE_DIR)/vmlinux.h: | $(DEPS_OK) $(BUILD)/ecc
-	@test -r /sys/kernel/btf/vmlinux || { echo "no /sys/kernel/btf/vmlinux: this kernel has no BTF to build CO-RE programs against" >&2; exit 1; }
+# vmlinux-ARCH.h: bpftool's types, then the kernel's kfuncs (ecc --kfuncs), which bpftool 7.1
+# omits. vmlinux.h picks one by the __TARGET_ARCH_* ecc defines.
+$(INCLUDE_DIR)/vmlinux.h: bpf/vmlinux.h
+	@mkdir -p $(@D)
+	$(Q)cp $< $@
+define vmlinux_header
 	@mkdir -p $(@D)
 	$(call msg,GEN,$@)
-	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && \
-		$(BUILD)/ecc --kfuncs /sys/kernel/btf/vmlinux >> $@.tmp && mv $@.tmp $@
+	$(Q)$(BPFTOOL) btf dump file $(1) format c > $@.tmp && \
+		$(BUILD)/ecc --kfuncs $(1) >> $@.tmp && mv $@.tmp $@
+endef
+$(INCLUDE_DIR)/vmlinux-$(HOST_ARCH).h: | $(DEPS_OK) $(BUILD)/ecc
+	@test -r /sys/kernel/btf/vmlinux || { echo "no /sys/kernel/btf/vmlinux: this kernel has no BTF to build CO-RE programs against" >&2; exit 1; }
+	$(call vmlinux_header,/sys/kernel/btf/vmlinux)
+# Debian 12's kernel for another architecture (kernels/: fetched once, nothing installed)
+DEBIAN_ARCH_x86_64  := amd64
+DEBIAN_ARCH_aarch64 := arm64
+$(BUILD)/kernels/%-btf/.ok: kernels/fetch_kernel.sh kernels/kernel_btf.sh | $(DEPS_OK)
+	$(Q)kernels/fetch_kernel.sh $(BUILD)/kernels/$* $(DEBIAN_ARCH_$*)
+	$(Q)kernels/kernel_btf.sh $(BUILD)/kernels/$* $(@D)
+	@touch $@
+$(foreach a,$(filter-out $(HOST_ARCH),$(ARCHES)),$(eval \
+$(INCLUDE_DIR)/vmlinux-$(a).h: $(BUILD)/kernels/$(a)-btf/.ok | $(BUILD)/ecc ; \
+	$$(call vmlinux_header,$$$$(ls $(BUILD)/kernels/$(a)-btf/*.btf))))
 
 # libbpf's bpf_helpers.h as Debian ships it, and at its end what newer libbpf adds
 # (bpf/libbpf_compat.bpf.h, staged beside the other project headers).

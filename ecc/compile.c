@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,24 +47,94 @@ static const char *strip_command(void)
 	return c && *c ? c : "llvm-strip";
 }
 
-/* The kernel's name for this machine's architecture, as bpf_tracing.h expects it. */
-static const char *target_arch(void)
+/* An architecture as uname -m names it, and as the kernel (and bpf_tracing.h) does. */
+static const char *const arch_names[][2] = {
+	{"x86_64", "x86"},   {"aarch64", "arm64"}, {"i686", "x86"},
+	{"armv7l", "arm"},   {"ppc64le", "powerpc"}, {"ppc64", "powerpc"},
+	{"s390x", "s390"},   {"riscv64", "riscv"}, {"loongarch64", "loongarch"},
+	{"mips64", "mips"},  {"sparc64", "sparc"},
+};
+
+#define NR_ARCH_NAMES (sizeof(arch_names) / sizeof(arch_names[0]))
+
+static const char *kernel_arch(const char *machine)
 {
-	static const char *const names[][2] = {
-		{"x86_64", "x86"},  {"i686", "x86"},	    {"aarch64", "arm64"},
-		{"armv7l", "arm"},  {"ppc64le", "powerpc"}, {"ppc64", "powerpc"},
-		{"s390x", "s390"},  {"riscv64", "riscv"},   {"loongarch64", "loongarch"},
-		{"mips64", "mips"}, {"sparc64", "sparc"},
-	};
-	static struct utsname u;
 	size_t i;
 
-	if (uname(&u))
-		return "x86";
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(u.machine, names[i][0]))
-			return names[i][1];
+	for (i = 0; i < NR_ARCH_NAMES; i++)
+		if (!strcmp(machine, arch_names[i][0]))
+			return arch_names[i][1];
+	return machine;
+}
+
+static const char *host_arch(void)
+{
+	static struct utsname u;
+
+	if (!u.machine[0] && uname(&u))
+		snprintf(u.machine, sizeof(u.machine), "x86_64");
 	return u.machine;
+}
+
+/* The include dir has this architecture's kernel types (vmlinux-ARCH.h). */
+static bool has_types(const char *inc, const char *arch)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/vmlinux-%.32s.h", inc, arch);
+	return !access(path, R_OK);
+}
+
+/* "x86_64,aarch64" into arches; each one ecc has kernel types for. */
+static int parse_arch_list(const char *list, const char *inc, struct compile_arches *a,
+			   struct diag *d)
+{
+	char *copy = strdup(list), *word, *save = NULL;
+	int i, err = copy ? 0 : diag_set(d, -ENOMEM, "out of memory");
+
+	for (word = copy ? strtok_r(copy, ",", &save) : NULL; word && !err;
+	     word = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < a->nr && strcmp(a->names[i], word); i++)
+			;
+		if (i < a->nr)
+			continue;
+		if (strcmp(word, "x86_64") && strcmp(word, "aarch64"))
+			err = diag_set(d, -EINVAL, "--arch: '%s' is not x86_64 or aarch64", word);
+		else if (!has_types(inc, word))
+			err = diag_set(d, -ENOENT,
+				       "--arch %s: no vmlinux-%s.h in %s: ecc has no kernel types "
+				       "to build for it",
+				       word, word, inc);
+		else if (a->nr == COMPILE_MAX_ARCHES)
+			err = diag_set(d, -E2BIG, "--arch: more than %d architectures",
+				       COMPILE_MAX_ARCHES);
+		else
+			a->names[a->nr++] = strcmp(word, "x86_64") ? "aarch64" : "x86_64";
+	}
+	if (!err && !a->nr)
+		err = diag_set(d, -EINVAL, "--arch: names no architecture");
+	free(copy);
+	return err;
+}
+
+int compile_arches(const char *list, struct compile_arches *a, struct diag *d)
+{
+	static const char *const known[] = {"x86_64", "aarch64"};
+	char inc[PATH_MAX];
+	size_t i;
+	int err = include_dir_find(inc, sizeof(inc), d);
+
+	memset(a, 0, sizeof(*a));
+	if (err)
+		return err;
+	if (list)
+		return parse_arch_list(list, inc, a, d);
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (has_types(inc, known[i]))
+			a->names[a->nr++] = known[i];
+	if (!a->nr) /* an include dir of one vmlinux.h: this machine's */
+		a->names[a->nr++] = host_arch();
+	return 0;
 }
 
 static void dir_of(const char *path, char *dir, size_t len)
@@ -166,7 +237,8 @@ static void clang_argv(struct cmdline *c, const struct compile_opts *o)
 	add(c, "-O2");
 	add(c, "-target");
 	add(c, "bpf");
-	snprintf(c->arch, sizeof(c->arch), "-D__TARGET_ARCH_%s", target_arch());
+	snprintf(c->arch, sizeof(c->arch), "-D__TARGET_ARCH_%s",
+		 kernel_arch(o->arch ? o->arch : host_arch()));
 	add(c, c->arch);
 	/* the author's folders first: their own headers win over ours of the same name */
 	dir_of(o->source, c->src_dir, sizeof(c->src_dir));

@@ -19,7 +19,23 @@
 #define COMPILE_MAX_INCLUDES 32
 #define COMPILE_MAX_EXPORTS  32
 
+#define COMPILE_MAX_ARCHES 2
+
+/* The architectures a package is built for, as uname -m names them: x86_64, aarch64. */
+struct compile_arches {
+	const char *names[COMPILE_MAX_ARCHES];
+	int nr;
+};
+
+/*
+ * list (--arch: "x86_64,aarch64", or NULL: every architecture the include dir has kernel types
+ * for, vmlinux-ARCH.h; an include dir of one vmlinux.h: this machine's). A name ecc has no
+ * kernel types for is refused in one line.
+ */
+int compile_arches(const char *list, struct compile_arches *a, struct diag *d);
+
 struct compile_opts {
+	const char *arch; /* -D__TARGET_ARCH_* for it; NULL: this machine's */
 	const char *source;
 	const char *header;			    /* or NULL; its directory is searched too */
 	const char *includes[COMPILE_MAX_INCLUDES]; /* -I DIR, in order */

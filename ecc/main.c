@@ -24,7 +24,7 @@
 #endif
 
 static const char usage[] = "usage: ecc [-v] [-I DIR]... [-o PACKAGE] [--save-object FILE]\n"
-			    "           [--btf-for [RELEASE=]KERNEL_BTF]...\n"
+			    "           [--arch ARCH[,ARCH]] [--btf-for [RELEASE=]KERNEL_BTF]...\n"
 			    "           {SOURCE.bpf.c [HEADER.h] | OBJECT.o} [SCHEMA.json]\n";
 
 static const char help[] =
@@ -45,7 +45,12 @@ static const char help[] =
 	"  -o PACKAGE     where to write the package\n"
 	"  -I DIR         also search DIR for included headers (repeatable)\n"
 	"  -v             print the clang and llvm-strip commands, and what was inferred\n"
-	"  --save-object FILE  also write the compiled object (BTF, no DWARF) to FILE\n"
+	"  --arch ARCH[,ARCH]  build for these architectures, x86_64 and aarch64 (default:\n"
+	"                 each the include dir has kernel types for, vmlinux-ARCH.h): one\n"
+	"                 object each, ecli loading the running machine's. For OBJECT.o,\n"
+	"                 the one architecture it was built for (default: none said, any)\n"
+	"  --save-object FILE  also write the compiled object (BTF, no DWARF) to FILE (the\n"
+	"                 first architecture's)\n"
 	"  --btf-for [RELEASE=]KERNEL_BTF  embed the minimal BTF the object needs from\n"
 	"                 KERNEL_BTF (a kernel's BTF: raw, or an ELF vmlinux with .BTF), made\n"
 	"                 with bpftool gen min_core_btf; ecli uses it on a kernel without BTF\n"
@@ -61,6 +66,7 @@ static const char help[] =
 
 struct inputs {
 	const char *source, *header, *object, *schema;
+	const char *arch; /* --arch, or NULL */
 	const struct min_btf_list *btf_for;
 	bool verbose;
 };
@@ -158,6 +164,30 @@ static void export_candidates(struct compile_opts *co, const char *given,
 		co->export_types[co->nr_exports++] = from->structs[i].name;
 }
 
+/* Compiles the source once per architecture into objects[] (each malloc'd). */
+static int compile_each(struct compile_opts *co, const struct inputs *in,
+			struct package_object *objects, int *nr, struct diag *d)
+{
+	struct compile_arches arches;
+	char *object;
+	size_t size;
+	int i, err = compile_arches(in->arch, &arches, d);
+
+	*nr = 0;
+	for (i = 0; i < arches.nr && !err; i++) {
+		co->arch = arches.names[i];
+		object = NULL;
+		err = compile_source(co, &object, &size, d);
+		if (!err)
+			objects[(*nr)++] = (struct package_object){arches.names[i], object, size};
+	}
+	if (!err && in->verbose)
+		for (i = 0; i < *nr; i++)
+			fprintf(stderr, "ecc: built for %s (%zu bytes)\n", objects[i].arch,
+				objects[i].size);
+	return err;
+}
+
 static int from_source(struct compile_opts *co, const struct inputs *in, const char *out,
 		       const char *save_object, struct diag *d)
 {
@@ -169,10 +199,10 @@ static int from_source(struct compile_opts *co, const struct inputs *in, const c
 			       .header = in->header,
 			       .btf_for = in->btf_for,
 			       .verbose = in->verbose};
+	struct package_object objects[PACK_MAX_OBJECTS];
 	cJSON *schema = NULL;
-	char *object = NULL, origin[300];
-	size_t size = 0;
-	int err = 0;
+	char origin[300];
+	int i, nr = 0, err = 0;
 
 	if (in->schema && !(schema = pack_read_schema(in->schema, d)))
 		err = -EINVAL;
@@ -185,36 +215,46 @@ static int from_source(struct compile_opts *co, const struct inputs *in, const c
 	co->source = in->source;
 	co->header = in->header;
 	export_candidates(co, pack_schema_event_type(schema), &src, in->header ? &hdr : NULL);
-	err = err ?: compile_source(co, &object, &size, d);
+	err = err ?: compile_each(co, in, objects, &nr, d);
 	if (!err && save_object)
-		err = file_write(save_object, object, size, d);
+		err = file_write(save_object, objects[0].data, objects[0].size, d);
 	if (!err) {
-		err = pack_object(out, object, size, schema, &p, d);
+		err = pack_object(out, objects, nr, schema, &p, d);
 		schema = NULL;
 	}
 	cJSON_Delete(schema);
 	source_scan_free(&src);
 	source_scan_free(&hdr);
-	free(object);
+	for (i = 0; i < nr; i++)
+		free((void *)objects[i].data);
 	return err;
 }
 
+/* An object built elsewhere: for the one architecture --arch names, else for any machine. */
 static int from_object(const struct inputs *in, const char *out, struct diag *d)
 {
 	struct pack_input p = {.path = in->object,
 			       .schema = in->schema,
 			       .btf_for = in->btf_for,
 			       .verbose = in->verbose};
+	const char *arch = in->arch;
 	cJSON *schema = NULL;
 	char *object = NULL;
 	size_t size = 0;
 	int err = 0;
 
-	if (in->schema && !(schema = pack_read_schema(in->schema, d)))
+	if (arch && (!*arch || arch[strspn(arch, "abcdefghijklmnopqrstuvwxyz0123456789_")]))
+		err = diag_set(d, -EINVAL,
+			       "--arch %s: an object is built for one architecture, named as "
+			       "uname -m names it (x86_64, aarch64)",
+			       arch);
+	if (!err && in->schema && !(schema = pack_read_schema(in->schema, d)))
 		err = -EINVAL;
 	err = err ?: file_read(in->object, PACKAGE_MAX_FILE_BYTES, &object, &size, d);
 	if (!err) {
-		err = pack_object(out, object, size, schema, &p, d);
+		err = pack_object(out,
+				  &(struct package_object){arch, object, size},
+				  1, schema, &p, d);
 		schema = NULL;
 	}
 	cJSON_Delete(schema);
@@ -240,9 +280,10 @@ int main(int argc, char **argv)
 					      {"save-object", required_argument, NULL, 'O'},
 					      {"btf-for", required_argument, NULL, 'B'},
 					      {"kfuncs", required_argument, NULL, 'K'},
+					      {"arch", required_argument, NULL, 'A'},
 					      {0}};
 	struct compile_opts co = {0};
-	const char *out = "package.json", *save_object = NULL;
+	const char *out = "package.json", *save_object = NULL, *arch = NULL;
 	static struct min_btf_list btf_for;
 	struct inputs in;
 	struct diag d = {""};
@@ -257,6 +298,8 @@ int main(int argc, char **argv)
 			co.includes[co.nr_includes++] = optarg;
 		} else if (opt == 'v') {
 			co.verbose = true;
+		} else if (opt == 'A') {
+			arch = optarg;
 		} else if (opt == 'O') {
 			save_object = optarg;
 		} else if (opt == 'B') {
@@ -285,6 +328,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	in.btf_for = &btf_for;
+	in.arch = arch;
 	in.verbose = co.verbose;
 	if (in.source ? from_source(&co, &in, out, save_object, &d) : from_object(&in, out, &d)) {
 		diag_print("%s", d.msg);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include "min_btf.h"
 #include "core/file_io.h"
 #include "format/package_read.h"
@@ -42,6 +44,34 @@ static int release_of(const char *arg, const char **path, char *release, size_t 
 	return 0;
 }
 
+/*
+ * The architecture a kernel's BTF is for, by its struct pt_regs (x86's orig_ax, arm64's
+ * syscallno); NULL when it says neither. A file that is not BTF is left to bpftool to refuse.
+ */
+static const char *btf_arch(const char *path)
+{
+	struct btf *btf = btf__parse(path, NULL);
+	const struct btf_type *t;
+	const struct btf_member *m;
+	const char *arch = NULL;
+	int id, i;
+
+	if (libbpf_get_error(btf))
+		return NULL;
+	id = btf__find_by_name_kind(btf, "pt_regs", BTF_KIND_STRUCT);
+	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	for (i = 0, m = t ? btf_members(t) : NULL; t && i < btf_vlen(t); i++, m++) {
+		const char *name = btf__name_by_offset(btf, m->name_off);
+
+		if (name && !strcmp(name, "orig_ax"))
+			arch = "x86_64";
+		else if (name && !strcmp(name, "syscallno"))
+			arch = "aarch64";
+	}
+	btf__free(btf);
+	return arch;
+}
+
 int min_btf_add(struct min_btf_list *l, const char *arg, struct diag *d)
 {
 	struct min_btf_spec *s = &l->specs[l->nr];
@@ -54,8 +84,10 @@ int min_btf_add(struct min_btf_list *l, const char *arg, struct diag *d)
 		return err;
 	if (!*s->path)
 		return diag_set(d, -EINVAL, "--btf-for %s: no file after '='", arg);
+	s->arch = btf_arch(s->path);
 	for (i = 0; i < l->nr; i++)
-		if (!strcmp(l->specs[i].release, s->release))
+		if (!strcmp(l->specs[i].release, s->release) &&
+		    (!s->arch || !l->specs[i].arch || !strcmp(l->specs[i].arch, s->arch)))
 			return diag_set(d, -EINVAL, "--btf-for %s: release %s is given twice", arg,
 					s->release);
 	l->nr++;
@@ -87,7 +119,8 @@ static int minimize(const struct min_btf_spec *s, const char *object, const char
 	return 0;
 }
 
-static cJSON *entry(const struct min_btf_spec *s, const char *out, struct diag *d)
+static cJSON *entry(const struct min_btf_spec *s, const char *arch, const char *out,
+		    struct diag *d)
 {
 	char *btf = NULL, *b64 = NULL;
 	size_t size = 0;
@@ -99,6 +132,8 @@ static cJSON *entry(const struct min_btf_spec *s, const char *out, struct diag *
 		diag_set(d, -EINVAL, "--btf-for %s: bpftool wrote an empty BTF", s->path);
 	else if ((b64 = package_encode(btf, size, d)) && (e = cJSON_CreateObject())) {
 		cJSON_AddStringToObject(e, "release", s->release);
+		if (arch)
+			cJSON_AddStringToObject(e, "arch", arch);
 		cJSON_AddStringToObject(e, "btf", b64);
 		cJSON_AddNumberToObject(e, "btf_size", (double)size);
 	} else if (b64) {
@@ -109,18 +144,48 @@ static cJSON *entry(const struct min_btf_spec *s, const char *out, struct diag *
 	return e;
 }
 
-static cJSON *build_all(const struct min_btf_list *l, const char *tmp, const char *object,
-			struct diag *d)
+/* The object for the kernel s describes: the package's one, or the one of its architecture. */
+static const struct package_object *object_for(const struct min_btf_spec *s,
+					       const struct package_object *objects, int nr,
+					       struct diag *d)
+{
+	int i;
+
+	if (nr == 1 && !objects[0].arch)
+		return &objects[0];
+	if (!s->arch) {
+		diag_set(d, -EINVAL,
+			 "--btf-for %s: its struct pt_regs says no architecture, and the package "
+			 "is built for several",
+			 s->path);
+		return NULL;
+	}
+	for (i = 0; i < nr; i++)
+		if (!strcmp(objects[i].arch, s->arch))
+			return &objects[i];
+	diag_set(d, -EINVAL, "--btf-for %s: a kernel for %s, which the package is not built for",
+		 s->path, s->arch);
+	return NULL;
+}
+
+static cJSON *build_all(const struct min_btf_list *l, const char *tmp,
+			const struct package_object *objects, int nr, struct diag *d)
 {
 	cJSON *list = cJSON_CreateArray(), *e = NULL;
-	char out[PATH_MAX];
+	const struct package_object *o;
+	char out[PATH_MAX], obj[PATH_MAX];
 	int i;
 
 	for (i = 0; list && i < l->nr; i++) {
 		snprintf(out, sizeof(out), "%s/%d.btf", tmp, i);
-		e = minimize(&l->specs[i], object, out, tmp, d) ? NULL
-								: entry(&l->specs[i], out, d);
+		snprintf(obj, sizeof(obj), "%s/%d.o", tmp, i);
+		o = object_for(&l->specs[i], objects, nr, d);
+		e = !o || file_write(obj, o->data, o->size, d) ||
+				    minimize(&l->specs[i], obj, out, tmp, d)
+			    ? NULL
+			    : entry(&l->specs[i], o->arch, out, d);
 		unlink(out);
+		unlink(obj);
 		if (!e)
 			break;
 		cJSON_AddItemToArray(list, e);
@@ -133,11 +198,12 @@ static cJSON *build_all(const struct min_btf_list *l, const char *tmp, const cha
 	return NULL;
 }
 
-cJSON *min_btf_build(const struct min_btf_list *l, const void *object, size_t size, struct diag *d)
+cJSON *min_btf_build(const struct min_btf_list *l, const struct package_object *objects, int nr,
+		     struct diag *d)
 {
 	const char *base = getenv("TMPDIR");
-	char tmp[PATH_MAX - 64], obj[PATH_MAX];
-	cJSON *list = NULL;
+	char tmp[PATH_MAX - 64];
+	cJSON *list;
 
 	snprintf(tmp, sizeof(tmp), "%s/ecc-btf-XXXXXX", base && *base ? base : "/tmp");
 	if (!mkdtemp(tmp)) {
@@ -145,10 +211,7 @@ cJSON *min_btf_build(const struct min_btf_list *l, const void *object, size_t si
 			 base && *base ? base : "/tmp", strerror(errno));
 		return NULL;
 	}
-	snprintf(obj, sizeof(obj), "%s/object.o", tmp);
-	if (!file_write(obj, object, size, d))
-		list = build_all(l, tmp, obj, d);
-	unlink(obj);
+	list = build_all(l, tmp, objects, nr, d);
 	rmdir(tmp);
 	return list;
 }

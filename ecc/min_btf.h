@@ -10,12 +10,14 @@
 #include <stddef.h>
 #include <cjson/cJSON.h>
 #include "core/diag.h"
+#include "format/package_write.h"
 
 #define MIN_BTF_MAX 64
 
 struct min_btf_spec {
 	char release[65]; /* struct utsname's release is at most 64 characters */
 	const char *path;
+	const char *arch; /* x86_64 or aarch64, by the BTF's struct pt_regs; NULL: not told */
 };
 
 struct min_btf_list {
@@ -23,10 +25,18 @@ struct min_btf_list {
 	int nr;
 };
 
-/* Adds "RELEASE=FILE", or "DIR/RELEASE.btf" as BTFHub names its files; refuses a release twice. */
+/*
+ * Adds "RELEASE=FILE", or "DIR/RELEASE.btf" as BTFHub names its files; refuses a release given
+ * twice for one architecture.
+ */
 int min_btf_add(struct min_btf_list *l, const char *arg, struct diag *d);
 
-/* The package's "btf_for" array, or NULL with d set. Runs $BPFTOOL (default bpftool). */
-cJSON *min_btf_build(const struct min_btf_list *l, const void *object, size_t size, struct diag *d);
+/*
+ * The package's "btf_for" array, or NULL with d set: for each kernel, made from the object of
+ * its architecture (each entry then says "arch"), or from the one object of a package for any
+ * machine. Runs $BPFTOOL (default bpftool).
+ */
+cJSON *min_btf_build(const struct min_btf_list *l, const struct package_object *objects, int nr,
+		     struct diag *d);
 
 #endif

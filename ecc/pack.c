@@ -346,61 +346,85 @@ static int check(const cJSON *meta, struct bpf_object *obj, const struct pack_in
 	return err ? in_file(in, err, d) : 0;
 }
 
-/* events.fields (taken out of the schema): the object gets the struct they describe. */
-static int add_event_fields(const void **object, size_t *size, cJSON *schema,
-			    const struct pack_input *in, void **own, struct diag *d)
-{
-	cJSON *events = cJSON_GetObjectItemCaseSensitive(schema, "events");
-	cJSON *fields = cJSON_DetachItemFromObjectCaseSensitive(events, "fields");
-	int err;
-
-	if (!fields)
-		return 0;
-	err = event_fields_add(*object, *size, pack_schema_event_type(schema), fields, own, size,
-			       d);
-	cJSON_Delete(fields);
-	if (err)
-		return in_file(in, err, d);
-	*object = *own;
-	if (in->verbose)
-		fprintf(stderr, "ecc: struct %s added to the object's BTF from events.fields\n",
-			pack_schema_event_type(schema));
-	return 0;
-}
-
-int pack_object(const char *out, const void *object, size_t size, cJSON *schema,
-		const struct pack_input *in, struct diag *d)
+/*
+ * An object as packed: checked (an object from elsewhere, ecc OBJECT.o, before libbpf trusts
+ * it), with the struct the schema's events.fields describe added to its BTF (*own then holds
+ * it), and opened.
+ */
+static int prepare(struct package_object *o, const cJSON *fields, const char *type,
+		   const struct pack_input *in, void **own, struct bpf_object **obj,
+		   struct diag *d)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts);
-	struct bpf_object *obj = NULL;
-	cJSON *meta = NULL, *btf_for = NULL;
-	void *own = NULL; /* the object with the schema's event struct added */
 	char name[64];
-	int err = 0;
+	int err = object_check(o->data, o->size, d);
 
 	object_name(in->path, name, sizeof(name));
 	opts.object_name = name;
-	/* an object from elsewhere (ecc OBJECT.o) is checked before libbpf trusts it */
-	err = object_check(object, size, d);
-	err = err ? in_object(in, err, d) : add_event_fields(&object, &size, schema, in, &own, d);
-	if (!err && !(obj = bpf_object__open_mem(object, size, &opts)))
-		err = diag_set(d, -errno, "%s: not a BPF object libbpf can open", in->path);
-	if (!err && !bpf_object__btf(obj))
-		err = diag_set(d, -EINVAL, "%s: has no BTF (compile with -g)", in->path);
-	if (!err && !(meta = build_meta(obj, schema, in, d)))
+	if (err)
+		return in_object(in, err, d);
+	if (fields) {
+		err = event_fields_add(o->data, o->size, type, fields, own, &o->size, d);
+		if (err)
+			return in_file(in, err, d);
+		o->data = *own;
+		if (in->verbose)
+			fprintf(stderr, "ecc: struct %s added to the %s object's BTF from "
+					"events.fields\n",
+				type, o->arch ? o->arch : "");
+	}
+	*obj = bpf_object__open_mem(o->data, o->size, &opts);
+	if (!*obj)
+		return diag_set(d, -errno, "%s: not a BPF object libbpf can open", in->path);
+	if (!bpf_object__btf(*obj))
+		return diag_set(d, -EINVAL, "%s: has no BTF (compile with -g)", in->path);
+	return 0;
+}
+
+/* Another architecture's object must have what the meta, made from the first, names. */
+static int check_other(const cJSON *meta, struct bpf_object *obj, const char *arch,
+		       const struct pack_input *in, struct diag *d)
+{
+	int err = schema_check(meta, obj, d);
+
+	return err ? diag_wrap(d, err, "%s: the %s object", in->path, arch) : 0;
+}
+
+int pack_object(const char *out, const struct package_object *objects, int nr, cJSON *schema,
+		const struct pack_input *in, struct diag *d)
+{
+	struct package_object o[PACK_MAX_OBJECTS];
+	struct bpf_object *obj[PACK_MAX_OBJECTS] = {NULL};
+	void *own[PACK_MAX_OBJECTS] = {NULL}; /* objects with the schema's event struct added */
+	cJSON *meta = NULL, *btf_for = NULL, *fields;
+	const char *type = pack_schema_event_type(schema);
+	int i, err = nr > 0 && nr <= PACK_MAX_OBJECTS ? 0 : diag_set(d, -EINVAL, "no object");
+
+	fields = cJSON_DetachItemFromObjectCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(schema, "events"), "fields");
+	for (i = 0; i < nr && !err; i++) {
+		o[i] = objects[i];
+		err = prepare(&o[i], fields, type, in, &own[i], &obj[i], d);
+	}
+	if (!err && !(meta = build_meta(obj[0], schema, in, d)))
 		err = -EINVAL;
-	err = err ?: check_shows_something(meta, obj, in, d);
-	err = err ?: check(meta, obj, in, d);
+	err = err ?: check_shows_something(meta, obj[0], in, d);
+	err = err ?: check(meta, obj[0], in, d);
+	for (i = 1; i < nr && !err; i++)
+		err = check_other(meta, obj[i], o[i].arch, in, d);
 	if (!err && in->btf_for && in->btf_for->nr &&
-	    !(btf_for = min_btf_build(in->btf_for, object, size, d)))
+	    !(btf_for = min_btf_build(in->btf_for, o, nr, d)))
 		err = -EINVAL;
 	if (!err) {
-		err = package_write(out, object, size, btf_for, meta, d);
+		err = package_write(out, o, nr, btf_for, meta, d);
 		meta = NULL;
 	}
 	cJSON_Delete(meta);
 	cJSON_Delete(schema);
-	bpf_object__close(obj);
-	free(own);
+	cJSON_Delete(fields);
+	for (i = 0; i < nr; i++) {
+		bpf_object__close(obj[i]);
+		free(own[i]);
+	}
 	return err;
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <cjson/cJSON.h>
 #include "core/diag.h"
+#include "format/package_write.h"
 #include "min_btf.h"
 #include "source_scan.h"
 
@@ -32,8 +33,14 @@ cJSON *pack_read_schema(const char *path, struct diag *d);
 /* The schema's events.type, or NULL. */
 const char *pack_schema_event_type(const cJSON *schema);
 
-/* Writes the package to out ("-": stdout). schema (may be NULL) is consumed. */
-int pack_object(const char *out, const void *object, size_t size, cJSON *schema,
+#define PACK_MAX_OBJECTS 2
+
+/*
+ * Writes the package to out ("-": stdout): one object per architecture (objects[0]'s arch NULL
+ * when nr is 1: a package for any machine). The meta is made from objects[0]; every other
+ * object must have what it names. schema (may be NULL) is consumed.
+ */
+int pack_object(const char *out, const struct package_object *objects, int nr, cJSON *schema,
 		const struct pack_input *in, struct diag *d);
 
 #endif

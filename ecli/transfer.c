@@ -80,12 +80,15 @@ static const char *title_of(const char *arg, const char *label)
 	return strchr(base, '?') ? NULL : base;
 }
 
-/* push and pull move only what `ecli run` can read: the package and its meta. */
+/*
+ * push and pull move only what `ecli run` can read: the package and its meta, and the objects of
+ * every architecture, whichever machine moves them.
+ */
 static int check_package(const char *label, const char *text, size_t len, struct diag *d)
 {
 	struct package_meta meta = {0};
 	struct package pkg;
-	int err = package_parse(text, len, &pkg, d);
+	int err = package_parse_all(text, len, &pkg, d);
 
 	err = err ?: meta_parse(pkg.meta, &meta, d);
 	meta_free(&meta);

@@ -161,14 +161,14 @@ $(VM_DEPS_OK): | $(DEPS_OK)
 	$(Q)packaging/need_debs.sh --no-install-recommends $(VM_DEBS)
 	@touch $@
 $(VM_KERNEL): | $(VM_DEPS_OK)
-	$(Q)tests/vm/fetch_kernel.sh $(@D)
+	$(Q)kernels/fetch_kernel.sh $(@D)
 
 # The VM kernel's BTF, extracted on the host (build/vm/btf/RELEASE.btf), and packages that embed
 # the minimal BTF made from it (ecc --btf-for): the nobtf suite runs them with the BTF hidden.
 VM_BTF_OK   := $(BUILD)/vm/btf/.ok
 VM_PACKAGES := $(BUILD)/vm/packages/bindsnoop/package.json $(BUILD)/vm/packages/tcpaccept/package.json
-$(VM_BTF_OK): $(VM_KERNEL) tests/vm/kernel_btf.sh
-	$(Q)tests/vm/kernel_btf.sh $(BUILD)/vm/kernel $(@D)
+$(VM_BTF_OK): $(VM_KERNEL) kernels/kernel_btf.sh
+	$(Q)kernels/kernel_btf.sh $(BUILD)/vm/kernel $(@D)
 	@touch $@
 define vm_tool_rule
 $(BUILD)/vm/packages/$(1)/package.json: tools/$(1)/$(1).bpf.c tools/$(1)/$(1).h tools/$(1)/$(1).json \

@@ -11,7 +11,7 @@
 #include "format/meta_json.h"
 #include "format/package_btf_for.h"
 
-static const char *const entry_keys[] = {"release", "btf", "btf_size", NULL};
+static const char *const entry_keys[] = {"release", "arch", "btf", "btf_size", NULL};
 
 static int entry_size(const cJSON *e, const char *path, size_t *size, struct diag *d)
 {
@@ -59,9 +59,23 @@ static int entry_btf(const cJSON *e, const char *path, struct embedded_btf *b, s
 	return 0;
 }
 
+/* An entry for release and arch (NULL: any): entries for any architecture match every one. */
+static const struct embedded_btf *find(const struct package *pkg, const char *release,
+				       const char *arch)
+{
+	int i;
+
+	for (i = 0; i < pkg->nr_btfs; i++)
+		if (!strcmp(pkg->btfs[i].release, release) &&
+		    (!arch || !pkg->btfs[i].arch || !strcmp(pkg->btfs[i].arch, arch)))
+			return &pkg->btfs[i];
+	return NULL;
+}
+
 static int parse_entry(const cJSON *e, const char *path, struct package *pkg, struct diag *d)
 {
 	const cJSON *release = cJSON_GetObjectItemCaseSensitive(e, "release");
+	const cJSON *arch = cJSON_GetObjectItemCaseSensitive(e, "arch");
 	struct embedded_btf *b = &pkg->btfs[pkg->nr_btfs];
 	int err;
 
@@ -73,9 +87,13 @@ static int parse_entry(const cJSON *e, const char *path, struct package *pkg, st
 	if (!cJSON_IsString(release) || !*release->valuestring)
 		return diag_set(d, -EINVAL, "%s.release: %s", path,
 				release ? "not a non-empty string" : "missing");
-	if (package_btf_for_release(pkg, release->valuestring))
-		return diag_set(d, -EINVAL, "%s.release: '%s' is given twice", path,
-				release->valuestring);
+	if (arch && (!cJSON_IsString(arch) || !*arch->valuestring))
+		return diag_set(d, -EINVAL, "%s.arch: not a non-empty string", path);
+	b->arch = arch ? arch->valuestring : NULL;
+	if (find(pkg, release->valuestring, b->arch))
+		return diag_set(d, -EINVAL, "%s.release: '%s' is given twice%s%s", path,
+				release->valuestring, b->arch ? " for " : "",
+				b->arch ? b->arch : "");
 	err = entry_size(e, path, &b->size, d) ?: entry_btf(e, path, b, d);
 	if (err) {
 		free(b->data);
@@ -122,10 +140,8 @@ void package_btf_for_free(struct package *pkg)
 
 const struct embedded_btf *package_btf_for_release(const struct package *pkg, const char *release)
 {
-	int i;
+	const struct embedded_btf *b = find(pkg, release, pkg->arch);
 
-	for (i = 0; i < pkg->nr_btfs; i++)
-		if (!strcmp(pkg->btfs[i].release, release))
-			return &pkg->btfs[i];
-	return NULL;
+	/* one for another architecture than the object's would relocate it wrongly */
+	return b && (!b->arch || (pkg->arch && !strcmp(b->arch, pkg->arch))) ? b : NULL;
 }

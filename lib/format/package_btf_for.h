@@ -10,11 +10,14 @@
 #include "core/diag.h"
 #include "format/package_read.h"
 
-/* Fills pkg->btfs; each must be non-empty, unique by release and parse as BTF. */
+/*
+ * Fills pkg->btfs; each must be non-empty, unique by release and architecture ("arch", optional:
+ * the same release string may name two architectures' kernels), and parse as BTF.
+ */
 int package_btf_for_parse(const cJSON *root, struct package *pkg, struct diag *d);
 void package_btf_for_free(struct package *pkg);
 
-/* The embedded BTF for release, or NULL. */
+/* The embedded BTF for release and the package's object's architecture, or NULL. */
 const struct embedded_btf *package_btf_for_release(const struct package *pkg, const char *release);
 
 #endif

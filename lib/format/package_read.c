@@ -2,9 +2,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/utsname.h>
 #include "format/base64.h"
 #include "format/inflate.h"
 #include "format/meta_json.h"
@@ -13,8 +16,9 @@
 #include "format/package_read.h"
 #include "core/file_io.h"
 
-static const char *const package_keys[] = {"bpf_object", "bpf_object_size", "btf_for", "meta",
-					   NULL};
+static const char *const package_keys[] = {"bpf_object", "bpf_object_size", "arch", "arch_objects",
+					   "btf_for",	 "meta",	    NULL};
+static const char *const arch_object_keys[] = {"bpf_object", "bpf_object_size", NULL};
 
 int package_read_bytes(const char *path, char **text, size_t *len, struct diag *d)
 {
@@ -41,55 +45,165 @@ int package_read_file(const char *path, struct package *pkg, struct diag *d)
 	return err;
 }
 
-static int object_size(const cJSON *root, size_t *size, struct diag *d)
+/* where: "" for the package's own object, "arch_objects.ARCH." for another architecture's. */
+static int object_size(const cJSON *holder, const char *where, size_t *size, struct diag *d)
 {
-	const cJSON *n = cJSON_GetObjectItemCaseSensitive(root, "bpf_object_size");
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(holder, "bpf_object_size");
 	double v;
 
 	if (!n)
-		return diag_set(d, -EINVAL, "package: missing key \"bpf_object_size\"");
+		return diag_set(d, -EINVAL, "package: missing key \"%sbpf_object_size\"", where);
 	if (!cJSON_IsNumber(n))
-		return diag_set(d, -EINVAL, "package: \"bpf_object_size\" is not a number");
+		return diag_set(d, -EINVAL, "package: \"%sbpf_object_size\" is not a number", where);
 	v = n->valuedouble;
 	if (v != floor(v) || v <= 0)
 		return diag_set(d, -EINVAL,
-				"package: \"bpf_object_size\" %g is not a positive integer", v);
+				"package: \"%sbpf_object_size\" %g is not a positive integer", where,
+				v);
 	if (v > PACKAGE_MAX_OBJECT_BYTES)
 		return diag_set(d, -EFBIG,
-				"package: \"bpf_object_size\" %.15g is over the %u MiB cap", v,
-				PACKAGE_MAX_OBJECT_BYTES >> 20);
+				"package: \"%sbpf_object_size\" %.15g is over the %u MiB cap", where,
+				v, PACKAGE_MAX_OBJECT_BYTES >> 20);
 	*size = (size_t)v;
 	return 0;
 }
 
-static int decode_object(const cJSON *root, size_t expected, struct package *pkg, struct diag *d)
+/* holder's bpf_object, inflated to its bpf_object_size bytes and checked. */
+static int decode_object(const cJSON *holder, const char *where, void **object, size_t *size,
+			 struct diag *d)
 {
-	const cJSON *b64 = cJSON_GetObjectItemCaseSensitive(root, "bpf_object");
+	const cJSON *b64 = cJSON_GetObjectItemCaseSensitive(holder, "bpf_object");
 	uint8_t *zdata = NULL;
-	size_t zlen = 0, bad = 0;
-	int err;
+	size_t zlen = 0, bad = 0, expected = 0;
+	int err = object_size(holder, where, &expected, d);
 
+	if (err)
+		return err;
 	if (!b64)
-		return diag_set(d, -EINVAL, "package: missing key \"bpf_object\"");
+		return diag_set(d, -EINVAL, "package: missing key \"%sbpf_object\"", where);
 	if (!cJSON_IsString(b64))
-		return diag_set(d, -EINVAL, "package: \"bpf_object\" is not a string");
+		return diag_set(d, -EINVAL, "package: \"%sbpf_object\" is not a string", where);
 	err = base64_decode(b64->valuestring, strlen(b64->valuestring), &zdata, &zlen, &bad);
 	if (err == -EINVAL)
-		return diag_set(d, err, "bpf_object: invalid base64 at character %zu", bad);
+		return diag_set(d, err, "%sbpf_object: invalid base64 at character %zu", where, bad);
 	if (err)
-		return diag_set(d, err, "bpf_object: out of memory decoding base64");
-	err = inflate_exact(zdata, zlen, expected, &pkg->object, d);
+		return diag_set(d, err, "%sbpf_object: out of memory decoding base64", where);
+	err = inflate_exact(zdata, zlen, expected, object, d);
 	free(zdata);
 	if (err)
 		return err;
-	pkg->object_size = expected;
-	return object_check(pkg->object, expected, d);
+	*size = expected;
+	err = object_check(*object, expected, d);
+	if (err && *where)
+		diag_wrap(d, err, "%.*s", (int)strlen(where) - 1, where);
+	return err;
 }
 
-int package_parse(const char *text, size_t len, struct package *pkg, struct diag *d)
+const char *package_machine_arch(void)
+{
+	static struct utsname u;
+
+	if (!u.machine[0] && uname(&u))
+		snprintf(u.machine, sizeof(u.machine), "unknown");
+	return u.machine;
+}
+
+/* An architecture's name as uname -m gives it: x86_64, aarch64. */
+static bool arch_name(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_");
+
+	return n && !s[n] && n < 32;
+}
+
+/* "arch" and "arch_objects": each architecture named once, each entry closed. */
+static int check_arches(const cJSON *root, const char **arch, const cJSON **others,
+			struct diag *d)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(root, "arch"), *o, *e;
+	char where[64];
+	int err = 0;
+
+	*others = cJSON_GetObjectItemCaseSensitive(root, "arch_objects");
+	*arch = NULL;
+	if (!a && *others)
+		return diag_set(d, -EINVAL, "package: \"arch_objects\" without \"arch\"");
+	if (!a)
+		return 0;
+	if (!cJSON_IsString(a) || !arch_name(a->valuestring))
+		return diag_set(d, -EINVAL,
+				"package: \"arch\" is not an architecture's name (x86_64, aarch64)");
+	*arch = a->valuestring;
+	if (*others && !cJSON_IsObject(*others))
+		return diag_set(d, -EINVAL, "package: \"arch_objects\" is not an object");
+	o = *others;
+	cJSON_ArrayForEach(e, o) {
+		snprintf(where, sizeof(where), "package: arch_objects.%.32s", e->string);
+		if (!arch_name(e->string) || !strcmp(e->string, *arch))
+			return diag_set(d, -EINVAL, "%s: %s", where,
+					arch_name(e->string) ? "is the package's own \"arch\""
+							     : "is not an architecture's name");
+		err = json_check_keys(e, where, arch_object_keys, d);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* "x86_64, aarch64": the architectures the package has objects for. */
+static void list_arches(const char *arch, const cJSON *others, char *buf, size_t size)
+{
+	const cJSON *e;
+	size_t used = (size_t)snprintf(buf, size, "%s", arch);
+
+	cJSON_ArrayForEach(e, others)
+		if (used < size)
+			used += (size_t)snprintf(buf + used, size - used, ", %s", e->string);
+}
+
+/*
+ * The object for machine (NULL: every architecture's is decoded and checked, and the package's
+ * own kept): the package's own when it has no "arch" or it is machine's, else the entry of
+ * arch_objects for machine; a package without one is refused.
+ */
+static int select_object(const cJSON *root, const char *machine, struct package *pkg,
+			 struct diag *d)
+{
+	const cJSON *others, *e;
+	char where[64], arches[160];
+	void *other = NULL;
+	size_t size;
+	int err = check_arches(root, &pkg->arch, &others, d);
+
+	if (err)
+		return err;
+	if (!machine || !pkg->arch || !strcmp(pkg->arch, machine)) {
+		err = decode_object(root, "", &pkg->object, &pkg->object_size, d);
+		cJSON_ArrayForEach(e, others) {
+			if (err || machine)
+				break;
+			snprintf(where, sizeof(where), "arch_objects.%s.", e->string);
+			err = decode_object(e, where, &other, &size, d);
+			free(other);
+			other = NULL;
+		}
+		return err;
+	}
+	e = cJSON_GetObjectItemCaseSensitive(others, machine);
+	if (!e) {
+		list_arches(pkg->arch, others, arches, sizeof(arches));
+		return diag_set(d, -ENOEXEC, "package has objects for %s; this machine is %s", arches,
+				machine);
+	}
+	snprintf(where, sizeof(where), "arch_objects.%s.", machine);
+	pkg->arch = e->string;
+	return decode_object(e, where, &pkg->object, &pkg->object_size, d);
+}
+
+static int parse(const char *text, size_t len, const char *machine, struct package *pkg,
+		 struct diag *d)
 {
 	const cJSON *meta;
-	size_t expected = 0;
 	int err;
 
 	memset(pkg, 0, sizeof(*pkg));
@@ -115,9 +229,7 @@ int package_parse(const char *text, size_t len, struct package *pkg, struct diag
 		goto fail;
 	}
 	pkg->meta = meta;
-	err = object_size(pkg->root, &expected, d);
-	if (!err)
-		err = decode_object(pkg->root, expected, pkg, d);
+	err = select_object(pkg->root, machine, pkg, d);
 	if (!err)
 		err = package_btf_for_parse(pkg->root, pkg, d);
 	if (!err)
@@ -125,6 +237,16 @@ int package_parse(const char *text, size_t len, struct package *pkg, struct diag
 fail:
 	package_free(pkg);
 	return err;
+}
+
+int package_parse(const char *text, size_t len, struct package *pkg, struct diag *d)
+{
+	return parse(text, len, package_machine_arch(), pkg, d);
+}
+
+int package_parse_all(const char *text, size_t len, struct package *pkg, struct diag *d)
+{
+	return parse(text, len, NULL, pkg, d);
 }
 
 void package_free(struct package *pkg)

@@ -42,29 +42,58 @@ static int write_text_line(const char *path, const char *text, struct diag *d)
 	return err;
 }
 
-int package_write(const char *path, const void *object, size_t size, cJSON *btf_for, cJSON *meta,
-		  struct diag *d)
+/* {"bpf_object": zlib + base64, "bpf_object_size": n} into holder. */
+static int add_object(cJSON *holder, const struct package_object *o, struct diag *d)
 {
-	char *b64 = package_encode(object, size, d), *text = NULL;
-	cJSON *pkg = cJSON_CreateObject();
-	int err;
+	char *b64 = package_encode(o->data, o->size, d);
+	cJSON *str = b64 ? cJSON_CreateString(b64) : NULL;
 
-	if (!b64 || !pkg) {
-		cJSON_Delete(meta);
-		cJSON_Delete(btf_for);
-		cJSON_Delete(pkg);
-		free(b64);
-		return b64 ? diag_set(d, -ENOMEM, "out of memory") : -EIO;
-	}
-	cJSON_AddItemToObject(pkg, "bpf_object", cJSON_CreateString(b64));
-	cJSON_AddNumberToObject(pkg, "bpf_object_size", (double)size);
-	if (btf_for)
-		cJSON_AddItemToObject(pkg, "btf_for", btf_for);
-	cJSON_AddItemToObject(pkg, "meta", meta);
-	text = cJSON_Print(pkg);
-	err = text ? write_text_line(path, text, d) : diag_set(d, -ENOMEM, "out of memory");
-	free(text);
 	free(b64);
+	if (!str)
+		return b64 ? diag_set(d, -ENOMEM, "out of memory") : -EIO;
+	cJSON_AddItemToObject(holder, "bpf_object", str);
+	return cJSON_AddNumberToObject(holder, "bpf_object_size", (double)o->size)
+		       ? 0
+		       : diag_set(d, -ENOMEM, "out of memory");
+}
+
+/* objects[0] as the package's own, with its "arch"; the others in "arch_objects". */
+static int add_objects(cJSON *pkg, const struct package_object *objects, int nr, struct diag *d)
+{
+	cJSON *others = NULL, *entry;
+	int i, err = add_object(pkg, &objects[0], d);
+
+	if (!err && objects[0].arch && !cJSON_AddStringToObject(pkg, "arch", objects[0].arch))
+		err = diag_set(d, -ENOMEM, "out of memory");
+	if (!err && nr > 1 && !(others = cJSON_AddObjectToObject(pkg, "arch_objects")))
+		err = diag_set(d, -ENOMEM, "out of memory");
+	for (i = 1; i < nr && !err; i++) {
+		entry = cJSON_AddObjectToObject(others, objects[i].arch);
+		err = entry ? add_object(entry, &objects[i], d)
+			    : diag_set(d, -ENOMEM, "out of memory");
+	}
+	return err;
+}
+
+int package_write(const char *path, const struct package_object *objects, int nr,
+		  cJSON *btf_for, cJSON *meta, struct diag *d)
+{
+	cJSON *pkg = cJSON_CreateObject();
+	char *text = NULL;
+	int err = pkg ? add_objects(pkg, objects, nr, d) : diag_set(d, -ENOMEM, "out of memory");
+
+	if (!err && btf_for)
+		cJSON_AddItemToObject(pkg, "btf_for", btf_for);
+	else
+		cJSON_Delete(btf_for);
+	if (!err)
+		cJSON_AddItemToObject(pkg, "meta", meta);
+	else
+		cJSON_Delete(meta);
+	if (!err && !(text = cJSON_Print(pkg)))
+		err = diag_set(d, -ENOMEM, "out of memory");
+	err = err ?: write_text_line(path, text, d);
+	free(text);
 	cJSON_Delete(pkg);
 	return err;
 }

@@ -435,7 +435,7 @@ TEST(package_parse_refuses_nul_bytes)
 	/* an escaped backslash followed by u0000 is text, not a NUL */
 	CHECK(parse_around("\"x\": \"\\\\u0000\", ", "", &d) == -EINVAL);
 	CHECK_STR(d.msg, "package.x: unknown key (expected one of: bpf_object, bpf_object_size, "
-			 "btf_for, meta)");
+			 "arch, arch_objects, btf_for, meta)");
 }
 
 TEST(package_parse_refuses_a_key_given_twice)
@@ -451,4 +451,123 @@ TEST(package_parse_refuses_a_key_given_twice)
 	CHECK(parse("{\"meta\": {\"args\": [{}, {\"short\": \"a\", \"short\": \"b\"}]}}", &d) ==
 	      -EINVAL);
 	CHECK_STR(d.msg, "package: meta.args[1]: key \"short\" is given twice");
+}
+
+/*
+ * A package of the tiny object for own_arch ("arch"), with a second copy for other_arch in
+ * arch_objects (NULL: none), a byte of its .data changed so that the two can be told apart.
+ */
+static char *arch_doc(const char *own_arch, const char *other_arch, struct test_object *obj)
+{
+	char *a = pack(obj->buf, obj->size), *b, *text, *others = NULL;
+	uint8_t *data = obj->buf + test_object_section(obj, S_DATA)->sh_offset;
+
+	*data ^= 1;
+	b = pack(obj->buf, obj->size);
+	*data ^= 1;
+	if (other_arch)
+		others = format(", \"arch_objects\": {\"%s\": {\"bpf_object\": \"%s\", "
+				"\"bpf_object_size\": %zu}}",
+				other_arch, b, obj->size);
+	text = format("{\"bpf_object\": \"%s\", \"bpf_object_size\": %zu, \"arch\": \"%s\"%s, "
+		      "\"meta\": {\"bpf_skel\": {}}}",
+		      a, obj->size, own_arch, others ? others : "");
+	free(a);
+	free(b);
+	free(others);
+	return text;
+}
+
+TEST(package_parse_keeps_the_machines_object)
+{
+	const char *machine = package_machine_arch();
+	struct test_object obj;
+	struct package pkg;
+	struct diag d = {""};
+	size_t off;
+	char *text;
+
+	test_object_build(&obj, NULL);
+	/* the machine's object is the package's own */
+	text = arch_doc(machine, "otherarch", &obj);
+	CHECK(package_parse(text, strlen(text), &pkg, &d) == 0);
+	CHECK(pkg.object && !memcmp(pkg.object, obj.buf, obj.size));
+	CHECK_STR(pkg.arch, machine);
+	package_free(&pkg);
+	free(text);
+	/* ... or in arch_objects: that one is kept, the other never inflated */
+	text = arch_doc("otherarch", machine, &obj);
+	CHECK(package_parse(text, strlen(text), &pkg, &d) == 0);
+	off = test_object_section(&obj, S_DATA)->sh_offset;
+	CHECK(pkg.object && pkg.object_size == obj.size &&
+	      ((uint8_t *)pkg.object)[off] == (obj.buf[off] ^ 1));
+	CHECK_STR(pkg.arch, machine);
+	package_free(&pkg);
+	/* push and pull check every architecture's and keep the package's own */
+	CHECK(package_parse_all(text, strlen(text), &pkg, &d) == 0);
+	CHECK(pkg.object && !memcmp(pkg.object, obj.buf, obj.size));
+	CHECK_STR(pkg.arch, "otherarch");
+	package_free(&pkg);
+	free(text);
+	test_object_free(&obj);
+}
+
+TEST(package_parse_refuses_a_package_without_the_machines_object)
+{
+	struct test_object obj;
+	struct diag d = {""};
+	char *text, want[160];
+
+	test_object_build(&obj, NULL);
+	text = arch_doc("otherarch", "thirdarch", &obj);
+	CHECK(parse(text, &d) == -ENOEXEC);
+	snprintf(want, sizeof(want),
+		 "package has objects for otherarch, thirdarch; this machine is %s",
+		 package_machine_arch());
+	CHECK_STR(d.msg, want);
+	free(text);
+	text = arch_doc("otherarch", NULL, &obj);
+	CHECK(parse(text, &d) == -ENOEXEC);
+	snprintf(want, sizeof(want), "package has objects for otherarch; this machine is %s",
+		 package_machine_arch());
+	CHECK_STR(d.msg, want);
+	free(text);
+	test_object_free(&obj);
+}
+
+TEST(package_parse_refuses_malformed_architectures)
+{
+	static const char *const cases[][2] = {
+		{"\"arch_objects\": {}", "package: \"arch_objects\" without \"arch\""},
+		{"\"arch\": 5",
+		 "package: \"arch\" is not an architecture's name (x86_64, aarch64)"},
+		{"\"arch\": \"X86\"",
+		 "package: \"arch\" is not an architecture's name (x86_64, aarch64)"},
+		{"\"arch\": \"a\", \"arch_objects\": []",
+		 "package: \"arch_objects\" is not an object"},
+		{"\"arch\": \"a\", \"arch_objects\": {\"a\": {}}",
+		 "package: arch_objects.a: is the package's own \"arch\""},
+		{"\"arch\": \"a\", \"arch_objects\": {\"b-c\": {}}",
+		 "package: arch_objects.b-c: is not an architecture's name"},
+		{"\"arch\": \"a\", \"arch_objects\": {\"b\": {\"bpf_objekt\": \"\"}}",
+		 "package: arch_objects.b.bpf_objekt: unknown key (did you mean \"bpf_object\"?)"},
+	};
+	struct test_object obj;
+	struct diag d = {""};
+	char *b64, *text;
+	size_t i;
+
+	test_object_build(&obj, NULL);
+	b64 = pack(obj.buf, obj.size);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		text = format("{\"bpf_object\": \"%s\", \"bpf_object_size\": %zu, %s, "
+			      "\"meta\": {\"bpf_skel\": {}}}",
+			      b64, obj.size, cases[i][0]);
+		CHECK(parse(text, &d) == -EINVAL);
+		CHECK_STR(d.msg, cases[i][1]);
+		free(text);
+	}
+	/* another architecture's object is checked too when every one is */
+	free(b64);
+	test_object_free(&obj);
 }

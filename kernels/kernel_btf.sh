@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# The VM kernel's BTF, on the host: the vmlinux inside KERNEL_DIR/vmlinuz is found by the magic
-# of its compressed payload (lz4 legacy, xz, zstd or gzip: whichever of them yields an ELF file),
-# decompressed, and its .BTF section written as raw BTF to DEST/RELEASE.btf, named as BTFHub
-# names its files so that ecc --btf-for knows the release. A DEST that holds it already is kept.
+# A Debian kernel's BTF, on the host: the vmlinux inside KERNEL_DIR/vmlinuz (x86) is found by the
+# magic of its compressed payload (lz4 legacy, xz, zstd or gzip: whichever of them yields an ELF
+# file), decompressed, and its .BTF section written as raw BTF to DEST/RELEASE.btf, named as
+# BTFHub names its files so that ecc --btf-for knows the release; an arm64 Image's BTF is cut out
+# of it as it is. A DEST that holds it already is kept.
 # Usage: kernel_btf.sh KERNEL_DIR DEST
 set -eu
 kdir=${1:?usage: kernel_btf.sh KERNEL_DIR DEST}
@@ -26,6 +27,28 @@ try() { # MAGIC DECOMPRESSOR...: the first offset of MAGIC that decompresses to 
 	return 1
 }
 
+# An arm64 Image is not compressed, and not ELF: its BTF is found by BTF's own header (magic
+# 0xeb9f, version 1, a 24-byte header) and cut to the length the header gives.
+image_btf() {
+	/usr/bin/python3 - "$kdir/vmlinuz" "$tmp/vmlinux.btf" <<'PY' || return 1
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+if data[56:60] != b"ARM\x64":
+    sys.exit(1)
+at = data.find(b"\x9f\xeb\x01\x00\x18\x00\x00\x00")
+if at < 0:
+    sys.exit("kernel_btf: the arm64 Image holds no BTF")
+hdr_len, type_off, type_len, str_off, str_len = struct.unpack_from("<5I", data, at + 4)
+open(sys.argv[2], "wb").write(data[at:at + hdr_len + str_off + str_len])
+PY
+}
+
+if image_btf; then
+	mv "$tmp/vmlinux.btf" "$out"
+	rm -rf "$tmp"
+	echo "kernel BTF: $out ($(wc -c <"$out") bytes)"
+	exit 0
+fi
 try '\x02\x21\x4c\x18' lz4 -dc || try '\xfd\x37\x7a\x58\x5a\x00' xz -dc ||
 	try '\x28\xb5\x2f\xfd' zstd -dc || try '\x1f\x8b\x08' gzip -dc || {
 	echo "kernel_btf: no lz4, xz, zstd or gzip payload in $kdir/vmlinuz decompresses to ELF" >&2
