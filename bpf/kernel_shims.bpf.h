@@ -160,12 +160,29 @@ struct io_ring_ctx___was {
 } __attribute__((preserve_access_index));
 
 /*
- * Architecture shims, x86-64: the registers of struct pt_regs (arch/x86/include/asm/ptrace.h),
- * orig_ax holding the syscall number, and the thread_info status whose TS_COMPAT marks a 32-bit
- * syscall (arch/x86/include/asm/thread_info.h), at the start of task_struct since "x86: Move
- * thread_info into task_struct" (v4.9). Read without an existence guard on purpose: on another
- * architecture the program fails to load, and the loader says so.
+ * Architecture shims: the registers of struct pt_regs that hold a syscall's number and
+ * arguments, and the thread_info field that marks a 32-bit (compat) syscall, at the start of
+ * task_struct (THREAD_INFO_IN_TASK on both). Read without an existence guard on purpose: on
+ * another kernel layout the program fails to load, and the loader says so.
+ *
+ * x86-64 (arch/x86/include/asm/ptrace.h, thread_info.h): orig_ax holds the syscall number, the
+ * 64-bit arguments are in di, si, dx, a 32-bit syscall's in bx, cx, dx; TS_COMPAT in
+ * thread_info.status (since "x86: Move thread_info into task_struct", v4.9).
+ * arm64 (arch/arm64/include/asm/ptrace.h, thread_info.h): syscallno holds the number, x0 is the
+ * result by the syscall's end, so the first argument is orig_x0, the next ones regs[1] and
+ * regs[2], for a 32-bit (AArch32) syscall too; TIF_32BIT in thread_info.flags.
  */
+#if defined(__TARGET_ARCH_arm64)
+struct pt_regs___now {
+	__u64 regs[31];
+	__u64 orig_x0;
+	__s32 syscallno;
+} __attribute__((preserve_access_index));
+
+struct thread_info___now {
+	unsigned long flags;
+} __attribute__((preserve_access_index));
+#else
 struct pt_regs___now {
 	unsigned long bx;
 	unsigned long cx;
@@ -178,6 +195,7 @@ struct pt_regs___now {
 struct thread_info___now {
 	__u32 status;
 } __attribute__((preserve_access_index));
+#endif
 
 struct task_struct___now {
 	struct thread_info___now thread_info;

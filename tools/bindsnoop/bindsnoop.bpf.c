@@ -5,8 +5,9 @@
  * One object carries three hook variants; the loader keeps the first that loads and attaches:
  *   fexit    fexit/inet_bind, fexit/inet6_bind
  *   kprobe   kprobe + kretprobe on inet_bind, inet6_bind
- *   syscall  raw_syscalls sys_exit for 64- and 32-bit syscalls (int $0x80, 32-bit
- *            processes: i386 bind and socketcall; the socket is found from the fd), and an
+ *   syscall  raw_syscalls sys_exit for 64- and 32-bit syscalls (x86-64 and i386's bind and
+ *            socketcall, int $0x80 and 32-bit processes; arm64 and AArch32's bind: see
+ *            socket_call_exit.bpf.h; the socket is found from the fd), and an
  *            optional group the loader drops, saying so, where it cannot be used:
  *            io_uring:io_uring_submit_req + io_uring_complete + io_uring_cqe_overflow for
  *            IORING_OP_BIND (posted, or overflowing a full completion queue).
@@ -306,7 +307,7 @@ int sys_exit_bind(struct bpf_raw_tracepoint_args *ctx)
 	struct socket *sock;
 	bool with_addr;
 
-	if ((nr != X86_64_NR_BIND && nr != I386_NR_BIND && nr != I386_NR_SOCKETCALL) ||
+	if (!maybe_socket_call(nr, SOCKETCALL_BIND) ||
 	    exit_socket_call(ctx, nr) != SOCKETCALL_BIND || !task_is_traced())
 		return 0;
 	/* the address asked for is shown only for a failed bind, and only with -E */

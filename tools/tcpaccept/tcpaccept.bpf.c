@@ -105,8 +105,7 @@ int sys_exit_accept(struct bpf_raw_tracepoint_args *ctx)
 	long nr = exit_syscall_nr(ctx);
 	int call;
 
-	if (nr != X86_64_NR_ACCEPT && nr != X86_64_NR_ACCEPT4 && nr != I386_NR_ACCEPT4 &&
-	    nr != I386_NR_SOCKETCALL)
+	if (!maybe_socket_call(nr, SOCKETCALL_ACCEPT) && !maybe_socket_call(nr, SOCKETCALL_ACCEPT4))
 		return 0;
 	call = exit_socket_call(ctx, nr);
 	if (call != SOCKETCALL_ACCEPT && call != SOCKETCALL_ACCEPT4)
