@@ -678,6 +678,7 @@ static void free_arg(struct arg_spec *a)
 	free(a->sets);
 	free(a->excludes);
 	free((char *)a->default_text);
+	free((char *)a->initial);
 }
 
 void meta_free(struct package_meta *m)

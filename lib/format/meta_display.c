@@ -298,10 +298,14 @@ int meta_parse_columns(const struct cJSON *columns, const char *where, struct co
 
 void meta_free_columns(struct column_list *c)
 {
-	int i;
+	int i, j;
 
-	for (i = 0; c->present && i < c->nr; i++)
+	for (i = 0; c->present && i < c->nr; i++) {
+		for (j = 0; j < c->items[i].nr_overrides; j++)
+			free(c->items[i].overrides[j].props.values);
+		free(c->items[i].props.values);
 		free(c->items[i].overrides);
+	}
 	if (c->present)
 		free((char *)c->where);
 	free(c->items);
