@@ -112,8 +112,10 @@ root_suite() {
 }
 root_suite ship-chroot $PY tests/ship/test_chroot.py
 root_suite ship-images $PY tests/ship/test_images.py
-# the live suites again in a VM on Debian 12's own kernel, each hook variant forced in turn
+# the live suites again in a VM on Debian 12's own kernel, each hook variant forced in turn, on
+# x86_64 and on arm64
 root_suite vmtest $PY tests/vm/run_vm.py
+root_suite vmtest-aarch64 $PY tests/vm/run_vm.py --arch aarch64
 
 echo
 ((${#failed_suites[@]})) && echo "failed suites: ${failed_suites[*]}"

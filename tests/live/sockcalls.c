@@ -94,6 +94,11 @@ static void on_sigsegv(int sig __attribute__((unused)))
 	siglongjmp(int80_fault, 1);
 }
 
+#ifndef MAP_32BIT
+#define MAP_32BIT 0 /* x86-64's; elsewhere no 32-bit syscall needs memory below 4 GiB */
+#endif
+
+#if defined(__x86_64__)
 /* int $0x80 from a 64-bit process: the i386 syscall table, 32-bit arguments. */
 static long int80(long nr, long a, long b, long c, long d)
 {
@@ -105,11 +110,25 @@ static long int80(long nr, long a, long b, long c, long d)
 		     : "memory", "r8", "r9", "r10", "r11");
 	return ret;
 }
+#else
+/* Another architecture's 32-bit syscalls need a 32-bit program: not this helper's. */
+static long int80(long nr, long a, long b, long c, long d)
+{
+	return -ENOSYS;
+}
+#endif
 
 /* NULL when this kernel runs 32-bit syscalls, else why not (no ia32 emulation: SIGSEGV). */
 static const char *int80_refused(void)
 {
 	struct sigaction sa = {.sa_handler = on_sigsegv}, old;
+
+#if !defined(__x86_64__)
+	(void)sa;
+	(void)old;
+	return "int $0x80 is x86-64's: this helper was built for another architecture, whose "
+	       "32-bit syscalls it cannot make";
+#endif
 	const char *why = NULL;
 
 	sigaction(SIGSEGV, &sa, &old);

@@ -220,8 +220,9 @@ def verbose_says_of_every_variant_whether_it_was_kept_and_why_not():
     k = names.index(kept[0])
     v = variants[k]
     programs = v["programs"] + [p for g in v.get("optional", []) for p in g["programs"]]
-    check_equal(fates[kept[0]], "loaded and attached %d programs"
-                % len([p for p in programs if p not in dropped]), "the variant kept")
+    attached = len([p for p in programs if p not in dropped])
+    check_equal(fates[kept[0]], "loaded and attached %d program%s"
+                % (attached, "" if attached == 1 else "s"), "the variant kept")
     if FORCED_VARIANT:
         check_equal(kept[0], FORCED_VARIANT, "the variant forced is the one kept")
     for n in names[:k]:

@@ -8,6 +8,10 @@
 # the built packages, the test packages, the eunomia fixtures, the schemas (schema/, tools/) and the live tests
 # under /ecli (the tree's layout, so the harness finds everything where it does here), the plan
 # of what to run at /vm/plan and tests/vm/init as /init.
+# For another architecture (VM_ARCH=aarch64), the programs and libraries come from FROM (a root
+# of Debian 12's packages of that architecture: packaging/foreign_root.sh) and ecli and the
+# helper from BUILD_ARCH (build/aarch64: cross-compiled), each library found by the ELF's own
+# list of what it needs (ldd runs only this machine's programs).
 # Usage: make_initramfs.sh STAGE_DIR PLAN_FILE OUT.cpio   (run from the top of the tree)
 set -eu
 stage=${1:?usage: make_initramfs.sh STAGE_DIR PLAN_FILE OUT.cpio}
@@ -15,6 +19,9 @@ plan=${2:?}
 out=${3:?}
 PY=/usr/bin/python3.11
 PYLIB=/usr/lib/python3.11
+FROM=${FROM:-}
+BUILD_ARCH=${BUILD_ARCH:-build}
+VM_BUILD=${VM_BUILD:-build/vm}
 
 # A host path's place in the merged-/usr root: /lib/x/y and /usr/lib/x/y are the same file.
 under_usr() {
@@ -28,16 +35,47 @@ under_usr() {
 put() {
 	to=$(under_usr "$1")
 	mkdir -p "$(dirname "$to")"
-	cp -L "$1" "$to"
+	cp -L "$FROM$1" "$to"
 }
 
-# Copies binaries and shared objects with every library `ldd` says they load.
+# The libraries an ELF file of FROM needs (its DT_NEEDED and interpreter), as paths in FROM.
+needed() {
+	readelf -dl "$FROM$1" 2>/dev/null |
+		sed -n -e 's/.*Shared library: \[\(.*\)\]/\1/p' \
+			-e 's/.*Requesting program interpreter: \(.*\)\]/\1/p' |
+		while read -r name; do
+			for dir in "" /usr/lib/aarch64-linux-gnu /usr/lib /lib/aarch64-linux-gnu; do
+				case $name in /*) dir= ;; esac
+				if [ -e "$FROM$dir/$name" ] || [ -e "$FROM$dir$name" ]; then
+					echo "$dir${dir:+/}$name" | sed 's#//*#/#g'
+					break
+				fi
+			done
+		done
+}
+
+# Copies binaries and shared objects with every library they load.
 put_with_libs() {
 	for f in "$@"; do
 		put "$f"
 	done
-	ldd "$@" 2>/dev/null | grep -o '/[^ ]*' | grep -v ':$' | sort -u | while read -r lib; do
-		[ -e "$(under_usr "$lib")" ] || put "$lib"
+	if [ -z "$FROM" ]; then
+		ldd "$@" 2>/dev/null | grep -o '/[^ ]*' | grep -v ':$' | sort -u | while read -r lib; do
+			[ -e "$(under_usr "$lib")" ] || put "$lib"
+		done
+		return
+	fi
+	todo="$*"
+	while [ -n "$todo" ]; do
+		next=
+		for f in $todo; do
+			for lib in $(needed "$f"); do
+				[ -e "$(under_usr "$lib")" ] && continue
+				put "$lib"
+				next="$next $lib"
+			done
+		done
+		todo=$next
 	done
 }
 
@@ -51,31 +89,40 @@ done
 put_with_libs /bin/busybox
 ln -s busybox "$stage/usr/bin/sh" # for /init's first line; /init installs the other applets
 put_with_libs "$PY" /usr/sbin/bpftool /usr/bin/mountpoint /usr/bin/unshare /usr/bin/nsenter \
-	/usr/bin/true build/ecli
+	/usr/bin/true
+# ecli's libraries (ecli itself goes under /ecli/build)
+if [ -z "$FROM" ]; then
+	put_with_libs build/ecli
+else
+	put_with_libs /usr/lib/aarch64-linux-gnu/libbpf.so.1 /usr/lib/aarch64-linux-gnu/libelf.so.1 \
+		/usr/lib/aarch64-linux-gnu/libcjson.so.1 /usr/lib/aarch64-linux-gnu/libz.so.1
+fi
 ln -s python3.11 "$stage/usr/bin/python3"
 
 # The standard library without what no test imports: its own tests, the C headers and static
 # library, the 2to3 and pydoc data, distutils, tkinter and IDLE, pip's wheels.
-tar -C / -cf - --exclude='lib-dynload/_test*' --exclude='lib-dynload/_xx*' \
+tar -C "${FROM:-/}" -cf - --exclude='lib-dynload/_test*' --exclude='lib-dynload/_xx*' \
 	--exclude="${PYLIB#/}/test" --exclude="${PYLIB#/}/config-*" --exclude="${PYLIB#/}/lib2to3" \
 	--exclude="${PYLIB#/}/pydoc_data" --exclude="${PYLIB#/}/distutils" \
 	--exclude="${PYLIB#/}/idlelib" --exclude="${PYLIB#/}/tkinter" --exclude="${PYLIB#/}/turtledemo" \
 	--exclude="${PYLIB#/}/ensurepip" "${PYLIB#/}" | tar -C "$stage" -xhf -
-put_with_libs "$PYLIB"/lib-dynload/*.so
+for so in "$FROM$PYLIB"/lib-dynload/*.so; do
+	put_with_libs "${so#"$FROM"}"
+done
 # Debian's sitecustomize.py is a link into /etc
-[ -L "$stage$PYLIB/sitecustomize.py" ] && cp --remove-destination -L "$PYLIB/sitecustomize.py" \
-	"$stage$PYLIB/sitecustomize.py"
+[ -L "$stage$PYLIB/sitecustomize.py" ] &&
+	cp --remove-destination -L "$FROM$PYLIB/sitecustomize.py" "$stage$PYLIB/sitecustomize.py"
 
 mkdir -p "$stage/ecli/build" "$stage/ecli/tests/fixtures"
-cp build/ecli "$stage/ecli/build/ecli"
+cp "$BUILD_ARCH/ecli" "$stage/ecli/build/ecli"
 cp -r build/packages build/test-packages "$stage/ecli/build/"
 # the io_uring and int $0x80 helper of the live suites (it needs only libc, which is here)
 mkdir -p "$stage/ecli/build/tests"
-cp build/tests/sockcalls "$stage/ecli/build/tests/"
+cp "$BUILD_ARCH/tests/sockcalls" "$stage/ecli/build/tests/"
 # packages that embed the VM kernel's minimal BTF (ecc --btf-for), when make vmtest built them
-if [ -d build/vm/packages ]; then
+if [ -d "$VM_BUILD/packages" ]; then
 	mkdir -p "$stage/ecli/build/vm"
-	cp -r build/vm/packages "$stage/ecli/build/vm/"
+	cp -r "$VM_BUILD/packages" "$stage/ecli/build/vm/"
 fi
 cp -r tests/live tests/vm "$stage/ecli/tests/"
 cp -r tests/fixtures/eunomia "$stage/ecli/tests/fixtures/"

@@ -1,15 +1,19 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Runs the live suites in a VM booted on another kernel (Debian 12's own, by default) and prints
-a table kernel x variant x suite, then "vmtest: N passed, M failed".
+a table kernel x architecture x variant x suite, then "vmtest: N passed, M failed".
 
-The VM is QEMU with the kernel from build/vm/kernel (tests/vm/fetch_kernel.sh) and an initramfs as
-its root (tests/vm/make_initramfs.sh) whose /init (tests/vm/init) runs a plan: each suite once per
-forced hook variant (ECLI_VARIANT, read by the live harness), then, with the kernel's BTF hidden,
-the suite of kernels without BTF. KVM is tried first where /dev/kvm opens, and left for TCG when
-the guest has not said it is ready within --kvm-wait seconds (KVM guests hang on some hosts). Every
-wait has a limit: a guest that hangs ends the run with failures, never hangs it.
+The VM is QEMU with Debian 12's kernel for the architecture (kernels/fetch_kernel.sh: x86_64's in
+build/vm/kernel, arm64's in build/kernels/aarch64) and an initramfs as its root
+(tests/vm/make_initramfs.sh; for arm64, Debian's arm64 programs and an ecli cross-compiled from
+the tree) whose /init (tests/vm/init) runs a plan: each suite once per forced hook variant
+(ECLI_VARIANT, read by the live harness) the kernel can run, then, with the kernel's BTF hidden,
+the suite of kernels without BTF. On x86_64 KVM is tried first where /dev/kvm opens, and left for
+TCG when the guest has not said it is ready within --kvm-wait seconds (KVM guests hang on some
+hosts); arm64 runs under TCG. Every wait has a limit: a guest that hangs ends the run with
+failures, never hangs it.
 
   python3 tests/vm/run_vm.py                       the whole plan (make vmtest)
+  python3 tests/vm/run_vm.py --arch aarch64        the same on Debian 12's arm64 kernel
   python3 tests/vm/run_vm.py --suite kprobe:bindsnoop --suite default:eunomia:bootstrap,runqlat
   python3 tests/vm/run_vm.py --hide-btf --cmd 'build/ecli run build/packages/bindsnoop/package.json'
 """
@@ -23,7 +27,24 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VM_DIR = os.path.join(ROOT, "build", "vm")
-VARIANTS = ["default", "fexit", "kprobe", "syscall"]
+# Per architecture: the kernel, the build folders, QEMU, and the variants its kernel can run
+# (Debian's arm64 kernel has no ftrace direct calls: fexit loads but cannot attach there).
+ARCHES = {
+    "x86_64": {
+        "kernel_dir": os.path.join(ROOT, "build", "vm", "kernel"),
+        "vm_dir": VM_DIR,
+        "env": {},
+        "variants": ["default", "fexit", "kprobe", "syscall"],
+    },
+    "aarch64": {
+        "kernel_dir": os.path.join(ROOT, "build", "kernels", "aarch64"),
+        "vm_dir": os.path.join(ROOT, "build", "vm-aarch64"),
+        "env": {"FROM": os.path.join(ROOT, "build", "arm64-root"),
+                "BUILD_ARCH": os.path.join(ROOT, "build", "aarch64"),
+                "VM_BUILD": os.path.join(ROOT, "build", "vm-aarch64")},
+        "variants": ["default", "kprobe", "syscall"],
+    },
+}
 # Suites of tools with hook variants run once per variant; the others once, as they are. Not
 # here: suites about ecli's own user-space behaviour, which no kernel changes and which are slow
 # under TCG or need tools the VM lacks (robustness: zlib bombs, valgrind; output: stalled
@@ -46,10 +67,10 @@ def suite_script(name):
                      % (name, name, name))
 
 
-def default_plan():
+def default_plan(variants):
     # first, that forcing a variant keeps exactly that one: what the variant axis stands on
     plan = ["suite default %s forcing" % suite_script("forcing")]
-    for variant in VARIANTS:
+    for variant in variants:
         plan += ["suite %s %s %s" % (variant, suite_script(s), s) for s in VARIANT_SUITES]
     plan += ["suite default %s %s" % (suite_script(s), s) for s in PLAIN_SUITES]
     plan += ["hide-btf"]
@@ -79,18 +100,27 @@ class PlanStep(argparse.Action):
 class Guest:
     """One QEMU run; its results (the guest's ttyS1) are read from a file as they come."""
 
-    def __init__(self, kernel, initrd, accel, step_timeout, log_dir):
+    def __init__(self, arch, kernel, initrd, accel, step_timeout, log_dir, variants):
         self.results = os.path.join(log_dir, "results-%s.log" % accel)
         self.console = os.path.join(log_dir, "console-%s.log" % accel)
         for f in (self.results, self.console):
             if os.path.exists(f):
                 os.unlink(f)
-        cpu = "host" if accel == "kvm" else "max"
-        cmd = ["qemu-system-x86_64", "-accel", accel, "-cpu", cpu, "-m", "1024", "-smp", "2",
-               "-display", "none", "-monitor", "none", "-no-reboot", "-nodefaults",
-               "-kernel", kernel, "-initrd", initrd,
-               "-append", "console=ttyS0 panic=-1 ecli_vm_step_timeout=%d" % step_timeout,
-               "-serial", "file:" + self.console, "-serial", "file:" + self.results]
+        append = "panic=-1 ecli_vm_step_timeout=%d ecli_vm_variants=%s" % (
+            step_timeout, ",".join(v for v in variants if v != "default"))
+        common = ["-accel", accel, "-m", "1024", "-smp", "2", "-display", "none", "-monitor",
+                  "none", "-no-reboot", "-nodefaults", "-kernel", kernel, "-initrd", initrd]
+        if arch == "aarch64":
+            # one PL011 (the console) on virt: results go to a PCI serial port, ttyS0
+            cmd = ["qemu-system-aarch64", "-M", "virt", "-cpu", "max,pauth-impdef=on"] + common + [
+                "-append", "console=ttyAMA0 " + append, "-serial", "file:" + self.console,
+                "-chardev", "file,id=results,path=" + self.results,
+                "-device", "pci-serial,chardev=results"]
+        else:
+            cpu = "host" if accel == "kvm" else "max"
+            cmd = ["qemu-system-x86_64", "-cpu", cpu] + common + [
+                "-append", "console=ttyS0 " + append, "-serial", "file:" + self.console,
+                "-serial", "file:" + self.results]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         self.seen = 0
@@ -143,14 +173,16 @@ def follow(guest, deadline, until, show):
         time.sleep(0.2)
 
 
-def boot(args, initrd, kernel):
+def boot(args, initrd, kernel, vm_dir):
     """Boots the guest and follows it to the end; returns (guest, accel, boot seconds, notes)."""
     notes = []
-    accels = ["kvm", "tcg"] if args.accel == "auto" and kvm_usable() else \
+    native = args.arch == os.uname().machine
+    accels = ["kvm", "tcg"] if args.accel == "auto" and native and kvm_usable() else \
         ["tcg" if args.accel == "auto" else args.accel]
     for accel in accels:
         start = time.time()
-        guest = Guest(kernel, initrd, accel, args.step_timeout, VM_DIR)
+        guest = Guest(args.arch, kernel, initrd, accel, args.step_timeout, vm_dir,
+                      ARCHES[args.arch]["variants"])
         try:
             wait = args.kvm_wait if accel == "kvm" and len(accels) > 1 else args.boot_wait
             if not follow(guest, start + wait, "=== vm-ready", True):
@@ -233,7 +265,9 @@ def main():
                    % BTF_COPY)
     p.add_argument("--cmd", action=PlanStep, metavar="SHELL-COMMAND",
                    help="run a shell command in the guest, in the tree's copy; repeatable")
-    p.add_argument("--kernel-dir", default=os.path.join(VM_DIR, "kernel"))
+    p.add_argument("--arch", choices=sorted(ARCHES), default="x86_64",
+                   help="the guest's architecture (default x86_64)")
+    p.add_argument("--kernel-dir", help="default: the architecture's Debian kernel")
     p.add_argument("--accel", choices=["auto", "kvm", "tcg"], default="auto")
     p.add_argument("--kvm-wait", type=int, default=15,
                    help="seconds a KVM guest has to get ready before TCG takes over")
@@ -243,6 +277,10 @@ def main():
     args = p.parse_args()
 
     os.chdir(ROOT)
+    arch = ARCHES[args.arch]
+    vm_dir = arch["vm_dir"]
+    os.makedirs(vm_dir, exist_ok=True)
+    args.kernel_dir = args.kernel_dir or arch["kernel_dir"]
     kernel = os.path.join(args.kernel_dir, "vmlinuz")
     if not os.path.exists(kernel):
         print("vmtest: no kernel at %s (make vmtest fetches it)" % kernel)
@@ -250,19 +288,19 @@ def main():
         return 1
     with open(os.path.join(args.kernel_dir, "PACKAGE")) as f:
         package = f.read().strip()
-    plan = args.steps or default_plan()
-    plan_file = os.path.join(VM_DIR, "plan")
+    plan = args.steps or default_plan(arch["variants"])
+    plan_file = os.path.join(vm_dir, "plan")
     with open(plan_file, "w") as f:
         f.write("\n".join(plan) + "\n")
-    initrd = os.path.join(VM_DIR, "initramfs.cpio")
+    initrd = os.path.join(vm_dir, "initramfs.cpio")
     start = time.time()
-    subprocess.run(["tests/vm/make_initramfs.sh", os.path.join(VM_DIR, "root"), plan_file, initrd],
-                   check=True)
+    subprocess.run(["tests/vm/make_initramfs.sh", os.path.join(vm_dir, "root"), plan_file, initrd],
+                   check=True, env=dict(os.environ, **arch["env"]))
     print("vmtest: initramfs %.1f MB built in %.1fs; kernel %s" % (
         os.path.getsize(initrd) / 1e6, time.time() - start, package), flush=True)
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("vmtest: stopped by SIGTERM"))
-    guest, accel, booted, notes = boot(args, initrd, kernel)
+    guest, accel, booted, notes = boot(args, initrd, kernel, vm_dir)
     for n in notes:
         print("vmtest: " + n)
     lines = guest.lines if guest else []
@@ -280,14 +318,14 @@ def main():
     if guest:
         print("vmtest: %s under %s, ready in %.1fs, whole run %.0fs" % (
             release, accel, booted, time.time() - start))
-    print("%-28s %-8s %-16s %-6s %8s  %s" % ("KERNEL", "VARIANT", "SUITE", "RESULT", "SECONDS",
-                                             "DETAIL"))
+    print("%-28s %-8s %-8s %-16s %-6s %8s  %s" % ("KERNEL", "ARCH", "VARIANT", "SUITE",
+                                                   "RESULT", "SECONDS", "DETAIL"))
     passed = failed = 0
     for kind, variant, name, p_, f_, seconds, detail in steps:
         passed, failed = passed + p_, failed + f_
-        print("%-28s %-8s %-16s %-6s %8s  %s" % (release, variant, name, "FAIL" if f_ else "pass",
-                                                 "%.1f" % seconds if seconds is not None else "-",
-                                                 detail))
+        print("%-28s %-8s %-8s %-16s %-6s %8s  %s" % (
+            release, args.arch, variant, name, "FAIL" if f_ else "pass",
+            "%.1f" % seconds if seconds is not None else "-", detail))
     print("vmtest: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

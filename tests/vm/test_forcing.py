@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-"""Run by tests/vm/run_vm.py in the VM, on a kernel where every hook variant of bindsnoop and
-tcpaccept loads and attaches (Debian 12's 6.1): `ecli run --variant NAME` keeps exactly that
-variant, by program ids, so the suites run with ECLI_VARIANT=NAME test the variant they say."""
+"""Run by tests/vm/run_vm.py in the VM, on Debian 12's kernel: `ecli run --variant NAME` keeps
+exactly that variant, by program ids, so the suites run with ECLI_VARIANT=NAME test the variant
+they say. The variants forced are those the plan says this kernel runs (ECLI_VM_VARIANTS, from
+the kernel command line: every variant on x86_64; not fexit on arm64, whose kernel has no ftrace
+direct calls); each must be one of the tool's."""
 import json
 import os
 import re
@@ -20,10 +22,20 @@ def hook_variants(tool):
                 for v in json.load(f)["meta"]["hook_variants"]}
 
 
+def forced_here(variants):
+    """The variants to force on this kernel: the plan's, else every one."""
+    planned = [v for v in os.environ.get("ECLI_VM_VARIANTS", "").split(",") if v]
+    for v in planned:
+        check(v in variants, "the plan's variant %s is one of %r" % (v, sorted(variants)))
+    left = sorted(set(variants) - set(planned)) if planned else []
+    print("    variants not forced on this kernel (the plan's): %s" % (", ".join(left) or "none"))
+    return {n: p for n, p in variants.items() if not planned or n in planned}
+
+
 def check_each_variant_alone(tool):
     variants = hook_variants(tool)
     check(len(variants) >= 3, "%s has its variants: %r" % (tool, variants))
-    for name, programs in variants.items():
+    for name, programs in forced_here(variants).items():
         ecli = Ecli(["-v", "--variant", name, package(tool)])
         try:
             held, links = bpf_fds(ecli.proc.pid)
