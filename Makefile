@@ -163,6 +163,22 @@ $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 run: all
 	$(BUILD)/ecli run $(BUILD)/packages/bindsnoop/package.json $(ARGS)
 
+# ecli for arm64, cross-compiled against Debian 12's arm64 -dev packages (and the programs the
+# arm64 test VM runs), unpacked into build/arm64-root with everything they depend on
+# (packaging/foreign_root.sh: nothing is installed); the same Makefile, run with BUILD and CC
+# set, builds it in build/aarch64.
+ARM64_ROOT := $(BUILD)/arm64-root
+ARM64_DEBS := libbpf-dev libelf-dev zlib1g-dev libcjson-dev libssl-dev libcurl4-openssl-dev \
+	      libc6-dev linux-libc-dev busybox-static python3.11-minimal libpython3.11-stdlib \
+	      bpftool util-linux mount coreutils
+ARM64_CC   := aarch64-linux-gnu-gcc --sysroot=$(abspath $(ARM64_ROOT))
+$(ARM64_ROOT)/.packages: packaging/foreign_root.sh Makefile | $(DEPS_OK)
+	$(Q)packaging/need_debs.sh gcc-aarch64-linux-gnu
+	$(Q)packaging/foreign_root.sh arm64 $(ARM64_ROOT) $(ARM64_DEBS)
+$(BUILD)/aarch64/ecli $(BUILD)/aarch64/tests/sockcalls: $(ARM64_ROOT)/.packages $(LIB_SRC) \
+		$(wildcard ecli/*.c lib/*/*.h) tests/live/sockcalls.c
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/aarch64 CC="$(ARM64_CC)" $@
+
 include tests/tests.mk
 # make install / uninstall (PREFIX, DESTDIR), make deb, make images
 include packaging/packaging.mk

@@ -5,7 +5,8 @@
 # libraries) and to copy a VM's programs from. The packages are fetched with `apt-get download`
 # from this machine's Debian sources, with an apt state of their own under DEST.apt (the
 # machine's apt configuration is left as it is, and nothing is installed), and unpacked with
-# `dpkg -x`; absolute symbolic links are made relative, so that they resolve inside DEST. A DEST
+# `dpkg -x` (their shlibs files gathered in DEST/.shlibs, for dpkg-shlibdeps); absolute symbolic
+# links are made relative, so that they resolve inside DEST. A DEST
 # that was made from the same list is kept as it is.
 # Usage: foreign_root.sh ARCH DEST PACKAGE...
 set -eu
@@ -36,8 +37,11 @@ echo "fetching $(echo "$names" | wc -w) $arch packages"
 # shellcheck disable=SC2086
 (cd "$debs" && apt_for apt-get -qq download $names 2>&1 |
 	grep -v 'Download is performed unsandboxed' >&2 || true)
+# each package's shlibs file too: which package and version a library's users depend on
+: >"$dest/.shlibs"
 for deb in "$debs"/*.deb; do
 	dpkg -x "$deb" "$dest"
+	dpkg-deb -I "$deb" shlibs >>"$dest/.shlibs" 2>/dev/null || true
 done
 # /lib -> usr/lib (merged /usr), and absolute links made relative to DEST
 for d in bin sbin lib; do

@@ -5,6 +5,8 @@
 #   make uninstall [PREFIX=] [DESTDIR=]           removes exactly those files
 #   make deb                                      build/deb/ecli_V_ARCH.deb (runtime) and
 #                                                 build/deb/ecc_V_ARCH.deb (build side)
+#   make deb-arm64                                build/deb-arm64/ecli_V_arm64.deb (runtime,
+#                                                 cross-built)
 #   make images                                   the build and runtime container images (podman)
 #   make test-ship                                the install, .deb and image suites
 #
@@ -23,7 +25,7 @@ SHARE_DEST := $(DESTDIR)$(PREFIX)/share/ecli
 INSTALL_HEADERS := $(INCLUDE_FILES:$(INCLUDE_DIR)/%=%)
 NEED_DEBS := packaging/need_debs.sh
 
-.PHONY: install uninstall deb images test-ship
+.PHONY: install uninstall deb deb-arm64 images test-ship
 install: $(BUILD)/ecli $(BUILD)/ecc $(INCLUDE_FILES) $(PACKAGES)
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
 	$(Q)$(INSTALL) -d $(BIN_DEST) $(SHARE_DEST)/include/bpf $(SHARE_DEST)/schema \
@@ -76,6 +78,21 @@ $(DEB_ECLI) $(DEB_ECC) &: $(BUILD)/ecli $(BUILD)/ecc $(INCLUDE_FILES) $(PACKAGES
 		>/dev/null
 	$(Q)DEB_MAINTAINER='$(DEB_MAINTAINER)' packaging/make_deb.sh $(DEB_DIR)/stage $(VERSION) \
 		$(DEB_DIR)
+
+# The arm64 runtime package: the cross-built ecli and the tools, its dependencies computed against
+# Debian's arm64 libraries (make_deb.sh with DEB_ARCH and FOREIGN_ROOT).
+DEB_DIR_ARM64  := $(BUILD)/deb-arm64
+DEB_ECLI_ARM64 := $(DEB_DIR_ARM64)/ecli_$(VERSION)_arm64.deb
+deb-arm64: $(DEB_ECLI_ARM64)
+$(DEB_ECLI_ARM64): $(BUILD)/aarch64/ecli $(PACKAGES) packaging/make_deb.sh packaging/packaging.mk \
+		   $(ARM64_ROOT)/.packages $(DEB_INPUTS) | $(DEB_OK)
+	$(Q)rm -rf $(DEB_DIR_ARM64) && mkdir -p $(DEB_DIR_ARM64)/stage/usr/bin \
+		$(DEB_DIR_ARM64)/stage/usr/share/ecli/packages
+	$(Q)$(INSTALL) -m 0755 $(BUILD)/aarch64/ecli $(DEB_DIR_ARM64)/stage/usr/bin/
+	$(Q)$(foreach t,$(TOOLS),$(INSTALL) -m 0644 $(BUILD)/packages/$(t)/package.json \
+		$(DEB_DIR_ARM64)/stage/usr/share/ecli/packages/$(t).json && ) true
+	$(Q)DEB_ARCH=arm64 FOREIGN_ROOT=$(ARM64_ROOT) DEB_MAINTAINER='$(DEB_MAINTAINER)' \
+		packaging/make_deb.sh $(DEB_DIR_ARM64)/stage $(VERSION) $(DEB_DIR_ARM64)
 
 # The install, .deb and image suites (tests/ship/); the chroot and image ones need root.
 test-ship: all

@@ -181,22 +181,10 @@ $(BUILD)/vm/packages/$(1)/package.json: tools/$(1)/$(1).bpf.c tools/$(1)/$(1).h 
 endef
 $(foreach t,bindsnoop tcpaccept,$(eval $(call vm_tool_rule,$(t))))
 
-# The same on Debian 12's arm64 kernel: Debian's arm64 packages unpacked into build/arm64-root
-# (packaging/foreign_root.sh: the -dev packages ecli is cross-compiled against, and the
-# programs the guest runs), ecli and the live suites' helper cross-compiled into build/aarch64,
-# and the nobtf suite's packages made with the arm64 kernel's minimal BTF.
-ARM64_ROOT := $(BUILD)/arm64-root
-ARM64_DEBS := libbpf-dev libelf-dev zlib1g-dev libcjson-dev libssl-dev libcurl4-openssl-dev \
-	      libc6-dev linux-libc-dev busybox-static python3.11-minimal libpython3.11-stdlib \
-	      bpftool util-linux mount coreutils
-ARM64_CC   := aarch64-linux-gnu-gcc --sysroot=$(abspath $(ARM64_ROOT))
-$(ARM64_ROOT)/.packages: packaging/foreign_root.sh tests/tests.mk | $(VM_DEPS_OK)
-	$(Q)packaging/foreign_root.sh arm64 $(ARM64_ROOT) $(ARM64_DEBS)
-$(BUILD)/aarch64/ecli $(BUILD)/aarch64/tests/sockcalls: $(ARM64_ROOT)/.packages $(LIB_SRC) \
-		$(wildcard ecli/*.c) tests/live/sockcalls.c FORCE
-	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/aarch64 CC="$(ARM64_CC)" $@
-.PHONY: FORCE
-FORCE:
+# The same on Debian 12's arm64 kernel: ecli and the live suites' helper cross-compiled into
+# build/aarch64 (the Makefile), Debian's arm64 programs for the guest in build/arm64-root, and the
+# nobtf suite's packages made with the arm64 kernel's minimal BTF; the guest runs the ecli of the
+# arm64 .deb (packaging.mk).
 VM_AARCH64_PACKAGES := $(BUILD)/vm-aarch64/packages/bindsnoop/package.json \
 		       $(BUILD)/vm-aarch64/packages/tcpaccept/package.json
 define vm_aarch64_tool_rule
@@ -211,7 +199,7 @@ $(foreach t,bindsnoop tcpaccept,$(eval $(call vm_aarch64_tool_rule,$(t))))
 
 .PHONY: vm-ready vm-ready-aarch64
 vm-ready: vm-deps $(VM_PACKAGES) vm-ready-aarch64
-vm-ready-aarch64: $(BUILD)/aarch64/ecli $(BUILD)/aarch64/tests/sockcalls $(VM_AARCH64_PACKAGES) \
+vm-ready-aarch64: $(DEB_ECLI_ARM64) $(BUILD)/aarch64/tests/sockcalls $(VM_AARCH64_PACKAGES) \
 		  $(BUILD)/kernels/aarch64-btf/.ok
 
 vmtest: all vm-ready

@@ -9,9 +9,9 @@
 # under /ecli (the tree's layout, so the harness finds everything where it does here), the plan
 # of what to run at /vm/plan and tests/vm/init as /init.
 # For another architecture (VM_ARCH=aarch64), the programs and libraries come from FROM (a root
-# of Debian 12's packages of that architecture: packaging/foreign_root.sh) and ecli and the
-# helper from BUILD_ARCH (build/aarch64: cross-compiled), each library found by the ELF's own
-# list of what it needs (ldd runs only this machine's programs).
+# of Debian 12's packages of that architecture: packaging/foreign_root.sh) and the helper from
+# BUILD_ARCH (build/aarch64: cross-compiled), ecli from the .deb ECLI_DEB when it is set, each
+# library found by the ELF's own list of what it needs (ldd runs only this machine's programs).
 # Usage: make_initramfs.sh STAGE_DIR PLAN_FILE OUT.cpio   (run from the top of the tree)
 set -eu
 stage=${1:?usage: make_initramfs.sh STAGE_DIR PLAN_FILE OUT.cpio}
@@ -114,7 +114,13 @@ done
 	cp --remove-destination -L "$FROM$PYLIB/sitecustomize.py" "$stage$PYLIB/sitecustomize.py"
 
 mkdir -p "$stage/ecli/build" "$stage/ecli/tests/fixtures"
-cp "$BUILD_ARCH/ecli" "$stage/ecli/build/ecli"
+if [ -n "${ECLI_DEB:-}" ]; then # the ecli a .deb holds, as the machine installing it gets it
+	dpkg -x "$ECLI_DEB" "$stage/deb"
+	cp "$stage/deb/usr/bin/ecli" "$stage/ecli/build/ecli"
+	rm -rf "$stage/deb"
+else
+	cp "$BUILD_ARCH/ecli" "$stage/ecli/build/ecli"
+fi
 cp -r build/packages build/test-packages "$stage/ecli/build/"
 # the io_uring and int $0x80 helper of the live suites (it needs only libc, which is here)
 mkdir -p "$stage/ecli/build/tests"

@@ -39,9 +39,11 @@ ARCHES = {
     "aarch64": {
         "kernel_dir": os.path.join(ROOT, "build", "kernels", "aarch64"),
         "vm_dir": os.path.join(ROOT, "build", "vm-aarch64"),
+        # ecli from the arm64 .deb (make deb-arm64): what a machine installing it runs
         "env": {"FROM": os.path.join(ROOT, "build", "arm64-root"),
                 "BUILD_ARCH": os.path.join(ROOT, "build", "aarch64"),
-                "VM_BUILD": os.path.join(ROOT, "build", "vm-aarch64")},
+                "VM_BUILD": os.path.join(ROOT, "build", "vm-aarch64"),
+                "ECLI_DEB": os.path.join(ROOT, "build", "deb-arm64", "ecli_%s_arm64.deb")},
         "variants": ["default", "kprobe", "syscall"],
     },
 }
@@ -148,6 +150,12 @@ class Guest:
             return ""
         out = self.proc.communicate()[0]
         return out.decode(errors="replace")
+
+
+def version():
+    """The version the packages carry (make print-version)."""
+    return subprocess.run(["make", "--no-print-directory", "-s", "print-version"],
+                          capture_output=True, text=True, check=True).stdout.strip()
 
 
 def kvm_usable():
@@ -294,8 +302,13 @@ def main():
         f.write("\n".join(plan) + "\n")
     initrd = os.path.join(vm_dir, "initramfs.cpio")
     start = time.time()
+    env = {k: v % version() if "%s" in v else v for k, v in arch["env"].items()}
+    for path in (v for k, v in env.items() if k == "ECLI_DEB" and not os.path.exists(v)):
+        print("vmtest: no %s (make deb-arm64 builds it)" % path)
+        print("vmtest: 0 passed, 1 failed")
+        return 1
     subprocess.run(["tests/vm/make_initramfs.sh", os.path.join(vm_dir, "root"), plan_file, initrd],
-                   check=True, env=dict(os.environ, **arch["env"]))
+                   check=True, env=dict(os.environ, **env))
     print("vmtest: initramfs %.1f MB built in %.1fs; kernel %s" % (
         os.path.getsize(initrd) / 1e6, time.time() - start, package), flush=True)
 
