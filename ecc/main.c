@@ -164,6 +164,23 @@ static void export_candidates(struct compile_opts *co, const char *given,
 		co->export_types[co->nr_exports++] = from->structs[i].name;
 }
 
+/* "...: for aarch64, whose kernel types lack what the source uses: --arch x86_64 ..." */
+static void diag_wrap_after(struct diag *d, int err, const char *const *names, int failed)
+{
+	char ok[64] = "", was[sizeof(d->msg)];
+	size_t used = 0;
+	int i;
+
+	snprintf(was, sizeof(was), "%s", d->msg);
+	for (i = 0; i < failed; i++)
+		used += snprintf(ok + used, used < sizeof(ok) ? sizeof(ok) - used : 0, "%s%s",
+				 i ? "," : "", names[i]);
+	diag_set(d, err,
+		 "%s for %s, whose kernel types (vmlinux-%s.h) lack what the source uses: --arch %s "
+		 "builds without it",
+		 was, names[failed], names[failed], ok);
+}
+
 /* Compiles the source once per architecture into objects[] (each malloc'd). */
 static int compile_each(struct compile_opts *co, const struct inputs *in,
 			struct package_object *objects, int *nr, struct diag *d)
@@ -180,6 +197,8 @@ static int compile_each(struct compile_opts *co, const struct inputs *in,
 		err = compile_source(co, &object, &size, d);
 		if (!err)
 			objects[(*nr)++] = (struct package_object){arches.names[i], object, size};
+		else if (i > 0) /* the source compiles: that architecture's kernel types differ */
+			diag_wrap_after(d, err, arches.names, i);
 	}
 	if (!err && in->verbose)
 		for (i = 0; i < *nr; i++)
