@@ -170,7 +170,7 @@ run: all
 ARM64_ROOT := $(BUILD)/arm64-root
 ARM64_DEBS := libbpf-dev libelf-dev zlib1g-dev libcjson-dev libssl-dev libcurl4-openssl-dev \
 	      libc6-dev linux-libc-dev busybox-static python3.11-minimal libpython3.11-stdlib \
-	      bpftool util-linux mount coreutils
+	      bpftool util-linux mount coreutils libbpf-tools
 ARM64_CC   := aarch64-linux-gnu-gcc --sysroot=$(abspath $(ARM64_ROOT))
 $(ARM64_ROOT)/.packages: packaging/foreign_root.sh Makefile | $(DEPS_OK)
 	$(Q)packaging/need_debs.sh gcc-aarch64-linux-gnu

@@ -197,10 +197,22 @@ $(BUILD)/vm-aarch64/packages/$(1)/package.json: tools/$(1)/$(1).bpf.c tools/$(1)
 endef
 $(foreach t,bindsnoop tcpaccept,$(eval $(call vm_aarch64_tool_rule,$(t))))
 
+# The third-party suite's opensnoop on arm64, whose kernel has no open syscall: Debian's arm64
+# libbpf-tools (in the arm64 root), its object cut out and packed here for aarch64.
+VM_AARCH64_THIRD_PARTY := $(BUILD)/vm-aarch64/third-party/packages/opensnoop.json
+$(VM_AARCH64_THIRD_PARTY): $(ARM64_ROOT)/.packages tests/third_party/opensnoop.json \
+			   tests/third_party/extract_objects.py $(BUILD)/ecc
+	@mkdir -p $(@D)
+	$(Q)$(PYTHON) tests/third_party/extract_objects.py $(ARM64_ROOT)/usr/sbin \
+		$(BUILD)/vm-aarch64/third-party/objects >/dev/null
+	$(call msg,ECC,$@)
+	$(Q)$(BUILD)/ecc --arch aarch64 -o $@ $(BUILD)/vm-aarch64/third-party/objects/opensnoop.bpf.o \
+		tests/third_party/opensnoop.json
+
 .PHONY: vm-ready vm-ready-aarch64
 vm-ready: vm-deps $(VM_PACKAGES) vm-ready-aarch64
 vm-ready-aarch64: $(DEB_ECLI_ARM64) $(BUILD)/aarch64/tests/sockcalls $(VM_AARCH64_PACKAGES) \
-		  $(BUILD)/kernels/aarch64-btf/.ok
+		  $(BUILD)/kernels/aarch64-btf/.ok $(VM_AARCH64_THIRD_PARTY)
 
 vmtest: all vm-ready
 	@$(PYTHON) tests/vm/run_vm.py $(VMTEST_ARGS)

@@ -46,7 +46,8 @@ def make(*args):
 
 def layout(prefix):
     """The files make install must write under prefix (relative), per the installed layout."""
-    headers = ["vmlinux.h"] + ["bpf/" + h for h in LIBBPF_HEADERS] + \
+    headers = ["vmlinux.h", "vmlinux-x86_64.h", "vmlinux-aarch64.h"] + \
+        ["bpf/" + h for h in LIBBPF_HEADERS] + \
         [os.path.basename(h) for h in glob.glob(os.path.join(ROOT, "bpf", "*.bpf.h"))]
     share = prefix + "/share/ecli/"
     return sorted([prefix + "/bin/ecli", prefix + "/bin/ecc"] +

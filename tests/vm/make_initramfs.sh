@@ -130,7 +130,20 @@ if [ -d "$VM_BUILD/packages" ]; then
 	mkdir -p "$stage/ecli/build/vm"
 	cp -r "$VM_BUILD/packages" "$stage/ecli/build/vm/"
 fi
-cp -r tests/live tests/vm "$stage/ecli/tests/"
+# third-party tools packed on the host, and their original binaries (Debian's libbpf-tools)
+if [ -d "$VM_BUILD/third-party/packages" ]; then
+	tp=$stage/ecli/build/third-party
+	mkdir -p "$tp/libbpf-tools/root/usr/sbin"
+	cp -r "$VM_BUILD/third-party/packages" "$tp/"
+	for p in "$tp"/packages/*.json; do
+		tool=$(basename "$p" .json)
+		cp "$FROM/usr/sbin/$tool" "$tp/libbpf-tools/root/usr/sbin/"
+		put_with_libs "/usr/sbin/$tool"
+	done
+	# stdbuf: the originals' stdout line-buffered, so their header says when they trace
+	put_with_libs /usr/bin/stdbuf /usr/libexec/coreutils/libstdbuf.so
+fi
+cp -r tests/live tests/vm tests/third_party "$stage/ecli/tests/"
 cp -r tests/fixtures/eunomia "$stage/ecli/tests/fixtures/"
 cp -r schema tools "$stage/ecli/"
 find "$stage/ecli" -name __pycache__ -prune -exec rm -rf {} +

@@ -53,6 +53,8 @@ ARCHES = {
 # readers; host: setpriv, readelf; variants: ecc, clang).
 VARIANT_SUITES = ["bindsnoop", "bindsnoop_flags", "tcpaccept"]
 PLAIN_SUITES = ["eunomia", "opensnoop", "execsnoop", "pidns"]
+# On arm64 also: Debian's arm64 libbpf-tools opensnoop (its kernel has no open syscall)
+THIRD_PARTY_ON = {"aarch64": ["suite default %s libbpf_tools_events opensnoop"]}
 # Without BTF the fexit variant cannot load (libbpf finds its attach point in the kernel's BTF,
 # never in --btf's file): the default order, which picks kprobe, then the syscall variant forced
 # on the tests of the tools that have variants.
@@ -69,12 +71,13 @@ def suite_script(name):
                      % (name, name, name))
 
 
-def default_plan(variants):
+def default_plan(variants, arch):
     # first, that forcing a variant keeps exactly that one: what the variant axis stands on
     plan = ["suite default %s forcing" % suite_script("forcing")]
     for variant in variants:
         plan += ["suite %s %s %s" % (variant, suite_script(s), s) for s in VARIANT_SUITES]
     plan += ["suite default %s %s" % (suite_script(s), s) for s in PLAIN_SUITES]
+    plan += [line % suite_script("libbpf_tools_events") for line in THIRD_PARTY_ON.get(arch, [])]
     plan += ["hide-btf"]
     plan += [" ".join(["suite", variant, suite_script("nobtf"), "nobtf"] + tests)
              for variant, tests in NOBTF_RUNS]
@@ -296,7 +299,7 @@ def main():
         return 1
     with open(os.path.join(args.kernel_dir, "PACKAGE")) as f:
         package = f.read().strip()
-    plan = args.steps or default_plan(arch["variants"])
+    plan = args.steps or default_plan(arch["variants"], args.arch)
     plan_file = os.path.join(vm_dir, "plan")
     with open(plan_file, "w") as f:
         f.write("\n".join(plan) + "\n")
