@@ -172,6 +172,9 @@ ARM64_DEBS := libbpf-dev libelf-dev zlib1g-dev libcjson-dev libssl-dev libcurl4-
 	      libc6-dev linux-libc-dev busybox-static python3.11-minimal libpython3.11-stdlib \
 	      bpftool util-linux mount coreutils libbpf-tools
 ARM64_CC   := aarch64-linux-gnu-gcc --sysroot=$(abspath $(ARM64_ROOT))
+# its runtime .deb (packaging.mk), which the arm64 test VM runs (tests.mk)
+DEB_DIR_ARM64  := $(BUILD)/deb-arm64
+DEB_ECLI_ARM64 := $(DEB_DIR_ARM64)/ecli_$(VERSION)_arm64.deb
 $(ARM64_ROOT)/.packages: packaging/foreign_root.sh Makefile | $(DEPS_OK)
 	$(Q)packaging/need_debs.sh gcc-aarch64-linux-gnu
 	$(Q)packaging/foreign_root.sh arm64 $(ARM64_ROOT) $(ARM64_DEBS)

@@ -81,8 +81,6 @@ $(DEB_ECLI) $(DEB_ECC) &: $(BUILD)/ecli $(BUILD)/ecc $(INCLUDE_FILES) $(PACKAGES
 
 # The arm64 runtime package: the cross-built ecli and the tools, its dependencies computed against
 # Debian's arm64 libraries (make_deb.sh with DEB_ARCH and FOREIGN_ROOT).
-DEB_DIR_ARM64  := $(BUILD)/deb-arm64
-DEB_ECLI_ARM64 := $(DEB_DIR_ARM64)/ecli_$(VERSION)_arm64.deb
 deb-arm64: $(DEB_ECLI_ARM64)
 $(DEB_ECLI_ARM64): $(BUILD)/aarch64/ecli $(PACKAGES) packaging/make_deb.sh packaging/packaging.mk \
 		   $(ARM64_ROOT)/.packages $(DEB_INPUTS) | $(DEB_OK)
