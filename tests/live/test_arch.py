@@ -110,6 +110,22 @@ def ecc_builds_for_each_architecture_or_the_ones_asked():
                            text=True, timeout=120)
         check_equal((p.returncode, p.stderr), (2, "ecc: --arch: 'riscv64' is not x86_64 or "
                                                   "aarch64\n"), "an architecture ecc lacks")
+        # an object built elsewhere: for any machine, or for the one --arch names
+        obj = os.path.join(tmp, "w.o")
+        p = subprocess.run([ECC, "--arch", "aarch64", "--save-object", obj, "-o", out] + sources,
+                           capture_output=True, text=True, timeout=120)
+        check_equal(p.returncode, 0, "ecc --save-object: " + p.stderr)
+        for args, arch in (([], None), (["--arch", "aarch64"], "aarch64")):
+            p = subprocess.run([ECC] + args + ["-o", out, obj], capture_output=True, text=True,
+                               timeout=120)
+            check_equal(p.returncode, 0, "ecc %s OBJECT: %s" % (args, p.stderr))
+            check_equal(load(out).get("arch"), arch, "ecc %s OBJECT: its arch" % args)
+        p = subprocess.run([ECC, "--arch", "x86_64,aarch64", "-o", out, obj],
+                           capture_output=True, text=True, timeout=120)
+        check_equal((p.returncode, p.stderr),
+                    (2, "ecc: --arch x86_64,aarch64: an object is built for one architecture, "
+                        "named as uname -m names it (x86_64, aarch64)\n"),
+                    "two architectures for one object")
 
 
 if __name__ == "__main__":
