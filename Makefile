@@ -106,6 +106,7 @@ DEBIAN_ARCH_x86_64  := amd64
 DEBIAN_ARCH_aarch64 := arm64
 $(BUILD)/kernels/%-btf/.ok: kernels/fetch_kernel.sh kernels/kernel_btf.sh | $(DEPS_OK)
 	$(Q)kernels/fetch_kernel.sh $(BUILD)/kernels/$* $(DEBIAN_ARCH_$*)
+	$(Q)rm -rf $(@D) # one kernel's BTF: the one fetched
 	$(Q)kernels/kernel_btf.sh $(BUILD)/kernels/$* $(@D)
 	@touch $@
 $(foreach a,$(filter-out $(HOST_ARCH),$(ARCHES)),$(eval \

@@ -49,13 +49,23 @@ static const char *strip_command(void)
 
 /* An architecture as uname -m names it, and as the kernel (and bpf_tracing.h) does. */
 static const char *const arch_names[][2] = {
-	{"x86_64", "x86"},   {"aarch64", "arm64"}, {"i686", "x86"},
-	{"armv7l", "arm"},   {"ppc64le", "powerpc"}, {"ppc64", "powerpc"},
-	{"s390x", "s390"},   {"riscv64", "riscv"}, {"loongarch64", "loongarch"},
-	{"mips64", "mips"},  {"sparc64", "sparc"},
+	{"x86_64", "x86"},  {"aarch64", "arm64"},   {"i686", "x86"},
+	{"armv7l", "arm"},  {"ppc64le", "powerpc"}, {"ppc64", "powerpc"},
+	{"s390x", "s390"},  {"riscv64", "riscv"},   {"loongarch64", "loongarch"},
+	{"mips64", "mips"}, {"sparc64", "sparc"},
 };
 
 #define NR_ARCH_NAMES (sizeof(arch_names) / sizeof(arch_names[0]))
+
+bool compile_arch_known(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NR_ARCH_NAMES; i++)
+		if (!strcmp(name, arch_names[i][0]))
+			return true;
+	return false;
+}
 
 static const char *kernel_arch(const char *machine)
 {

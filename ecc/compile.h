@@ -34,6 +34,9 @@ struct compile_arches {
  */
 int compile_arches(const char *list, struct compile_arches *a, struct diag *d);
 
+/* An architecture as uname -m names it that ecc knows (x86_64, aarch64, riscv64, ...). */
+bool compile_arch_known(const char *name);
+
 struct compile_opts {
 	const char *arch; /* -D__TARGET_ARCH_* for it; NULL: this machine's */
 	const char *source;

@@ -8,7 +8,8 @@
 #include "object/object_check.h"
 #include "event_fields.h"
 
-#define MAX_ELEMS 65536
+#define MAX_ELEMS   65536
+#define MAX_MEMBERS 1024
 
 /* The member types, as clang names and encodes them in BTF. */
 static const struct {
@@ -161,6 +162,8 @@ int event_fields_add(const void *object, size_t size, const char *type, const cJ
 
 	if (!cJSON_IsArray(fields) || !n)
 		return diag_set(d, -EINVAL, "events.fields: must be a list of the event's members");
+	if (n > MAX_MEMBERS)
+		return diag_set(d, -E2BIG, "events.fields: more than %d members", MAX_MEMBERS);
 	if (!type)
 		return diag_set(d, -EINVAL, "events.fields: events.type must name the struct");
 	err = object_btf_section(object, size, &data, &len, d);

@@ -132,8 +132,9 @@ int event_type_check_size(struct bpf_object *obj, const char *type, const char *
 	for (i = 0; i < sent.nr; i++) {
 		if (sent.sizes[i] == (uint32_t)size)
 			return 0;
-		used += snprintf(list + used, used < sizeof(list) ? sizeof(list) - used : 0, "%s%u",
-				 i ? ", " : "", sent.sizes[i]);
+		if (used < sizeof(list))
+			used += snprintf(list + used, sizeof(list) - used, "%s%u", i ? ", " : "",
+					 sent.sizes[i]);
 	}
 	return diag_set(d, -EINVAL,
 			"%s: struct %s is %d bytes, but the programs send events of %s bytes: "

@@ -172,13 +172,13 @@ static void diag_wrap_after(struct diag *d, int err, const char *const *names, i
 	int i;
 
 	snprintf(was, sizeof(was), "%s", d->msg);
-	for (i = 0; i < failed; i++)
-		used += snprintf(ok + used, used < sizeof(ok) ? sizeof(ok) - used : 0, "%s%s",
-				 i ? "," : "", names[i]);
-	diag_set(d, err,
-		 "%s for %s, whose kernel types (vmlinux-%s.h) lack what the source uses: --arch %s "
-		 "builds without it",
-		 was, names[failed], names[failed], ok);
+	for (i = 0; i < failed && used < sizeof(ok); i++)
+		used += snprintf(ok + used, sizeof(ok) - used, "%s%s", i ? "," : "", names[i]);
+	diag_set(
+		d, err,
+		"%s for %s, whose kernel types (vmlinux-%s.h) lack what the source uses: --arch %s "
+		"builds without it",
+		was, names[failed], names[failed], ok);
 }
 
 /* Compiles the source once per architecture into objects[] (each malloc'd). */
@@ -262,7 +262,7 @@ static int from_object(const struct inputs *in, const char *out, struct diag *d)
 	size_t size = 0;
 	int err = 0;
 
-	if (arch && (!*arch || arch[strspn(arch, "abcdefghijklmnopqrstuvwxyz0123456789_")]))
+	if (arch && !compile_arch_known(arch))
 		err = diag_set(d, -EINVAL,
 			       "--arch %s: an object is built for one architecture, named as "
 			       "uname -m names it (x86_64, aarch64)",
@@ -271,9 +271,8 @@ static int from_object(const struct inputs *in, const char *out, struct diag *d)
 		err = -EINVAL;
 	err = err ?: file_read(in->object, PACKAGE_MAX_FILE_BYTES, &object, &size, d);
 	if (!err) {
-		err = pack_object(out,
-				  &(struct package_object){arch, object, size},
-				  1, schema, &p, d);
+		err = pack_object(out, &(struct package_object){arch, object, size}, 1, schema, &p,
+				  d);
 		schema = NULL;
 	}
 	cJSON_Delete(schema);

@@ -213,11 +213,20 @@ static int map_sizes_complete(struct bpf_object *obj, cJSON *skel, cJSON *sizes,
 	cJSON *s, *entry;
 	int err = 0;
 
+	if (sizes && !cJSON_IsObject(sizes)) {
+		cJSON_Delete(sizes);
+		return in_file(
+			in, diag_set(d, -EINVAL, "map_sizes: is not an object ({\"MAP\": SIZE})"),
+			d);
+	}
 	cJSON_ArrayForEach(s, sizes) {
 		entry = skel_map(skel, s->string);
 		if (!entry) {
-			err = diag_set(d, -EINVAL, "map_sizes.%s: the object has no such map",
-				       s->string);
+			err = in_file(in,
+				      diag_set(d, -EINVAL,
+					       "map_sizes.%s: the object has no such map",
+					       s->string),
+				      d);
 			break;
 		}
 		cJSON_AddItemToObject(entry, "max_entries", cJSON_Duplicate(s, false));
@@ -352,8 +361,7 @@ static int check(const cJSON *meta, struct bpf_object *obj, const struct pack_in
  * it), and opened.
  */
 static int prepare(struct package_object *o, const cJSON *fields, const char *type,
-		   const struct pack_input *in, void **own, struct bpf_object **obj,
-		   struct diag *d)
+		   const struct pack_input *in, void **own, struct bpf_object **obj, struct diag *d)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts);
 	char name[64];
@@ -369,8 +377,9 @@ static int prepare(struct package_object *o, const cJSON *fields, const char *ty
 			return in_file(in, err, d);
 		o->data = *own;
 		if (in->verbose)
-			fprintf(stderr, "ecc: struct %s added to the %s object's BTF from "
-					"events.fields\n",
+			fprintf(stderr,
+				"ecc: struct %s added to the %s object's BTF from "
+				"events.fields\n",
 				type, o->arch ? o->arch : "");
 	}
 	*obj = bpf_object__open_mem(o->data, o->size, &opts);
@@ -422,7 +431,7 @@ int pack_object(const char *out, const struct package_object *objects, int nr, c
 	cJSON_Delete(meta);
 	cJSON_Delete(schema);
 	cJSON_Delete(fields);
-	for (i = 0; i < nr; i++) {
+	for (i = 0; i < nr && i < PACK_MAX_OBJECTS; i++) {
 		bpf_object__close(obj[i]);
 		free(own[i]);
 	}

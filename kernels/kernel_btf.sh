@@ -29,25 +29,31 @@ try() { # MAGIC DECOMPRESSOR...: the first offset of MAGIC that decompresses to 
 
 # An arm64 Image is not compressed, and not ELF: its BTF is found by BTF's own header (magic
 # 0xeb9f, version 1, a 24-byte header) and cut to the length the header gives.
-image_btf() {
-	/usr/bin/python3 - "$kdir/vmlinuz" "$tmp/vmlinux.btf" <<'PY' || return 1
+image_btf() { # 0: cut out; 1: no arm64 Image; 2: an arm64 Image without BTF (said)
+	/usr/bin/python3 - "$kdir/vmlinuz" "$tmp/vmlinux.btf" <<'PY'
 import struct, sys
 data = open(sys.argv[1], "rb").read()
 if data[56:60] != b"ARM\x64":
     sys.exit(1)
 at = data.find(b"\x9f\xeb\x01\x00\x18\x00\x00\x00")
 if at < 0:
-    sys.exit("kernel_btf: the arm64 Image holds no BTF")
+    print("kernel_btf: the arm64 Image holds no BTF", file=sys.stderr)
+    sys.exit(2)
 hdr_len, type_off, type_len, str_off, str_len = struct.unpack_from("<5I", data, at + 4)
 open(sys.argv[2], "wb").write(data[at:at + hdr_len + str_off + str_len])
 PY
 }
 
-if image_btf; then
+status=0
+image_btf || status=$?
+if [ "$status" = 0 ]; then
 	mv "$tmp/vmlinux.btf" "$out"
 	rm -rf "$tmp"
 	echo "kernel BTF: $out ($(wc -c <"$out") bytes)"
 	exit 0
+elif [ "$status" != 1 ]; then
+	rm -rf "$tmp"
+	exit 1
 fi
 try '\x02\x21\x4c\x18' lz4 -dc || try '\xfd\x37\x7a\x58\x5a\x00' xz -dc ||
 	try '\x28\xb5\x2f\xfd' zstd -dc || try '\x1f\x8b\x08' gzip -dc || {

@@ -37,6 +37,11 @@ echo "fetching $(echo "$names" | wc -w) $arch packages"
 # shellcheck disable=SC2086
 (cd "$debs" && apt_for apt-get -qq download $names 2>&1 |
 	grep -v 'Download is performed unsandboxed' >&2 || true)
+# every package named must have come: a partial root is never stamped complete
+for name in $names; do
+	ls "$debs/${name}_"*.deb >/dev/null 2>&1 ||
+		{ echo "foreign_root: apt-get download fetched no $name ($arch)" >&2; exit 1; }
+done
 # each package's shlibs file too: which package and version a library's users depend on
 : >"$dest/.shlibs"
 for deb in "$debs"/*.deb; do

@@ -500,7 +500,10 @@ static int parse_positional(struct parser *p, const char *tok)
 	return diag_set(p->d, -EINVAL, "unexpected argument '%s' (see -h)", tok);
 }
 
-/* Options not given that have an initial value: written as if given, yet not given. */
+/*
+ * Options not given that have an initial value: their variable is written with it, as the
+ * tool's user space writes its default; they stay not given, and their "sets" are not written.
+ */
 static int apply_initial(struct parser *p)
 {
 	struct tool_settings *s = p->s;
@@ -511,8 +514,9 @@ static int apply_initial(struct parser *p)
 		if (s->given[i] || !s->args[i].initial)
 			continue;
 		option_name(&s->args[i], option, sizeof(option));
-		err = handle_arg(p, &s->args[i], s->args[i].initial, option);
-		s->given[i] = false;
+		err = s->args[i].combine == COMBINE_OR
+			      ? or_into_var(p, &s->args[i], s->args[i].initial, option)
+			      : add_var_write(p, s->args[i].var, s->args[i].initial, option);
 	}
 	return err;
 }
@@ -541,11 +545,9 @@ int tool_args_parse(struct tool_settings *s, const struct package_meta *m, struc
 
 		if (!strcmp(tok, "--help"))
 			s->help = true;
-		else if (!strcmp(tok, "--") && i + 1 == argc)
-			break; /* the end of options, and nothing after it */
-		else if (!strcmp(tok, "--"))
-			err = diag_set(d, -EINVAL, "unexpected argument '%s' (see -h)",
-				       argv[i + 1]);
+		else if (!strcmp(tok, "--")) /* the end of options: values alone follow */
+			for (i++; i < argc && !err; i++)
+				err = parse_positional(&p, argv[i]);
 		else if (tok[0] != '-' || !tok[1])
 			err = parse_positional(&p, tok);
 		else if (tok[1] == '-')

@@ -16,8 +16,8 @@
 #include "format/package_read.h"
 #include "core/file_io.h"
 
-static const char *const package_keys[] = {"bpf_object", "bpf_object_size", "arch", "arch_objects",
-					   "btf_for",	 "meta",	    NULL};
+static const char *const package_keys[] = {
+	"bpf_object", "bpf_object_size", "arch", "arch_objects", "btf_for", "meta", NULL};
 static const char *const arch_object_keys[] = {"bpf_object", "bpf_object_size", NULL};
 
 int package_read_bytes(const char *path, char **text, size_t *len, struct diag *d)
@@ -54,16 +54,17 @@ static int object_size(const cJSON *holder, const char *where, size_t *size, str
 	if (!n)
 		return diag_set(d, -EINVAL, "package: missing key \"%sbpf_object_size\"", where);
 	if (!cJSON_IsNumber(n))
-		return diag_set(d, -EINVAL, "package: \"%sbpf_object_size\" is not a number", where);
+		return diag_set(d, -EINVAL, "package: \"%sbpf_object_size\" is not a number",
+				where);
 	v = n->valuedouble;
 	if (v != floor(v) || v <= 0)
 		return diag_set(d, -EINVAL,
-				"package: \"%sbpf_object_size\" %g is not a positive integer", where,
-				v);
+				"package: \"%sbpf_object_size\" %g is not a positive integer",
+				where, v);
 	if (v > PACKAGE_MAX_OBJECT_BYTES)
 		return diag_set(d, -EFBIG,
-				"package: \"%sbpf_object_size\" %.15g is over the %u MiB cap", where,
-				v, PACKAGE_MAX_OBJECT_BYTES >> 20);
+				"package: \"%sbpf_object_size\" %.15g is over the %u MiB cap",
+				where, v, PACKAGE_MAX_OBJECT_BYTES >> 20);
 	*size = (size_t)v;
 	return 0;
 }
@@ -85,16 +86,16 @@ static int decode_object(const cJSON *holder, const char *where, void **object, 
 		return diag_set(d, -EINVAL, "package: \"%sbpf_object\" is not a string", where);
 	err = base64_decode(b64->valuestring, strlen(b64->valuestring), &zdata, &zlen, &bad);
 	if (err == -EINVAL)
-		return diag_set(d, err, "%sbpf_object: invalid base64 at character %zu", where, bad);
+		return diag_set(d, err, "%sbpf_object: invalid base64 at character %zu", where,
+				bad);
 	if (err)
 		return diag_set(d, err, "%sbpf_object: out of memory decoding base64", where);
 	err = inflate_exact(zdata, zlen, expected, object, d);
 	free(zdata);
-	if (err)
-		return err;
-	*size = expected;
-	err = object_check(*object, expected, d);
-	if (err && *where)
+	if (!err)
+		*size = expected;
+	err = err ?: object_check(*object, expected, d);
+	if (err && *where) /* inflate's and the check's messages say bpf_object: which one */
 		diag_wrap(d, err, "%.*s", (int)strlen(where) - 1, where);
 	return err;
 }
@@ -117,8 +118,7 @@ static bool arch_name(const char *s)
 }
 
 /* "arch" and "arch_objects": each architecture named once, each entry closed. */
-static int check_arches(const cJSON *root, const char **arch, const cJSON **others,
-			struct diag *d)
+static int check_arches(const cJSON *root, const char **arch, const cJSON **others, struct diag *d)
 {
 	const cJSON *a = cJSON_GetObjectItemCaseSensitive(root, "arch"), *o, *e;
 	char where[64];
@@ -131,8 +131,9 @@ static int check_arches(const cJSON *root, const char **arch, const cJSON **othe
 	if (!a)
 		return 0;
 	if (!cJSON_IsString(a) || !arch_name(a->valuestring))
-		return diag_set(d, -EINVAL,
-				"package: \"arch\" is not an architecture's name (x86_64, aarch64)");
+		return diag_set(
+			d, -EINVAL,
+			"package: \"arch\" is not an architecture's name (x86_64, aarch64)");
 	*arch = a->valuestring;
 	if (*others && !cJSON_IsObject(*others))
 		return diag_set(d, -EINVAL, "package: \"arch_objects\" is not an object");
@@ -192,8 +193,8 @@ static int select_object(const cJSON *root, const char *machine, struct package 
 	e = cJSON_GetObjectItemCaseSensitive(others, machine);
 	if (!e) {
 		list_arches(pkg->arch, others, arches, sizeof(arches));
-		return diag_set(d, -ENOEXEC, "package has objects for %s; this machine is %s", arches,
-				machine);
+		return diag_set(d, -ENOEXEC, "package has objects for %s; this machine is %s",
+				arches, machine);
 	}
 	snprintf(where, sizeof(where), "arch_objects.%s.", machine);
 	pkg->arch = e->string;

@@ -397,10 +397,11 @@ static int try_variant(const struct attempt *a, const struct runtime_values *rv,
 	l->obj = obj;
 	l->variant = a->v ? a->v->name : NULL;
 	libbpf_log_reset();
-	err = tool_args_apply_before_load(o->settings, obj, d);
+	/* the package's sizes first: a reused pinned map and ecli's event buffers then win */
+	err = map_sizes_apply(o->meta, obj, d);
+	err = err ?: tool_args_apply_before_load(o->settings, obj, d);
 	err = err ?: runtime_vars_write(&o->meta->runtime, rv, obj, d);
 	err = err ?: prepare_event_maps(o, obj, &l->perfbuf, d);
-	err = err ?: map_sizes_apply(o->meta, obj, d);
 	if (err)
 		goto fail;
 	select_programs(a, obj);

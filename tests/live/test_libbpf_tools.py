@@ -192,11 +192,17 @@ def together(tool, args, workload, seconds=3):
     (ecli's stdout, the original's stdout, ecc -v's stderr)."""
     with tempfile.TemporaryDirectory() as tmp:
         pkg, ecc_err = pack(tool, tmp)
-        ecli = Ecli(["--duration", str(seconds), pkg] + args)
-        theirs = Original(tool, args + [str(seconds), "1"], "Hit Ctrl-C to end")
-        workload()
-        out, err, status = ecli.stop(None, timeout=20)
-        t_out, t_err, t_status = theirs.stop(None, timeout=20)
+        ecli = theirs = None
+        try:
+            ecli = Ecli(["--duration", str(seconds), pkg] + args)
+            theirs = Original(tool, args + [str(seconds), "1"], "Hit Ctrl-C to end")
+            workload()
+            out, err, status = ecli.stop(None, timeout=20)
+            t_out, t_err, t_status = theirs.stop(None, timeout=20)
+        finally:  # neither left tracing after a failure
+            for p in (ecli, theirs):
+                if p:
+                    p.kill()
     check_equal(status, 0, "ecli %s %s; stderr: %s" % (tool, args, err))
     check_equal(t_status, 0, "the original %s %s; stderr: %s" % (tool, args, t_err))
     return out, t_out, ecc_err

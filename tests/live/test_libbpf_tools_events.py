@@ -32,16 +32,20 @@ def side_by_side(tool, args, header, workload, ecli_args=(), until=None):
     event) it is stopped once it printed it (a slow machine, the arm64 VM, takes a while)."""
     with tempfile.TemporaryDirectory() as tmp:
         pkg, _ = pack(tool, tmp)
-        ecli = Ecli(list(ecli_args) + [pkg] + list(args))
-        theirs = Original(tool, args, header)
+        ecli = theirs = None
         try:
+            ecli = Ecli(list(ecli_args) + [pkg] + list(args))
+            theirs = Original(tool, args, header)
             result = workload()
             if until:
                 theirs.wait_for(until, 20)
             time.sleep(0.5)  # the last events reach both
-        finally:
             out, err, status = ecli.stop()
             t_out, t_err = theirs.finish()
+        finally:  # neither left tracing after a failure
+            for p in (ecli, theirs):
+                if p:
+                    p.kill()
     check_equal(status, 0, "ecli %s %s; stderr: %s" % (tool, args, err))
     check("lost" not in t_err, "the original %s lost no events: %s" % (tool, t_err))
     return from_header(out, header), from_header(t_out, header), err, result
@@ -63,11 +67,9 @@ def child(code):
 
 
 def free_pid():
-    """A pid no process has: a kill to it fails with ESRCH."""
-    for pid in range(32000, 1000, -1):
-        if not os.path.exists("/proc/%d" % pid):
-            return pid
-    raise AssertionError("no free pid")
+    """A pid no process can have (above pid_max): a kill to it fails with ESRCH."""
+    with open("/proc/sys/kernel/pid_max") as f:
+        return int(f.read()) + 1
 
 
 SIGNALS = """
@@ -250,6 +252,10 @@ def runqslower_with_a_threshold_as_the_original():
     mine, want = waits(ours), waits(theirs)
     check(mine and want, "the crowded children waited over 2000 us: %r / %r" % (ours, theirs))
     check(all(min(v) > 2000 for v in mine.values()), "only waits over the threshold: %r" % mine)
+    # below the 10000 us default: the positional threshold was taken, by both
+    check(any(min(v) < 10000 for v in mine.values()) and
+          any(min(v) < 10000 for v in want.values()),
+          "waits between 2000 and 10000 us: %r / %r" % (mine, want))
     check(set(mine) & set(want), "children both saw waiting: %r / %r" % (mine, want))
 
 

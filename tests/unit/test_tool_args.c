@@ -701,7 +701,8 @@ TEST(tool_args_positional_and_initial_values)
 	static const char args[] =
 		"[{\"short\": \"u\", \"long\": \"uid\", \"metavar\": \"UID\", \"var\": "
 		"\"target_uid\","
-		"  \"initial\": 1000, \"help\": \"trace this UID only\"},"
+		"  \"initial\": 1000, \"sets\": {\"filter_uid\": true}, \"help\": \"trace this UID "
+		"only\"},"
 		" {\"positional\": true, \"metavar\": \"PID\", \"var\": \"target_pid\","
 		"  \"initial\": 7, \"help\": \"trace this PID\"},"
 		" {\"positional\": true, \"var\": \"report_errors\"}]";
@@ -719,6 +720,7 @@ TEST(tool_args_positional_and_initial_values)
 	{
 		CHECK(writes_u32(&s, "target_pid", 7) && writes_u32(&s, "target_uid", 1000));
 		CHECK(!s.given[0] && !s.given[1] && !s.given[2]);
+		CHECK(!find_write(&s, "filter_uid")); /* what -u sets is for -u given */
 		text = help_text(&s, &f);
 		CHECK(text &&
 		      !strncmp(text, "usage: bindsnoop [-h] [-u UID] [PID] [report_errors]\n", 53));
@@ -733,8 +735,15 @@ TEST(tool_args_positional_and_initial_values)
 	WITH_ARGS(&f, &s, "42", "-u", "5", "true")
 	{
 		CHECK(writes_u32(&s, "target_pid", 42) && writes_u32(&s, "target_uid", 5));
-		CHECK(writes_bool(&s, "report_errors", true));
+		CHECK(writes_bool(&s, "report_errors", true) &&
+		      writes_bool(&s, "filter_uid", true));
 	}
+	/* after --, values alone: a positional may look like an option */
+	WITH_ARGS(&f, &s, "-u", "5", "--", "43", "true")
+	{
+		CHECK(writes_u32(&s, "target_pid", 43) && writes_bool(&s, "report_errors", true));
+	}
+	CHECK_ARGS_FAIL(&f, -EINVAL, "PID: '-u' is not an integer", "--", "-u");
 	CHECK_ARGS_FAIL(&f, -EINVAL, "unexpected argument '3' (see -h)", "1", "true", "3");
 	CHECK_ARGS_FAIL(&f, -EINVAL, "PID: 'x' is not an integer", "x");
 	fixture_close(&f);
