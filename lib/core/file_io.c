@@ -84,19 +84,57 @@ static int write_fd(int fd, const void *data, size_t size)
 	return 0;
 }
 
-/* Writes into what is there: standard output, a device, a pipe. */
-static int write_in_place(const char *path, const void *data, size_t size, struct diag *d)
+/* Writes into what is there: standard output, a descriptor, a device, a pipe. */
+static int write_in_place(const char *path, int given_fd, const void *data, size_t size,
+			  struct diag *d)
 {
-	bool std_out = !strcmp(path, "-");
-	int fd = std_out ? STDOUT_FILENO : open(path, O_WRONLY | O_CLOEXEC);
+	int fd = given_fd >= 0 ? given_fd : open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	int err;
 
 	if (fd < 0)
 		return diag_set(d, -errno, "%s: %s", path, strerror(errno));
 	err = write_fd(fd, data, size);
-	if (!std_out && close(fd) && !err)
+	if (given_fd < 0 && close(fd) && !err)
 		err = -errno;
-	return err ? diag_set(d, err, "%s: %s", std_out ? "stdout" : path, strerror(-err)) : 0;
+	return err ? diag_set(d, err, "%s: %s", strcmp(path, "-") ? path : "stdout", strerror(-err))
+		   : 0;
+}
+
+/* The descriptor a path names itself (/dev/stdout, /dev/fd/N, /proc/self/fd/N), or -1. */
+static int descriptor_of(const char *path)
+{
+	static const char *const prefixes[] = {"/dev/fd/", "/proc/self/fd/"};
+	char *end;
+	long n;
+	size_t i;
+
+	if (!strcmp(path, "-") || !strcmp(path, "/dev/stdout"))
+		return STDOUT_FILENO;
+	if (!strcmp(path, "/dev/stderr"))
+		return STDERR_FILENO;
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		size_t len = strlen(prefixes[i]);
+
+		if (strncmp(path, prefixes[i], len) || !path[len])
+			continue;
+		errno = 0;
+		n = strtol(path + len, &end, 10);
+		if (!*end && !errno && n >= 0 && n <= INT_MAX && fcntl((int)n, F_GETFD) >= 0)
+			return (int)n;
+	}
+	return -1;
+}
+
+/* No new file is made in the kernel's own file systems. */
+static bool in_kernel_fs(const char *path)
+{
+	static const char *const dirs[] = {"/dev/", "/proc/", "/sys/"};
+	size_t i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (!strncmp(path, dirs[i], strlen(dirs[i])))
+			return true;
+	return false;
 }
 
 static mode_t new_file_mode(void)
@@ -111,12 +149,27 @@ int file_write(const char *path, const void *data, size_t size, struct diag *d)
 {
 	char tmp[PATH_MAX + 16];
 	struct stat st;
-	bool exists = !stat(path, &st);
+	int fd = descriptor_of(path), err;
+	bool exists;
 	mode_t mode;
-	int fd, err;
 
-	if (!strcmp(path, "-") || (exists && !S_ISREG(st.st_mode)))
-		return write_in_place(path, data, size, d);
+	if (fd >= 0)
+		return write_in_place(path, fd, data, size, d);
+	exists = !lstat(path, &st);
+	if (!exists && errno != ENOENT)
+		return diag_set(d, -errno, "%s: %s", path, strerror(errno));
+	if (exists && S_ISLNK(st.st_mode))
+		return diag_set(d, -ELOOP,
+				"%s: is a symbolic link, which is not followed: give the file it "
+				"points to",
+				path);
+	if (exists && (S_ISDIR(st.st_mode) || S_ISBLK(st.st_mode)))
+		return diag_set(d, -EINVAL, "%s: is a %s, not a file to write", path,
+				S_ISDIR(st.st_mode) ? "directory" : "block device");
+	if (exists && !S_ISREG(st.st_mode))
+		return write_in_place(path, -1, data, size, d);
+	if (!exists && in_kernel_fs(path))
+		return diag_set(d, -EINVAL, "%s: no new file is made in /dev, /proc or /sys", path);
 	mode = exists ? st.st_mode & 07777 : new_file_mode();
 	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
 		return diag_set(d, -ENAMETOOLONG, "%s: %s", path, strerror(ENAMETOOLONG));

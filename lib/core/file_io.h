@@ -20,8 +20,11 @@ int file_read(const char *path, size_t max, char **data, size_t *size, struct di
  * Writes size bytes to path so that a reader never sees half of them: a regular file (or a
  * new one) is replaced by a temporary file in the same folder, synced and renamed over it,
  * keeping an existing file's mode (a new one gets 0666 less the umask); on any failure the old
- * file is left as it was. "-" is standard output, and what is not a regular file (a device, a
- * pipe) is written in place.
+ * file is left as it was. "-" and /dev/stdout are standard output, /dev/stderr, /dev/fd/N and
+ * /proc/self/fd/N that descriptor, written as it is (a file redirected with > or >> too); a
+ * device, a pipe or a socket is written in place. Refused: a symbolic link (a root process must
+ * not follow a link another user made), a directory, a block device, and a new file in /dev,
+ * /proc or /sys.
  */
 int file_write(const char *path, const void *data, size_t size, struct diag *d);
 

@@ -426,6 +426,42 @@ def pull_into_a_pipe_writes_through_it():
 
 
 @test
+def pull_to_dev_stdout_writes_into_the_redirected_file():
+    """`ecli pull REF -o /dev/stdout > pkg.json`, as root: the package goes into pkg.json
+    (through the descriptor, also for >> and -o /dev/fd/1), and /dev/stdout stays the system's
+    link; a link another user could have made is not followed."""
+    reg = registry()
+    digest = pushed(reg, PKG, "bindsnoop:1.0")
+    ref = reg.ref("bindsnoop@" + digest)
+    link_before = os.readlink("/dev/stdout")
+    d = tempfile.mkdtemp(prefix="ecli-stdout-")
+    try:
+        for target in ("/dev/stdout", "/dev/fd/1"):
+            out_file = os.path.join(d, "pkg.json")
+            with open(out_file, "wb") as f:
+                p = subprocess.run([ECLI, "pull", ref, "-o", target], stdout=f,
+                                   stderr=subprocess.PIPE, timeout=60)
+            check_equal(p.returncode, 0, "-o %s: exit status; stderr: %s" % (target, p.stderr))
+            with open(out_file, "rb") as f:
+                check(f.read() == PKG_BYTES, "-o %s: pkg.json holds the package" % target)
+        check_equal(os.readlink("/dev/stdout"), link_before, "/dev/stdout is still the link")
+        check_equal([f for f in os.listdir("/dev") if f.startswith("stdout.")], [],
+                    "no temporary file left in /dev")
+        victim, link = os.path.join(d, "victim"), os.path.join(d, "link")
+        with open(victim, "wb") as f:
+            f.write(b"mine")
+        os.symlink(victim, link)
+        _, err, status = run_ecli(["pull", ref, "-o", link])
+        check_equal((status, err.strip()),
+                    (2, "ecli: %s: is a symbolic link, which is not followed: give the file it "
+                        "points to" % link), "a link is refused")
+        with open(victim, "rb") as f:
+            check_equal(f.read(), b"mine", "what the link points to is left as it was")
+    finally:
+        shutil.rmtree(d)
+
+
+@test
 def push_again_uploads_nothing_new():
     """A blob the registry has (HEAD 200; here larger than any answer ecli reads) is not sent
     again, and the same package gets the same digest."""

@@ -415,6 +415,22 @@ TEST(table_control_characters_in_cells)
 	/* bytes of UTF-8 text are not control characters */
 	memcpy(r.comm, "h\xc3\xa9", 4);
 	CHECK_STR(tab_row(&tb, &r), "h\xc3\xa9    \n");
+	/* C1: U+009B (CSI) in UTF-8, and the raw byte 0x9b an 8-bit terminal reads as CSI */
+	memcpy(r.comm,
+	       "a\xc2\x9b"
+	       "2J",
+	       6);
+	CHECK_STR(tab_row(&tb, &r), "a??2J  \n");
+	memcpy(r.comm,
+	       "\x9b"
+	       "31m\xff",
+	       6);
+	CHECK_STR(tab_row(&tb, &r), "?31m?  \n");
+	/* U+00A0 and up are text; an overlong form is not */
+	memcpy(r.comm, "\xc2\xa0\xe2\x82\xac", 6);
+	CHECK_STR(tab_row(&tb, &r), "\xc2\xa0\xe2\x82\xac  \n");
+	memcpy(r.comm, "\xe0\x80\x80", 4);
+	CHECK_STR(tab_row(&tb, &r), "???    \n");
 	tab_free(&tb);
 	ev_close(&f);
 }
