@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 #include <curl/curl.h>
+#include "core/stop_signal.h"
 #include "fetch/fetch_http.h"
 #include "core/lazy_lib.h"
 #include "core/version.h"
@@ -167,6 +168,13 @@ void fetch_size_text(size_t bytes, char *buf, size_t size)
 		snprintf(buf, size, "%zu bytes", bytes);
 }
 
+/* libcurl asks about once a second, and at every block of data: a stop ends the transfer. */
+static int on_progress(void *ctx, curl_off_t dl_total, curl_off_t dl_now, curl_off_t ul_total,
+		       curl_off_t ul_now)
+{
+	return stop_signal_raised() ? 1 : 0;
+}
+
 static int curl_failure(CURL *c, CURLcode rc, const struct transfer *t, long timeout_s,
 			const char *errbuf, struct diag *d)
 {
@@ -181,6 +189,8 @@ static int curl_failure(CURL *c, CURLcode rc, const struct transfer *t, long tim
 		return diag_set(d, -EFBIG, "larger than %s, refused", size);
 	}
 	switch (rc) {
+	case CURLE_ABORTED_BY_CALLBACK:
+		return diag_set(d, -ECANCELED, "stopped while fetching");
 	case CURLE_PARTIAL_FILE:
 		curl.easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
 		if (expected >= 0)
@@ -283,6 +293,8 @@ int http_perform(const struct fetch_opts *o, const struct http_request *rq,
 	/* a HEAD's Content-Length is the size of what it was asked about, never read */
 	if (strcmp(method, "HEAD"))
 		curl.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)rq->max_bytes);
+	curl.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl.easy_setopt(c, CURLOPT_WRITEDATA, &t);
 	curl.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);

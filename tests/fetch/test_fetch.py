@@ -18,6 +18,7 @@ import http.server
 import json
 import os
 import shutil
+import signal
 import socket
 import stat
 import subprocess
@@ -459,6 +460,39 @@ def pull_to_dev_stdout_writes_into_the_redirected_file():
             check_equal(f.read(), b"mine", "what the link points to is left as it was")
     finally:
         shutil.rmtree(d)
+
+
+@test
+def ctrl_c_stops_a_fetch_within_a_second():
+    """A server that accepts and never answers: SIGINT ends `ecli run URL` at once (libcurl's
+    progress callback looks at the stop flag), not after --fetch-timeout's 120 s."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    held = []
+    threading.Thread(target=lambda: held.append(server.accept()), daemon=True).start()
+    url = "http://127.0.0.1:%d/x.json" % server.getsockname()[1]
+    try:
+        p = subprocess.Popen([ECLI, "run", url], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.time() + 10
+        while not held and time.time() < deadline:  # the request is under way
+            time.sleep(0.05)
+        check(held, "ecli connected")
+        time.sleep(0.3)
+        sent = time.time()
+        p.send_signal(signal.SIGINT)
+        try:
+            out, err = p.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            raise AssertionError("ecli still fetching 10 s after SIGINT")
+        took = time.time() - sent
+        check(took < 1.5, "ecli ended %.2f s after SIGINT (within a second or so)" % took)
+        check_equal(p.returncode, 0, "a stop is a clean exit; stderr: %r" % err)
+    finally:
+        server.close()
+        for c, _ in held:
+            c.close()
 
 
 @test
