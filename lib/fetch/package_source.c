@@ -33,6 +33,19 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
+/* tools.d/bindsnoop, when ./tools.d is a folder: a path (missing), not a registry host. */
+static bool local_folder_first(const char *arg)
+{
+	const char *slash = strchr(arg, '/');
+	char first[PATH_MAX];
+	struct stat st;
+
+	if (!slash || slash == arg || (size_t)(slash - arg) >= sizeof(first))
+		return false;
+	snprintf(first, sizeof(first), "%.*s", (int)(slash - arg), arg);
+	return !stat(first, &st) && S_ISDIR(st.st_mode);
+}
+
 enum package_source_kind package_source_kind(const char *arg)
 {
 	struct stat st;
@@ -41,14 +54,15 @@ enum package_source_kind package_source_kind(const char *arg)
 		return PACKAGE_STDIN;
 	if (has_scheme(arg))
 		return PACKAGE_URL;
-	if (!stat(arg, &st) && !S_ISDIR(st.st_mode))
-		return PACKAGE_PATH;
-	if (oci_ref_looks_like(arg))
-		return PACKAGE_OCI;
+	/* a bare word is an installed tool's name, never a file in the working folder */
 	if (*arg && !strchr(arg, '/') && !ends_with(arg, ".json") && strcmp(arg, ".") &&
 	    strcmp(arg, ".."))
 		return PACKAGE_NAME;
-	return PACKAGE_PATH;
+	if (!stat(arg, &st) && !S_ISDIR(st.st_mode))
+		return PACKAGE_PATH;
+	if (local_folder_first(arg) || !oci_ref_looks_like(arg))
+		return PACKAGE_PATH;
+	return PACKAGE_OCI;
 }
 
 static int add_dir(char dirs[PACKAGE_DIRS_MAX][PATH_MAX], int n, const char *dir, size_t len)
@@ -98,10 +112,48 @@ int package_dirs(char dirs[PACKAGE_DIRS_MAX][PATH_MAX])
 	return count;
 }
 
+/* A file of that name in the working folder is run only as a path: say how. */
+static const char *here_note(const char *name, char *buf, size_t size)
+{
+	struct stat st;
+
+	buf[0] = 0;
+	if (!stat(name, &st) && !S_ISDIR(st.st_mode))
+		snprintf(buf, size, "; the file here runs as ./%s", name);
+	return buf;
+}
+
+/*
+ * Run as root, an installed package must be one only root can change: root's, not writable by
+ * group or others, in a folder that is the same; else anyone who can change it runs code as root.
+ */
+static int owned_safely(const char *name, const char *path, struct diag *d)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+	const char *bad = NULL;
+
+	if (geteuid() != 0)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = 0;
+	if (stat(path, &st) || st.st_uid != 0 || (st.st_mode & 022))
+		bad = path;
+	else if (stat(dir, &st) || st.st_uid != 0 || (st.st_mode & 022))
+		bad = dir;
+	if (!bad)
+		return 0;
+	return diag_set(
+		d, -EPERM,
+		"%s: %s is not root's, or its group or others may write to it: an installed "
+		"package runs as root only when root alone can change it",
+		name, bad);
+}
+
 int package_find_installed(const char *name, char *path, size_t size, struct diag *d)
 {
 	static char dirs[PACKAGE_DIRS_MAX][PATH_MAX];
-	char looked[sizeof(d->msg)] = "";
+	char looked[sizeof(d->msg)] = "", note[300];
 	size_t used = 0;
 	struct stat st;
 	int i, n = package_dirs(dirs);
@@ -109,7 +161,7 @@ int package_find_installed(const char *name, char *path, size_t size, struct dia
 	for (i = 0; i < n; i++) {
 		snprintf(path, size, "%s/%s.json", dirs[i], name);
 		if (!stat(path, &st) && !S_ISDIR(st.st_mode))
-			return 0;
+			return owned_safely(name, path, d);
 		used += snprintf(looked + used, used < sizeof(looked) ? sizeof(looked) - used : 0,
 				 "%s%s", i ? ", " : "", dirs[i]);
 		if (used >= sizeof(looked))
@@ -118,14 +170,12 @@ int package_find_installed(const char *name, char *path, size_t size, struct dia
 	path[0] = 0;
 	if (getenv("ECLI_PACKAGES"))
 		return diag_set(
-			d, -ENOENT,
-			"%s: not a file, and no installed package %s.json in $ECLI_PACKAGES "
-			"(%s)",
-			name, name, n ? looked : "no folders");
+			d, -ENOENT, "%s: no installed package %s.json in $ECLI_PACKAGES (%s)%s",
+			name, name, n ? looked : "no folders", here_note(name, note, sizeof(note)));
 	return diag_set(d, -ENOENT,
-			"%s: not a file, and no installed package %s.json in %s ($ECLI_PACKAGES "
-			"sets where to look)",
-			name, name, looked);
+			"%s: no installed package %s.json in %s ($ECLI_PACKAGES sets where to "
+			"look)%s",
+			name, name, looked, here_note(name, note, sizeof(note)));
 }
 
 static int fetch_oci(const char *arg, const struct fetch_opts *o, char **text, size_t *len,

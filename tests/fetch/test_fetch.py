@@ -734,7 +734,7 @@ def name_not_found_lists_where_it_looked():
                        env=env_with(ECLI_PACKAGES="/nonexistent/one:/nonexistent/two"))
     err = p.stderr.decode()
     check_equal(p.returncode, 2, "exit status")
-    check_equal(err, "ecli: nosuchtool: not a file, and no installed package nosuchtool.json in "
+    check_equal(err, "ecli: nosuchtool: no installed package nosuchtool.json in "
                 "$ECLI_PACKAGES (/nonexistent/one, /nonexistent/two)\n", "stderr")
     p = subprocess.run([ECLI, "run", "nosuchtool"], capture_output=True, timeout=30,
                        env=env_with())
@@ -775,16 +775,57 @@ def name_with_a_broken_package_names_the_file():
 
 @test
 def an_existing_file_is_a_path_whatever_it_looks_like():
+    """A path with a / (or ending in .json) that exists is that file, whatever it looks like;
+    a bare word is an installed tool, even with a file of that name in the working folder
+    (another user's file there must not run as root): ./mytool runs the file. A missing path
+    whose first folder exists here is a missing file, not a registry."""
     d = tempfile.mkdtemp(prefix="ecli-paths-")
     try:
         os.makedirs(os.path.join(d, "localhost:5000"))
+        os.makedirs(os.path.join(d, "tools.d"))
         shutil.copy(PKG, os.path.join(d, "localhost:5000", "bindsnoop"))
         shutil.copy(PKG, os.path.join(d, "mytool"))
         shows_tool_help(["localhost:5000/bindsnoop"], env=env_with(), cwd=d)
-        shows_tool_help(["mytool"], env=env_with(ECLI_PACKAGES="/nonexistent"), cwd=d)
-        p = subprocess.run([ECLI, "run", "./missing.json"], capture_output=True, cwd=d)
+        shows_tool_help(["./mytool"], env=env_with(ECLI_PACKAGES="/nonexistent"), cwd=d)
+        p = subprocess.run([ECLI, "run", "mytool"], capture_output=True, cwd=d,
+                           env=env_with(ECLI_PACKAGES="/nonexistent"))
         check_equal((p.returncode, p.stderr.decode()),
-                    (2, "ecli: ./missing.json: No such file or directory\n"), "a missing path")
+                    (2, "ecli: mytool: no installed package mytool.json in $ECLI_PACKAGES "
+                        "(/nonexistent); the file here runs as ./mytool\n"),
+                    "a bare name is never the working folder's file")
+        for missing in ("./missing.json", "tools.d/bindsnoop"):
+            p = subprocess.run([ECLI, "run", missing], capture_output=True, cwd=d)
+            check_equal((p.returncode, p.stderr.decode()),
+                        (2, "ecli: %s: No such file or directory\n" % missing), "a missing path")
+    finally:
+        shutil.rmtree(d)
+
+
+@test
+def an_installed_package_others_can_change_is_not_run_as_root():
+    """Run as root, an installed package (and its folder) must be root's and not writable by
+    group or others."""
+    if os.geteuid() != 0:
+        check(False, "this test runs as root")
+    d = tempfile.mkdtemp(prefix="ecli-pkgs-")
+    try:
+        path = os.path.join(d, "bindsnoop.json")
+        shutil.copy(PKG, path)
+        os.chmod(d, 0o755)
+        os.chmod(path, 0o644)
+        shows_tool_help(["bindsnoop"], env=env_with(ECLI_PACKAGES=d))
+        for what, mode_of, owner in ((path, 0o666, None), (d, 0o777, None), (path, 0o644, 65534)):
+            os.chmod(what, mode_of)
+            if owner is not None:
+                os.chown(what, owner, -1)
+            p = subprocess.run([ECLI, "run", "bindsnoop", "-h"], capture_output=True,
+                               timeout=30, env=env_with(ECLI_PACKAGES=d))
+            check_equal((p.returncode, p.stderr.decode()),
+                        (2, "ecli: bindsnoop: %s is not root's, or its group or others may write "
+                            "to it: an installed package runs as root only when root alone can "
+                            "change it\n" % what), "refused: %s mode %o" % (what, mode_of))
+            os.chmod(what, 0o755 if what == d else 0o644)
+            os.chown(what, 0, -1)
     finally:
         shutil.rmtree(d)
 

@@ -16,4 +16,8 @@ TEST(package_source_kinds)
 	CHECK(package_source_kind("bindsnoop") == PACKAGE_NAME);
 	CHECK(package_source_kind("build") == PACKAGE_NAME); /* a folder is not a package file */
 	CHECK(package_source_kind("..") == PACKAGE_PATH);
+	/* a bare word is a name even where a file has it; a local folder first is a path */
+	CHECK(package_source_kind("Makefile") == PACKAGE_NAME);
+	CHECK(package_source_kind("tools/nosuch") == PACKAGE_PATH);
+	CHECK(package_source_kind("tools.d/x") == PACKAGE_OCI); /* no such folder: a host */
 }
