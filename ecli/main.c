@@ -65,8 +65,10 @@ const char cli_usage[] =
 	"  --fetch-timeout SECONDS  limit for each HTTP request (default " TIMEOUT_TEXT
 	"; connecting:\n"
 	"                        at most " CONNECT_TEXT ")\n"
-	"  --plain-http          speak plain http to the registry; without it only localhost,\n"
-	"                        127.x and [::1] registries get http, all others https\n"
+	"  --plain-http          speak plain http to the registry, and fetch http:// URLs of\n"
+	"                        other machines; without it only localhost, 127.x and [::1]\n"
+	"                        get http, registries elsewhere https, and an http:// URL\n"
+	"                        elsewhere is refused\n"
 	"\n"
 	"push uploads PACKAGE (any form above) to an OCI registry as an artifact: a layer of\n"
 	"media type " ECLI_PACKAGE_MEDIA_TYPE ", a config of\n" ECLI_CONFIG_MEDIA_TYPE

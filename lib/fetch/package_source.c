@@ -191,6 +191,24 @@ static int fetch_oci(const char *arg, const struct fetch_opts *o, char **text, s
 	return err;
 }
 
+/* The host of an http URL (after "http://", without user info) is this machine. */
+static bool url_is_loopback(const char *rest)
+{
+	size_t end = strcspn(rest, "/?#");
+	const char *at = memchr(rest, '@', end);
+	char host[256];
+
+	if (at) {
+		end -= (size_t)(at + 1 - rest);
+		rest = at + 1;
+	}
+	if (!end || end >= sizeof(host))
+		return false;
+	memcpy(host, rest, end);
+	host[end] = 0;
+	return oci_host_is_loopback(host);
+}
+
 int package_source_bytes(const char *arg, const struct fetch_opts *o, char **text, size_t *len,
 			 char *label, struct diag *d)
 {
@@ -206,6 +224,12 @@ int package_source_bytes(const char *arg, const struct fetch_opts *o, char **tex
 		if (strncasecmp(arg, "http://", 7) && strncasecmp(arg, "https://", 8))
 			return diag_set(d, -EINVAL,
 					"%s: only http:// and https:// URLs are fetched", arg);
+		if (!strncasecmp(arg, "http://", 7) && !o->plain_http && !url_is_loopback(arg + 7))
+			return diag_set(
+				d, -EPERM,
+				"%s: plain http from another machine: what ecli loads could be "
+				"changed on the way; use https, or --plain-http",
+				arg);
 		return http_get(o, arg, "application/json, */*", PACKAGE_MAX_FILE_BYTES, text, len,
 				d);
 	case PACKAGE_OCI:

@@ -463,6 +463,23 @@ def pull_to_dev_stdout_writes_into_the_redirected_file():
 
 
 @test
+def plain_http_from_another_machine_needs_plain_http():
+    """What ecli loads as root is not fetched in plain http from another machine unless asked:
+    refused before any connection (192.0.2.1 is TEST-NET-1: nothing answers there)."""
+    p = subprocess.run([ECLI, "run", "http://192.0.2.1/x.json"], capture_output=True, timeout=30)
+    check_equal((p.returncode, p.stderr.decode()),
+                (2, "ecli: http://192.0.2.1/x.json: plain http from another machine: what ecli "
+                    "loads could be changed on the way; use https, or --plain-http\n"),
+                "refused in one line")
+    p = subprocess.run([ECLI, "run", "--plain-http", "--fetch-timeout", "1",
+                        "http://192.0.2.1:9/x.json"], capture_output=True, timeout=30)
+    check(p.returncode == 2 and "plain http" not in p.stderr.decode(),
+          "--plain-http fetches it (and fails to connect): %r" % p.stderr)
+    # loopback URLs, as every other fetch test uses, need no flag
+    shows_tool_help([server().url("/bindsnoop.json")])
+
+
+@test
 def ctrl_c_stops_a_fetch_within_a_second():
     """A server that accepts and never answers: SIGINT ends `ecli run URL` at once (libcurl's
     progress callback looks at the stop flag), not after --fetch-timeout's 120 s."""
