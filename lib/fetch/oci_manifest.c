@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
+#include "format/meta_json.h"
 #include "fetch/oci_manifest.h"
 
 static bool safe_title(const char *s)
@@ -73,11 +74,17 @@ static int read_descriptor(const cJSON *desc, int index, struct oci_descriptor *
 int oci_manifest_package_layer(const char *text, size_t len, struct oci_descriptor *layer,
 			       struct diag *d)
 {
-	cJSON *root = cJSON_ParseWithLength(text, len);
+	cJSON *root = NULL;
 	const cJSON *version, *layers, *l;
 	const char *media_type, *found_type = NULL;
-	int err = 0, index = 0, found = 0;
+	/*
+	 * one document, no key twice: a manifest with "layers" twice is read by some readers as
+	 * its first and by others (the registry, Go, Python) as its last
+	 */
+	int err = json_parse_document(text, len, "manifest", &root, d), index = 0, found = 0;
 
+	if (err)
+		goto out;
 	if (!cJSON_IsObject(root)) {
 		err = diag_set(d, -EINVAL, "manifest: not a JSON object");
 		goto out;

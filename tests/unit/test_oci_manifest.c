@@ -60,6 +60,12 @@ TEST(manifests_refused)
 		"\",\"size\":1},{\"mediaType\":\"" ECLI_PACKAGE_MEDIA_TYPE
 		"\",\"digest\":\"sha256:" HEX64 "\",\"size\":1}]}",
 		"more than one layer");
+	/* "layers" twice: readers disagree on which counts (CVE-2021-41190's class) */
+	check_bad_manifest(
+		"{\"schemaVersion\":2,\"layers\":[{\"mediaType\":\"" ECLI_PACKAGE_MEDIA_TYPE
+		"\",\"digest\":\"sha256:" HEX64 "\",\"size\":1}],\"layers\":[]}",
+		"manifest: (top level): key \"layers\" is given twice");
+	check_bad_manifest("{\"schemaVersion\":2} {}", "manifest: ");
 }
 
 TEST(registry_errors_on_one_line)
