@@ -627,6 +627,24 @@ static int check_display(struct checker *c)
 	return err;
 }
 
+/*
+ * No map pinned by name (LIBBPF_PIN_BY_NAME): it would outlive the run in /sys/fs/bpf, and open
+ * and write another tool's map of the same name. Maps are shared only by --*map options.
+ */
+static int check_no_pinning(struct bpf_object *obj, struct diag *d)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj)
+		if (bpf_map__pin_path(map))
+			return diag_set(d, -EPERM,
+					"map %s: pinned by name (LIBBPF_PIN_BY_NAME, at %s): a "
+					"package's maps must not outlive it, nor open another "
+					"tool's",
+					bpf_map__name(map), bpf_map__pin_path(map));
+	return 0;
+}
+
 int package_check(const struct package_meta *m, struct bpf_object *obj, struct diag *d)
 {
 	struct checker c = {m, obj, bpf_object__btf(obj), d};
@@ -635,6 +653,9 @@ int package_check(const struct package_meta *m, struct bpf_object *obj, struct d
 
 	if (!c.btf)
 		return diag_set(d, -EINVAL, "the BPF object has no BTF");
+	err = check_no_pinning(obj, d);
+	if (err)
+		return err;
 	for (i = 0; i < m->nr_samples && !err; i++) {
 		snprintf(path, sizeof(path), "bpf_skel.maps[%d].name", m->samples[i].map_index);
 		err = need_map(&c, m->samples[i].map, path);

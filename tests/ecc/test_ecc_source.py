@@ -128,6 +128,41 @@ def version_says_when_clang_is_missing():
                         "$CLANG)", "a missing clang")
 
 
+PINNED_SOURCE = """#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16);
+	__type(key, u32);
+	__type(value, u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} counts SEC(".maps");
+SEC("tracepoint/syscalls/sys_enter_getppid")
+int on_getppid(void *ctx)
+{
+	u32 k = 0;
+	u64 one = 1;
+	bpf_map_update_elem(&counts, &k, &one, BPF_ANY);
+	bpf_printk("getppid");
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+"""
+
+
+@test
+def a_map_pinned_by_name_is_refused():
+    """A pinned map would outlive ecli in /sys/fs/bpf and open another tool's of that name;
+    ecc refuses it, and ecli's checker (the same) would too."""
+    with Workdir() as w:
+        w.write("pin.bpf.c", PINNED_SOURCE)
+        check_one_error(w.ecc(["-o", "p.json", "pin.bpf.c"]),
+                        "ecc: pin.bpf.c: map counts: pinned by name (LIBBPF_PIN_BY_NAME, at "
+                        "/sys/fs/bpf/counts): a package's maps must not outlive it, nor open "
+                        "another tool's", "a pinned map")
+        check(not os.path.exists(w.file("p.json")), "no package written")
+
+
 @test
 def bad_argument_combinations_get_one_usage_line():
     with Workdir() as w:
