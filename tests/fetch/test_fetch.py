@@ -32,7 +32,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "live"))
 from binder import Bind, BindChild, free_port  # noqa: E402
 from registry import Registry  # noqa: E402
 from harness import (BANNER_END, ECLI, ROOT, check, check_equal, json_lines,  # noqa: E402
-                     live_test, package, run_all, run_ecli, trace_around)
+                     live_test, package, record_case, run_all, run_ecli, trace_around)
 
 LIVE = os.geteuid() == 0 and os.environ.get("SKIP_LIVE") != "1"
 test = live_test
@@ -453,6 +453,8 @@ def pull_to_dev_stdout_writes_into_the_redirected_file():
             f.write(b"mine")
         os.symlink(victim, link)
         _, err, status = run_ecli(["pull", ref, "-o", link])
+        record_case("pull -o a symbolic link (not followed: root must not write where another "
+                    "user's link points)", status, err.strip().replace(d, "DIR"))
         check_equal((status, err.strip()),
                     (2, "ecli: %s: is a symbolic link, which is not followed: give the file it "
                         "points to" % link), "a link is refused")
@@ -467,6 +469,8 @@ def plain_http_from_another_machine_needs_plain_http():
     """What ecli loads as root is not fetched in plain http from another machine unless asked:
     refused before any connection (192.0.2.1 is TEST-NET-1: nothing answers there)."""
     p = subprocess.run([ECLI, "run", "http://192.0.2.1/x.json"], capture_output=True, timeout=30)
+    record_case("an http:// URL of another machine, without --plain-http", p.returncode,
+                p.stderr.decode().strip())
     check_equal((p.returncode, p.stderr.decode()),
                 (2, "ecli: http://192.0.2.1/x.json: plain http from another machine: what ecli "
                     "loads could be changed on the way; use https, or --plain-http\n"),
@@ -504,6 +508,8 @@ def ctrl_c_stops_a_fetch_within_a_second():
             p.kill()
             raise AssertionError("ecli still fetching 10 s after SIGINT")
         took = time.time() - sent
+        record_case("Ctrl-C while a URL's server never answers (ends at once)", p.returncode,
+                    err.decode().strip())
         check(took < 1.5, "ecli ended %.2f s after SIGINT (within a second or so)" % took)
         check_equal(p.returncode, 0, "a stop is a clean exit; stderr: %r" % err)
     finally:
@@ -806,6 +812,8 @@ def an_existing_file_is_a_path_whatever_it_looks_like():
         shows_tool_help(["./mytool"], env=env_with(ECLI_PACKAGES="/nonexistent"), cwd=d)
         p = subprocess.run([ECLI, "run", "mytool"], capture_output=True, cwd=d,
                            env=env_with(ECLI_PACKAGES="/nonexistent"))
+        record_case("a tool's name, with a file of that name in the working folder (not run)",
+                    p.returncode, p.stderr.decode().strip())
         check_equal((p.returncode, p.stderr.decode()),
                     (2, "ecli: mytool: no installed package mytool.json in $ECLI_PACKAGES "
                         "(/nonexistent); the file here runs as ./mytool\n"),
@@ -818,12 +826,10 @@ def an_existing_file_is_a_path_whatever_it_looks_like():
         shutil.rmtree(d)
 
 
-@test
+@live
 def an_installed_package_others_can_change_is_not_run_as_root():
     """Run as root, an installed package (and its folder) must be root's and not writable by
     group or others."""
-    if os.geteuid() != 0:
-        check(False, "this test runs as root")
     d = tempfile.mkdtemp(prefix="ecli-pkgs-")
     try:
         path = os.path.join(d, "bindsnoop.json")
@@ -837,6 +843,9 @@ def an_installed_package_others_can_change_is_not_run_as_root():
                 os.chown(what, owner, -1)
             p = subprocess.run([ECLI, "run", "bindsnoop", "-h"], capture_output=True,
                                timeout=30, env=env_with(ECLI_PACKAGES=d))
+            if what == path and mode_of == 0o666:
+                record_case("as root, an installed package others may write to", p.returncode,
+                            p.stderr.decode().strip().replace(d, "DIR"))
             check_equal((p.returncode, p.stderr.decode()),
                         (2, "ecli: bindsnoop: %s is not root's, or its group or others may write "
                             "to it: an installed package runs as root only when root alone can "
