@@ -16,6 +16,7 @@
 #include "args/tool_help.h"
 #include "check/package_check.h"
 #include "core/stop_signal.h"
+#include "core/term_text.h"
 #include "fetch/package_source.h"
 #include "load/kernel_btf.h"
 #include "load/tracefs.h"
@@ -234,9 +235,14 @@ static void announce_ready(void *ctx)
 {
 	struct session *s = ctx;
 
-	if (s->meta.banner)
-		fprintf(stderr, "%s\n", s->meta.banner);
-	else
+	if (s->meta.banner) {
+		char *banner = strdup(s->meta.banner);
+
+		if (banner) /* the package's words reach a terminal */
+			term_text_sanitize(banner, strlen(banner), true);
+		fprintf(stderr, "%s\n", banner ? banner : "");
+		free(banner);
+	} else
 		fprintf(stderr, "Running %s ... Hit Ctrl-C to end\n", s->meta.tool_name);
 	if (s->view_ready)
 		record_view_start(&s->view);

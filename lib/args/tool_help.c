@@ -11,6 +11,7 @@
 #include "output/format_value.h"
 #include "object/object_vars.h"
 #include "core/out_buf.h"
+#include "core/term_text.h"
 #include "args/tool_help.h"
 
 /*
@@ -128,6 +129,7 @@ void tool_help_write(const struct tool_settings *s, const struct package_meta *m
 		out_printf(&out, "  %s\n", m->examples[i]);
 	if (m->details)
 		out_printf(&out, "\n%s\n", m->details);
+	term_text_sanitize(out.data, out.len, true); /* the package's words reach a terminal */
 	fwrite(out.data, 1, out.len, file);
 	out_buf_free(&out);
 }

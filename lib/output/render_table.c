@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "output/format_value.h"
+#include "core/term_text.h"
 #include "output/render_table.h"
 
 #define WHERE_MAX 192
@@ -397,64 +398,6 @@ void table_free(struct table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* The length of the well-formed UTF-8 sequence at s (n bytes left), or 0. */
-static size_t utf8_sequence(const unsigned char *s, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len, i;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (s[0] == 0xe0)
-		lo = 0xa0; /* no overlong forms */
-	else if (s[0] == 0xed)
-		hi = 0x9f; /* no surrogates */
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (len > n || s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return len;
-}
-
-/*
- * What a terminal would take as a control would break the one-line-per-record shape, or drive
- * the terminal: C0 and DEL, C1 (U+0080 to U+009F, and the bytes 0x80 to 0x9F a terminal in 8-bit
- * mode reads as C1, such as 0x9b, CSI) and any byte that is not well-formed UTF-8 become '?'.
- */
-static void sanitize(char *text, size_t n)
-{
-	unsigned char *s = (unsigned char *)text;
-	size_t i = 0, len;
-
-	while (i < n) {
-		if (s[i] < 0x80) {
-			if (s[i] < 0x20 || s[i] == 0x7f)
-				s[i] = '?';
-			i++;
-			continue;
-		}
-		len = utf8_sequence(s + i, n - i);
-		if (!len) {
-			s[i++] = '?';
-			continue;
-		}
-		if (len == 2 && s[i] == 0xc2 && s[i + 1] < 0xa0) /* a C1 control */
-			s[i] = s[i + 1] = '?';
-		i += len;
-	}
-}
-
 static void put_cell(struct out_buf *out, const struct table_column *c, bool first, bool left,
 		     bool zero_pad, const char *text, size_t len)
 {
@@ -632,7 +575,7 @@ void table_row(struct table *t, struct out_buf *out, const void *record)
 
 		t->cell.len = 0;
 		cell_text(t, c, record);
-		sanitize(t->cell.data, t->cell.len);
+		term_text_sanitize(t->cell.data, t->cell.len, false);
 		put_cell(out, c, i == 0, c->props.left, c->props.zero_pad && numeric(c),
 			 t->cell.data, t->cell.len);
 	}

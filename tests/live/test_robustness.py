@@ -312,5 +312,32 @@ def exit_maps_are_clean_under_valgrind():
                 [{"addr": "127.0.0.1", "port": port, "ip": 4, "binds": 2}], "counts")
 
 
+@live_test
+def package_words_cannot_drive_the_terminal():
+    """A package's description, options' help and banner reach a terminal: escape sequences
+    (a window title, OSC 52 to the clipboard, C1's CSI) are shown as '?', newlines kept."""
+    evil = "set \x1b]0;pwned\x07 title \x1b]52;c;ZXZpbA==\x07 clip \u009b2J csi\nline two"
+    with open(package("opensnoop")) as f:
+        doc = json.load(f)
+    doc["meta"]["tool"]["description"] = evil
+    doc["meta"]["tool"]["banner"] = evil
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "evil.json")
+        with open(path, "w") as f:
+            json.dump(doc, f)
+        p = subprocess.run([ECLI, "run", path, "-h"], capture_output=True, timeout=30)
+        out = p.stdout
+        check_equal(p.returncode, 0, "-h: " + p.stderr.decode(errors="replace"))
+        check(b"\x1b" not in out and b"\x07" not in out and b"\xc2\x9b" not in out,
+              "-h shows no control: %r" % out[:400])
+        check(b"set ?]0;pwned? title ?]52;c;ZXZpbA==? clip ??2J csi\nline two" in out,
+              "each control a '?', the newline kept: %r" % out[:400])
+        p = subprocess.run([ECLI, "run", "--duration", "1", path], capture_output=True,
+                           timeout=30)
+        check_equal(p.returncode, 0, "run: " + p.stderr.decode(errors="replace"))
+        check(b"\x1b" not in p.stderr and b"\xc2\x9b" not in p.stderr,
+              "the banner shows no control: %r" % p.stderr)
+
+
 if __name__ == "__main__":
     sys.exit(run_all("robustness"))
