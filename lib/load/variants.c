@@ -337,10 +337,10 @@ static int failed_group(const struct attempt *a)
 }
 
 /*
- * Without variants: a program whose hook is sure not to exist here is left out, unless every
- * program would be (then the load tells why).
+ * Without variants: a program whose hook is sure not to exist here is left out. True when every
+ * program would be: then nothing is loaded, and the first one's reason is the package's.
  */
-static void find_missing_hooks(const struct attempt *a, struct bpf_object *obj)
+static bool find_missing_hooks(const struct attempt *a, struct bpf_object *obj)
 {
 	struct bpf_program *prog;
 	char why[MISSING_WHY_MAX - sizeof("attach failed: ")], line[MISSING_WHY_MAX];
@@ -355,8 +355,7 @@ static void find_missing_hooks(const struct attempt *a, struct bpf_object *obj)
 		snprintf(line, sizeof(line), "attach failed: %s", why);
 		add_missing(a, bpf_program__name(prog), line);
 	}
-	if (a->missing->nr == linked)
-		a->missing->nr = 0;
+	return linked && a->missing->nr == linked;
 }
 
 /* A program of the variant (not an optional one) that is sure to fail here fails it unloaded. */
@@ -366,8 +365,8 @@ static int check_hooks(const struct attempt *a, struct bpf_object *obj, struct d
 	char why[sizeof(d->msg) - sizeof("attach failed: ")];
 	int i;
 
-	if (!a->v && a->missing)
-		find_missing_hooks(a, obj);
+	if (!a->v && a->missing && find_missing_hooks(a, obj))
+		return diag_set(d, -ENOENT, "%s", a->missing->why[0]);
 	for (i = 0; a->v && i < a->v->nr_programs; i++) {
 		prog = bpf_object__find_program_by_name(obj, a->v->programs[i]);
 		switch (prog ? hook_support_check(prog, why, sizeof(why)) : HOOK_MAY_WORK) {

@@ -24,18 +24,22 @@ from harness import Ecli, check, check_equal, ensure_mounted, live_test, run_all
 from libbpf_tools import Original, pack
 
 
-def side_by_side(tool, args, header, workload, ecli_args=(), until=None):
+def side_by_side(tool, args, header, workload, ecli_args=(), until=None, probe=None):
     """ecli and the original tracing together while workload() runs: (ecli's lines, the
     original's lines, ecli's stderr, workload's result), lines from each one's header on. The
     original must not have lost events (its perf buffer is 16 pages a CPU): it is the
     reference. It reads nothing after SIGINT, so with until (the text of the workload's last
-    event) it is stopped once it printed it (a slow machine, the arm64 VM, takes a while)."""
+    event) it is stopped once it printed it (a slow machine, the arm64 VM, takes a while).
+    Some originals print their header before they open their perf buffer, and miss what comes
+    in between: probe (a function making an event, and the text the original prints for it) is
+    repeated until the original shows it; without one, the workload waits half a second."""
     with tempfile.TemporaryDirectory() as tmp:
         pkg, _ = pack(tool, tmp)
         ecli = theirs = None
         try:
             ecli = Ecli(list(ecli_args) + [pkg] + list(args))
             theirs = Original(tool, args, header)
+            wait_until_reading(theirs, probe)
             result = workload()
             if until:
                 theirs.wait_for(until, 20)
@@ -49,6 +53,30 @@ def side_by_side(tool, args, header, workload, ecli_args=(), until=None):
     check_equal(status, 0, "ecli %s %s; stderr: %s" % (tool, args, err))
     check("lost" not in t_err, "the original %s lost no events: %s" % (tool, t_err))
     return from_header(out, header), from_header(t_out, header), err, result
+
+
+def wait_until_reading(theirs, probe):
+    if not probe:
+        time.sleep(0.5)
+        return
+    make_event, text = probe
+    deadline = time.time() + 20
+    while text.encode() not in theirs.out:
+        check(time.time() < deadline, "the original never showed %r" % text)
+        make_event()
+        theirs.drain(0.2)
+
+
+def open_probe():
+    """An open opensnoop shows, for wait_until_reading."""
+    path = "/nonexistent/ecli-probe-%d" % os.getpid()
+
+    def make_event():
+        try:
+            os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            pass
+    return make_event, path
 
 
 def from_header(text, header):
@@ -143,7 +171,8 @@ def opensnoop_as_the_original():
     for args in ([], ["-e"]):
         ours, theirs, _, pid = side_by_side("opensnoop", args, "PID    COMM",
                                             lambda: child(OPENS),
-                                            until="/nonexistent/ecli-third-party")
+                                            until="/nonexistent/ecli-third-party",
+                                            probe=open_probe())
         check_equal(ours[0], theirs[0], "opensnoop %s: the header line" % args)
         mine, want = rows_of(ours, pid), rows_of(theirs, pid)
         check([l for l in mine if l.endswith(" /proc/version") and "  0 " in l] and
