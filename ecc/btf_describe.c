@@ -211,3 +211,16 @@ int describe_exported_types(struct bpf_object *obj, char *name, size_t len)
 	}
 	return found;
 }
+
+cJSON *describe_skeleton_map(cJSON *skel, const char *name)
+{
+	cJSON *m;
+
+	cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(skel, "maps")) {
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(m, "name");
+
+		if (cJSON_IsString(n) && !strcmp(n->valuestring, name))
+			return m;
+	}
+	return NULL;
+}

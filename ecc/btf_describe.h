@@ -14,6 +14,9 @@
 cJSON *describe_skeleton(struct bpf_object *obj, const char *brief, struct diag *d);
 cJSON *describe_export_type(struct bpf_object *obj, const char *type, struct diag *d);
 
+/* The entry of bpf_skel.maps (skel: describe_skeleton's) for the map name, or NULL. */
+cJSON *describe_skeleton_map(cJSON *skel, const char *name);
+
 /*
  * How many structs the object exports as eunomia does (a global __eunomia_dummy_<T>_ptr, the
  * EXPORT_EVENT_TYPE(T) of emit_event.bpf.h); the first one's T is written into name.

@@ -190,18 +190,6 @@ static int infer_variants(struct bpf_object *obj, cJSON *meta, const struct pack
 	return err;
 }
 
-/* The skeleton's entry for map name, or NULL. */
-static cJSON *skel_map(cJSON *skel, const char *name)
-{
-	cJSON *m;
-
-	cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(skel, "maps"))
-		if (!strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "name")) ?: "",
-			    name))
-			return m;
-	return NULL;
-}
-
 /*
  * The schema's map_sizes (consumed) into bpf_skel.maps[].max_entries; a map the object declares
  * without a size (its user space sets one) and the schema does not size is refused.
@@ -220,7 +208,7 @@ static int map_sizes_complete(struct bpf_object *obj, cJSON *skel, cJSON *sizes,
 			d);
 	}
 	cJSON_ArrayForEach(s, sizes) {
-		entry = skel_map(skel, s->string);
+		entry = describe_skeleton_map(skel, s->string);
 		if (!entry) {
 			err = in_file(in,
 				      diag_set(d, -EINVAL,

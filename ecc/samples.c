@@ -3,6 +3,7 @@
 #include <string.h>
 #include "output/btf_layout.h"
 #include "output/map_print.h"
+#include "btf_describe.h"
 #include "samples.h"
 
 /* A map of keys and values whose value holds slots: libbpf-tools' histogram. */
@@ -35,26 +36,13 @@ static cJSON *inferred_sample(void)
 	return NULL;
 }
 
-static cJSON *map_item(cJSON *skel, const char *name)
-{
-	cJSON *m;
-
-	cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(skel, "maps")) {
-		const cJSON *n = cJSON_GetObjectItemCaseSensitive(m, "name");
-
-		if (cJSON_IsString(n) && !strcmp(n->valuestring, name))
-			return m;
-	}
-	return NULL;
-}
-
 /* The schema's samples onto their maps; each name must be a map of the object. */
 static int add_given(cJSON *skel, cJSON *samples, struct diag *d)
 {
 	cJSON *s, *m;
 
 	while (samples && (s = samples->child)) {
-		m = map_item(skel, s->string);
+		m = describe_skeleton_map(skel, s->string);
 		if (!m)
 			return diag_set(d, -EINVAL, "samples.%s: no map of that name in the object",
 					s->string);
@@ -74,7 +62,7 @@ static int add_marked(cJSON *skel, const struct source_scan *src, struct diag *d
 	for (i = 0; src && i < src->nr_vars; i++) {
 		if (!src->vars[i].sample)
 			continue;
-		m = map_item(skel, src->vars[i].name);
+		m = describe_skeleton_map(skel, src->vars[i].name);
 		if (!m)
 			return diag_set(d, -EINVAL,
 					"%s:%d: @sample above \"%s\", which is not a map",
@@ -105,7 +93,7 @@ int samples_complete(struct bpf_object *obj, cJSON *skel, cJSON *samples,
 	if (err)
 		return err;
 	bpf_object__for_each_map(map, obj) {
-		item = map_item(skel, bpf_map__name(map));
+		item = describe_skeleton_map(skel, bpf_map__name(map));
 		if (!item || cJSON_GetObjectItemCaseSensitive(item, "sample") ||
 		    !holds_histogram(bpf_object__btf(obj), map))
 			continue;
