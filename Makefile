@@ -24,15 +24,17 @@ TOOLS    := $(notdir $(wildcard tools/*))
 
 DEB_PACKAGES := gcc make clang llvm libbpf-dev libelf-dev zlib1g-dev libcjson-dev bpftool \
 		python3 python3-jsonschema valgrind libclang-rt-14-dev libcurl4-openssl-dev libssl-dev \
-		docker-registry
+		docker-registry libsodium23 python3-cryptography python3-nacl
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	    -Wno-unused-parameter
 CFLAGS   ?= -O2 -g
 # The project's version: ecli --version, ecc --version, the packages, the User-Agent.
 CFLAGS   += -std=gnu11 $(WARN) -D_GNU_SOURCE -Ilib -DECLI_VERSION='"$(VERSION)"'
-# libcurl fetches packages from URLs and registries; libcrypto (OpenSSL) computes their sha256.
-# Both are opened with dlopen on first use (lib/core/lazy_lib.h), not linked: linked, they cost
+# libcurl fetches packages from URLs and registries; libcrypto (OpenSSL) computes their sha256
+# and checks their cosign signatures (ECDSA); libsodium opens cosign's private keys (scrypt and
+# NaCl secretbox) for push --sign.
+# All three are opened with dlopen on first use (lib/core/lazy_lib.h), not linked: linked, they cost
 # every start 5 ms and 4 MB. Their -dev packages give the headers; the .deb depends on them.
 LDLIBS   := -lbpf -lelf -lz -lcjson
 

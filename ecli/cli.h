@@ -7,6 +7,8 @@
 #define ECLI_CLI_H
 
 #include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include "core/diag.h"
 #include "fetch/fetch_http.h"
 
@@ -25,13 +27,19 @@ enum cli_option {
 	OPT_VARIANT,
 	OPT_DURATION,
 	OPT_INTERVAL,
+	OPT_KEY,
+	OPT_SKIP_VERIFY,
+	OPT_SIGN,
+	OPT_PASSWORD_STDIN,
 };
 
 /* The fetch options' entries, for a command's table of long options. */
 /* clang-format off */
 #define CLI_FETCH_OPTIONS						\
 	{"fetch-timeout", required_argument, NULL, OPT_FETCH_TIMEOUT},	\
-	{"plain-http", no_argument, NULL, OPT_PLAIN_HTTP}
+	{"plain-http", no_argument, NULL, OPT_PLAIN_HTTP},		\
+	{"key", required_argument, NULL, OPT_KEY},			\
+	{"insecure-skip-verify", no_argument, NULL, OPT_SKIP_VERIFY}
 /* clang-format on */
 
 /* Prints msg (one line, already escaped) and returns status. */
@@ -50,6 +58,14 @@ int cli_fetch_option(int opt, const char *value, struct fetch_opts *f);
  * and ends with hint.
  */
 int cli_bad_option(int opt, char **argv, const char *cmd, const char *hint);
+
+/* A line read from the terminal (not stdin) after prompt; -ENXIO without one. */
+int cli_read_tty(const char *prompt, char *buf, size_t size, bool echo);
+/*
+ * A secret: the environment variable env when set, else read from the terminal without echo
+ * after prompt. -ENXIO without a terminal.
+ */
+int cli_read_secret(const char *env, const char *prompt, char *buf, size_t size);
 
 /* A package's messages name it: "LABEL: message". Returns err (0 leaves d alone). */
 int cli_about_package(const char *label, int err, struct diag *d);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "cli.h"
+#include "login.h"
 #include "run.h"
 #include "transfer.h"
 #include "core/stop_signal.h"
@@ -108,6 +109,7 @@ struct command {
 
 static const struct command commands[] = {
 	{"run", cmd_run},	    {"push", cmd_push},		  {"pull", cmd_pull},
+	{"login", cmd_login},	    {"logout", cmd_logout},
 	{"version", print_version}, {"--version", print_version}, {"help", print_help},
 	{"-h", print_help},	    {"--help", print_help},	  {NULL, NULL},
 };

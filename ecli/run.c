@@ -39,6 +39,7 @@ struct run_opts {
 struct session {
 	struct run_opts *o;
 	char label[PACKAGE_LABEL_MAX]; /* the package, as messages name it */
+	struct package_origin origin;  /* what was verified */
 	struct package pkg;
 	struct package_meta meta;
 	struct bpf_object *first; /* opened, never loaded: types, arguments, conditions */
@@ -205,6 +206,16 @@ static int prepare_view(struct session *s, enum output_mode mode, struct diag *d
 	return err ?: record_view_filter(&s->view, s->settings.filters, s->settings.nr_filters, d);
 }
 
+/* Logs say which bytes ran: the digest, and what vouched for them. */
+static void say_origin(struct session *s)
+{
+	char line[PACKAGE_LABEL_MAX + PATH_MAX + 200];
+
+	package_origin_text(s->label, &s->origin, "running", line, sizeof(line));
+	term_text_sanitize(line, strlen(line), false);
+	diag_print("%s", line);
+}
+
 /* Everything that can be refused for bad input is checked here, before anything loads. */
 static int prepare(struct session *s, struct diag *d)
 {
@@ -215,7 +226,9 @@ static int prepare(struct session *s, struct diag *d)
 	o->load.meta = &s->meta;
 	o->load.settings = &s->settings;
 	err = o->load.btf_path ? package_check_btf_file(o->load.btf_path, d) : 0;
-	err = err ?: package_source_read(o->path, &o->fetch, &s->pkg, s->label, d);
+	err = err ?: package_source_read(o->path, &o->fetch, &s->pkg, s->label, &s->origin, d);
+	if (!err && s->origin.digest[0])
+		say_origin(s);
 	err = err ?: cli_about_package(s->label, meta_parse(s->pkg.meta, &s->meta, d), d);
 	err = err ?: cli_about_package(s->label, variants_check_forced(&o->load, d), d);
 	err = err ?: variants_open(&o->load, &s->first, d);
@@ -340,6 +353,7 @@ static void session_free(struct session *s)
 	tool_args_free(&s->settings);
 	meta_free(&s->meta);
 	package_free(&s->pkg);
+	package_origin_free(&s->origin);
 	out_buf_free(&s->out);
 }
 

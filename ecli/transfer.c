@@ -7,18 +7,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "cli.h"
 #include "transfer.h"
 #include "core/file_io.h"
+#include "fetch/cosign_key.h"
 #include "fetch/oci_client.h"
 #include "fetch/oci_manifest.h"
 #include "fetch/package_source.h"
+#include "fetch/package_verify.h"
 #include "format/meta.h"
 #include "format/package_read.h"
 
 static const struct option push_options[] = {
 	{"help", no_argument, NULL, 'h'},
 	{"verbose", no_argument, NULL, 'v'},
+	{"sign", required_argument, NULL, OPT_SIGN},
 	CLI_FETCH_OPTIONS,
 	{0},
 };
@@ -31,10 +36,12 @@ static const struct option pull_options[] = {
 	{0},
 };
 
-/* push and pull take fetch options, -v, and positional arguments (pull also -o FILE). */
+/* push and pull take fetch options, -v, and positional arguments (pull also -o FILE, push
+ * --sign KEY: *extra gets either). */
 static int parse_transfer_opts(const char *cmd, int argc, char **argv, struct fetch_opts *f,
-			       const char **pos, int npos, const char **output)
+			       const char **pos, int npos, const char **extra)
 {
+	const char **output = npos == 1 ? extra : NULL;
 	const struct option *longs = output ? pull_options : push_options;
 	int opt, fetch, n = 0;
 
@@ -45,8 +52,8 @@ static int parse_transfer_opts(const char *cmd, int argc, char **argv, struct fe
 			return 1;
 		if (opt == 'v') {
 			f->verbose++;
-		} else if (opt == 'o') { /* only pull's options have it */
-			*output = optarg;
+		} else if (opt == 'o' || opt == OPT_SIGN) { /* pull's -o, push's --sign */
+			*extra = optarg;
 		} else if ((fetch = cli_fetch_option(opt, optarg, f)) < 0) {
 			return -EINVAL;
 		} else if (!fetch) {
@@ -96,31 +103,83 @@ static int check_package(const char *label, const char *text, size_t len, struct
 	return cli_about_package(label, err, d);
 }
 
+/* The private key of --sign, opened before anything is uploaded. */
+static int open_sign_key(const char *path, struct sig_key **key, struct diag *d)
+{
+	char pass[1024], prompt[PATH_MAX + 64], *text = NULL;
+	size_t len = 0;
+	int err;
+
+	err = file_read(path, 1 << 20, &text, &len, d);
+	if (err)
+		return diag_wrap(d, err, "--sign");
+	snprintf(prompt, sizeof(prompt), "Enter password for private key %s: ", path);
+	err = cli_read_secret("COSIGN_PASSWORD", prompt, pass, sizeof(pass));
+	if (err)
+		err = diag_set(d, err,
+			       "--sign %s: no password: set COSIGN_PASSWORD, or run on a terminal",
+			       path);
+	err = err ?: cosign_key_decrypt(text, len, path, pass, key, d);
+	explicit_bzero(pass, sizeof(pass));
+	explicit_bzero(text, len);
+	free(text);
+	return err;
+}
+
 int cmd_push(int argc, char **argv)
 {
 	struct fetch_opts f = {0};
-	const char *pos[2];
+	const char *pos[2], *sign = NULL;
 	char label[PACKAGE_LABEL_MAX], digest[DIGEST_STR_LEN + 1], *text = NULL;
+	struct package_origin origin = {0};
+	struct sig_key *key = NULL;
 	struct diag d = {""};
 	struct oci_ref ref;
 	size_t len = 0;
 	int err;
 
-	err = parse_transfer_opts("push", argc, argv, &f, pos, 2, NULL);
+	err = parse_transfer_opts("push", argc, argv, &f, pos, 2, &sign);
 	if (err == 1)
 		fputs(cli_usage, stdout);
 	if (err)
 		return err == 1 ? 0 : EXIT_BAD_INPUT;
 	err = oci_ref_parse(pos[1], &ref, &d);
-	err = err ?: package_source_bytes(pos[0], &f, &text, &len, label, &d);
+	err = err ?: sign ? open_sign_key(sign, &key, &d) : 0;
+	err = err ?: package_source_bytes(pos[0], &f, &text, &len, label, &origin, &d);
 	err = err ?: check_package(label, text, len, &d);
 	err = err ?: oci_push(&f, pos[1], &ref, text, len, title_of(pos[0], label), digest, &d);
+	err = err ?: key ? package_sign_oci(&f, pos[1], &ref, key, digest, &d) : 0;
 	free(text);
+	sig_key_free(key);
+	package_origin_free(&origin);
 	if (err)
 		return cli_fail(EXIT_BAD_INPUT, d.msg);
 	printf("%s\n", digest);
+	if (sign)
+		diag_print("signed %s/%s@%s with %s", ref.host, ref.repo, digest, sign);
 	if (f.verbose > 0)
 		diag_print("pushed %s as %s/%s@%s", label, ref.host, ref.repo, digest);
+	return 0;
+}
+
+/*
+ * FILE.sig beside a pulled FILE: the signature that verified it, so that `ecli run FILE`
+ * checks it again; a stale one from an earlier pull is removed when this pull has none.
+ */
+static int save_signature(const char *output, const struct package_origin *g, struct diag *d)
+{
+	char path[PATH_MAX + 8];
+	struct stat st;
+
+	if (!output || !strcmp(output, "-") || !strncmp(output, "/dev/", 5) ||
+	    !strncmp(output, "/proc/", 6))
+		return 0;
+	if (snprintf(path, sizeof(path), "%s.sig", output) >= (int)sizeof(path))
+		return diag_set(d, -ENAMETOOLONG, "%s.sig: name too long", output);
+	if (g->bundle)
+		return file_write(path, g->bundle, strlen(g->bundle), d);
+	if (!lstat(path, &st) && S_ISREG(st.st_mode) && unlink(path))
+		return diag_set(d, -errno, "%s: %s", path, strerror(errno));
 	return 0;
 }
 
@@ -128,10 +187,11 @@ int cmd_pull(int argc, char **argv)
 {
 	struct fetch_opts f = {0};
 	const char *pos[1], *output = NULL;
-	char digest[DIGEST_STR_LEN + 1], *text = NULL;
+	char line[PATH_MAX + 300];
+	struct package_origin origin = {0};
+	struct oci_pulled p = {0};
 	struct diag d = {""};
 	struct oci_ref ref;
-	size_t len = 0;
 	int err;
 
 	err = parse_transfer_opts("pull", argc, argv, &f, pos, 1, &output);
@@ -140,15 +200,19 @@ int cmd_pull(int argc, char **argv)
 	if (err)
 		return err == 1 ? 0 : EXIT_BAD_INPUT;
 	err = oci_ref_parse(pos[0], &ref, &d);
-	err = err ?: oci_pull(&f, pos[0], &ref, &text, &len, digest, &d);
+	err = err ?: oci_pull(&f, pos[0], &ref, !f.skip_verify, &p, &d);
+	err = err ?: package_verify_oci(&f, pos[0], &p, &origin, &d);
 	/* verified bytes that are not a package are not written either */
-	err = err ?: check_package(pos[0], text, len, &d);
-	err = err ?: file_write(output ?: "-", text, len, &d);
-	free(text);
-	if (err)
-		return cli_fail(EXIT_BAD_INPUT, d.msg);
-	diag_print("pulled %s/%s@%s (%zu bytes)%s%s", ref.host, ref.repo, digest, len,
-		   output && strcmp(output, "-") ? " to " : "",
-		   output && strcmp(output, "-") ? output : "");
-	return 0;
+	err = err ?: check_package(pos[0], p.data, p.len, &d);
+	err = err ?: file_write(output ?: "-", p.data, p.len, &d);
+	err = err ?: save_signature(output, &origin, &d);
+	if (!err) {
+		package_origin_text(pos[0], &origin, "pulled", line, sizeof(line));
+		diag_print("%s (%zu bytes)%s%s", line, p.len,
+			   output && strcmp(output, "-") ? " to " : "",
+			   output && strcmp(output, "-") ? output : "");
+	}
+	oci_pulled_free(&p);
+	package_origin_free(&origin);
+	return err ? cli_fail(EXIT_BAD_INPUT, d.msg) : 0;
 }

@@ -87,9 +87,10 @@ shlibdeps() {
 	echo "$deps"
 }
 
-# ecli opens libcurl and libcrypto with dlopen when it fetches (lib/core/lazy_lib.h), so they are
+# ecli opens libcurl, libcrypto and libsodium with dlopen when it fetches or signs
+# (lib/core/lazy_lib.h), so they are
 # not NEEDED entries: named here (CURLOPT_PROTOCOLS_STR came with curl 7.85).
-ecli_deps="$(shlibdeps "$work/ecli/usr/bin/ecli"), libcurl4 (>= 7.85), libssl3"
+ecli_deps="$(shlibdeps "$work/ecli/usr/bin/ecli"), libcurl4 (>= 7.85), libssl3, libsodium23"
 [[ $packages == *ecc* ]] &&
 	ecc_deps="ecli (= $version), $(shlibdeps "$work/ecc/usr/bin/ecc"), clang, llvm, bpftool, libbpf-dev"
 

@@ -145,11 +145,13 @@ static mode_t new_file_mode(void)
 	return 0666 & ~mask;
 }
 
-int file_write(const char *path, const void *data, size_t size, struct diag *d)
+/* private: only a regular file (new or replaced), mode 0600 */
+static int write_file(const char *path, const void *data, size_t size, bool private,
+		      struct diag *d)
 {
 	char tmp[PATH_MAX + 16];
 	struct stat st;
-	int fd = descriptor_of(path), err;
+	int fd = private ? -1 : descriptor_of(path), err;
 	bool exists;
 	mode_t mode;
 
@@ -166,11 +168,13 @@ int file_write(const char *path, const void *data, size_t size, struct diag *d)
 	if (exists && (S_ISDIR(st.st_mode) || S_ISBLK(st.st_mode)))
 		return diag_set(d, -EINVAL, "%s: is a %s, not a file to write", path,
 				S_ISDIR(st.st_mode) ? "directory" : "block device");
+	if (exists && !S_ISREG(st.st_mode) && private)
+		return diag_set(d, -EINVAL, "%s: is not a regular file", path);
 	if (exists && !S_ISREG(st.st_mode))
 		return write_in_place(path, -1, data, size, d);
 	if (!exists && in_kernel_fs(path))
 		return diag_set(d, -EINVAL, "%s: no new file is made in /dev, /proc or /sys", path);
-	mode = exists ? st.st_mode & 07777 : new_file_mode();
+	mode = private ? 0600 : exists ? st.st_mode & 07777 : new_file_mode();
 	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
 		return diag_set(d, -ENAMETOOLONG, "%s: %s", path, strerror(ENAMETOOLONG));
 	fd = mkostemp(tmp, O_CLOEXEC);
@@ -188,4 +192,14 @@ int file_write(const char *path, const void *data, size_t size, struct diag *d)
 		return diag_set(d, err, "%s: %s", path, strerror(-err));
 	}
 	return 0;
+}
+
+int file_write(const char *path, const void *data, size_t size, struct diag *d)
+{
+	return write_file(path, data, size, false, d);
+}
+
+int file_write_private(const char *path, const void *data, size_t size, struct diag *d)
+{
+	return write_file(path, data, size, true, d);
 }

@@ -27,5 +27,7 @@ int file_read(const char *path, size_t max, char **data, size_t *size, struct di
  * /proc or /sys.
  */
 int file_write(const char *path, const void *data, size_t size, struct diag *d);
+/* file_write for secrets: only a regular file, new or replaced, always mode 0600. */
+int file_write_private(const char *path, const void *data, size_t size, struct diag *d);
 
 #endif

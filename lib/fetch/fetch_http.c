@@ -133,7 +133,8 @@ static size_t on_header(char *line, size_t size, size_t n, void *ctx)
 		free(rs->location);
 		free(rs->content_type);
 		free(rs->digest);
-		rs->location = rs->content_type = rs->digest = NULL;
+		free(rs->challenge);
+		rs->location = rs->content_type = rs->digest = rs->challenge = NULL;
 		rs->reason[0] = 0;
 		/* "HTTP/1.1 404 Not Found": the reason is after the second space */
 		reason = sp ? memchr(sp + 1, ' ', len - (sp + 1 - line)) : NULL;
@@ -155,6 +156,7 @@ static size_t on_header(char *line, size_t size, size_t n, void *ctx)
 	set_header(&rs->location, header_value(line, len, "Location"));
 	set_header(&rs->content_type, header_value(line, len, "Content-Type"));
 	set_header(&rs->digest, header_value(line, len, "Docker-Content-Digest"));
+	set_header(&rs->challenge, header_value(line, len, "WWW-Authenticate"));
 	return len;
 }
 
@@ -249,7 +251,7 @@ int http_perform(const struct fetch_opts *o, const struct http_request *rq,
 	long timeout_s = o->timeout_s > 0 ? o->timeout_s : FETCH_DEFAULT_TIMEOUT_S;
 	struct transfer t = {.rs = rs, .max = rq->max_bytes};
 	bool https = !strncasecmp(rq->url, "https://", 8);
-	char errbuf[CURL_ERROR_SIZE] = "", accept[256], ctype[256];
+	char errbuf[CURL_ERROR_SIZE] = "", accept[256], ctype[256], *auth = NULL;
 	struct curl_slist *headers = NULL, *h;
 	const char *method = rq->method ?: "GET";
 	char *url = NULL;
@@ -273,6 +275,12 @@ int http_perform(const struct fetch_opts *o, const struct http_request *rq,
 	if (h && rq->content_type) {
 		snprintf(ctype, sizeof(ctype), "Content-Type: %s", rq->content_type);
 		h = curl.slist_append(headers, ctype);
+	}
+	if (h && rq->authorization) {
+		/* libcurl drops a custom Authorization header when a redirect changes the host */
+		if (asprintf(&auth, "Authorization: %s", rq->authorization) < 0)
+			auth = NULL;
+		h = auth ? curl.slist_append(headers, auth) : NULL;
 	}
 	if (!h) {
 		err = diag_set(d, -ENOMEM, "out of memory");
@@ -324,6 +332,7 @@ out:
 	log_request(o, rq, rs, err, d);
 	if (err)
 		http_response_free(rs);
+	free(auth);
 	curl.slist_free_all(headers);
 	curl.easy_cleanup(c);
 	return err;
@@ -335,6 +344,7 @@ void http_response_free(struct http_response *rs)
 	free(rs->location);
 	free(rs->content_type);
 	free(rs->digest);
+	free(rs->challenge);
 	free(rs->url);
 	memset(rs, 0, sizeof(*rs));
 }

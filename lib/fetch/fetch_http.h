@@ -15,11 +15,16 @@
 #define FETCH_DEFAULT_TIMEOUT_S 120
 #define FETCH_MAX_REDIRECTS	5
 
-/* How packages are fetched, from `ecli run/pull/push` options. */
+#define FETCH_MAX_KEYS 8
+
+/* How packages are fetched and verified, from `ecli run/pull/push` options. */
 struct fetch_opts {
 	long timeout_s;	 /* whole request; 0: FETCH_DEFAULT_TIMEOUT_S */
 	bool plain_http; /* registries other than loopback ones in http too */
 	int verbose;	 /* > 0: one line on stderr per request */
+	const char *keys[FETCH_MAX_KEYS]; /* --key FILE: public keys besides keys.d's */
+	int nr_keys;
+	bool skip_verify; /* --insecure-skip-verify */
 };
 
 struct http_request {
@@ -27,6 +32,8 @@ struct http_request {
 	const char *url;
 	const char *accept;	  /* Accept header, or NULL */
 	const char *content_type; /* of body, or NULL */
+	const char *authorization; /* Authorization header's value, or NULL; never sent to
+				      another host a redirect leads to */
 	const void *body;	  /* POST/PUT body (body_len bytes) */
 	size_t body_len;
 	size_t max_bytes; /* a response body larger than this is refused */
@@ -41,6 +48,7 @@ struct http_response {
 	char *location;	    /* Location header, or NULL */
 	char *content_type; /* Content-Type header, or NULL */
 	char *digest;	    /* Docker-Content-Digest header, or NULL */
+	char *challenge;    /* WWW-Authenticate header, or NULL */
 	char *url;	    /* the URL that answered, after redirects */
 };
 

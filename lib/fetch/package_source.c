@@ -9,6 +9,7 @@
 #include "fetch/oci_client.h"
 #include "fetch/oci_ref.h"
 #include "fetch/package_source.h"
+#include "fetch/package_verify.h"
 
 static const char *const default_dirs[] = {"/usr/share/ecli/packages",
 					   "/usr/local/share/ecli/packages"};
@@ -179,15 +180,24 @@ int package_find_installed(const char *name, char *path, size_t size, struct dia
 }
 
 static int fetch_oci(const char *arg, const struct fetch_opts *o, char **text, size_t *len,
-		     struct diag *d)
+		     struct package_origin *g, struct diag *d)
 {
-	char manifest[DIGEST_STR_LEN + 1];
+	struct oci_pulled p;
 	struct oci_ref ref;
 	int err = oci_ref_parse(arg, &ref, d);
 
-	err = err ?: oci_pull(o, arg, &ref, text, len, manifest, d);
+	err = err ?: oci_pull(o, arg, &ref, !o->skip_verify, &p, d);
+	if (err)
+		return err;
+	err = package_verify_oci(o, arg, &p, g, d);
+	if (!err) {
+		*text = p.data;
+		*len = p.len;
+		p.data = NULL;
+	}
 	if (!err && o->verbose > 0)
-		diag_print("%s: manifest %s, package verified", arg, manifest);
+		diag_print("%s: manifest %s, package layer checked", arg, p.digest);
+	oci_pulled_free(&p);
 	return err;
 }
 
@@ -209,8 +219,97 @@ static bool url_is_loopback(const char *rest)
 	return oci_host_is_loopback(host);
 }
 
+/* "#sha256=HEX" at the end of a URL: HEX in pin (65 bytes) and the URL without it in url. */
+static int url_pin(const char *arg, char *url, size_t size, char *pin, struct diag *d)
+{
+	const char *hash = strchr(arg, '#');
+	char digest[DIGEST_STR_LEN + 1];
+
+	pin[0] = 0;
+	if ((size_t)snprintf(url, size, "%.*s", hash ? (int)(hash - arg) : (int)strlen(arg), arg) >=
+	    size)
+		return diag_set(d, -ENAMETOOLONG, "%.200s...: URL too long", arg);
+	if (!hash || strncmp(hash + 1, "sha256=", 7))
+		return 0;
+	snprintf(digest, sizeof(digest), "sha256:%s", hash + 8);
+	if (!digest_valid(digest))
+		return diag_set(d, -EINVAL, "%s: #sha256= must be followed by 64 lowercase hex digits",
+				arg);
+	strcpy(pin, hash + 8);
+	return 0;
+}
+
+/* URL.sig when the server has one: *sig is NULL when it answers 404. */
+static int fetch_url_sig(const struct fetch_opts *o, const char *url, char **sig,
+			 struct diag *d)
+{
+	struct http_request rq = {.max_bytes = PACKAGE_SIG_MAX_BYTES, .follow = true};
+	struct http_response rs;
+	char sig_url[PATH_MAX + 8], status[96];
+	int err;
+
+	*sig = NULL;
+	snprintf(sig_url, sizeof(sig_url), "%s.sig", url);
+	rq.url = sig_url;
+	err = http_perform(o, &rq, &rs, d);
+	if (err)
+		return diag_wrap(d, err, "%s", sig_url);
+	if (rs.status == 200) {
+		*sig = rs.body;
+		rs.body = NULL;
+	} else if (rs.status != 404 && rs.status != 410) {
+		http_status_text(&rs, status, sizeof(status));
+		err = diag_set(d, -EPROTO, "%s: %s", sig_url, status);
+	}
+	http_response_free(&rs);
+	return err;
+}
+
+static int fetch_url(const char *arg, const struct fetch_opts *o, char **text, size_t *len,
+		     struct package_origin *g, struct diag *d)
+{
+	char url[PATH_MAX], pin[65], *sig = NULL;
+	int err;
+
+	if (strncasecmp(arg, "http://", 7) && strncasecmp(arg, "https://", 8))
+		return diag_set(d, -EINVAL, "%s: only http:// and https:// URLs are fetched", arg);
+	err = url_pin(arg, url, sizeof(url), pin, d);
+	if (err)
+		return err;
+	/* a pinned digest makes the way the bytes come irrelevant */
+	if (!strncasecmp(url, "http://", 7) && !o->plain_http && !pin[0] &&
+	    !url_is_loopback(url + 7))
+		return diag_set(d, -EPERM,
+				"%s: plain http from another machine: what ecli loads could be "
+				"changed on the way; use https, a #sha256= pin, or --plain-http",
+				arg);
+	err = http_get(o, url, "application/json, */*", PACKAGE_MAX_FILE_BYTES, text, len, d);
+	if (!err && !pin[0] && !o->skip_verify)
+		err = fetch_url_sig(o, url, &sig, d);
+	err = err ?: package_verify_url(o, arg, *text, *len, pin[0] ? pin : NULL, sig, g, d);
+	free(sig);
+	if (err) {
+		free(*text);
+		*text = NULL;
+	}
+	return err;
+}
+
+static int read_file_verified(const char *path, const struct fetch_opts *o, char **text,
+			      size_t *len, struct package_origin *g, struct diag *d)
+{
+	int err = package_read_bytes(path, text, len, d);
+
+	err = err ?: package_verify_file(o, path, *text, *len, g, d);
+	if (err) {
+		free(*text);
+		*text = NULL;
+	}
+	return err;
+}
+
 int package_source_bytes(const char *arg, const struct fetch_opts *o, char **text, size_t *len,
-			 char *label, struct diag *d)
+			 char *label, struct package_origin *g, struct diag *d)
 {
 	enum package_source_kind kind = package_source_kind(arg);
 	char path[PATH_MAX + 64];
@@ -218,35 +317,28 @@ int package_source_bytes(const char *arg, const struct fetch_opts *o, char **tex
 
 	*text = NULL;
 	*len = 0;
+	memset(g, 0, sizeof(*g));
 	snprintf(label, PACKAGE_LABEL_MAX, "%s", kind == PACKAGE_STDIN ? "(stdin)" : arg);
 	switch (kind) {
 	case PACKAGE_URL:
-		if (strncasecmp(arg, "http://", 7) && strncasecmp(arg, "https://", 8))
-			return diag_set(d, -EINVAL,
-					"%s: only http:// and https:// URLs are fetched", arg);
-		if (!strncasecmp(arg, "http://", 7) && !o->plain_http && !url_is_loopback(arg + 7))
-			return diag_set(
-				d, -EPERM,
-				"%s: plain http from another machine: what ecli loads could be "
-				"changed on the way; use https, or --plain-http",
-				arg);
-		return http_get(o, arg, "application/json, */*", PACKAGE_MAX_FILE_BYTES, text, len,
-				d);
+		return fetch_url(arg, o, text, len, g, d);
 	case PACKAGE_OCI:
-		return fetch_oci(arg, o, text, len, d);
+		return fetch_oci(arg, o, text, len, g, d);
 	case PACKAGE_NAME:
 		err = package_find_installed(arg, path, sizeof(path), d);
 		if (err)
 			return err;
 		snprintf(label, PACKAGE_LABEL_MAX, "%s", path);
-		return package_read_bytes(path, text, len, d);
-	default:
+		return read_file_verified(path, o, text, len, g, d);
+	case PACKAGE_STDIN:
 		return package_read_bytes(arg, text, len, d);
+	default:
+		return read_file_verified(arg, o, text, len, g, d);
 	}
 }
 
 int package_source_read(const char *arg, const struct fetch_opts *o, struct package *pkg,
-			char *label, struct diag *d)
+			char *label, struct package_origin *g, struct diag *d)
 {
 	enum package_source_kind kind = package_source_kind(arg);
 	char *text = NULL;
@@ -254,7 +346,7 @@ int package_source_read(const char *arg, const struct fetch_opts *o, struct pack
 	int err;
 
 	memset(pkg, 0, sizeof(*pkg));
-	err = package_source_bytes(arg, o, &text, &len, label, d);
+	err = package_source_bytes(arg, o, &text, &len, label, g, d);
 	if (err)
 		return err;
 	err = package_parse(text, len, pkg, d);

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include "core/diag.h"
 #include "fetch/fetch_http.h"
+#include "fetch/package_verify.h"
 #include "format/package_read.h"
 
 enum package_source_kind {
@@ -40,13 +41,15 @@ int package_dirs(char dirs[PACKAGE_DIRS_MAX][PATH_MAX]);
 /* NAME.json in the first package folder that has it; one line listing where it looked if none. */
 int package_find_installed(const char *name, char *path, size_t size, struct diag *d);
 /*
- * The package's bytes (malloc'd), read or fetched; label (PACKAGE_LABEL_MAX bytes) gets what
- * later messages should name: the argument, "(stdin)", or the file an installed name found.
+ * The package's bytes (malloc'd), read or fetched, and verified (package_verify.h) before they
+ * are returned; label (PACKAGE_LABEL_MAX bytes) gets what later messages should name: the
+ * argument, "(stdin)", or the file an installed name found; g what was verified (free it with
+ * package_origin_free). Standard input is not verified.
  */
 int package_source_bytes(const char *arg, const struct fetch_opts *o, char **text, size_t *len,
-			 char *label, struct diag *d);
+			 char *label, struct package_origin *g, struct diag *d);
 /* package_source_bytes, then package_parse; parse errors of fetched or found packages name it. */
 int package_source_read(const char *arg, const struct fetch_opts *o, struct package *pkg,
-			char *label, struct diag *d);
+			char *label, struct package_origin *g, struct diag *d);
 
 #endif

@@ -188,8 +188,9 @@ def deb_runtime_package():
                               ["/usr/share/ecli/packages/%s.json" % t for t in TOOLS]),
                 "the runtime package's files")
     deps = depends(fields)
-    # libcurl4 and libssl3 are opened only to fetch, with dlopen: named by hand, never lost
-    for lib in ("libbpf1", "libcjson1", "zlib1g", "libc6", "libcurl4", "libssl3"):
+    # libcurl4, libssl3 and libsodium23 are opened only to fetch or sign, with dlopen: named by
+    # hand, never lost
+    for lib in ("libbpf1", "libcjson1", "zlib1g", "libc6", "libcurl4", "libssl3", "libsodium23"):
         check(lib in deps, "Depends has %s: %r" % (lib, fields["Depends"]))
     # Shared libraries only: no -dev, no toolchain.
     check_equal([x for x in deps if not re.match(r"(lib.*[0-9][a-z0-9.+-]*|zlib1g)$", x) or
