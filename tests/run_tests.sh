@@ -3,7 +3,7 @@
 # Runs every test suite and ends with one line: "N passed, M failed".
 # Suites: layering (lib/ stages include only downward), unit (plain, then ASan+UBSan), package schema, broken inputs (ecc, ecli and the JSON
 # Schema refuse the same mistakes; a refused package loads nothing), the BPF headers (each
-# bpf/*.bpf.h compiles alone), ecc from source (tests/ecc), fetching packages (tests/fetch: URLs, an OCI registry, installed names), a short
+# bpf/*.bpf.h compiles alone), ecc from source (tests/ecc), fetching packages (tests/fetch: URLs, an OCI registry, installed names; signatures and logins), a short
 # run of each fuzzer (FUZZ_SMOKE_SECONDS, default 15), corrupt objects (tests/corrupt: 10,000
 # mutated objects through ecli's path), make install and the .deb files, live (real packages in
 # this kernel, as root), the runtime .deb in a clean Debian 12 root, the container images and the
@@ -67,6 +67,12 @@ suite ecc-source $PY tests/ecc/test_ecc_source.py
 # packages from URLs, registries (a local HTTP server, Debian's docker-registry) and installed
 # names; its live tests (root) skip themselves with SKIP_LIVE=1 and say so
 suite fetch $PY tests/fetch/test_fetch.py
+# signed packages (ecli against an independent implementation of cosign's format and cosign's
+# own files) and registry logins (docker-registry with htpasswd and with token auth); the
+# test helpers they rest on check themselves first
+suite cosign-format $PY tests/fetch/cosign_format_selftest.py
+suite registry-auth $PY tests/live/registry_auth_selftest.py
+suite signatures $PY tests/fetch/test_signatures.py
 suite fuzz-smoke tests/fuzz/run_fuzz.sh "${FUZZ_SMOKE_SECONDS:-15}"
 # 10,000 mutated objects through ecli's path (check, open, package check; as root every 10th
 # loaded), each in a child: no crash, no hang; the BTF corruption through ecli run

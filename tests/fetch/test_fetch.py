@@ -31,6 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "live"))
 from binder import Bind, BindChild, free_port  # noqa: E402
 from registry import Registry  # noqa: E402
+import cosign_format  # noqa: E402
 from harness import (BANNER_END, ECLI, ROOT, check, check_equal, json_lines,  # noqa: E402
                      live_test, package, record_case, run_all, run_ecli, trace_around)
 
@@ -43,6 +44,17 @@ for _var in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROX
 
 def live(fn):
     return live_test(fn) if LIVE else fn
+
+
+# Every package this suite fetches is signed with a key of its own, the one ecli trusts here
+# ($ECLI_KEYS: a folder only its owner can change); test_signatures.py tests the signing.
+KEYS = tempfile.mkdtemp(prefix="ecli-fetch-keys-")
+SIGN_KEY, _pub = cosign_format.generate_key_pair(b"fetch-test", KEYS, scrypt_n=32768)
+os.makedirs(os.path.join(KEYS, "keys.d"))
+shutil.copy(_pub, os.path.join(KEYS, "keys.d", "test.pub"))
+os.environ["ECLI_KEYS"] = os.path.join(KEYS, "keys.d")
+os.environ["COSIGN_PASSWORD"] = "fetch-test"
+SIGNER = cosign_format.load_private_key(SIGN_KEY, b"fetch-test")
 
 
 PKG = package("bindsnoop")
@@ -115,7 +127,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         p = self.path
         Served.requests.append(p)
-        if p == "/bindsnoop.json":
+        if p in ("/bindsnoop.json.sig", "/redirect.sig", "/redirect2.sig"):
+            self.answer(200, cosign_format.sign_blob(SIGNER, PKG_BYTES).encode() + b"\n")
+        elif p == "/bindsnoop.json":
             self.answer(200, PKG_BYTES, [("Content-Type", "application/json")])
         elif p == "/redirect":
             self.answer(302, headers=[("Location", "/bindsnoop.json")])
@@ -193,8 +207,8 @@ def registry():
 
 
 def pushed(reg, pkg_path, repo_tag):
-    """Pushes a package with ecli; returns the manifest digest it printed."""
-    out, err, status = run_ecli(["push", pkg_path, reg.ref(repo_tag)])
+    """Pushes a package with ecli, signed; returns the manifest digest it printed."""
+    out, err, status = run_ecli(["push", "--sign", SIGN_KEY, pkg_path, reg.ref(repo_tag)])
     check_equal(status, 0, "push exit status; stderr: " + err)
     digest = out.strip()
     check(len(digest) == 71 and digest.startswith("sha256:"), "push printed %r" % out)
@@ -354,7 +368,8 @@ def url_that_never_answers_times_out():
 
 @test
 def url_not_a_package_names_the_url():
-    u = server().url("/not-a-package.json")
+    u = server().url("/not-a-package.json#sha256=" +
+                     hashlib.sha256(b"<html>hello</html>").hexdigest())  # what it serves
     refused([u], u + ": package: not valid JSON")
 
 
@@ -396,7 +411,9 @@ def push_pull_round_trip_by_tag_and_digest():
         check(digest in err, "pull names the digest: %r" % err)
         with open(out_file, "rb") as f:
             check(f.read() == PKG_BYTES, "pull by digest: the bytes differ")
-        check_equal(os.listdir(d), ["pulled.json"], "files left")
+        # the signature that verified it, checked again when the file runs
+        check_equal(sorted(os.listdir(d)), ["pulled.json", "pulled.json.sig"], "files left")
+        shows_tool_help([out_file])
     finally:
         shutil.rmtree(d)
     shows_tool_help([reg.ref("bindsnoop:1.0")])
@@ -473,7 +490,7 @@ def plain_http_from_another_machine_needs_plain_http():
                 p.stderr.decode().strip())
     check_equal((p.returncode, p.stderr.decode()),
                 (2, "ecli: http://192.0.2.1/x.json: plain http from another machine: what ecli "
-                    "loads could be changed on the way; use https, or --plain-http\n"),
+                    "loads could be changed on the way; use https, a #sha256= pin, or --plain-http\n"),
                 "refused in one line")
     p = subprocess.run([ECLI, "run", "--plain-http", "--fetch-timeout", "1",
                         "http://192.0.2.1:9/x.json"], capture_output=True, timeout=30)
@@ -661,7 +678,8 @@ def fake_registry_manifest_not_matching_its_digest_refused():
     s = server()
     good = fake_manifest()
     fake("/v2/fake/manifests/" + sha256(good), good)
-    shows_tool_help([s.ref("fake@" + sha256(good))])  # the fake answers rightly ...
+    # the fake answers rightly (it signs nothing) ...
+    shows_tool_help(["--insecure-skip-verify", s.ref("fake@" + sha256(good))])
     other = sha256(b"another manifest")
     fake("/v2/fake/manifests/" + other, good)  # ... and here with another digest's manifest
     ref = s.ref("fake@" + other)
