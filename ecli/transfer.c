@@ -171,7 +171,8 @@ static int save_signature(const char *output, const struct package_origin *g, st
 	char path[PATH_MAX + 8];
 	struct stat st;
 
-	if (!output || !strcmp(output, "-") || !strncmp(output, "/dev/", 5) ||
+	/* beside a file; not beside a pipe, a device or a descriptor */
+	if (!output || lstat(output, &st) || !S_ISREG(st.st_mode) || !strncmp(output, "/dev/", 5) ||
 	    !strncmp(output, "/proc/", 6))
 		return 0;
 	if (snprintf(path, sizeof(path), "%s.sig", output) >= (int)sizeof(path))

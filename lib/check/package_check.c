@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/btf.h>
 #include "output/btf_layout.h"
@@ -693,10 +694,14 @@ static const char *not_btf_because(const char *path, int err)
 int package_check_btf_file(const char *path, struct diag *d)
 {
 	struct btf *btf;
+	struct stat st;
 	int err;
 
-	if (access(path, R_OK))
+	if (access(path, R_OK) || stat(path, &st))
 		return diag_set(d, -errno, "--btf: '%s': %s", path, strerror(errno));
+	/* read here and again by libbpf: a pipe would give its bytes once, then block forever */
+	if (!S_ISREG(st.st_mode))
+		return diag_set(d, -EINVAL, "--btf: '%s' is not a regular file", path);
 	btf = btf__parse(path, NULL);
 	err = libbpf_get_error(btf);
 	if (err)

@@ -213,6 +213,24 @@ static int write_auth_file(const char *file, cJSON *root, struct diag *d)
 	return err;
 }
 
+/* Removes every entry for host however written ("https://host/", "host"): how many. */
+static int remove_host(cJSON *auths, const char *host)
+{
+	cJSON *e = auths->child, *next;
+	char k[512];
+	int n = 0;
+
+	for (; e; e = next) {
+		next = e->next;
+		normalize_key(e->string ? e->string : "", k, sizeof(k));
+		if (!strcmp(k, host)) {
+			cJSON_Delete(cJSON_DetachItemViaPointer(auths, e));
+			n++;
+		}
+	}
+	return n;
+}
+
 /* The login file's document with an "auths" object (made when missing). */
 static int open_login_file(char *path, size_t size, cJSON **root, cJSON **auths, struct diag *d)
 {
@@ -257,7 +275,7 @@ int registry_auth_store(const char *host, const char *user, const char *password
 		err = diag_set(d, -ENOMEM, "out of memory");
 		goto out;
 	}
-	cJSON_DeleteItemFromObjectCaseSensitive(auths, host);
+	remove_host(auths, host);
 	cJSON_AddItemToObject(auths, host, entry);
 	err = write_auth_file(path, root, d);
 out:
@@ -276,12 +294,7 @@ int registry_auth_remove(const char *host, char *path, size_t size, struct diag 
 
 	if (err)
 		return err;
-	if (!cJSON_GetObjectItemCaseSensitive(auths, host))
-		err = -ENOENT;
-	else {
-		cJSON_DeleteItemFromObjectCaseSensitive(auths, host);
-		err = write_auth_file(path, root, d);
-	}
+	err = remove_host(auths, host) ? write_auth_file(path, root, d) : -ENOENT;
 	cJSON_Delete(root);
 	return err;
 }

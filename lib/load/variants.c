@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <sys/resource.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -385,6 +387,43 @@ static int check_hooks(const struct attempt *a, struct bpf_object *obj, struct d
  * One attempt on obj, which is consumed: on failure it is closed. *retry: an optional group
  * failed to load and is now dropped; another attempt without it may work.
  */
+
+/* The process's open-file limit (its soft RLIMIT_NOFILE). */
+static rlim_t fd_limit(void)
+{
+	struct rlimit r;
+
+	return getrlimit(RLIMIT_NOFILE, &r) ? 0 : r.rlim_cur;
+}
+
+/*
+ * Whether a load could run short of descriptors: each map and program takes one, each link
+ * another, and libbpf's feature probes a few more. Short of them, libbpf decides the kernel
+ * lacks what its probe could not open (global data) and blames the package ("map .rodata is
+ * referenced but wasn't created"): so after a failed load, count them by opening that many.
+ */
+static bool short_of_fds(struct bpf_object *obj)
+{
+	struct bpf_program *p;
+	struct bpf_map *m;
+	int need = 8, fds[1024], n, i;
+
+	bpf_object__for_each_map(m, obj)
+		need++;
+	bpf_object__for_each_program(p, obj)
+		need += bpf_program__autoload(p) ? 2 : 0;
+	if (need > (int)(sizeof(fds) / sizeof(fds[0])))
+		need = sizeof(fds) / sizeof(fds[0]);
+	for (n = 0; n < need; n++) {
+		fds[n] = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 0);
+		if (fds[n] < 0)
+			break;
+	}
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	return n < need && errno == EMFILE;
+}
+
 static int try_variant(const struct attempt *a, const struct runtime_values *rv,
 		       struct bpf_object *obj, struct loaded *l, bool *retry, struct diag *d)
 {
@@ -405,6 +444,13 @@ static int try_variant(const struct attempt *a, const struct runtime_values *rv,
 		goto fail;
 	select_programs(a, obj);
 	err = bpf_object__load(obj);
+	if (err && short_of_fds(obj)) {
+		err = diag_set(d, -EMFILE,
+			       "load failed: too many open files (ulimit -n is %llu; each map, "
+			       "program and link takes one)",
+			       (unsigned long long)fd_limit());
+		goto fail;
+	}
 	if (err) {
 		char reason[sizeof(d->msg)];
 

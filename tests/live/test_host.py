@@ -8,6 +8,9 @@ touched while other tests run. ecli is started in that namespace (nsenter --moun
 namespace's mount table is the "host" ecli must leave as found.
 """
 import json
+import resource
+import tempfile
+import threading
 import os
 import re
 import shutil
@@ -227,6 +230,54 @@ def btf_that_is_not_btf_says_what_it_is():
             "--btf on an ELF file without .BTF")
     refused(["run", "--btf", "/nonexistent.btf", PKG],
             "ecli: --btf: '/nonexistent.btf': No such file or directory\n", "missing file")
+
+
+@live_test
+def btf_from_a_pipe_is_refused_not_waited_on():
+    """--btf naming a FIFO: read once by the check and again by libbpf, the second open waited
+    for a writer forever (Ctrl-C did not end it); refused at once instead."""
+    d = tempfile.mkdtemp(prefix="ecli-btf-fifo-")
+    fifo = os.path.join(d, "btf")
+    os.mkfifo(fifo)
+
+    def feed():  # a writer, as `cat /sys/kernel/btf/vmlinux > fifo` would be
+        try:
+            fd = os.open(fifo, os.O_WRONLY)
+            with open("/sys/kernel/btf/vmlinux", "rb") as f:
+                os.write(fd, f.read())
+            os.close(fd)
+        except OSError:
+            pass
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    try:
+        refused(["run", "--btf", fifo, PKG],
+                "ecli: --btf: '%s' is not a regular file\n" % fifo, "FIFO",
+                "--btf naming a FIFO (read twice: refused, not waited on)")
+    finally:
+        try:  # let the writer go if ecli never opened the FIFO
+            os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
+        except OSError:
+            pass
+        writer.join(5)
+        shutil.rmtree(d)
+
+
+@live_test
+def too_few_file_descriptors_are_named():
+    """At `ulimit -n 16` libbpf's feature probes fail for want of descriptors and it blamed the
+    package (".rodata is referenced but wasn't created"); the limit is named instead."""
+    def limit():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (16, 16))
+    p = subprocess.run([ECLI, "run", "--duration", "1", PKG], capture_output=True, timeout=60,
+                       preexec_fn=limit)
+    err = p.stderr.decode(errors="replace")
+    record_case("ulimit -n 16 (too few descriptors for the tool's maps and programs)",
+                p.returncode, message_of(err.splitlines()))
+    check_equal(p.returncode, 1, "exit status; stderr: " + err)
+    check("too many open files (ulimit -n is 16; each map, program and link takes one)" in err,
+          "the limit is named: " + err)
+    check("referenced but wasn't created" not in err, "the package is blamed: " + err)
 
 
 @live_test

@@ -30,6 +30,8 @@ import harness  # noqa: E402
 from binder import Bind, BindChild, free_port  # noqa: E402
 from harness import check, check_equal, json_lines, live_test, run_all  # noqa: E402
 from registry import Registry  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "fetch"))
+import cosign_format  # noqa: E402
 
 ROOT = harness.ROOT
 IN_ROOT = os.path.join(HERE, "in_root.sh")
@@ -184,24 +186,42 @@ def installed_ecli_says_its_version():
     check_equal(out.splitlines()[0], "ecli " + VERSION, "the first line")
 
 
+def signing_key():
+    """A cosign key pair whose public key the root trusts, as a machine that runs what its CI
+    signed would (/etc/ecli/keys.d, root's); the private key in the root's /tmp for push."""
+    r = root()
+    key = os.path.join(r.path, "tmp", "cosign.key")
+    if not os.path.exists(key):
+        d = tempfile.mkdtemp(prefix="ecli-ship-key-")
+        priv, pub = cosign_format.generate_key_pair(b"ship", d, scrypt_n=32768)
+        os.makedirs(os.path.join(r.path, "etc", "ecli", "keys.d"), mode=0o755, exist_ok=True)
+        shutil.copy(pub, os.path.join(r.path, "etc", "ecli", "keys.d", "ci.pub"))
+        shutil.copy(priv, key)
+        shutil.rmtree(d)
+    return cosign_format.load_private_key(key, b"ship")
+
+
 class PackageServer:
-    """build/packages/bindsnoop/package.json at http://127.0.0.1:PORT/bindsnoop.json."""
+    """build/packages/bindsnoop/package.json at http://127.0.0.1:PORT/bindsnoop.json, and its
+    signature (cosign sign-blob's form) at bindsnoop.json.sig."""
 
     def __init__(self):
         with open(os.path.join(ROOT, "build", "packages", "bindsnoop", "package.json"), "rb") as f:
             body = f.read()
+        files = {"/bindsnoop.json": body,
+                 "/bindsnoop.json.sig": cosign_format.sign_blob(signing_key(), body).encode()}
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def log_message(self, *args):
                 pass
 
             def do_GET(self):
-                ok = self.path == "/bindsnoop.json"
-                self.send_response(200 if ok else 404)
-                self.send_header("Content-Length", str(len(body) if ok else 0))
+                data = files.get(self.path)
+                self.send_response(200 if data else 404)
+                self.send_header("Content-Length", str(len(data) if data else 0))
                 self.end_headers()
-                if ok:
-                    self.wfile.write(body)
+                if data:
+                    self.wfile.write(data)
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -224,11 +244,14 @@ def installed_ecli_traces_binds_from_a_url():
 
 @live_test
 def installed_ecli_pushes_and_traces_binds_from_a_registry_by_digest():
+    """Signed with --sign, verified by the key in the root's /etc/ecli/keys.d."""
     run([os.path.join(ROOT, "packaging", "need_debs.sh"), "docker-registry"],
         "installing docker-registry")
     reg = Registry()
+    signing_key()
     try:
-        digest = root().sh("ecli push /usr/share/ecli/packages/bindsnoop.json "
+        digest = root().sh("COSIGN_PASSWORD=ship ecli push --sign /tmp/cosign.key "
+                           "/usr/share/ecli/packages/bindsnoop.json "
                            "localhost:%d/bindsnoop:1.0" % reg.port, "ecli push in the root").strip()
         check(digest.startswith("sha256:") and len(digest) == 71, "push printed %r" % digest)
         traced_binds("localhost:%d/bindsnoop@%s" % (reg.port, digest), "ship-bind-oci")
