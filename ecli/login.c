@@ -39,8 +39,8 @@ static int check_host(const char *cmd, const char *host)
 	    snprintf(ref, sizeof(ref), "%s/x", host) > 0 && !oci_ref_parse(ref, &r, &d) &&
 	    !strcmp(r.host, host))
 		return 0;
-	diag_print("%s: '%s' is not a registry (HOST[:PORT], with a dot, a port or localhost)",
-		   cmd, host);
+	diag_print("%s: '%s' is not a registry (HOST[:PORT], with a dot, a port or localhost)", cmd,
+		   host);
 	return -EINVAL;
 }
 

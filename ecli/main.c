@@ -35,7 +35,8 @@ const char cli_usage[] =
 	"Runs a packaged BPF tool. Tool arguments come after PACKAGE; `ecli run PACKAGE -h` lists\n"
 	"them. PACKAGE is, in this order:\n"
 	"  -                         standard input\n"
-	"  http://... or https://... a URL (redirects followed, up to " REDIRECTS_TEXT "); URL#sha256=HEX\n"
+	"  http://... or https://... a URL (redirects followed, up to " REDIRECTS_TEXT
+	"); URL#sha256=HEX\n"
 	"                            pins the package's digest\n"
 	"  NAME                      an installed tool, when it is one word (no '/', not ending\n"
 	"                            in .json; a file of that name here is not it: ./NAME is):\n"
@@ -125,10 +126,17 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{"run", cmd_run},	    {"push", cmd_push},		  {"pull", cmd_pull},
-	{"login", cmd_login},	    {"logout", cmd_logout},
-	{"version", print_version}, {"--version", print_version}, {"help", print_help},
-	{"-h", print_help},	    {"--help", print_help},	  {NULL, NULL},
+	{"run", cmd_run},
+	{"push", cmd_push},
+	{"pull", cmd_pull},
+	{"login", cmd_login},
+	{"logout", cmd_logout},
+	{"version", print_version},
+	{"--version", print_version},
+	{"help", print_help},
+	{"-h", print_help},
+	{"--help", print_help},
+	{NULL, NULL},
 };
 
 /*

@@ -146,8 +146,7 @@ static mode_t new_file_mode(void)
 }
 
 /* private: only a regular file (new or replaced), mode 0600 */
-static int write_file(const char *path, const void *data, size_t size, bool private,
-		      struct diag *d)
+static int write_file(const char *path, const void *data, size_t size, bool private, struct diag *d)
 {
 	char tmp[PATH_MAX + 16];
 	struct stat st;

@@ -67,9 +67,8 @@ static int pem_body(const char *text, size_t len, const char *path, const char *
 		*body_len = e - b;
 		return 0;
 	}
-	return diag_set(d, -EINVAL,
-			"%s: not a cosign private key (a PEM block \"%s\" or \"%s\")", path,
-			pem_types[0], pem_types[1]);
+	return diag_set(d, -EINVAL, "%s: not a cosign private key (a PEM block \"%s\" or \"%s\")",
+			path, pem_types[0], pem_types[1]);
 }
 
 static int b64_field(const cJSON *obj, const char *key, const char *path, uint8_t **out,
@@ -94,8 +93,8 @@ static int name_is(const cJSON *obj, const char *want, const char *what, const c
 	return diag_set(d, -EINVAL, "%s: %s is not %s", path, what, want);
 }
 
-static int scrypt_params(const cJSON *kdf, const char *path, uint64_t *N, uint32_t *r,
-			 uint32_t *p, struct diag *d)
+static int scrypt_params(const cJSON *kdf, const char *path, uint64_t *N, uint32_t *r, uint32_t *p,
+			 struct diag *d)
 {
 	const cJSON *params = cJSON_GetObjectItemCaseSensitive(kdf, "params");
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(params, "N"),

@@ -118,9 +118,9 @@ int cosign_sig_layers(const char *manifest, size_t len, struct cosign_layer **la
 		return diag_set(d, -ENOMEM, "out of memory");
 	}
 	/* layers of other kinds, or without a signature, sign nothing here */
-	cJSON_ArrayForEach(l, arr)
-	{
-		if (*n < COSIGN_MAX_SIGNATURES && is_payload_layer(l) && !read_layer(l, *layers + *n))
+	cJSON_ArrayForEach(l, arr) {
+		if (*n < COSIGN_MAX_SIGNATURES && is_payload_layer(l) &&
+		    !read_layer(l, *layers + *n))
 			(*n)++;
 	}
 	cJSON_Delete(root);
@@ -151,8 +151,7 @@ static int collect_layers(const char *old, size_t old_len, const struct cosign_l
 
 	if (err)
 		return err;
-	cJSON_ArrayForEach(l, arr)
-	{
+	cJSON_ArrayForEach(l, arr) {
 		if (!is_payload_layer(l) || read_layer(l, &kept) ||
 		    (!strcmp(kept.payload.digest, add->payload.digest) &&
 		     !strcmp(kept.signature, add->signature)))
@@ -189,8 +188,7 @@ static char *image_config(const cJSON *layers)
 	rootfs = cJSON_AddObjectToObject(c, "rootfs");
 	cJSON_AddStringToObject(rootfs, "type", "layers");
 	ids = cJSON_AddArrayToObject(rootfs, "diff_ids");
-	cJSON_ArrayForEach(l, layers)
-	{
+	cJSON_ArrayForEach(l, layers) {
 		cJSON_AddItemToArray(ids, cJSON_CreateString(member(l, "digest")->valuestring));
 	}
 	cJSON_AddObjectToObject(c, "config");

@@ -38,7 +38,8 @@ void cosign_sig_tag(const char *digest, char *tag, size_t size);
 int cosign_payload_build(const char *docker_ref, const char *digest, char **out, size_t *len);
 /* 0 when payload is a cosign payload for digest; else why not. */
 int cosign_payload_check(const char *payload, size_t len, const char *digest, struct diag *d);
-/* The signature layers of a signature manifest (*layers malloc'd, at most COSIGN_MAX_SIGNATURES). */
+/* The signature layers of a signature manifest (*layers malloc'd, at most COSIGN_MAX_SIGNATURES).
+ */
 int cosign_sig_layers(const char *manifest, size_t len, struct cosign_layer **layers, size_t *n,
 		      struct diag *d);
 /*

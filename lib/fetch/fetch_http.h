@@ -19,9 +19,9 @@
 
 /* How packages are fetched and verified, from `ecli run/pull/push` options. */
 struct fetch_opts {
-	long timeout_s;	 /* whole request; 0: FETCH_DEFAULT_TIMEOUT_S */
-	bool plain_http; /* registries other than loopback ones in http too */
-	int verbose;	 /* > 0: one line on stderr per request */
+	long timeout_s;			  /* whole request; 0: FETCH_DEFAULT_TIMEOUT_S */
+	bool plain_http;		  /* registries other than loopback ones in http too */
+	int verbose;			  /* > 0: one line on stderr per request */
 	const char *keys[FETCH_MAX_KEYS]; /* --key FILE: public keys besides keys.d's */
 	int nr_keys;
 	bool skip_verify; /* --insecure-skip-verify */
@@ -30,11 +30,11 @@ struct fetch_opts {
 struct http_request {
 	const char *method; /* NULL: GET; "HEAD", "POST", "PUT" */
 	const char *url;
-	const char *accept;	  /* Accept header, or NULL */
-	const char *content_type; /* of body, or NULL */
+	const char *accept;	   /* Accept header, or NULL */
+	const char *content_type;  /* of body, or NULL */
 	const char *authorization; /* Authorization header's value, or NULL; never sent to
 				      another host a redirect leads to */
-	const void *body;	  /* POST/PUT body (body_len bytes) */
+	const void *body;	   /* POST/PUT body (body_len bytes) */
 	size_t body_len;
 	size_t max_bytes; /* a response body larger than this is refused */
 	bool follow;	  /* follow redirects (GET and HEAD only) */

@@ -13,7 +13,7 @@
 #include "format/meta_json.h"
 #include "format/package_read.h"
 
-#define URL_MAX	       1024
+#define URL_MAX		1024
 #define TOKEN_MAX_BYTES (1u << 20)
 
 struct registry {
@@ -186,7 +186,8 @@ static int fetch_token(struct registry *r, const char *ch, struct diag *d)
 			      ? diag_set(d, -EACCES, "%s: the token service refused %s (%s)",
 					 r->name, login_source(r, text, sizeof(text)), status)
 			      : diag_set(d, -EACCES,
-					 "%s: the registry needs a login (%s from its token service): "
+					 "%s: the registry needs a login (%s from its token "
+					 "service): "
 					 "ecli login %s",
 					 r->name, status, r->host);
 		goto out;
@@ -304,8 +305,8 @@ static int hash(struct registry *r, const void *data, size_t len, char out[DIGES
 }
 
 /* A manifest by tag or digest; status 404 is left to the caller when missing_ok. */
-static int get_manifest(struct registry *r, const char *what, const char *target,
-			bool missing_ok, struct http_response *rs, struct diag *d)
+static int get_manifest(struct registry *r, const char *what, const char *target, bool missing_ok,
+			struct http_response *rs, struct diag *d)
 {
 	char url[URL_MAX + 200];
 	struct http_request rq = {.url = url,
@@ -338,13 +339,15 @@ static int get_blob(struct registry *r, const char *what, const struct oci_descr
 	if (rs->status != 200)
 		err = unexpected(r, what, rs, d);
 	else if (rs->len != desc->size)
-		err = diag_set(d, -EBADMSG, "%s: the %s is %zu bytes, the manifest says %llu; refused",
-			       r->name, what, rs->len, (unsigned long long)desc->size);
+		err = diag_set(d, -EBADMSG,
+			       "%s: the %s is %zu bytes, the manifest says %llu; refused", r->name,
+			       what, rs->len, (unsigned long long)desc->size);
 	else
 		err = hash(r, rs->body, rs->len, got, d);
 	if (!err && strcmp(got, desc->digest))
-		err = diag_set(d, -EBADMSG, "%s: the %s has digest %s, the manifest says %s; refused",
-			       r->name, what, got, desc->digest);
+		err = diag_set(d, -EBADMSG,
+			       "%s: the %s has digest %s, the manifest says %s; refused", r->name,
+			       what, got, desc->digest);
 	if (err)
 		http_response_free(rs);
 	return err;
@@ -572,9 +575,8 @@ static int put_manifest(struct registry *r, const char *what, const char *target
 	return err;
 }
 
-static int push_package(struct registry *r, const struct oci_ref *ref, const char *data,
-			size_t len, const char *title, char manifest_digest[DIGEST_STR_LEN + 1],
-			struct diag *d)
+static int push_package(struct registry *r, const struct oci_ref *ref, const char *data, size_t len,
+			const char *title, char manifest_digest[DIGEST_STR_LEN + 1], struct diag *d)
 {
 	struct oci_descriptor config = {.size = strlen(ECLI_CONFIG_BLOB)}, layer = {.size = len};
 	char *manifest = NULL;
@@ -646,8 +648,7 @@ static int push_signature(struct registry *r, const char *digest, const char *pa
 	err = err
 		      ?: push_blob(r, "uploading the signature payload", payload, payload_len,
 				   add.payload.digest, d);
-	err = err ?: push_blob(r, "uploading the signature config", config, config_len, cdigest,
-			       d);
+	err = err ?: push_blob(r, "uploading the signature config", config, config_len, cdigest, d);
 	err = err
 		      ?: put_manifest(r, "uploading the signature manifest", tag, manifest,
 				      manifest_len, mdigest, d);

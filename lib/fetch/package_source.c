@@ -233,15 +233,14 @@ static int url_pin(const char *arg, char *url, size_t size, char *pin, struct di
 		return 0;
 	snprintf(digest, sizeof(digest), "sha256:%s", hash + 8);
 	if (!digest_valid(digest))
-		return diag_set(d, -EINVAL, "%s: #sha256= must be followed by 64 lowercase hex digits",
-				arg);
+		return diag_set(d, -EINVAL,
+				"%s: #sha256= must be followed by 64 lowercase hex digits", arg);
 	strcpy(pin, hash + 8);
 	return 0;
 }
 
 /* URL.sig when the server has one: *sig is NULL when it answers 404. */
-static int fetch_url_sig(const struct fetch_opts *o, const char *url, char **sig,
-			 struct diag *d)
+static int fetch_url_sig(const struct fetch_opts *o, const char *url, char **sig, struct diag *d)
 {
 	struct http_request rq = {.max_bytes = PACKAGE_SIG_MAX_BYTES, .follow = true};
 	struct http_response rs;

@@ -44,7 +44,8 @@ static char *make_bundle(const struct oci_pulled *p, size_t i)
 	cJSON *o = cJSON_CreateObject();
 
 	if (m && pl && o && cJSON_AddStringToObject(o, "mediaType", PACKAGE_SIG_BUNDLE_TYPE) &&
-	    cJSON_AddStringToObject(o, "manifest", m) && cJSON_AddStringToObject(o, "payload", pl) &&
+	    cJSON_AddStringToObject(o, "manifest", m) &&
+	    cJSON_AddStringToObject(o, "payload", pl) &&
 	    cJSON_AddStringToObject(o, "signature", p->sigs[i].signature))
 		out = cJSON_Print(o);
 	cJSON_Delete(o);
@@ -99,8 +100,8 @@ int package_verify_oci(const struct fetch_opts *o, const char *name, const struc
 		g->bundle = make_bundle(p, i);
 		err = g->bundle ? 0 : diag_set(d, -ENOMEM, "out of memory");
 	} else if (!p->nr_sigs) {
-		err = diag_set(d, -EACCES, "%s: %s is not signed (%s); " SKIP_HINT, name,
-			       p->digest, tried);
+		err = diag_set(d, -EACCES, "%s: %s is not signed (%s); " SKIP_HINT, name, p->digest,
+			       tried);
 	} else {
 		err = diag_set(d, -EACCES,
 			       "%s: none of the %zu signatures of %s verifies (%s%s%s); " SKIP_HINT,
@@ -154,8 +155,9 @@ int package_verify_url(const struct fetch_opts *o, const char *url, const char *
 	if (err)
 		return diag_wrap(d, err, "%s", url);
 	if (pin && strcmp(pin, g->digest + strlen(DIGEST_SHA256_PREFIX)))
-		return diag_set(d, -EBADMSG, "%s: the package has digest %s, not the pinned one; "
-					     "refused",
+		return diag_set(d, -EBADMSG,
+				"%s: the package has digest %s, not the pinned one; "
+				"refused",
 				url, g->digest);
 	if (pin) {
 		snprintf(g->by, sizeof(g->by), "the pinned digest");
@@ -174,9 +176,10 @@ int package_verify_url(const struct fetch_opts *o, const char *url, const char *
 		return diag_wrap(d, err, "%s: keys", url);
 	trust_tried(&t, tried, sizeof(tried));
 	trust_free(&t);
-	return diag_set(d, -EACCES,
-			"%s: not signed: no URL.sig beside it, and no #sha256= pin (%s); " SKIP_HINT,
-			url, tried);
+	return diag_set(
+		d, -EACCES,
+		"%s: not signed: no URL.sig beside it, and no #sha256= pin (%s); " SKIP_HINT, url,
+		tried);
 }
 
 static int bundle_string(const cJSON *o, const char *key, const char *path, uint8_t **out,
@@ -215,9 +218,10 @@ static int verify_bundle(const struct fetch_opts *o, const char *path, const cha
 	err = err ?: oci_manifest_package_layer((char *)manifest, manifest_len, &layer, d);
 	err = err ?: digest_sha256(data, len, got, d);
 	if (!err && strcmp(got, layer.digest))
-		err = diag_set(d, -EBADMSG,
-			       "%s: the package has digest %s, its signed manifest says %s; refused",
-			       path, got, layer.digest);
+		err = diag_set(
+			d, -EBADMSG,
+			"%s: the package has digest %s, its signed manifest says %s; refused", path,
+			got, layer.digest);
 	err = err ?: digest_sha256(manifest, manifest_len, p.digest, d);
 	if (err)
 		goto out;
@@ -237,8 +241,8 @@ out:
 	return err;
 }
 
-int package_verify_file(const struct fetch_opts *o, const char *path, const char *data,
-			size_t len, struct package_origin *g, struct diag *d)
+int package_verify_file(const struct fetch_opts *o, const char *path, const char *data, size_t len,
+			struct package_origin *g, struct diag *d)
 {
 	char sig_path[PATH_MAX + 8], *text = NULL;
 	size_t text_len = 0;
@@ -259,8 +263,8 @@ int package_verify_file(const struct fetch_opts *o, const char *path, const char
 	if (text[strspn(text, " \t\r\n")] == '{')
 		err = verify_bundle(o, path, sig_path, data, len, text, text_len, g, d);
 	else
-		err = verify_blob(o, path, sig_path, data, len, text, g, d) ?:
-			digest_sha256(data, len, g->digest, d);
+		err = verify_blob(o, path, sig_path, data, len, text, g, d)
+			      ?: digest_sha256(data, len, g->digest, d);
 	free(text);
 	return err;
 }

@@ -44,11 +44,10 @@ int package_verify_oci(const struct fetch_opts *o, const char *name, const struc
  * when there is none).
  */
 int package_verify_url(const struct fetch_opts *o, const char *url, const char *data, size_t len,
-		       const char *pin, const char *sig, struct package_origin *g,
-		       struct diag *d);
+		       const char *pin, const char *sig, struct package_origin *g, struct diag *d);
 /* A file's package: checked against path.sig when there is one. */
-int package_verify_file(const struct fetch_opts *o, const char *path, const char *data,
-			size_t len, struct package_origin *g, struct diag *d);
+int package_verify_file(const struct fetch_opts *o, const char *path, const char *data, size_t len,
+			struct package_origin *g, struct diag *d);
 /*
  * Signs digest (a manifest just pushed to ref) as `cosign sign --key` does, and adds the
  * signature to the repository's signature tag.

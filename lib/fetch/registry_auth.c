@@ -89,15 +89,15 @@ static int decode_entry(const cJSON *entry, const char *file, const char *key,
 	char *colon;
 	int err = 0;
 
-	if (!cJSON_IsString(auth) || base64_decode(auth->valuestring, strlen(auth->valuestring),
-						   &raw, &len, &bad))
+	if (!cJSON_IsString(auth) ||
+	    base64_decode(auth->valuestring, strlen(auth->valuestring), &raw, &len, &bad))
 		return diag_set(d, -EINVAL, "%s: auths.%s.auth is not base64 of user:password",
 				file, key);
 	colon = memchr(raw, ':', len);
 	if (!colon || (size_t)(colon - (char *)raw) >= sizeof(l->user) ||
 	    len - (colon + 1 - (char *)raw) >= sizeof(l->password) || memchr(raw, 0, len)) {
-		err = diag_set(d, -EINVAL, "%s: auths.%s.auth is not base64 of user:password",
-			       file, key);
+		err = diag_set(d, -EINVAL, "%s: auths.%s.auth is not base64 of user:password", file,
+			       key);
 		goto out;
 	}
 	snprintf(l->user, sizeof(l->user), "%.*s", (int)(colon - (char *)raw), (char *)raw);
@@ -148,8 +148,7 @@ static int find_in_file(const char *file, const char *host, const char *repo,
 	auths = cJSON_GetObjectItemCaseSensitive(root, "auths");
 	if (!cJSON_IsObject(auths))
 		auths = NULL;
-	cJSON_ArrayForEach(entry, auths)
-	{
+	cJSON_ArrayForEach(entry, auths) {
 		score = entry->string ? key_match(entry->string, host, repo) : 0;
 		if (score > best_score && cJSON_IsObject(entry)) {
 			best = entry;
@@ -161,8 +160,7 @@ static int find_in_file(const char *file, const char *host, const char *repo,
 	return err;
 }
 
-int registry_auth_find(const char *host, const char *repo, struct registry_login *l,
-		       struct diag *d)
+int registry_auth_find(const char *host, const char *repo, struct registry_login *l, struct diag *d)
 {
 	char files[AUTH_FILES][PATH_MAX];
 	int i, n = auth_files(files), err;

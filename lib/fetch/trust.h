@@ -13,8 +13,8 @@
 #include "core/diag.h"
 #include "fetch/sig_crypto.h"
 
-#define TRUST_KEYS_DIR	"/etc/ecli/keys.d"
-#define TRUST_MAX_KEYS	64
+#define TRUST_KEYS_DIR "/etc/ecli/keys.d"
+#define TRUST_MAX_KEYS 64
 
 struct trust_key {
 	char path[PATH_MAX];

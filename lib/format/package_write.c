@@ -75,8 +75,8 @@ static int add_objects(cJSON *pkg, const struct package_object *objects, int nr,
 	return err;
 }
 
-int package_write(const char *path, const struct package_object *objects, int nr,
-		  cJSON *btf_for, cJSON *meta, struct diag *d)
+int package_write(const char *path, const struct package_object *objects, int nr, cJSON *btf_for,
+		  cJSON *meta, struct diag *d)
 {
 	cJSON *pkg = cJSON_CreateObject();
 	char *text = NULL;

@@ -19,8 +19,8 @@ struct package_object {
  * (package_read.h); nr >= 1, and with nr > 1 each has an arch. meta and btf_for ("btf_for", or
  * NULL) are consumed. path "-" writes to standard output.
  */
-int package_write(const char *path, const struct package_object *objects, int nr,
-		  cJSON *btf_for, cJSON *meta, struct diag *d);
+int package_write(const char *path, const struct package_object *objects, int nr, cJSON *btf_for,
+		  cJSON *meta, struct diag *d);
 
 /* data zlib-compressed and base64-encoded, malloc'd; NULL with d set. */
 char *package_encode(const void *data, size_t size, struct diag *d);

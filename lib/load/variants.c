@@ -446,8 +446,8 @@ static int try_variant(const struct attempt *a, const struct runtime_values *rv,
 	err = bpf_object__load(obj);
 	if (err && short_of_fds(obj)) {
 		err = diag_set(d, -EMFILE,
-			       "load failed: too many open files (ulimit -n is %llu; each map, "
-			       "program and link takes one)",
+			       "too many open files to load the tool (ulimit -n is %llu; each "
+			       "map, program and link takes one): raise it",
 			       (unsigned long long)fd_limit());
 		goto fail;
 	}
@@ -698,7 +698,8 @@ int variants_load_first(const struct load_opts *o, struct loaded *out, struct di
 			warn_missing(&a, out->obj);
 		}
 		free(a.dropped);
-		if (!err || (err == -ECANCELED && stop_signal_raised()))
+		/* too few descriptors fails every variant alike: that is the one thing to say */
+		if (!err || (err == -ECANCELED && stop_signal_raised()) || err == -EMFILE)
 			return err;
 		warned = warned || libbpf_log_has_warnings();
 		if (!v)

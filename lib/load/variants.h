@@ -5,8 +5,8 @@
  * object, with the tool's arguments replayed and the runtime variables (runtime_vars.h)
  * written, and the first that both loads and attaches is kept. A program may be in several
  * variants; programs that belong to no variant are loaded with every variant. A variant with a
- * condition (when) is tried only while the options make it hold, unless --variant names it. A variant's
- * programs attach in the order it lists them, then those of no variant, then its optional
+ * condition (when) is tried only while the options make it hold, unless --variant names it. A
+ * variant's programs attach in the order it lists them, then those of no variant, then its optional
  * groups: a group one of whose programs fails to load (the variant is loaded again without it)
  * or to attach (its links are undone) is dropped, the variant kept, and one warning line per
  * dropped group names what goes unseen (-v: why). In a package without variants, a program

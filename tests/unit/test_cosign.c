@@ -38,9 +38,10 @@ TEST(cosign_payload_is_cosigns_bytes)
 	struct diag d;
 
 	CHECK(cosign_payload_build("127.0.0.1:5000/tools/x", DIGEST_A, &p, &len) == 0);
-	CHECK_STR(p, "{\"critical\":{\"identity\":{\"docker-reference\":\"127.0.0.1:5000/tools/x\"},"
-		     "\"image\":{\"docker-manifest-digest\":\"" DIGEST_A "\"},"
-		     "\"type\":\"cosign container image signature\"},\"optional\":null}");
+	CHECK_STR(p,
+		  "{\"critical\":{\"identity\":{\"docker-reference\":\"127.0.0.1:5000/tools/x\"},"
+		  "\"image\":{\"docker-manifest-digest\":\"" DIGEST_A "\"},"
+		  "\"type\":\"cosign container image signature\"},\"optional\":null}");
 	CHECK(cosign_payload_check(p, len, DIGEST_A, &d) == 0);
 	CHECK(cosign_payload_check(p, len, "sha256:00", &d) == -EINVAL);
 	CHECK(strstr(d.msg, "signs " DIGEST_A) != NULL);
@@ -148,8 +149,10 @@ TEST(cosign_key_files_open_with_their_password)
 
 TEST(signature_manifests_keep_other_signers)
 {
-	struct cosign_layer a = {.payload = {.digest = DIGEST_A, .size = 10}, .signature = "c2lnQQ=="},
-			    b = {.payload = {.digest = DIGEST_A, .size = 10}, .signature = "c2lnQg=="},
+	struct cosign_layer a = {.payload = {.digest = DIGEST_A, .size = 10},
+				 .signature = "c2lnQQ=="},
+			    b = {.payload = {.digest = DIGEST_A, .size = 10},
+				 .signature = "c2lnQg=="},
 			    *got = NULL;
 	char *config = NULL, *m1 = NULL, *m2 = NULL, *config2 = NULL;
 	size_t cl = 0, l1 = 0, l2 = 0, n = 0;
