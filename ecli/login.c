@@ -17,7 +17,8 @@ static const struct option login_options[] = {
 	{"verbose", no_argument, NULL, 'v'},
 	{"username", required_argument, NULL, 'u'},
 	{"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
-	CLI_FETCH_OPTIONS,
+	{"fetch-timeout", required_argument, NULL, OPT_FETCH_TIMEOUT},
+	{"plain-http", no_argument, NULL, OPT_PLAIN_HTTP},
 	{0},
 };
 
@@ -61,7 +62,7 @@ static int parse_login_args(const char *cmd, int argc, char **argv, struct login
 			a->password_stdin = true;
 		else if ((fetch = cli_fetch_option(opt, optarg, &a->f)) < 0)
 			return -EINVAL;
-		else if (!fetch || opt == OPT_KEY || opt == OPT_SKIP_VERIFY)
+		else if (!fetch)
 			return cli_bad_option(opt, argv, cmd, "ecli help");
 	}
 	if (optind + 1 != argc) {

@@ -71,18 +71,6 @@ static int pem_body(const char *text, size_t len, const char *path, const char *
 			path, pem_types[0], pem_types[1]);
 }
 
-static int b64_field(const cJSON *obj, const char *key, const char *path, uint8_t **out,
-		     size_t *len, struct diag *d)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-	size_t bad;
-
-	if (!cJSON_IsString(v) ||
-	    base64_decode(v->valuestring, strlen(v->valuestring), out, len, &bad))
-		return diag_set(d, -EINVAL, "%s: '%s' is not base64", path, key);
-	return 0;
-}
-
 static int name_is(const cJSON *obj, const char *want, const char *what, const char *path,
 		   struct diag *d)
 {
@@ -132,9 +120,9 @@ static int parse_sealed(const cJSON *root, const char *path, struct sealed *s, s
 	err = name_is(kdf, "scrypt", "kdf.name", path, d);
 	err = err ?: name_is(cipher, "nacl/secretbox", "cipher.name", path, d);
 	err = err ?: scrypt_params(kdf, path, &s->N, &s->r, &s->p, d);
-	err = err ?: b64_field(kdf, "salt", path, &s->salt, &s->salt_len, d);
-	err = err ?: b64_field(cipher, "nonce", path, &s->nonce, &s->nonce_len, d);
-	err = err ?: b64_field(root, "ciphertext", path, &s->box, &s->box_len, d);
+	err = err ?: json_base64_member(kdf, "salt", path, &s->salt, &s->salt_len, d);
+	err = err ?: json_base64_member(cipher, "nonce", path, &s->nonce, &s->nonce_len, d);
+	err = err ?: json_base64_member(root, "ciphertext", path, &s->box, &s->box_len, d);
 	if (!err && (s->nonce_len != NONCE_BYTES || s->box_len <= MAC_BYTES || !s->salt_len))
 		err = diag_set(d, -EINVAL, "%s: nonce, salt or ciphertext of the wrong size", path);
 	return err;

@@ -248,7 +248,9 @@ static int fetch_url_sig(const struct fetch_opts *o, const char *url, char **sig
 	int err;
 
 	*sig = NULL;
-	snprintf(sig_url, sizeof(sig_url), "%s.sig", url);
+	/* the file's name gets ".sig", before any query */
+	snprintf(sig_url, sizeof(sig_url), "%.*s.sig%s", (int)strcspn(url, "?"), url,
+		 url + strcspn(url, "?"));
 	rq.url = sig_url;
 	err = http_perform(o, &rq, &rs, d);
 	if (err)

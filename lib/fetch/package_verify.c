@@ -182,18 +182,6 @@ int package_verify_url(const struct fetch_opts *o, const char *url, const char *
 		tried);
 }
 
-static int bundle_string(const cJSON *o, const char *key, const char *path, uint8_t **out,
-			 size_t *len, struct diag *d)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	size_t bad;
-
-	if (!cJSON_IsString(v) ||
-	    base64_decode(v->valuestring, strlen(v->valuestring), out, len, &bad))
-		return diag_set(d, -EINVAL, "%s: '%s' is not base64", path, key);
-	return 0;
-}
-
 /* pull's bundle: the file is the manifest's package layer, whose digest the payload signs. */
 static int verify_bundle(const struct fetch_opts *o, const char *path, const char *sig_path,
 			 const char *data, size_t len, const char *text, size_t text_len,
@@ -211,8 +199,8 @@ static int verify_bundle(const struct fetch_opts *o, const char *path, const cha
 
 	memset(&sig, 0, sizeof(sig));
 	s = cJSON_GetObjectItemCaseSensitive(root, "signature");
-	err = err ?: bundle_string(root, "manifest", sig_path, &manifest, &manifest_len, d);
-	err = err ?: bundle_string(root, "payload", sig_path, &payload, &payload_len, d);
+	err = err ?: json_base64_member(root, "manifest", sig_path, &manifest, &manifest_len, d);
+	err = err ?: json_base64_member(root, "payload", sig_path, &payload, &payload_len, d);
 	if (!err && (!cJSON_IsString(s) || (n = strlen(s->valuestring)) >= sizeof(sig.signature)))
 		err = diag_set(d, -EINVAL, "%s: no signature", sig_path);
 	err = err ?: oci_manifest_package_layer((char *)manifest, manifest_len, &layer, d);

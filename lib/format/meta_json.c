@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "format/base64.h"
 #include "format/meta_json.h"
 
 #define NEAR_DISTANCE 2
@@ -355,4 +356,17 @@ int json_parse_document(const char *text, size_t len, const char *what, cJSON **
 		*out = NULL;
 	}
 	return err;
+}
+
+int json_base64_member(const cJSON *obj, const char *key, const char *what, uint8_t **out,
+		       size_t *len, struct diag *d)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	size_t bad;
+
+	*out = NULL;
+	if (!cJSON_IsString(v) ||
+	    base64_decode(v->valuestring, strlen(v->valuestring), out, len, &bad))
+		return diag_set(d, -EINVAL, "%s: '%s' is not base64", what, key);
+	return 0;
 }

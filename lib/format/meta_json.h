@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <cjson/cJSON.h>
 #include "core/diag.h"
 
@@ -21,6 +22,10 @@
  */
 int json_parse_document(const char *text, size_t len, const char *what, cJSON **out,
 			struct diag *d);
+
+/* obj's string member key, base64-decoded into *out (malloc'd); else "what: 'key' is not base64". */
+int json_base64_member(const cJSON *obj, const char *key, const char *what, uint8_t **out,
+		       size_t *len, struct diag *d);
 
 /* "where.key", or "key" when where is empty. */
 void json_path(char *buf, size_t len, const char *where, const char *key);

@@ -226,6 +226,55 @@ def cosigns_own_key_files_sign_and_verify():
 
 
 @test
+def a_changed_signature_is_refused():
+    """The signature tag's annotation changed in the registry (one base64 character)."""
+    reg = registry()
+    digest = push(reg, "changed/bindsnoop:1")
+    tag = "sha256-%s.sig" % digest.split(":")[1]
+    accept = "application/vnd.oci.image.manifest.v1+json"
+    m = json.loads(reg.get("/v2/changed/bindsnoop/manifests/" + tag, accept))
+    ann = m["layers"][0]["annotations"]
+    sig = ann["dev.cosignproject.cosign/signature"]
+    ann["dev.cosignproject.cosign/signature"] = sig[:10] + ("A" if sig[10] != "A" else "B") + sig[11:]
+    status, _, body = reg.request("PUT", "/v2/changed/bindsnoop/manifests/" + tag,
+                                  json.dumps(m).encode(), {"Content-Type": accept})
+    check_equal(status, 201, "the changed signature manifest was stored: %r" % body)
+    refused([reg.ref("changed/bindsnoop:1")], "none of the 1 signatures of %s verifies" % digest)
+
+
+@test
+def the_key_password_is_asked_on_the_terminal_without_echo():
+    """Without $COSIGN_PASSWORD, push --sign asks on the terminal (a pty here), echo off."""
+    import pty
+    reg = registry()
+    args = [ECLI, "push", "--sign", TRUSTED_KEY, PKG, reg.ref("tty/bindsnoop:1")]
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(ECLI, args, env())
+    seen = b""
+    try:
+        while b"Enter password for private key" not in seen:
+            seen += os.read(fd, 1024)
+        os.write(fd, b"trusted\n")
+        while True:
+            try:
+                chunk = os.read(fd, 1024)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    text = seen.decode(errors="replace")
+    check_equal(os.waitstatus_to_exitcode(status), 0, "exit status; terminal: %r" % text)
+    after_prompt = text.split(TRUSTED_KEY + ": ", 1)[1]
+    check(after_prompt.startswith("\r\nsha256:"), "the password was echoed: %r" % text)
+    runs([reg.ref("tty/bindsnoop:1")], "verified by key")
+
+
+@test
 def insecure_skip_verify_runs_and_says_so_every_time():
     reg = registry()
     digest = push(reg, "skip/bindsnoop:1", key=None)
@@ -351,6 +400,7 @@ def url_needs_a_signature_or_a_pin():
     b.put("u1.json.sig", cosign_format.sign_blob(trusted, PKG_BYTES).encode() + b"\n")
     runs([url], "ecli: %s: running sha256:%s, verified by key %s/ci.pub"
          % (url, hashlib.sha256(PKG_BYTES).hexdigest(), KEYS_D))
+    runs([url + "?v=1"], "verified by key")  # URL.sig is the file's name + .sig, query after
     other = cosign_format.load_private_key(OTHER_KEY, b"other")
     b.put("u1.json.sig", cosign_format.sign_blob(other, PKG_BYTES).encode())
     refused([url], url + ": the signature at URL.sig does not verify")
