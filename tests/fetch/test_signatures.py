@@ -507,6 +507,31 @@ def token_registry_public_repository_anonymously():
 
 
 @test
+def signing_and_logins_are_clean_under_valgrind():
+    """Memcheck over what this suite adds: a login and the token flow, push --sign (cosign's
+    key opened), a verified pull saving FILE.sig, a verified file, and refusals; no errors,
+    no leaks."""
+    reg = registry("token")
+    host = "127.0.0.1:%d" % reg.port
+    vg = ["valgrind", "--leak-check=full", "--errors-for-leak-kinds=definite,indirect",
+          "--error-exitcode=99", "-q",
+          "--suppressions=" + os.path.join(ROOT, "tests", "valgrind.supp")]
+    out_file = os.path.join(WORK, "vg.json")
+    steps = [(["login", "-u", "alice", "--password-stdin", host], b"wonderland\n", 0),
+             (["push", "--sign", ZARF_KEY, PKG, reg.ref("alice/vg:1")], None, 0),
+             (["pull", "--key", ZARF_PUB, reg.ref("alice/vg:1"), "-o", out_file], None, 0),
+             (["run", "--key", ZARF_PUB, out_file, "-h"], None, 0),
+             (["run", reg.ref("alice/vg:1"), "-h"], None, 2),
+             (["logout", host], None, 0),
+             (["run", reg.ref("alice/vg:1"), "-h"], None, 2)]
+    for args, stdin, want in steps:
+        p = subprocess.run(vg + [ECLI] + args, capture_output=True, timeout=300, input=stdin,
+                           env=env(COSIGN_PASSWORD="test"))
+        check_equal(p.returncode, want, "%s under valgrind (99: errors); stderr: %s"
+                    % (args, p.stderr.decode(errors="replace")))
+
+
+@test
 def login_checks_its_arguments():
     _, err, status = ecli(["login", "-u", "alice", "--password-stdin", "not a host"],
                           stdin=b"x\n")

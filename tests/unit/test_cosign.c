@@ -94,8 +94,9 @@ TEST(a_real_cosign_signature_verifies)
 	CHECK(sig_verify(key, payload, payload_len, sig, sig_len));
 	payload[payload_len / 2] ^= 1;
 	CHECK(!sig_verify(key, payload, payload_len, sig, sig_len));
-	CHECK(sig_public_key_parse("not a key", 9, "x.pub", &key, &d) == -EINVAL || key);
 	sig_key_free(key);
+	CHECK(sig_public_key_parse("not a key", 9, "x.pub", &key, &d) == -EINVAL && !key);
+	CHECK(strstr(d.msg, "x.pub: not a PEM public key") != NULL);
 	free(pem);
 	free(manifest);
 	free(payload);
