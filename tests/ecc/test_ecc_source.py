@@ -7,6 +7,7 @@ writes; the live tests (root) load an eunomia-style tool packed from outside the
 its events against kill() calls the test makes. SKIP_LIVE=1, or not being root, skips the live
 tests and says so.
 """
+import base64
 import json
 import os
 import platform
@@ -18,12 +19,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "live"))
 sys.path.insert(0, os.path.join(HERE, "..", "corrupt"))
 from harness import (ROOT, Ecli, SignalTarget, check, check_equal, json_lines,  # noqa: E402
-                     live_test, run_all, run_ecli, trace_getppid)
+                     live_test, record_case, run_all, run_ecli, trace_getppid)
 from object_bytes import btf_types, first_struct, member_type_past_last  # noqa: E402
 
 ECC = os.path.join(ROOT, "build", "ecc")
@@ -161,6 +163,34 @@ def a_map_pinned_by_name_is_refused():
                         "/sys/fs/bpf/counts): a package's maps must not outlive it, nor open "
                         "another tool's", "a pinned map")
         check(not os.path.exists(w.file("p.json")), "no package written")
+
+
+@test
+def ecli_refuses_a_package_whose_map_is_pinned():
+    """A package ecc did not make (ecc refuses to): its object holds a map pinned by name.
+    ecli refuses it before anything loads (-h too), where it would have made
+    /sys/fs/bpf/counts outlive the run, or opened and written another tool's map of that name."""
+    with Workdir() as w:
+        w.write("pin.bpf.c", PINNED_SOURCE.replace("__uint(pinning, LIBBPF_PIN_BY_NAME);\n", ""))
+        out, err, status = w.ecc(["--arch", platform.machine(), "-o", "p.json", "pin.bpf.c"])
+        check_equal(status, 0, "the same source without pinning packs; stderr: " + err)
+        w.write("pinned.bpf.c", PINNED_SOURCE)
+        compile_object(w, "pinned.bpf.c", "pinned.o")
+        with open(w.file("pinned.o"), "rb") as f:
+            obj = f.read()
+        with open(w.file("p.json")) as f:
+            pkg = json.load(f)
+        pkg["bpf_object"] = base64.b64encode(zlib.compress(obj)).decode()
+        pkg["bpf_object_size"] = len(obj)
+        w.write("pinned.json", json.dumps(pkg))
+        out, err, status = run_ecli(["run", w.file("pinned.json"), "-h"])
+        record_case("a package whose map is pinned by name (would outlive the run, or open "
+                    "another tool's)", status, err.strip().replace(w.path, "DIR"))
+        check_equal((status, out), (2, ""), "exit status and stdout; stderr: " + err)
+        check_equal(err.strip(), "ecli: %s: map counts: pinned by name (LIBBPF_PIN_BY_NAME, at "
+                    "/sys/fs/bpf/counts): a package's maps must not outlive it, nor open "
+                    "another tool's" % w.file("pinned.json"), "the one line")
+        check(not os.path.exists("/sys/fs/bpf/counts"), "a pinned map was made")
 
 
 @test

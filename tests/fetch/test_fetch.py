@@ -17,6 +17,7 @@ import hashlib
 import http.server
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -686,6 +687,27 @@ def fake_registry_manifest_not_matching_its_digest_refused():
     refused([ref], ref + ": the manifest the registry sent has digest " + sha256(good))
     out, err, status = run_ecli(["pull", ref])
     check_equal((status, out), (2, ""), "pull; stderr " + err)
+
+
+@test
+def fake_registry_manifest_with_layers_twice_refused():
+    """A manifest giving "layers" twice: ecli read the first, the registry and Go and Python
+    readers the last, so what ran could differ from what a reviewer saw (CVE-2021-41190's
+    class). Refused, whichever layer is the package."""
+    s = server()
+    layer = json.loads(fake_manifest())["layers"][0]
+    other = dict(layer, mediaType="application/octet-stream")
+    for first, last in ((layer, other), (other, layer)):
+        body = ('{"schemaVersion":2,"mediaType":"%s","config":{"mediaType":"%s","digest":"%s",'
+                '"size":2},"layers":[%s],"layers":[%s]}'
+                % (MANIFEST_TYPE, CONFIG_TYPE, sha256(b"{}"), json.dumps(first),
+                   json.dumps(last))).encode()
+        fake("/v2/twice/manifests/" + sha256(body), body)
+        ref = s.ref("twice@" + sha256(body))
+        err = refused(["--insecure-skip-verify", ref],
+                      ref + ': manifest: (top level): key "layers" is given twice')
+    record_case("a registry manifest giving \"layers\" twice (readers disagree on which counts)",
+                2, re.sub(r"sha256:[0-9a-f]{64}", "sha256:DIGEST", err.strip()))
 
 
 @test

@@ -337,6 +337,8 @@ def package_words_cannot_drive_the_terminal():
         check_equal(p.returncode, 0, "run: " + p.stderr.decode(errors="replace"))
         check(b"\x1b" not in p.stderr and b"\xc2\x9b" not in p.stderr,
               "the banner shows no control: %r" % p.stderr)
+        record_case("a package's description and banner with terminal controls (window title, "
+                    "OSC 52, C1's CSI: each shown as '?')", p.returncode, "")
 
 
 if __name__ == "__main__":
