@@ -121,10 +121,14 @@ $(BUILD)/tests/native_bindsnoop: tests/bench/native_bindsnoop.c tools/bindsnoop/
 	$(Q)$(CC) $(CFLAGS) -Itools/bindsnoop -I$(BUILD)/tests $< -lbpf -lelf -lz -o $@
 
 # ecli against the native tool on bind storms (root; BENCH_ROUNDS rounds, default 5, of
-# BENCH_BINDS binds, default 200000), then rendering throughput alone.
+# BENCH_BINDS binds, default 200000), what each tool costs the syscalls it does not trace
+# (against the untraced loop and the cheapest syscall hook, BENCH_TAX_ROUNDS rounds, default 7),
+# then rendering throughput alone.
 bench: all $(BUILD)/tests/bench_render $(BUILD)/tests/native_bindsnoop $(BUILD)/tests/syscall_loop
 	$(PYTHON) tests/bench/bench_tools.py --rounds $(or $(BENCH_ROUNDS),5) \
 		--binds $(or $(BENCH_BINDS),200000)
+	@echo
+	$(PYTHON) tests/bench/syscall_tax.py --rounds $(or $(BENCH_TAX_ROUNDS),7)
 	@echo
 	@echo "== rendering alone: one million bindsnoop events"
 	$(BUILD)/tests/bench_render $(BUILD)/packages/bindsnoop/package.json

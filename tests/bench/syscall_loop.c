@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * A syscall loop for the cost of tracing: "bind N" makes N sockets bound to 127.0.0.1:0 (socket,
- * bind, close), "getppid N" N getppid calls. Prints operations per second of this process's
+ * bind, close), "getppid N" N getppid calls, "read N" N one-byte reads of /dev/zero. Prints operations per second of this process's
  * CPU time, which another process running on a shared machine does not inflate. With --wall
  * first it prints the rate per wall-clock second after it: what a traced program sees of a
  * tracer that competes for the CPU or makes it wait.
  *
- *   syscall_loop [--wall] bind|getppid N
+ *   syscall_loop [--wall] bind|getppid|read N
  */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,17 +33,31 @@ int main(int argc, char **argv)
 	int wall = argc > 1 && !strcmp(argv[1], "--wall");
 	long n = argc == 3 + wall ? atol(argv[2 + wall]) : 0, i;
 	double start, start_wall;
+	int zero = -1;
+	char byte;
 
 	argv += wall;
-	if (n <= 0 || (strcmp(argv[1], "bind") && strcmp(argv[1], "getppid"))) {
-		fprintf(stderr, "usage: syscall_loop [--wall] bind|getppid N\n");
+	if (n <= 0 || (strcmp(argv[1], "bind") && strcmp(argv[1], "getppid") &&
+		       strcmp(argv[1], "read"))) {
+		fprintf(stderr, "usage: syscall_loop [--wall] bind|getppid|read N\n");
 		return 2;
+	}
+	if (argv[1][0] == 'r' && (zero = open("/dev/zero", O_RDONLY)) < 0) {
+		perror("syscall_loop: /dev/zero");
+		return 1;
 	}
 	start_wall = seconds(CLOCK_MONOTONIC);
 	start = seconds(CLOCK_PROCESS_CPUTIME_ID);
 	for (i = 0; i < n; i++) {
 		if (argv[1][0] == 'g') {
 			syscall(SYS_getppid);
+			continue;
+		}
+		if (zero >= 0) {
+			if (read(zero, &byte, 1) != 1) {
+				perror("syscall_loop: read");
+				return 1;
+			}
 			continue;
 		}
 		int fd = socket(AF_INET, SOCK_DGRAM, 0);

@@ -1,0 +1,108 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""What a tool costs the syscalls it does not trace (make bench; needs root).
+
+A loop of getppid() calls, and one of one-byte reads of /dev/zero (build/tests/syscall_loop),
+each timed by its own CPU time (another process on a shared machine does not inflate it),
+untraced and while each of these runs:
+  floor       test-packages/syscall_floor: one program on the sys_enter_bind tracepoint, the
+              cheapest syscall hook (any syscall tracepoint sends every syscall of every task
+              through the kernel's tracing slow path)
+  bindsnoop, tcpaccept, opensnoop, execsnoop   ecli run TOOL > /dev/null, the variant this
+              kernel keeps
+The configurations run in turn in every round, the order rotating from round to round; each
+round's untraced loop is the baseline of that round's traced ones. Printed per configuration:
+the extra ns per call (min/median/max over the rounds), and the median's ratio to the floor's,
+against the targets of issue 22 (bindsnoop at most 0.5x the floor, tcpaccept 1.2x, opensnoop
+and execsnoop 2.2x). Exit status 0 whatever the figures, 1 when a tracer failed to run.
+
+usage: syscall_tax.py [--rounds N] [--calls N]
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+
+from bench_tools import BUILD, Failure, Tracer
+
+LOOP = os.path.join(BUILD, "tests", "syscall_loop")
+ECLI = os.path.join(BUILD, "ecli")
+TOOLS = ("bindsnoop", "tcpaccept", "opensnoop", "execsnoop")
+TARGETS = {"bindsnoop": 0.5, "tcpaccept": 1.2, "opensnoop": 2.2, "execsnoop": 2.2}
+LOOPS = ("getppid", "read")
+
+
+def package(name):
+    if name == "floor":
+        return os.path.join(BUILD, "test-packages", "syscall_floor", "package.json")
+    return os.path.join(BUILD, "packages", name, "package.json")
+
+
+def ns_per_call(kind, calls):
+    rate = float(subprocess.check_output([LOOP, kind, str(calls)], timeout=300))
+    return 1e9 / rate
+
+
+def measure(names, rounds, calls):
+    """ns[name][loop] = [per round]."""
+    ns = {n: {k: [] for k in LOOPS} for n in names}
+    for r in range(rounds):
+        order = names[r % len(names):] + names[:r % len(names)]
+        for name in order:
+            tracer = Tracer([ECLI, "run", package(name)]) if name != "untraced" else None
+            try:
+                for kind in LOOPS:
+                    ns[name][kind].append(ns_per_call(kind, calls))
+            finally:
+                if tracer:
+                    tracer.stop()
+    return ns
+
+
+def extra(ns, name, kind):
+    """The extra ns per call of each round: this configuration's less that round's untraced."""
+    return [t - u for t, u in zip(ns[name][kind], ns["untraced"][kind])]
+
+
+def print_table(ns, rounds, calls):
+    print("== what tracing costs the syscalls a tool does not trace: extra ns per call, own CPU "
+          "time;")
+    print("   %d rounds of %d calls, interleaved; min / median / max, and the median against "
+          "the floor's" % (rounds, calls))
+    print("%-12s %-32s %-32s %s" % ("", "getppid()", "read(/dev/zero, 1)", "target"))
+    base = {k: statistics.median(ns["untraced"][k]) for k in LOOPS}
+    print("%-12s %-32s %-32s" % ("untraced", "%.1f ns per call" % base["getppid"],
+                                 "%.1f ns per call" % base["read"]))
+    floor = {k: statistics.median(extra(ns, "floor", k)) for k in LOOPS}
+    for name in [n for n in ns if n != "untraced"]:
+        cells, verdict = [], ""
+        for k in LOOPS:
+            e = extra(ns, name, k)
+            med = statistics.median(e)
+            ratio = med / floor[k] if floor[k] > 0 else float("inf")
+            cells.append("%+6.1f %+6.1f %+6.1f  %5.2fx" % (min(e), med, max(e), ratio))
+            if name in TARGETS:
+                verdict += "%s%s" % (" " if verdict else "",
+                                     "met" if ratio <= TARGETS[name] else "NOT met")
+        target = ("<= %.1fx floor: %s" % (TARGETS[name], verdict)) if name in TARGETS else ""
+        print("%-12s %-32s %-32s %s" % (name, cells[0], cells[1], target))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", 7)))
+    ap.add_argument("--calls", type=int, default=1000000)
+    args = ap.parse_args()
+    names = ["untraced", "floor"] + list(TOOLS)
+    try:
+        ns = measure(names, args.rounds, args.calls)
+    except Failure as e:
+        print("syscall_tax: %s" % e, file=sys.stderr)
+        return 1
+    print_table(ns, args.rounds, args.calls)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
