@@ -9,6 +9,8 @@
 #include "output/map_print.h"
 #include "object/object_vars.h"
 #include "check/package_check.h"
+#include "check/prog_returns.h"
+#include "load/cgroup_root.h"
 #include "object/event_maps.h"
 #include "output/render_table.h"
 #include "args/tool_args.h"
@@ -646,6 +648,37 @@ static int check_no_pinning(struct bpf_object *obj, struct diag *d)
 	return 0;
 }
 
+/*
+ * A cgroup socket program that returns 0 denies the call it sees (the bind fails with EPERM):
+ * a tracing tool must never change a call's outcome, so each must return 1 on every path.
+ */
+static int check_cgroup_programs_allow(struct bpf_object *obj, struct diag *d)
+{
+	struct bpf_program *prog;
+	size_t where = 0;
+	int err;
+
+	bpf_object__for_each_program(prog, obj)
+	{
+		if (!cgroup_prog(prog))
+			continue;
+		err = prog_returns_always(bpf_program__insns(prog), bpf_program__insn_cnt(prog), 1,
+					  &where);
+		if (err == -EDOM)
+			return diag_set(d, -EPERM,
+					"program %s (%s): may return something other than 1 (\"allow\"), "
+					"at instruction %zu: a cgroup program that denies changes the "
+					"call it sees, which a tracing tool must never do",
+					bpf_program__name(prog), bpf_program__section_name(prog), where);
+		if (err == -ENOMEM)
+			return diag_set(d, err, "out of memory");
+		if (err)
+			return diag_set(d, err, "program %s (%s): instruction %zu jumps outside it",
+					bpf_program__name(prog), bpf_program__section_name(prog), where);
+	}
+	return 0;
+}
+
 int package_check(const struct package_meta *m, struct bpf_object *obj, struct diag *d)
 {
 	struct checker c = {m, obj, bpf_object__btf(obj), d};
@@ -655,6 +688,7 @@ int package_check(const struct package_meta *m, struct bpf_object *obj, struct d
 	if (!c.btf)
 		return diag_set(d, -EINVAL, "the BPF object has no BTF");
 	err = check_no_pinning(obj, d);
+	err = err ?: check_cgroup_programs_allow(obj, d);
 	if (err)
 		return err;
 	for (i = 0; i < m->nr_samples && !err; i++) {

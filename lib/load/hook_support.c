@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "load/cgroup_root.h"
 #include "load/hook_support.h"
 #include "load/libbpf_log.h"
 #include "load/tracefs.h"
@@ -116,9 +117,23 @@ static enum hook_verdict check_tracepoint(const struct bpf_program *prog, char *
 	return HOOK_ATTACH_FAILS;
 }
 
+static enum hook_verdict check_cgroup(const struct bpf_program *prog, char *why, size_t size)
+{
+	char path[256];
+
+	if (!cgroup_root_path(path, sizeof(path)))
+		return HOOK_MAY_WORK;
+	snprintf(why, size, "prog '%s': cgroup v2 is not mounted here (checked before loading)",
+		 bpf_program__name(prog));
+	return HOOK_ATTACH_FAILS;
+}
+
 enum hook_verdict hook_support_check(const struct bpf_program *prog, char *why, size_t size)
 {
 	switch (bpf_program__type(prog)) {
+	case BPF_PROG_TYPE_CGROUP_SOCK:
+	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+		return check_cgroup(prog, why, size);
 	case BPF_PROG_TYPE_TRACING:
 	case BPF_PROG_TYPE_LSM:
 		return check_trampoline(prog, why, size);

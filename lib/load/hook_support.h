@@ -9,6 +9,7 @@
  *  - kprobes: the kprobe PMU in /sys/bus/event_source/devices and tracefs's kprobe_events are
  *    both missing (the kernel was built without kprobe events).
  *  - tracepoints: tracefs is mounted and has no events/CATEGORY/NAME.
+ *  - cgroup socket programs: cgroup v2 is mounted nowhere (they attach to its root).
  */
 #ifndef LOAD_HOOK_SUPPORT_H
 #define LOAD_HOOK_SUPPORT_H

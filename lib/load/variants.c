@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "load/cgroup_root.h"
 #include "load/hook_support.h"
 #include "load/libbpf_log.h"
 #include "object/object_vars.h"
@@ -149,7 +150,14 @@ static int attach_one(const struct package_meta *m, struct loaded *l, struct bpf
 
 	if (!bpf_program__autoload(prog) || !wants_link(m, bpf_program__name(prog)))
 		return 0;
-	link = bpf_program__attach(prog);
+	if (cgroup_prog(prog)) {
+		err = cgroup_root_fd(d);
+		if (err < 0)
+			return diag_wrap(d, err, "attach failed: prog '%s'", bpf_program__name(prog));
+		link = bpf_program__attach_cgroup(prog, err);
+	} else {
+		link = bpf_program__attach(prog);
+	}
 	if (!link) {
 		err = -errno ?: -EINVAL;
 		return diag_set(d, err, "attach failed: prog '%s': %s", bpf_program__name(prog),

@@ -14,6 +14,8 @@ construction on any kernel:
   optional_programs  variant "partial" = on_getppid, with optional groups: read_unchecked
                    (rejected by every verifier), on_getsid + on_missing (the group cannot
                    attach), on_getpgid (works).
+  cgroup_binds     cgroup/bind4 and cgroup/post_bind4 programs that report IPv4 binds and
+                   allow them: attached to the cgroup v2 root.
 Programs are followed by id: those ecli holds (its /proc/PID/fdinfo) and those `-v` says each
 variant loaded, never by comparing the kernel's whole program list.
 """
@@ -41,6 +43,9 @@ SHARED = os.path.join(ROOT, "build", "test-packages", "shared_programs", "packag
 SHARED_OBJECT = os.path.join(ROOT, "tests", "bpf", "shared_programs.bpf.c")  # ecc compiles it
 SHARED_SCHEMA = os.path.join(ROOT, "tests", "bpf", "shared_programs.json")
 OPTIONAL = os.path.join(ROOT, "build", "test-packages", "optional_programs", "package.json")
+CGROUP = os.path.join(ROOT, "build", "test-packages", "cgroup_binds", "package.json")
+CGROUP_SOURCE = os.path.join(ROOT, "tests", "bpf", "cgroup_binds.bpf.c")
+CGROUP_SCHEMA = os.path.join(ROOT, "tests", "bpf", "cgroup_binds.json")
 SYS_GETPGRP = 111  # x86-64; glibc's getpgrp() may call getpgid instead
 WARNING = "ecli: warning: not traced on this kernel: %s; %s could not be loaded or attached%s"
 FAILURE_PREFIX = "ecli: no hook variant could be loaded and attached here: "
@@ -422,6 +427,96 @@ def verbose_says_why_each_optional_group_was_dropped():
                             WARNING % ("getpgrp calls", "read_unchecked", ""),
                             WARNING % ("getsid calls", "on_getsid, on_missing", "")],
                 "the variant kept, then the warnings without the -v hint")
+
+
+def cgroup2_root():
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            fields = line.split()
+            if " - cgroup2 " in line and fields[3] == "/":
+                return fields[4]
+    raise AssertionError("cgroup v2 is not mounted here")
+
+
+def attached_to(cgroup, ids):
+    """Which of these program ids are attached to the cgroup (bpftool cgroup show)."""
+    out = subprocess.run(["bpftool", "-j", "cgroup", "show", cgroup], capture_output=True,
+                         text=True, check=True).stdout
+    return sorted(p["id"] for p in json.loads(out.strip() or "[]") if p["id"] in ids)
+
+
+@live_test
+def cgroup_programs_attach_to_the_root_and_detach_on_exit():
+    """cgroup/bind4 and cgroup/post_bind4 programs are attached to the cgroup v2 root (they
+    see this process's bind, as every process's), and detached when ecli ends."""
+    import socket
+    root = cgroup2_root()
+    ecli = Ecli(["-v", "-j", CGROUP, "-p", str(os.getpid())])
+    try:
+        ids = all_ids(ecli.err.decode(errors="replace"))
+        attached = attached_to(root, ids)
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+    finally:
+        out, err, status = ecli.stop()
+    check_equal(status, 0, "exit status; stderr " + err)
+    check_equal(len(ids), 2, "-v names the two programs: " + err)
+    check_equal(attached, sorted(ids), "attached to %s while ecli ran" % root)
+    got = [(e["hook"], e["port"]) for e in json_lines(out) if e["pid"] == os.getpid()]
+    check_equal(got, [("HOOK_BIND4", 0), ("HOOK_POST_BIND4", port)],
+                "this process's bind, before and after")
+    check_equal(attached_to(root, ids), [], "attached to %s after ecli ended" % root)
+    check_equal(still_loaded("prog", ids), [], "programs left loaded after exit")
+
+
+@live_test
+def a_cgroup_program_that_could_deny_is_refused():
+    """A cgroup program that could return 0 would make binds fail: a tracing tool must never
+    change a call's outcome. ecc refuses to pack it; a package holding one (made without ecc)
+    is refused by ecli before anything loads."""
+    import base64
+    import platform
+    import shutil
+    import zlib
+    with open(CGROUP_SOURCE) as f:
+        src = f.read()
+    deny = src.replace("report(ctx, bpf_ntohs(ctx->user_port), HOOK_BIND4);\n\treturn 1;",
+                       "report(ctx, bpf_ntohs(ctx->user_port), HOOK_BIND4);\n"
+                       "\treturn ctx->user_port != 0;")
+    check(deny != src, "the source was changed")
+    d = tempfile.mkdtemp(prefix="ecli-deny-")
+    try:
+        with open(os.path.join(d, "deny.bpf.c"), "w") as f:
+            f.write(deny)
+        p = subprocess.run([ECC, "-o", os.path.join(d, "p.json"), os.path.join(d, "deny.bpf.c"),
+                            CGROUP_SCHEMA], capture_output=True, text=True, timeout=180)
+        want = ("program on_bind4 (cgroup/bind4): may return something other than 1 "
+                "(\"allow\"), at instruction")
+        check_equal(p.returncode, 2, "ecc's exit status; stderr " + p.stderr)
+        check(want in p.stderr, "ecc says why: " + p.stderr)
+        arch = {"x86_64": "x86", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
+        obj = os.path.join(d, "deny.o")
+        subprocess.run(["clang", "-g", "-O2", "-target", "bpf", "-D__TARGET_ARCH_" + arch,
+                        "-I" + os.path.join(ROOT, "build", "include"), "-c",
+                        os.path.join(d, "deny.bpf.c"), "-o", obj], check=True)
+        pkg = load(CGROUP)
+        with open(obj, "rb") as f:
+            data = f.read()
+        pkg.pop("arch_objects", None)
+        pkg["arch"] = platform.machine()
+        pkg["bpf_object"] = base64.b64encode(zlib.compress(data)).decode()
+        pkg["bpf_object_size"] = len(data)
+        out, err, status, watch = run_package_watched(pkg)
+        record_case("a cgroup program that could return 0 (deny the bind it sees)", status,
+                    re.sub(r"/tmp/\S+\.json", "PKG", err.strip()))
+        check_equal((status, out), (2, ""), "ecli's exit status and stdout; stderr " + err)
+        one_line(err, "the refusal")
+        check(want in err, "ecli says why: " + err)
+        check_equal(watch.progs, set(), "programs ecli held")
+    finally:
+        shutil.rmtree(d)
 
 
 if __name__ == "__main__":
