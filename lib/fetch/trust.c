@@ -34,8 +34,12 @@ static int add_key(struct trust *t, const char *path, bool check_owner, struct d
 
 	if (t->n >= TRUST_MAX_KEYS)
 		return diag_set(d, -E2BIG, "%s: more than %d keys", path, TRUST_MAX_KEYS);
-	if (stat(path, &st))
+	/* in the keys folder, a link could lead to a file in a folder others may change */
+	if ((check_owner ? lstat(path, &st) : stat(path, &st)))
 		return diag_set(d, -errno, "%s: %s", path, strerror(errno));
+	if (check_owner && S_ISLNK(st.st_mode))
+		return diag_set(d, -EPERM, "%s: is a symbolic link: a key in %s must be a file",
+				path, t->dir);
 	if (!S_ISREG(st.st_mode))
 		return diag_set(d, -EINVAL, "%s: not a file", path);
 	err = check_owner ? owned_safely(path, &st, d) : 0;

@@ -2,8 +2,9 @@
 /*
  * Which keys a package must be signed with: the cosign public keys (*.pub) in /etc/ecli/keys.d,
  * or in the folder $ECLI_KEYS names, and the files given with --key. The folder and its keys
- * must be root's (or the user's own, when not run as root) and writable by no one else: a key
- * anyone can add is no key; such a folder or key is refused, not skipped.
+ * must be root's (or the user's own, when not run as root) and writable by no one else, and the
+ * keys files, not links: a key anyone can add is no key; such a folder or key is refused, not
+ * skipped.
  */
 #ifndef FETCH_TRUST_H
 #define FETCH_TRUST_H

@@ -301,6 +301,12 @@ def keys_others_can_change_are_refused():
         os.chmod(KEYS_D, 0o777)
         refused([ref], KEYS_D + ": ")
         os.chmod(KEYS_D, 0o755)
+        link = os.path.join(KEYS_D, "link.pub")
+        os.symlink(TRUSTED_PUB, link)
+        try:
+            refused([ref], link + ": is a symbolic link")
+        finally:
+            os.unlink(link)
         if os.geteuid() == 0:
             os.chown(key, 65534, 65534)
             refused([ref], key + ": is not root's")
