@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
+#include "core/cgroup_path.h"
 #include "object/object_vars.h"
 #include "args/tool_args.h"
 #include "args/value_parse.h"
@@ -314,6 +316,19 @@ static int add_reuse(struct parser *p, const struct arg_spec *a, const char *pat
 	return r->map && r->path ? 0 : oom(p->d);
 }
 
+/* The folder cgroup programs attach to, instead of the cgroup v2 root. */
+static int set_cgroup(struct parser *p, const char *value, const char *option)
+{
+	char path[PATH_MAX];
+	int err = cgroup2_dir(value, option, path, sizeof(path), p->d);
+
+	if (err)
+		return err;
+	free(p->s->cgroup);
+	p->s->cgroup = strdup(path);
+	return p->s->cgroup ? 0 : oom(p->d);
+}
+
 static int set_output(struct parser *p, const char *text, const char *option)
 {
 	static const char custom[] = "custom-columns=";
@@ -373,6 +388,8 @@ static int handle_arg(struct parser *p, const struct arg_spec *a, const char *va
 		err = add_reuse(p, a, value, option);
 	else if (a->output)
 		err = set_output(p, value, option);
+	else if (a->attach_cgroup)
+		err = set_cgroup(p, value, option);
 	else
 		err = 0; /* a value that only display conditions read */
 	p->s->given[a - p->s->args] = on;
@@ -588,6 +605,7 @@ void tool_args_free(struct tool_settings *s)
 	free(s->flag_values);
 	free(s->given);
 	free(s->columns);
+	free(s->cgroup);
 	if (s->args_owned)
 		free(s->args);
 	memset(s, 0, sizeof(*s));

@@ -56,6 +56,7 @@ struct tool_settings {
 	int nr_filters;
 	enum output_mode output;
 	char *columns; /* -o custom-columns=...: a comma list of keys */
+	char *cgroup;  /* an attach_cgroup option's folder: where cgroup programs attach */
 	bool help;
 };
 

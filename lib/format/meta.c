@@ -27,7 +27,7 @@ static const char *const tool_keys[] = {"name",	  "description", "details",
 static const char *const arg_keys[] = {"name",	  "short",	"long",	   "metavar",  "help",
 				       "flag",	  "invert",	"var",	   "map_keys", "pinned_map",
 				       "output",  "contains",	"combine", "sets",     "excludes",
-				       "default", "positional", "initial", NULL};
+				       "default", "positional", "initial", "attach_cgroup", NULL};
 static const char *const variant_keys[] = {"name", "when", "programs", "optional", NULL};
 static const char *const optional_keys[] = {"programs", "covers", NULL};
 static const char *const events_keys[] = {"type",	    "ringbuf",	    "perfbuf",
@@ -186,15 +186,16 @@ static int parse_initial(const cJSON *a, struct arg_spec *arg, const char *where
 
 static int check_arg_targets(struct arg_spec *arg, const char *where, struct diag *d)
 {
-	int targets =
-		!!arg->var + !!arg->map_keys + !!arg->pinned_map + arg->output + !!arg->contains;
+	int targets = !!arg->var + !!arg->map_keys + !!arg->pinned_map + arg->output +
+		      !!arg->contains + arg->attach_cgroup;
 
 	if (targets > 1)
 		return diag_set(d, -EINVAL,
-				"%s: only one of var, map_keys, pinned_map, output, contains may "
-				"be set",
+				"%s: only one of var, map_keys, pinned_map, output, contains, "
+				"attach_cgroup may be set",
 				where);
-	if (arg->flag && (arg->map_keys || arg->pinned_map || arg->output || arg->contains))
+	if (arg->flag && (arg->map_keys || arg->pinned_map || arg->output || arg->contains ||
+			  arg->attach_cgroup))
 		return diag_set(d, -EINVAL, "%s.flag: a flag can only set a variable", where);
 	if (arg->invert && !arg->flag)
 		return diag_set(d, -EINVAL, "%s.invert: only a flag can be inverted", where);
@@ -203,7 +204,7 @@ static int check_arg_targets(struct arg_spec *arg, const char *where, struct dia
 	if (!arg->flag && !targets)
 		return diag_set(d, -EINVAL,
 				"%s: a value option must set something (var, map_keys, "
-				"pinned_map, output or contains)",
+				"pinned_map, output, contains or attach_cgroup)",
 				where);
 	return 0;
 }
@@ -241,6 +242,7 @@ static int parse_arg(const cJSON *a, const char *where, void *out, struct diag *
 	err = err ?: json_get_string(a, where, "pinned_map", false, &arg->pinned_map, d);
 	err = err ?: json_get_bool(a, where, "output", &arg->output, d);
 	err = err ?: json_get_string(a, where, "contains", false, &arg->contains, d);
+	err = err ?: json_get_bool(a, where, "attach_cgroup", &arg->attach_cgroup, d);
 	err = err ?: json_get_enum(a, where, "combine", combine_names, &combine, d);
 	err = err ?: json_get_strings(a, where, "excludes", &arg->excludes, &arg->nr_excludes, d);
 	if (!err && arg->excludes && !arg->nr_excludes)

@@ -43,6 +43,7 @@ struct arg_spec {
 	const char *pinned_map; /* a map replaced by the pinned map at the given path */
 	bool output;		/* selects the output format: json, table, custom-columns=a,b */
 	const char *contains;	/* a field: only events whose text holds the value are shown */
+	bool attach_cgroup;	/* the value is the cgroup cgroup programs attach to */
 	enum arg_combine combine;
 	struct var_setting *sets; /* more variables written when the arg is given */
 	int nr_sets;

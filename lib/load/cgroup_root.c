@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "core/cgroup_path.h"
 #include "load/cgroup_root.h"
 
 bool cgroup_prog(const struct bpf_program *prog)
@@ -14,44 +15,16 @@ bool cgroup_prog(const struct bpf_program *prog)
 	return t == BPF_PROG_TYPE_CGROUP_SOCK || t == BPF_PROG_TYPE_CGROUP_SOCK_ADDR;
 }
 
-/*
- * mountinfo's fields: id, parent, major:minor, root, mount point, options, optional fields up
- * to "-", then the file system type: the first cgroup2 mount of the hierarchy's root.
- */
-int cgroup_root_path(char *path, size_t size)
+int cgroup_attach_fd(const char *dir, struct diag *d)
 {
-	char line[4096], root[PATH_MAX], point[PATH_MAX], *dash;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	int err = -ENOENT;
+	char root[PATH_MAX];
+	int fd;
 
-	if (!f)
-		return -errno;
-	while (err && fgets(line, sizeof(line), f)) {
-		dash = strstr(line, " - cgroup2 ");
-		if (!dash || sscanf(line, "%*s %*s %*s %4095s %4095s", root, point) != 2 ||
-		    strcmp(root, "/"))
-			continue;
-		if ((size_t)snprintf(path, size, "%s", point) < size)
-			err = 0;
-	}
-	fclose(f);
-	return err;
-}
-
-int cgroup_root_fd(struct diag *d)
-{
-	static int fd = -1;
-	char path[PATH_MAX];
-	int err;
-
-	if (fd >= 0)
-		return fd;
-	err = cgroup_root_path(path, sizeof(path));
-	if (err)
-		return diag_set(d, err, "cgroup v2 is not mounted here (mount -t cgroup2 none "
-					"/sys/fs/cgroup)");
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (!dir && cgroup2_root(root, sizeof(root)))
+		return diag_set(d, -ENOENT, "cgroup v2 is not mounted here (mount -t cgroup2 none "
+					    "/sys/fs/cgroup)");
+	fd = open(dir ?: root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return diag_set(d, -errno, "%s: %s", path, strerror(errno));
+		return diag_set(d, -errno, "%s: %s", dir ?: root, strerror(errno));
 	return fd;
 }

@@ -5,7 +5,8 @@
  * socket call of every process below it. ecli attaches them to the root of the cgroup v2
  * hierarchy, wherever it is mounted (/sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid
  * system): every process of the machine, or of the container when ecli runs in a cgroup
- * namespace. Their links end with ecli (nothing is pinned), so they are detached on every exit.
+ * namespace; or to the cgroup a package's attach_cgroup option names. Their links end with
+ * ecli (nothing is pinned), so they are detached on every exit.
  */
 #ifndef LOAD_CGROUP_ROOT_H
 #define LOAD_CGROUP_ROOT_H
@@ -17,9 +18,7 @@
 
 /* A program of a cgroup socket type. */
 bool cgroup_prog(const struct bpf_program *prog);
-/* Where cgroup v2 is mounted (its root), into path; -ENOENT when it is not. */
-int cgroup_root_path(char *path, size_t size);
-/* An fd of the cgroup v2 root, opened once per process; d says why not. */
-int cgroup_root_fd(struct diag *d);
+/* An fd of the cgroup folder dir (NULL: the cgroup v2 root), to close once attached. */
+int cgroup_attach_fd(const char *dir, struct diag *d);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "core/cgroup_path.h"
 #include "load/cgroup_root.h"
 #include "load/hook_support.h"
 #include "load/libbpf_log.h"
@@ -121,7 +122,7 @@ static enum hook_verdict check_cgroup(const struct bpf_program *prog, char *why,
 {
 	char path[256];
 
-	if (!cgroup_root_path(path, sizeof(path)))
+	if (!cgroup2_root(path, sizeof(path)))
 		return HOOK_MAY_WORK;
 	snprintf(why, size, "prog '%s': cgroup v2 is not mounted here (checked before loading)",
 		 bpf_program__name(prog));

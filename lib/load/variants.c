@@ -142,19 +142,24 @@ static bool wants_link(const struct package_meta *m, const char *prog)
 	return true;
 }
 
-static int attach_one(const struct package_meta *m, struct loaded *l, struct bpf_program *prog,
+static int attach_one(const struct load_opts *o, struct loaded *l, struct bpf_program *prog,
 		      struct diag *d)
 {
+	const struct package_meta *m = o->meta;
 	struct bpf_link *link;
 	int err;
 
 	if (!bpf_program__autoload(prog) || !wants_link(m, bpf_program__name(prog)))
 		return 0;
 	if (cgroup_prog(prog)) {
-		err = cgroup_root_fd(d);
-		if (err < 0)
-			return diag_wrap(d, err, "attach failed: prog '%s'", bpf_program__name(prog));
-		link = bpf_program__attach_cgroup(prog, err);
+		int fd = cgroup_attach_fd(o->settings ? o->settings->cgroup : NULL, d);
+
+		if (fd < 0)
+			return diag_wrap(d, fd, "attach failed: prog '%s'", bpf_program__name(prog));
+		link = bpf_program__attach_cgroup(prog, fd);
+		err = -errno;
+		close(fd); /* the link holds the cgroup */
+		errno = -err;
 	} else {
 		link = bpf_program__attach(prog);
 	}
@@ -256,7 +261,7 @@ static void attach_group(const struct attempt *a, int g, struct loaded *l)
 
 	for (i = 0; i < op->nr_programs && !err; i++) {
 		prog = bpf_object__find_program_by_name(l->obj, op->programs[i]);
-		err = prog ? attach_one(a->o->meta, l, prog, &d)
+		err = prog ? attach_one(a->o, l, prog, &d)
 			   : diag_set(&d, -ENOENT, "attach failed: no program \"%s\"",
 				      op->programs[i]);
 	}
@@ -286,7 +291,7 @@ static int attach_programs(const struct attempt *a, struct loaded *l, struct dia
 		return diag_set(d, -ENOMEM, "out of memory");
 	for (i = 0; v && i < v->nr_programs && !err; i++) {
 		prog = bpf_object__find_program_by_name(l->obj, v->programs[i]);
-		err = prog ? attach_one(m, l, prog, d)
+		err = prog ? attach_one(a->o, l, prog, d)
 			   : diag_set(d, -ENOENT, "attach failed: no program \"%s\"",
 				      v->programs[i]);
 	}
@@ -295,7 +300,7 @@ static int attach_programs(const struct attempt *a, struct loaded *l, struct dia
 			break;
 		if (in_any_variant(m, bpf_program__name(prog)))
 			continue;
-		err = attach_one(m, l, prog, d);
+		err = attach_one(a->o, l, prog, d);
 		/* without variants, a hook this kernel lacks is left out while others attach */
 		if (err == -ENOENT && a->missing) {
 			add_missing(a, bpf_program__name(prog), d->msg);

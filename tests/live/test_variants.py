@@ -472,6 +472,52 @@ def cgroup_programs_attach_to_the_root_and_detach_on_exit():
 
 
 @live_test
+def cgroup_programs_attach_where_the_package_option_says():
+    """The package's attach_cgroup option (-c PATH, below the cgroup v2 root): the programs see
+    the binds of that cgroup's processes, and not this process's, outside it; a path that is
+    no cgroup is refused before anything loads."""
+    import socket
+    root = cgroup2_root()
+    name = "ecli-test-%d" % os.getpid()
+    path = os.path.join(root, name)
+    os.mkdir(path)
+    try:
+        out, err, status, watch = run_ecli_watched(["run", CGROUP, "-c", name + "-none"])
+        check_equal((status, out, err.strip()),
+                    (2, "", "ecli: -c: '%s-none' is not a cgroup v2 folder, nor one below %s"
+                     % (name, root)), "a path that is no cgroup")
+        check_equal(watch.progs, set(), "programs held after the refusal")
+        ecli = Ecli(["-v", "-j", CGROUP, "-c", name])
+        try:
+            ids = all_ids(ecli.err.decode(errors="replace"))
+            attached = (attached_to(path, ids), attached_to(root, ids))
+            mine = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            mine.bind(("127.0.0.1", 0))
+            mine.close()
+            child = subprocess.run(
+                [sys.executable, "-c",
+                 "import os, socket, sys\n"
+                 "open(os.path.join(sys.argv[1], 'cgroup.procs'), 'w').write(str(os.getpid()))\n"
+                 "s = socket.socket()\ns.bind(('127.0.0.1', 0))\n"
+                 "print(os.getpid(), s.getsockname()[1])", path],
+                capture_output=True, text=True, check=True, timeout=30)
+            child_pid, child_port = map(int, child.stdout.split())
+        finally:
+            out, err, status = ecli.stop()
+        check_equal(status, 0, "exit status; stderr " + err)
+        check_equal(attached, (sorted(ids), []), "attached to the cgroup given, not the root")
+        events = json_lines(out)
+        check_equal([(e["hook"], e["port"]) for e in events if e["pid"] == child_pid],
+                    [("HOOK_BIND4", 0), ("HOOK_POST_BIND4", child_port)],
+                    "the bind of the process in the cgroup")
+        check_equal([e for e in events if e["pid"] == os.getpid()], [],
+                    "binds of this process, outside the cgroup")
+        check_equal(attached_to(path, ids), [], "attached after ecli ended")
+    finally:
+        os.rmdir(path)
+
+
+@live_test
 def a_cgroup_program_that_could_deny_is_refused():
     """A cgroup program that could return 0 would make binds fail: a tracing tool must never
     change a call's outcome. ecc refuses to pack it; a package holding one (made without ecc)
