@@ -658,23 +658,24 @@ static int check_cgroup_programs_allow(struct bpf_object *obj, struct diag *d)
 	size_t where = 0;
 	int err;
 
-	bpf_object__for_each_program(prog, obj)
-	{
+	bpf_object__for_each_program(prog, obj) {
 		if (!cgroup_prog(prog))
 			continue;
 		err = prog_returns_always(bpf_program__insns(prog), bpf_program__insn_cnt(prog), 1,
 					  &where);
 		if (err == -EDOM)
-			return diag_set(d, -EPERM,
-					"program %s (%s): may return something other than 1 (\"allow\"), "
-					"at instruction %zu: a cgroup program that denies changes the "
-					"call it sees, which a tracing tool must never do",
-					bpf_program__name(prog), bpf_program__section_name(prog), where);
+			return diag_set(
+				d, -EPERM,
+				"program %s (%s): may return something other than 1 (\"allow\"), "
+				"at instruction %zu: a cgroup program that denies changes the "
+				"call it sees, which a tracing tool must never do",
+				bpf_program__name(prog), bpf_program__section_name(prog), where);
 		if (err == -ENOMEM)
 			return diag_set(d, err, "out of memory");
 		if (err)
 			return diag_set(d, err, "program %s (%s): instruction %zu jumps outside it",
-					bpf_program__name(prog), bpf_program__section_name(prog), where);
+					bpf_program__name(prog), bpf_program__section_name(prog),
+					where);
 	}
 	return 0;
 }

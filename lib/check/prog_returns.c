@@ -34,7 +34,8 @@ static bool join(struct state *into, const struct state *from)
 
 		if (a->kind == UNKNOWN || b->kind == UNSEEN)
 			continue;
-		if (a->kind == UNSEEN || (b->kind == KNOWN && a->kind == KNOWN && a->value == b->value))
+		if (a->kind == UNSEEN ||
+		    (b->kind == KNOWN && a->kind == KNOWN && a->value == b->value))
 			continue;
 		a->kind = UNKNOWN;
 		changed = true;
@@ -67,8 +68,7 @@ static void step(const struct bpf_insn *in, struct state *s)
 		set(s, in->dst_reg, UNKNOWN, 0);
 		if (cls == BPF_LD && BPF_MODE(in->code) != BPF_IMM)
 			set(s, 0, UNKNOWN, 0); /* LD_ABS and LD_IND write r0 */
-	} else if (cls == BPF_STX && BPF_MODE(in->code) == BPF_ATOMIC &&
-		   (in->imm & BPF_FETCH)) {
+	} else if (cls == BPF_STX && BPF_MODE(in->code) == BPF_ATOMIC && (in->imm & BPF_FETCH)) {
 		/* a fetching atomic writes src_reg (cmpxchg writes r0) */
 		set(s, in->imm == BPF_CMPXCHG ? 0 : in->src_reg, UNKNOWN, 0);
 	}

@@ -23,7 +23,8 @@ int cgroup2_root(char *path, size_t size)
 		return -errno;
 	while (err && fgets(line, sizeof(line), f)) {
 		if (!strstr(line, " - cgroup2 ") ||
-		    sscanf(line, "%*s %*s %*s %4095s %4095s", root, point) != 2 || strcmp(root, "/"))
+		    sscanf(line, "%*s %*s %*s %4095s %4095s", root, point) != 2 ||
+		    strcmp(root, "/"))
 			continue;
 		if ((size_t)snprintf(path, size, "%s", point) < size)
 			err = 0;
@@ -54,8 +55,7 @@ int cgroup2_dir(const char *value, const char *what, char *path, size_t size, st
 	if (strstr(value, "..") ||
 	    (size_t)snprintf(path, size, "%s/%s", root, value + (value[0] == '/')) >= size ||
 	    !is_cgroup2_dir(path))
-		return diag_set(d, -ENOENT,
-				"%s: '%s' is not a cgroup v2 folder, nor one below %s", what, value,
-				root);
+		return diag_set(d, -ENOENT, "%s: '%s' is not a cgroup v2 folder, nor one below %s",
+				what, value, root);
 	return 0;
 }

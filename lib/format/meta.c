@@ -24,10 +24,10 @@ static const char *const export_keys[] = {"name", "members", "size", "type_id", 
 static const char *const member_keys[] = {"name", "type", NULL};
 static const char *const tool_keys[] = {"name",	  "description", "details",
 					"banner", "examples",	 NULL};
-static const char *const arg_keys[] = {"name",	  "short",	"long",	   "metavar",  "help",
-				       "flag",	  "invert",	"var",	   "map_keys", "pinned_map",
-				       "output",  "contains",	"combine", "sets",     "excludes",
-				       "default", "positional", "initial", "attach_cgroup", NULL};
+static const char *const arg_keys[] = {
+	"name",	    "short",	"long",	      "metavar", "help",	  "flag",    "invert",
+	"var",	    "map_keys", "pinned_map", "output",	 "contains",	  "combine", "sets",
+	"excludes", "default",	"positional", "initial", "attach_cgroup", NULL};
 static const char *const variant_keys[] = {"name", "when", "programs", "optional", NULL};
 static const char *const optional_keys[] = {"programs", "covers", NULL};
 static const char *const events_keys[] = {"type",	    "ringbuf",	    "perfbuf",

@@ -23,7 +23,10 @@
 int json_parse_document(const char *text, size_t len, const char *what, cJSON **out,
 			struct diag *d);
 
-/* obj's string member key, base64-decoded into *out (malloc'd); else "what: 'key' is not base64". */
+/*
+ * obj's string member key, base64-decoded into *out (malloc'd); else the message "what: 'key'
+ * is not base64".
+ */
 int json_base64_member(const cJSON *obj, const char *key, const char *what, uint8_t **out,
 		       size_t *len, struct diag *d);
 

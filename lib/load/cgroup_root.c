@@ -21,8 +21,9 @@ int cgroup_attach_fd(const char *dir, struct diag *d)
 	int fd;
 
 	if (!dir && cgroup2_root(root, sizeof(root)))
-		return diag_set(d, -ENOENT, "cgroup v2 is not mounted here (mount -t cgroup2 none "
-					    "/sys/fs/cgroup)");
+		return diag_set(d, -ENOENT,
+				"cgroup v2 is not mounted here (mount -t cgroup2 none "
+				"/sys/fs/cgroup)");
 	fd = open(dir ?: root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return diag_set(d, -errno, "%s: %s", dir ?: root, strerror(errno));

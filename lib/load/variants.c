@@ -155,7 +155,8 @@ static int attach_one(const struct load_opts *o, struct loaded *l, struct bpf_pr
 		int fd = cgroup_attach_fd(o->settings ? o->settings->cgroup : NULL, d);
 
 		if (fd < 0)
-			return diag_wrap(d, fd, "attach failed: prog '%s'", bpf_program__name(prog));
+			return diag_wrap(d, fd, "attach failed: prog '%s'",
+					 bpf_program__name(prog));
 		link = bpf_program__attach_cgroup(prog, fd);
 		err = -errno;
 		close(fd); /* the link holds the cgroup */

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * A syscall loop for the cost of tracing: "bind N" makes N sockets bound to 127.0.0.1:0 (socket,
- * bind, close), "getppid N" N getppid calls, "read N" N one-byte reads of /dev/zero. Prints operations per second of this process's
- * CPU time, which another process running on a shared machine does not inflate. With --wall
- * first it prints the rate per wall-clock second after it: what a traced program sees of a
- * tracer that competes for the CPU or makes it wait.
+ * bind, close), "getppid N" N getppid calls, "read N" N one-byte reads of /dev/zero. Prints
+ * operations per second of this process's CPU time, which another process running on a shared
+ * machine does not inflate. With --wall first it prints the rate per wall-clock second after it:
+ * what a traced program sees of a tracer that competes for the CPU or makes it wait.
  *
  *   syscall_loop [--wall] bind|getppid|read N
  */
@@ -37,8 +37,8 @@ int main(int argc, char **argv)
 	char byte;
 
 	argv += wall;
-	if (n <= 0 || (strcmp(argv[1], "bind") && strcmp(argv[1], "getppid") &&
-		       strcmp(argv[1], "read"))) {
+	if (n <= 0 ||
+	    (strcmp(argv[1], "bind") && strcmp(argv[1], "getppid") && strcmp(argv[1], "read"))) {
 		fprintf(stderr, "usage: syscall_loop [--wall] bind|getppid|read N\n");
 		return 2;
 	}

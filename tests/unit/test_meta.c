@@ -70,8 +70,8 @@ TEST(meta_refuses_structural_mistakes)
 		{"{" SKEL ", \"hook_variants\": [{\"name\": \"v\", \"programs\": []}]}",
 		 "hook_variants[0].programs: is empty: the variant attaches no program"},
 		{"{" SKEL ", \"args\": [{\"short\": \"x\", \"var\": \"v\", \"map_keys\": \"m\"}]}",
-		 "args[0]: only one of var, map_keys, pinned_map, output, contains, attach_cgroup may "
-		 "be set"},
+		 "args[0]: only one of var, map_keys, pinned_map, output, contains, "
+		 "attach_cgroup may be set"},
 		{"{" SKEL ", \"args\": [{\"long\": \"a=b\", \"var\": \"v\"}]}",
 		 "args[0].long: \"a=b\" may not start with - or hold = (which attaches a value)"},
 		{"{" SKEL ", \"args\": [{\"short\": \"x\", \"flag\": true, \"combine\": \"or\"}]}",

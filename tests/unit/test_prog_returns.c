@@ -4,6 +4,7 @@
 #include "check/prog_returns.h"
 #include "unit.h"
 
+/* clang-format off */
 #define MOV_K(dst, k)	 {BPF_ALU64 | BPF_MOV | BPF_K, dst, 0, 0, k}
 #define MOV32_K(dst, k)	 {BPF_ALU | BPF_MOV | BPF_K, dst, 0, 0, k}
 #define MOV_X(dst, src)	 {BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0}
@@ -14,6 +15,7 @@
 #define LDX(dst, src)	 {BPF_LDX | BPF_MEM | BPF_W, dst, src, 0, 0}
 #define EXIT		 {BPF_JMP | BPF_EXIT, 0, 0, 0, 0}
 #define N(a)		 (sizeof(a) / sizeof((a)[0]))
+/* clang-format on */
 
 TEST(prog_returns_a_constant_on_every_path)
 {
