@@ -206,13 +206,12 @@ static int prepare_view(struct session *s, enum output_mode mode, struct diag *d
 	return err ?: record_view_filter(&s->view, s->settings.filters, s->settings.nr_filters, d);
 }
 
-/* Logs say which bytes ran: the digest, and what vouched for them. */
+/* Logs say which bytes ran: the digest, and what vouched for them (escaped as every message). */
 static void say_origin(struct session *s)
 {
 	char line[PACKAGE_LABEL_MAX + PATH_MAX + 200];
 
 	package_origin_text(s->label, &s->origin, "running", line, sizeof(line));
-	term_text_sanitize(line, strlen(line), false);
 	diag_print("%s", line);
 }
 

@@ -201,7 +201,7 @@ int cmd_pull(int argc, char **argv)
 	if (err)
 		return err == 1 ? 0 : EXIT_BAD_INPUT;
 	err = oci_ref_parse(pos[0], &ref, &d);
-	err = err ?: oci_pull(&f, pos[0], &ref, !f.skip_verify, &p, &d);
+	err = err ?: oci_pull(&f, pos[0], &ref, &p, &d);
 	err = err ?: package_verify_oci(&f, pos[0], &p, &origin, &d);
 	/* verified bytes that are not a package are not written either */
 	err = err ?: check_package(pos[0], p.data, p.len, &d);

@@ -202,3 +202,8 @@ int file_write_private(const char *path, const void *data, size_t size, struct d
 {
 	return write_file(path, data, size, true, d);
 }
+
+bool file_owned_safely(const struct stat *st)
+{
+	return (st->st_uid == 0 || st->st_uid == geteuid()) && !(st->st_mode & 022);
+}

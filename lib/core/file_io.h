@@ -6,7 +6,9 @@
 #ifndef CORE_FILE_IO_H
 #define CORE_FILE_IO_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include "core/diag.h"
 
 /*
@@ -27,6 +29,12 @@ int file_read(const char *path, size_t max, char **data, size_t *size, struct di
  * /proc or /sys.
  */
 int file_write(const char *path, const void *data, size_t size, struct diag *d);
+/*
+ * What a root process may trust: a file or folder that is root's (or, run as another user,
+ * that user's own) and that neither its group nor others may write to.
+ */
+bool file_owned_safely(const struct stat *st);
+
 /* file_write for secrets: only a regular file, new or replaced, always mode 0600. */
 int file_write_private(const char *path, const void *data, size_t size, struct diag *d);
 

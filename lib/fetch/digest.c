@@ -7,36 +7,18 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <openssl/evp.h>
 #include "fetch/digest.h"
-#include "core/lazy_lib.h"
-
-/* from libcrypto, opened on first use (lazy_lib.h says why) */
-static int (*evp_digest)(const void *data, size_t len, unsigned char *md, unsigned int *md_len,
-			 const EVP_MD *type, ENGINE *impl);
-static const EVP_MD *(*evp_sha256)(void);
-
-static int crypto_open(struct diag *d)
-{
-	static const struct lazy_symbol syms[] = {
-		{"EVP_Digest", (void **)&evp_digest},
-		{"EVP_sha256", (void **)&evp_sha256},
-	};
-
-	if (evp_digest)
-		return 0;
-	return lazy_lib_open("libcrypto.so.3", syms, sizeof(syms) / sizeof(syms[0]), d);
-}
+#include "fetch/libcrypto.h"
 
 int digest_sha256(const void *data, size_t len, char out[DIGEST_STR_LEN + 1], struct diag *d)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int md_len = 0, i;
-	int err = crypto_open(d);
+	int err = libcrypto_open(d);
 
 	if (err)
 		return err;
-	if (!evp_digest(data, len, md, &md_len, evp_sha256(), NULL) || md_len != 32)
+	if (!libcrypto.digest(data, len, md, &md_len, libcrypto.sha256(), NULL) || md_len != 32)
 		return diag_set(d, -ENOMEM, "sha256 failed (out of memory)");
 	memcpy(out, DIGEST_SHA256_PREFIX, sizeof(DIGEST_SHA256_PREFIX) - 1);
 	for (i = 0; i < md_len; i++)

@@ -9,7 +9,6 @@
 #include "fetch/oci_client.h"
 #include "fetch/oci_manifest.h"
 #include "fetch/registry_auth.h"
-#include "format/base64.h"
 #include "format/meta_json.h"
 #include "format/package_read.h"
 
@@ -44,9 +43,7 @@ static void registry_init(struct registry *r, const struct fetch_opts *o, const 
 
 static void registry_free(struct registry *r)
 {
-	if (r->authorization)
-		explicit_bzero(r->authorization, strlen(r->authorization));
-	free(r->authorization);
+	registry_auth_free_secret(r->authorization);
 	explicit_bzero(&r->login, sizeof(r->login));
 	r->authorization = NULL;
 }
@@ -76,16 +73,11 @@ static int find_login(struct registry *r, struct diag *d)
 /* "Basic base64(user:password)" (malloc'd). */
 static char *basic_auth(const struct registry_login *l)
 {
-	char pair[AUTH_USER_MAX + AUTH_PASS_MAX + 2], *b64, *out = NULL;
+	char *b64 = registry_auth_encode(l->user, l->password), *out = NULL;
 
-	snprintf(pair, sizeof(pair), "%s:%s", l->user, l->password);
-	b64 = base64_encode(pair, strlen(pair));
-	explicit_bzero(pair, sizeof(pair));
 	if (b64 && asprintf(&out, "Basic %s", b64) < 0)
 		out = NULL;
-	if (b64)
-		explicit_bzero(b64, strlen(b64));
-	free(b64);
+	registry_auth_free_secret(b64);
 	return out;
 }
 
@@ -211,16 +203,14 @@ static int fetch_token(struct registry *r, const char *ch, struct diag *d)
 			       r->name);
 		goto out;
 	}
-	free(r->authorization);
+	registry_auth_free_secret(r->authorization);
 	if (asprintf(&r->authorization, "Bearer %s", tok->valuestring) < 0) {
 		r->authorization = NULL;
 		err = diag_set(d, -ENOMEM, "out of memory");
 	}
 out:
 	cJSON_Delete(root);
-	if (basic)
-		explicit_bzero(basic, strlen(basic));
-	free(basic);
+	registry_auth_free_secret(basic);
 	http_response_free(&rs);
 	return err;
 }
@@ -245,7 +235,7 @@ static int authorize(struct registry *r, const char *ch, struct diag *d)
 	if (r->login_state < 0)
 		return diag_set(d, -EACCES, "%s: the registry needs a login: ecli login %s",
 				r->name, r->host);
-	free(r->authorization);
+	registry_auth_free_secret(r->authorization);
 	r->authorization = basic_auth(&r->login);
 	if (!r->authorization)
 		return diag_set(d, -ENOMEM, "out of memory");
@@ -448,7 +438,7 @@ out:
 }
 
 int oci_pull(const struct fetch_opts *o, const char *name, const struct oci_ref *ref,
-	     bool signatures, struct oci_pulled *p, struct diag *d)
+	     struct oci_pulled *p, struct diag *d)
 {
 	struct registry r;
 	int err;
@@ -456,7 +446,7 @@ int oci_pull(const struct fetch_opts *o, const char *name, const struct oci_ref 
 	memset(p, 0, sizeof(*p));
 	registry_init(&r, o, name, ref->host, ref->repo);
 	err = pull_package(&r, ref, p, d);
-	if (!err && signatures)
+	if (!err && !o->skip_verify)
 		err = pull_signatures(&r, p, d);
 	registry_free(&r);
 	if (err)

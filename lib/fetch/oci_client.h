@@ -24,7 +24,8 @@ struct oci_pulled {
 	char *manifest;
 	size_t manifest_len;
 	char digest[DIGEST_STR_LEN + 1]; /* the manifest's */
-	/* with signatures: the payloads (checked against their digests) and their signatures */
+	/* unless o->skip_verify: the payloads (checked against their digests) and their signatures
+	 */
 	struct cosign_layer *sigs;
 	char **payloads;
 	size_t nr_sigs;
@@ -34,12 +35,12 @@ struct oci_pulled {
  * The package the reference names, after checking: the manifest's sha256 is the reference's
  * digest when it has one (else the registry's Docker-Content-Digest when it sends one), the
  * manifest has one layer of the package media type, no larger than a package may be, and the
- * layer's bytes have the manifest's size and sha256. With signatures, also the signatures of
- * the manifest's digest (none when the registry has no signature tag). name is the reference
- * as the user wrote it, for messages.
+ * layer's bytes have the manifest's size and sha256. Unless o->skip_verify, also the
+ * signatures of the manifest's digest (none when the registry has no signature tag). name is
+ * the reference as the user wrote it, for messages.
  */
 int oci_pull(const struct fetch_opts *o, const char *name, const struct oci_ref *ref,
-	     bool signatures, struct oci_pulled *p, struct diag *d);
+	     struct oci_pulled *p, struct diag *d);
 void oci_pulled_free(struct oci_pulled *p);
 /* Uploads data (a package) and its manifest; manifest_digest gets the manifest's digest. */
 int oci_push(const struct fetch_opts *o, const char *name, const struct oci_ref *ref,

@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "core/file_io.h"
 #include "fetch/oci_client.h"
 #include "fetch/oci_ref.h"
 #include "fetch/package_source.h"
@@ -138,9 +139,9 @@ static int owned_safely(const char *name, const char *path, struct diag *d)
 		return 0;
 	snprintf(dir, sizeof(dir), "%s", path);
 	*strrchr(dir, '/') = 0;
-	if (stat(path, &st) || st.st_uid != 0 || (st.st_mode & 022))
+	if (stat(path, &st) || !file_owned_safely(&st))
 		bad = path;
-	else if (stat(dir, &st) || st.st_uid != 0 || (st.st_mode & 022))
+	else if (stat(dir, &st) || !file_owned_safely(&st))
 		bad = dir;
 	if (!bad)
 		return 0;
@@ -186,7 +187,7 @@ static int fetch_oci(const char *arg, const struct fetch_opts *o, char **text, s
 	struct oci_ref ref;
 	int err = oci_ref_parse(arg, &ref, d);
 
-	err = err ?: oci_pull(o, arg, &ref, !o->skip_verify, &p, d);
+	err = err ?: oci_pull(o, arg, &ref, &p, d);
 	if (err)
 		return err;
 	err = package_verify_oci(o, arg, &p, g, d);

@@ -31,9 +31,16 @@ void package_origin_text(const char *name, const struct package_origin *g, const
 		snprintf(buf, size, "%s: %s %s, verified by %s", name, verb, g->digest, g->by);
 }
 
-static int load_keys(const struct fetch_opts *o, struct trust *t, struct diag *d)
+/* The keys to check name's signatures with, and the list of them for messages. */
+static int load_keys(const struct fetch_opts *o, const char *name, struct trust *t, char *tried,
+		     size_t size, struct diag *d)
 {
-	return trust_load(t, o->keys, o->nr_keys, d);
+	int err = trust_load(t, o->keys, o->nr_keys, d);
+
+	if (err)
+		return diag_wrap(d, err, "%s: keys", name);
+	trust_tried(t, tried, size);
+	return 0;
 }
 
 /* {"mediaType", "manifest", "payload", "signature"}: what re-checks a pull offline. */
@@ -90,10 +97,9 @@ int package_verify_oci(const struct fetch_opts *o, const char *name, const struc
 		g->unverified = true;
 		return 0;
 	}
-	err = load_keys(o, &t, d);
+	err = load_keys(o, name, &t, tried, sizeof(tried), d);
 	if (err)
-		return diag_wrap(d, err, "%s: keys", name);
-	trust_tried(&t, tried, sizeof(tried));
+		return err;
 	i = signed_payload(&t, p->digest, p->payloads, p->sigs, p->nr_sigs, &by, why, sizeof(why));
 	if (i >= 0) {
 		snprintf(g->by, sizeof(g->by), "key %s", by);
@@ -128,11 +134,10 @@ static int verify_blob(const struct fetch_opts *o, const char *name, const char 
 	if (n >= sizeof(text) || sig[n + strspn(sig + n, " \r\n\t")])
 		return diag_set(d, -EINVAL, "%s: %s is not one base64 signature", name, sig_name);
 	snprintf(text, sizeof(text), "%.*s", (int)n, sig);
-	err = load_keys(o, &t, d);
+	err = load_keys(o, name, &t, tried, sizeof(tried), d);
 	if (err)
-		return diag_wrap(d, err, "%s: keys", name);
+		return err;
 	by = trust_verify(&t, data, len, text);
-	trust_tried(&t, tried, sizeof(tried));
 	if (by)
 		snprintf(g->by, sizeof(g->by), "key %s", by);
 	else
@@ -171,10 +176,9 @@ int package_verify_url(const struct fetch_opts *o, const char *url, const char *
 		snprintf(sig_name, sizeof(sig_name), "at URL.sig");
 		return verify_blob(o, url, sig_name, data, len, sig, g, d);
 	}
-	err = load_keys(o, &t, d);
+	err = load_keys(o, url, &t, tried, sizeof(tried), d);
 	if (err)
-		return diag_wrap(d, err, "%s: keys", url);
-	trust_tried(&t, tried, sizeof(tried));
+		return err;
 	trust_free(&t);
 	return diag_set(
 		d, -EACCES,
@@ -221,8 +225,6 @@ static int verify_bundle(const struct fetch_opts *o, const char *path, const cha
 	err = package_verify_oci(o, path, &p, g, d);
 	g->remote = false;
 out:
-	if (err && !d->msg[0])
-		diag_set(d, err, "%s: %s", sig_path, strerror(-err));
 	cJSON_Delete(root);
 	free(manifest);
 	free(payload);

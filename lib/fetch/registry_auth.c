@@ -206,8 +206,7 @@ static int write_auth_file(const char *file, cJSON *root, struct diag *d)
 		return diag_set(d, -ENOMEM, "out of memory");
 	err = make_parent(file, d);
 	err = err ?: file_write_private(file, text, strlen(text), d);
-	explicit_bzero(text, strlen(text));
-	free(text);
+	registry_auth_free_secret(text);
 	return err;
 }
 
@@ -251,22 +250,38 @@ static int open_login_file(char *path, size_t size, cJSON **root, cJSON **auths,
 	return 0;
 }
 
+char *registry_auth_encode(const char *user, const char *password)
+{
+	char pair[AUTH_USER_MAX + AUTH_PASS_MAX + 2], *b64;
+	int n = snprintf(pair, sizeof(pair), "%s:%s", user, password);
+
+	b64 = n > 0 && (size_t)n < sizeof(pair) ? base64_encode(pair, n) : NULL;
+	explicit_bzero(pair, sizeof(pair));
+	return b64;
+}
+
+void registry_auth_free_secret(char *s)
+{
+	if (s)
+		explicit_bzero(s, strlen(s));
+	free(s);
+}
+
 int registry_auth_store(const char *host, const char *user, const char *password, char *path,
 			size_t size, struct diag *d)
 {
-	char pair[AUTH_USER_MAX + AUTH_PASS_MAX + 2], *b64 = NULL;
 	cJSON *root = NULL, *auths, *entry;
-	int err, n;
+	char *b64 = NULL;
+	int err;
 
 	if (strchr(user, ':'))
 		return diag_set(d, -EINVAL, "user name '%s' has a ':'", user);
-	n = snprintf(pair, sizeof(pair), "%s:%s", user, password);
-	if (n < 0 || (size_t)n >= sizeof(pair))
+	if (strlen(user) >= AUTH_USER_MAX || strlen(password) >= AUTH_PASS_MAX)
 		return diag_set(d, -EINVAL, "user name or password too long");
 	err = open_login_file(path, size, &root, &auths, d);
 	if (err)
 		goto out;
-	b64 = base64_encode(pair, n);
+	b64 = registry_auth_encode(user, password);
 	entry = cJSON_CreateObject();
 	if (!b64 || !entry || !cJSON_AddStringToObject(entry, "auth", b64)) {
 		cJSON_Delete(entry);
@@ -277,10 +292,7 @@ int registry_auth_store(const char *host, const char *user, const char *password
 	cJSON_AddItemToObject(auths, host, entry);
 	err = write_auth_file(path, root, d);
 out:
-	explicit_bzero(pair, sizeof(pair));
-	if (b64)
-		explicit_bzero(b64, strlen(b64));
-	free(b64);
+	registry_auth_free_secret(b64);
 	cJSON_Delete(root);
 	return err;
 }

@@ -32,6 +32,10 @@ struct registry_login {
  */
 int registry_auth_find(const char *host, const char *repo, struct registry_login *l,
 		       struct diag *d);
+/* base64("user:password"), as the files and Basic auth carry it (malloc'd; NULL: no memory). */
+char *registry_auth_encode(const char *user, const char *password);
+/* Frees a string that held a secret, zeroed first. */
+void registry_auth_free_secret(char *s);
 /* The file `ecli login` writes (PATH_MAX bytes). */
 void registry_auth_file(char *path, size_t size);
 /* Adds or replaces host's entry in the login file; path gets the file. */

@@ -16,7 +16,7 @@
 /* Root's, or the user's own when not root, and writable by no one else. */
 static int owned_safely(const char *path, const struct stat *st, struct diag *d)
 {
-	if ((st->st_uid == 0 || st->st_uid == geteuid()) && !(st->st_mode & 022))
+	if (file_owned_safely(st))
 		return 0;
 	return diag_set(d, -EPERM,
 			"%s: %s, or its group or others may write to it: a key anyone can add "
