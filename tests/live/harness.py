@@ -143,10 +143,11 @@ def trace_getppid(args, calls=3):
     return out, err, status
 
 
-def trace_around(args, children, start=None):
+def trace_around(args, children, start=None, stderr=None):
     """Runs `ecli run args` while each child does its work (child.go()); a child that never
     starts is closed. Returns ([what each go() returned], stdout) after a clean SIGINT exit.
-    start(args) starts ecli some other way (in a namespace, in a container); default Ecli."""
+    start(args) starts ecli some other way (in a namespace, in a container); default Ecli.
+    stderr, a list, gets ecli's stderr appended, for a test's message when it fails."""
     try:
         ecli = (start or Ecli)(args)
     except AssertionError:
@@ -157,6 +158,8 @@ def trace_around(args, children, start=None):
         results = [c.go() for c in children]
     finally:
         out, err, status = ecli.stop()
+        if stderr is not None:
+            stderr.append(err)
     check_equal(status, 0, "exit status; stderr: " + err)
     return results, out
 
