@@ -201,4 +201,32 @@ struct task_struct___now {
 	struct thread_info___now thread_info;
 } __attribute__((preserve_access_index));
 
+/*
+ * What a cgroup sock_addr program's context (struct bpf_sock_addr) stands for in the kernel: the
+ * socket comes first. A program reads the kernel's struct sock through it with BPF_CORE_READ,
+ * which the verifier does not let it do through ctx->sk (no arithmetic on a socket pointer).
+ */
+struct bpf_sock_addr_kern___now {
+	struct sock *sk;
+} __attribute__((preserve_access_index));
+
+/* The sysctls that let any socket bind an address this host does not have. */
+struct netns_ipv4___now {
+	__u8 sysctl_ip_nonlocal_bind;
+} __attribute__((preserve_access_index));
+
+struct netns_sysctl_ipv6___now {
+	__u8 ip_nonlocal_bind;
+} __attribute__((preserve_access_index));
+
+struct netns_ipv6___now {
+	struct netns_sysctl_ipv6___now sysctl;
+} __attribute__((preserve_access_index));
+
+struct net___now {
+	struct netns_ipv4___now ipv4;
+	struct netns_ipv6___now ipv6;
+	struct net_device *loopback_dev;
+} __attribute__((preserve_access_index));
+
 #endif

@@ -69,6 +69,20 @@ static __always_inline __u32 pidns_task_tgid(struct task_struct *task)
 }
 
 /*
+ * The same, always by the walk: for program types that the kernel gives no
+ * bpf_get_ns_current_pid_tgid() (cgroup socket programs before Linux 6.10).
+ */
+static __always_inline __u64 pidns_current_pid_tgid_walked(void)
+{
+	struct task_struct *task;
+
+	if (!pidns_translates())
+		return bpf_get_current_pid_tgid();
+	task = (struct task_struct *)bpf_get_current_task();
+	return (__u64)pidns_task_tgid(task) << 32 | pidns_task_tid(task);
+}
+
+/*
  * bpf_get_current_pid_tgid() in the loader's namespace: the process id in the upper 32 bits,
  * the thread id in the lower. The kernel's helper answers for a task directly in that
  * namespace (Linux 5.7+); a task in a nested namespace, outside it, or a kernel without the
@@ -77,15 +91,13 @@ static __always_inline __u32 pidns_task_tgid(struct task_struct *task)
 static __always_inline __u64 pidns_current_pid_tgid(void)
 {
 	struct bpf_pidns_info ns = {};
-	struct task_struct *task;
 
 	if (!pidns_translates())
 		return bpf_get_current_pid_tgid();
 	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_ns_current_pid_tgid) &&
 	    !bpf_get_ns_current_pid_tgid(pidns_dev, pidns_ino, &ns, sizeof(ns)))
 		return (__u64)ns.tgid << 32 | ns.pid;
-	task = (struct task_struct *)bpf_get_current_task();
-	return (__u64)pidns_task_tgid(task) << 32 | pidns_task_tid(task);
+	return pidns_current_pid_tgid_walked();
 }
 
 #endif

@@ -94,6 +94,17 @@ else
 		name=live-$(basename "$t" .py | sed 's/^test_//')
 		suite "$name" $PY "$t"
 	done
+	# the suites of the tools with hook variants again, each variant that runs on any kernel
+	# forced (the default run keeps one for some commands only: bindsnoop's cgroup variant
+	# serves no -E); fexit and kprobe are forced by make vmtest, on kernels that have them
+	for v in cgroup syscall; do
+		for t in bindsnoop bindsnoop_flags tcpaccept; do
+			$PY -c 'import json, sys; sys.exit(sys.argv[2] not in [v["name"] for v in
+				json.load(open(sys.argv[1]))["meta"]["hook_variants"]])' \
+				"build/packages/${t%_flags}/package.json" "$v" || continue
+			suite "live-$t-$v" env ECLI_VARIANT=$v $PY "tests/live/test_$t.py"
+		done
+	done
 	# docs/robustness.md's table needs every suite that records a case to have run
 	if [[ -z "$only" ]]; then
 		suite live-robustness-table $PY tests/readme_cases.py

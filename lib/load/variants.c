@@ -634,8 +634,8 @@ int variants_check_privileges(struct diag *d)
 
 /*
  * A variant with a condition serves only the options that make it hold (kill syscalls for -k,
- * the signal tracepoint without it); --variant overrides it. The options' values are those
- * written into o->inspect.
+ * the signal tracepoint without it); --variant refuses one that does not hold. The options'
+ * values are those written into o->inspect.
  */
 static bool variant_wanted(const struct load_opts *o, const struct hook_variant *v)
 {
@@ -693,6 +693,11 @@ int variants_load_first(const struct load_opts *o, struct loaded *out, struct di
 					o->variant);
 			continue;
 		}
+		if (v && o->variant && !variant_wanted(o, v))
+			return diag_set(
+				d, -EINVAL,
+				"--variant %s does not serve the options given: it is for %s",
+				v->name, v->when);
 		if (v && !o->variant && !variant_wanted(o, v)) {
 			if (o->verbose)
 				print_unwanted(v);

@@ -5,8 +5,9 @@
 Configurations, run in turn in every round (the order rotates from round to round, so a slow
 spell of the shared machine does not always fall on the same one):
   untraced    the bind loop alone (build/tests/syscall_loop --wall bind BINDS)
-  native      build/tests/native_bindsnoop > /dev/null: bindsnoop's object through a bpftool
-              skeleton, syscall variant only, JSON lines with printf
+  native      build/tests/native_bindsnoop VARIANT > /dev/null: bindsnoop's object through a
+              bpftool skeleton, the variant ecli keeps here only (cgroup or syscall), JSON lines
+              with printf
   ecli table  ecli run build/packages/bindsnoop/package.json > /dev/null
   ecli -j     ecli run -j build/packages/bindsnoop/package.json > /dev/null
   bpftrace    an equivalent script on the bind syscall tracepoints, where bpftrace is installed
@@ -256,9 +257,22 @@ def storm(binds):
     return cpu, wall, steal
 
 
-def configs(ecli):
+def kept_variant(ecli):
+    """The hook variant `ecli run bindsnoop` keeps here, which native loads too."""
+    r = subprocess.run([ecli, "run", "-v", "--duration", "1", PKG], capture_output=True,
+                       text=True, timeout=60)
+    m = re.search(r"^variant (\S+): loaded and attached", r.stderr, re.M)
+    if r.returncode != 0 or not m:
+        raise Failure("ecli run -v bindsnoop: %s" % r.stderr.strip())
+    if m.group(1) not in ("cgroup", "syscall"):
+        raise Failure("ecli keeps variant %s here; native_bindsnoop has cgroup and syscall only"
+                      % m.group(1))
+    return m.group(1)
+
+
+def configs(ecli, variant):
     c = [("untraced", None, None, False),
-         ("native", [NATIVE], lost_native, False),
+         ("native", [NATIVE, variant], lost_native, False),
          ("ecli table", [ecli, "run", PKG], lost_ecli, False),
          ("ecli -j", [ecli, "run", "-j", PKG], lost_ecli, False)]
     bpftrace = shutil.which("bpftrace")
@@ -298,7 +312,7 @@ def pid_of(line):
         return None
 
 
-def check_same_events(ecli):
+def check_same_events(ecli, variant):
     """native and ecli -j traced at once through the same binds: their lines must be equal but
     for ts_ns (each object reads the clock in its own program)."""
     binder = r"""
@@ -334,7 +348,8 @@ print(__import__("os").getpid())
         outs = {"native": os.path.join(tmp, "native"), "ecli -j": os.path.join(tmp, "ecli")}
         tracers = {}
         try:
-            for name, argv in (("native", [NATIVE]), ("ecli -j", [ecli, "run", "-j", PKG])):
+            for name, argv in (("native", [NATIVE, variant]),
+                               ("ecli -j", [ecli, "run", "-j", PKG])):
                 with open(outs[name], "w") as out:
                     tracers[name] = Tracer(argv, stdout=out)
             r = subprocess.run([sys.executable, "-c", binder, "benchcheck"], capture_output=True,
@@ -424,9 +439,14 @@ def main():
             sys.exit("bench_tools.py: %s is missing (make bench builds it)" % path)
     failures = []
 
+    try:
+        variant = kept_variant(args.ecli)
+    except (Failure, subprocess.TimeoutExpired) as e:
+        sys.exit("bench_tools.py: %s" % e)
+    print("== ecli keeps bindsnoop's %s variant here; native_bindsnoop loads the same" % variant)
     print("== native_bindsnoop against ecli -j: the same events?")
     try:
-        same, report, _ = check_same_events(args.ecli)
+        same, report, _ = check_same_events(args.ecli, variant)
     except (Failure, subprocess.TimeoutExpired) as e:
         same, report = False, []
         failures.append("check: %s" % e)
@@ -434,7 +454,7 @@ def main():
     for line in report:
         print("  " + line)
 
-    cfgs = configs(args.ecli)
+    cfgs = configs(args.ecli, variant)
     names = [c[0] for c in cfgs]
     results = {n: [] for n in names}
     notes = {n: {} for n in names}

@@ -2,9 +2,11 @@
 /*
  * The bench's baseline: bindsnoop's own object (build/packages/bindsnoop/bindsnoop.bpf.o) loaded
  * the way a hand-written libbpf-tools tool loads its object, through a bpftool skeleton, with
- * no generic machinery: only the syscall variant and its optional group are loaded, events
- * are printed with printf as the JSON lines `ecli run -j` prints, to stdout as stdio buffers it.
- * It takes no options. Not shipped: make bench builds it into build/tests/.
+ * no generic machinery: only one variant is loaded, events are printed with printf as the JSON
+ * lines `ecli run -j` prints, to stdout as stdio buffers it. Its one argument names the
+ * variant: syscall (the default: the raw sys_exit program and its io_uring group) or cgroup
+ * (the four cgroup programs, attached to the cgroup v2 root). Not shipped: make bench builds it
+ * into build/tests/.
  */
 #include <errno.h>
 #include <signal.h>
@@ -14,6 +16,8 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <linux/types.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <bpf/bpf.h>
@@ -149,13 +153,20 @@ static void set_pid_namespace(struct bindsnoop_bpf *skel)
 	skel->rodata->pidns_ino = st.st_ino;
 }
 
-/* Everything but the syscall variant stays unloaded: fexit and kprobe are refused here. */
-static void keep_syscall_variant(struct bindsnoop_bpf *skel)
+/* Everything but the variant's programs stays unloaded: fexit and kprobe are refused here. */
+static void keep_variant(struct bindsnoop_bpf *skel, bool cgroup)
 {
 	struct bpf_program *prog;
 
 	bpf_object__for_each_program(prog, skel->obj)
 		bpf_program__set_autoload(prog, false);
+	if (cgroup) {
+		bpf_program__set_autoload(skel->progs.cgroup_bind4, true);
+		bpf_program__set_autoload(skel->progs.cgroup_bind6, true);
+		bpf_program__set_autoload(skel->progs.cgroup_post_bind4, true);
+		bpf_program__set_autoload(skel->progs.cgroup_post_bind6, true);
+		return;
+	}
 	bpf_program__set_autoload(skel->progs.sys_exit_bind, true);
 	bpf_program__set_autoload(skel->progs.uring_submit_req, true);
 	bpf_program__set_autoload(skel->progs.uring_complete, true);
@@ -186,7 +197,36 @@ static void attach_optional(struct bpf_program **progs, struct bpf_link ***links
 	}
 }
 
-static int attach_all(struct bindsnoop_bpf *skel)
+/* The cgroup v2 root, where systemd mounts it (unified or hybrid). */
+static int cgroup_root_fd(void)
+{
+	int fd = open("/sys/fs/cgroup/unified", O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0)
+		fd = open("/sys/fs/cgroup", O_RDONLY | O_DIRECTORY);
+	return fd;
+}
+
+static int attach_cgroup(struct bindsnoop_bpf *skel)
+{
+	struct bpf_program *progs[] = {skel->progs.cgroup_bind4, skel->progs.cgroup_bind6,
+				       skel->progs.cgroup_post_bind4,
+				       skel->progs.cgroup_post_bind6};
+	struct bpf_link **links[] = {&skel->links.cgroup_bind4, &skel->links.cgroup_bind6,
+				     &skel->links.cgroup_post_bind4,
+				     &skel->links.cgroup_post_bind6};
+	int fd = cgroup_root_fd(), i, err = fd < 0 ? -errno : 0;
+
+	for (i = 0; i < 4 && !err; i++) {
+		*links[i] = bpf_program__attach_cgroup(progs[i], fd);
+		err = *links[i] ? 0 : -errno;
+	}
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+static int attach_all(struct bindsnoop_bpf *skel, bool cgroup)
 {
 	struct bpf_program *uring[] = {skel->progs.uring_submit_req, skel->progs.uring_complete,
 				       skel->progs.uring_cqe_overflow};
@@ -195,12 +235,14 @@ static int attach_all(struct bindsnoop_bpf *skel)
 					   &skel->links.uring_cqe_overflow};
 	int err;
 
-	err = attach(skel->progs.sys_exit_bind, &skel->links.sys_exit_bind);
+	err = cgroup ? attach_cgroup(skel)
+		     : attach(skel->progs.sys_exit_bind, &skel->links.sys_exit_bind);
 	if (err) {
 		fprintf(stderr, "native_bindsnoop: cannot attach: %s\n", strerror(-err));
 		return err;
 	}
-	attach_optional(uring, uring_links, 3, "binds made through io_uring");
+	if (!cgroup)
+		attach_optional(uring, uring_links, 3, "binds made through io_uring");
 	return 0;
 }
 
@@ -246,12 +288,17 @@ static int trace(struct bindsnoop_bpf *skel)
 	return err < 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct sigaction sa = {.sa_handler = on_signal};
+	bool cgroup = argc > 1 && !strcmp(argv[1], "cgroup");
 	struct bindsnoop_bpf *skel;
 	int err;
 
+	if (argc > 2 || (argc > 1 && !cgroup && strcmp(argv[1], "syscall"))) {
+		fprintf(stderr, "usage: native_bindsnoop [syscall|cgroup]\n");
+		return 2;
+	}
 	libbpf_set_print(quiet);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -261,14 +308,14 @@ int main(void)
 		return 1;
 	}
 	set_pid_namespace(skel);
-	keep_syscall_variant(skel);
+	keep_variant(skel, cgroup);
 	err = bindsnoop_bpf__load(skel);
 	if (err) {
 		fprintf(stderr, "native_bindsnoop: cannot load: %s\n", strerror(-err));
 		bindsnoop_bpf__destroy(skel);
 		return 1;
 	}
-	err = attach_all(skel) ? 1 : trace(skel);
+	err = attach_all(skel, cgroup) ? 1 : trace(skel);
 	fflush(stdout);
 	fprintf(stderr, "lost %llu events\n", lost_events(skel));
 	bindsnoop_bpf__destroy(skel);

@@ -8,6 +8,8 @@ untraced and while each of these runs:
   floor       test-packages/syscall_floor: one program on the sys_enter_bind tracepoint, the
               cheapest syscall hook (any syscall tracepoint sends every syscall of every task
               through the kernel's tracing slow path)
+  raw floor   test-packages/raw_exit_floor: an empty raw_syscalls sys_exit program, the
+              cheapest raw program at every syscall's exit (tcpaccept's syscall variant)
   bindsnoop, tcpaccept, opensnoop, execsnoop   ecli run TOOL > /dev/null, the variant this
               kernel keeps
 The configurations run in turn in every round, the order rotating from round to round; in each,
@@ -34,9 +36,12 @@ TARGETS = {"bindsnoop": 0.5, "tcpaccept": 1.2, "opensnoop": 2.2, "execsnoop": 2.
 LOOPS = ("getppid", "read")
 
 
+FLOORS = {"floor": "syscall_floor", "raw floor": "raw_exit_floor"}
+
+
 def package(name):
-    if name == "floor":
-        return os.path.join(BUILD, "test-packages", "syscall_floor", "package.json")
+    if name in FLOORS:
+        return os.path.join(BUILD, "test-packages", FLOORS[name], "package.json")
     return os.path.join(BUILD, "packages", name, "package.json")
 
 
@@ -97,7 +102,7 @@ def main():
     ap.add_argument("--calls", type=int, default=1000000)
     ap.add_argument("--tries", type=int, default=3)
     args = ap.parse_args()
-    names = ["untraced", "floor"] + list(TOOLS)
+    names = ["untraced"] + list(FLOORS) + list(TOOLS)
     try:
         ns = measure(names, args.rounds, args.calls, args.tries)
     except Failure as e:

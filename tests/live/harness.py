@@ -38,10 +38,54 @@ def live_test(fn):
     return fn
 
 
+def forced_variant_conditions():
+    """[(condition, [the tool's arg specs])] of every built package's variant FORCED_VARIANT
+    that has a condition ("when": "!report_errors")."""
+    found = []
+    for tool in sorted(os.listdir(PACKAGES)) if os.path.isdir(PACKAGES) else []:
+        try:
+            with open(os.path.join(PACKAGES, tool, "package.json")) as f:
+                meta = json.load(f)["meta"]
+        except (OSError, ValueError, KeyError):
+            continue
+        for v in meta.get("hook_variants", []):
+            if v.get("name") == FORCED_VARIANT and v.get("when"):
+                found.append((v["when"], meta.get("args", [])))
+    return found
+
+
+def sets_var(args, spec_args, var):
+    """Whether tool args given as args turn the flag variable var on: a flag that writes it, or
+    one that inverts it given =false."""
+    for a in spec_args:
+        if not a.get("flag") or a.get("var", a.get("name")) != var:
+            continue
+        longs = a.get("long", [])
+        names = (["-" + a["short"]] if a.get("short") else []) + \
+            ["--" + l for l in ([longs] if isinstance(longs, str) else longs)]
+        for given in args:
+            name, _, value = given.partition("=")
+            if name in names and (value == "false") == bool(a.get("invert")):
+                return True
+    return False
+
+
+def forced_variant_serves(args):
+    """Whether the forced variant's condition holds for these arguments: ecli refuses to force
+    one that does not (tests/live/test_variants.py checks that), so a command it does not serve
+    runs the variant ecli picks."""
+    for when, spec_args in forced_variant_conditions():
+        var = when.lstrip("!")
+        if sets_var(args, spec_args, var) == when.startswith("!"):
+            return False
+    return True
+
+
 def with_forced_variant(args):
-    """An ecli command line (subcommand first) with --variant added to `run` if one is forced."""
+    """An ecli command line (subcommand first) with --variant added to `run` if one is forced
+    and serves the tool's arguments."""
     args = list(args)
-    if FORCED_VARIANT and args[:1] == ["run"]:
+    if FORCED_VARIANT and args[:1] == ["run"] and forced_variant_serves(args[1:]):
         return ["run", "--variant", FORCED_VARIANT] + args[1:]
     return args
 

@@ -4,10 +4,12 @@ import json
 import re
 import signal
 import socket
+import subprocess
 import sys
 
-from binder import Bind, BindChild, MismatchedBind, free_port, run_binds, standard_binds
-from harness import (FORCED_VARIANT, BpfWatch, Ecli, bpf_fds, check, check_equal, check_unloaded,
+from binder import (IP_BIND_ADDRESS_NO_PORT, IP_FREEBIND, Bind, BindChild, MismatchedBind,
+                    free_port, run_binds, standard_binds)
+from harness import (ECLI, FORCED_VARIANT, BpfWatch, Ecli, bpf_fds, check, check_equal, check_unloaded,
                      json_lines, live_test, package, run_all, run_ecli, stderr_lines,
                      trace_around, variant_fates)
 from sockcalls import SockCalls, adopt_thread_comm, record_seen, skipped, trace_sockcalls
@@ -232,6 +234,57 @@ def verbose_says_of_every_variant_whether_it_was_kept_and_why_not():
         want = "not tried: --variant %s" % FORCED_VARIANT if FORCED_VARIANT else \
             "not tried: %s was kept" % kept[0]
         check_equal(fates[n], want, "variant %s after the one kept" % n)
+
+
+@live_test
+def binds_that_take_no_port_are_reported_or_counted():
+    """A port-0 bind on a socket with IP_BIND_ADDRESS_NO_PORT takes no port (connect picks one
+    later) and runs no post_bind program. Every variant reports those that work; the cgroup
+    variant judges them before the bind, and counts as lost the one whose address it cannot
+    judge there (10.255.255.2, which this host lacks: the bind fails)."""
+    in4, in6, tcp, udp = socket.AF_INET, socket.AF_INET6, socket.SOCK_STREAM, socket.SOCK_DGRAM
+    no_port = (socket.SOL_IP, IP_BIND_ADDRESS_NO_PORT)
+    binds = [Bind(in4, tcp, "0.0.0.0", 0, [no_port]),
+             Bind(in4, udp, "127.0.0.1", 0, [no_port]),
+             Bind(in6, tcp, "::", 0, [no_port]),
+             Bind(in6, tcp, "::1", 0, [no_port]),
+             Bind(in4, tcp, "10.255.255.2", 0, [no_port]),
+             Bind(in4, tcp, "10.255.255.3", 0, [no_port, (socket.SOL_IP, IP_FREEBIND)])]
+    errs = []
+    (expected,), out = trace_around(["-v", "-j", PKG], [BindChild("bs-noport", binds)],
+                                    stderr=errs)
+    check_equal([e["ret"] for e in expected], [0, 0, 0, 0, -99, 0], "the binds' results")
+    check_equal([e["port"] for e in expected], [0] * 6, "no port taken")
+    check_events(events_of(out, expected[0]["pid"]), [e for e in expected if e["ret"] == 0])
+    fates, _ = variant_fates(errs[0])
+    kept = [n for n, f in fates.items() if f.startswith("loaded and attached ")]
+    lost = re.findall(r"^lost (\d+) events", errs[0], re.M)
+    if kept == ["cgroup"]:  # other processes' binds of that kind may add to the count
+        check(len(lost) == 1 and int(lost[0]) >= 1, "lost events, cgroup variant:\n" + errs[0])
+    else:
+        check_equal(lost, [], "lost events, variant %s:\n%s" % (kept, errs[0]))
+
+
+@live_test
+def errors_option_picks_a_variant_that_sees_failed_binds():
+    """-E needs a failed bind's result, which the cgroup variant never sees: ecli does not try
+    it for -E (-v says why), and --variant cgroup -E is refused in one line."""
+    ecli = Ecli(["-v", PKG, "-E"])
+    _, err, status = ecli.stop()
+    check_equal(status, 0, "exit status; stderr " + err)
+    fates, _ = variant_fates(err)
+    kept = [n for n, f in fates.items() if f.startswith("loaded and attached ")]
+    check(kept and kept[0] != "cgroup", "a variant other than cgroup kept for -E:\n" + err)
+    check(fates["cgroup"] in ("not tried: the options given do not need it (it is for "
+                              "!report_errors)", "not tried: %s was kept" % kept[0],
+                              "not tried: --variant %s" % FORCED_VARIANT),
+          "what -v says of the cgroup variant with -E: %r" % fates["cgroup"])
+    for args in (["-E"], ["-i=false"], ["--errors"]):
+        p = subprocess.run([ECLI, "run", "--variant", "cgroup", PKG] + args, capture_output=True,
+                           text=True, timeout=30)
+        check_equal((p.returncode, p.stdout, p.stderr),
+                    (1, "", "ecli: --variant cgroup does not serve the options given: it is for "
+                     "!report_errors\n"), "--variant cgroup " + " ".join(args))
 
 
 @live_test

@@ -18,6 +18,7 @@ failures, never hangs it.
   python3 tests/vm/run_vm.py --hide-btf --cmd 'build/ecli run build/packages/bindsnoop/package.json'
 """
 import argparse
+import json
 import os
 import re
 import signal
@@ -34,7 +35,7 @@ ARCHES = {
         "kernel_dir": os.path.join(ROOT, "build", "vm", "kernel"),
         "vm_dir": VM_DIR,
         "env": {},
-        "variants": ["default", "fexit", "kprobe", "syscall"],
+        "variants": ["default", "fexit", "kprobe", "cgroup", "syscall"],
     },
     "aarch64": {
         "kernel_dir": os.path.join(ROOT, "build", "kernels", "aarch64"),
@@ -44,14 +45,15 @@ ARCHES = {
                 "BUILD_ARCH": os.path.join(ROOT, "build", "aarch64"),
                 "VM_BUILD": os.path.join(ROOT, "build", "vm-aarch64"),
                 "ECLI_DEB": os.path.join(ROOT, "build", "deb-arm64", "ecli_%s_arm64.deb")},
-        "variants": ["default", "kprobe", "syscall"],
+        "variants": ["default", "kprobe", "cgroup", "syscall"],
     },
 }
 # Suites of tools with hook variants run once per variant; the others once, as they are. Not
 # here: suites about ecli's own user-space behaviour, which no kernel changes and which are slow
 # under TCG or need tools the VM lacks (robustness: zlib bombs, valgrind; output: stalled
 # readers; host: setpriv, readelf; variants: ecc, clang).
-VARIANT_SUITES = ["bindsnoop", "bindsnoop_flags", "tcpaccept"]
+# Each with the tool whose package's variants it forces: a variant the tool has not is not forced.
+VARIANT_SUITES = {"bindsnoop": "bindsnoop", "bindsnoop_flags": "bindsnoop", "tcpaccept": "tcpaccept"}
 PLAIN_SUITES = ["eunomia", "opensnoop", "execsnoop", "pidns"]
 # On arm64 also: Debian's arm64 libbpf-tools opensnoop (its kernel has no open syscall)
 THIRD_PARTY_ON = {"aarch64": ["suite default %s libbpf_tools_events opensnoop"]}
@@ -71,11 +73,18 @@ def suite_script(name):
                      % (name, name, name))
 
 
+def tool_variants(tool):
+    """The names of the hook variants of the tool's package, as make built it."""
+    with open(os.path.join(ROOT, "build", "packages", tool, "package.json")) as f:
+        return [v["name"] for v in json.load(f)["meta"]["hook_variants"]]
+
+
 def default_plan(variants, arch):
     # first, that forcing a variant keeps exactly that one: what the variant axis stands on
     plan = ["suite default %s forcing" % suite_script("forcing")]
     for variant in variants:
-        plan += ["suite %s %s %s" % (variant, suite_script(s), s) for s in VARIANT_SUITES]
+        plan += ["suite %s %s %s" % (variant, suite_script(s), s) for s, tool in VARIANT_SUITES.items()
+                 if variant == "default" or variant in tool_variants(tool)]
     plan += ["suite default %s %s" % (suite_script(s), s) for s in PLAIN_SUITES]
     plan += [line % suite_script("libbpf_tools_events") for line in THIRD_PARTY_ON.get(arch, [])]
     plan += ["hide-btf"]

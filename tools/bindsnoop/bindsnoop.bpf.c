@@ -2,9 +2,13 @@
 /*
  * bindsnoop: reports bind() on IPv4 and IPv6 sockets with the socket options that shape it.
  *
- * One object carries three hook variants; the loader keeps the first that loads and attaches:
+ * One object carries four hook variants; the loader keeps the first that loads and attaches
+ * among those the options given need:
  *   fexit    fexit/inet_bind, fexit/inet6_bind
  *   kprobe   kprobe + kretprobe on inet_bind, inet6_bind
+ *   cgroup   cgroup/bind4, bind6, post_bind4, post_bind6 on the cgroup v2 root: they run on
+ *            binds only, so the rest of the machine's syscalls pay nothing; not for -E (the
+ *            kernel runs no cgroup program after a bind that fails)
  *   syscall  raw_syscalls sys_exit for 64- and 32-bit syscalls (x86-64 and i386's bind and
  *            socketcall, int $0x80 and 32-bit processes; arm64 and AArch32's bind: see
  *            socket_call_exit.bpf.h; the socket is found from the fd), and an
@@ -12,7 +16,16 @@
  *            io_uring:io_uring_submit_req + io_uring_complete + io_uring_cqe_overflow for
  *            IORING_OP_BIND (posted, or overflowing a full completion queue).
  * fexit and kprobe see every bind that reaches inet_bind or inet6_bind, however it was made
- * (64- or 32-bit syscall, io_uring, kernel_bind). The syscall variant sees binds made by 64-
+ * (64- or 32-bit syscall, io_uring, kernel_bind). So does the cgroup variant, but for raw and
+ * ping sockets, which bind through their protocol's own function and run no cgroup program
+ * (neither seen nor counted). It reports a bind that takes a port from
+ * post_bind; a port-0 bind with IP_BIND_ADDRESS_NO_PORT takes none and runs no post_bind, so
+ * bind4/6 judge it before it happens: reported when nothing the kernel checks after them can
+ * fail it (the wildcard address, a socket allowed to bind any address, loopback with lo up),
+ * counted as lost when they cannot tell (another specific address: only the routing table
+ * knows whether it is this host's). Two threads binding one socket at once could make a
+ * judged bind fail after all.
+ * The syscall variant sees binds made by 64-
  * and 32-bit syscalls and through io_uring. It counts as lost: an io_uring bind submitted with
  * IOSQE_CQE_SKIP_SUCCESS (its success posts nothing; if it fails it is reported as well), a
  * 32-bit socketcall whose argument words cannot be read. It neither sees nor counts:
@@ -174,10 +187,14 @@ static __always_inline void count_bind(const struct bind_event *e)
 		count_lost(); /* the map is full */
 }
 
-static __always_inline int report_bind(void *ctx, struct socket *sock, const __u8 *sockaddr,
-				       int ret)
+/*
+ * Reports sk's bind: the address and port it is bound to, or (ret, or requested) the ones asked
+ * for. cgroup: called from a cgroup socket program, which the kernel gives no
+ * bpf_get_ns_current_pid_tgid() before Linux 6.10.
+ */
+static __always_inline int report_sock_bind(void *ctx, struct sock *sk, const __u8 *sockaddr,
+					    int ret, bool requested, bool cgroup)
 {
-	struct sock *sk = BPF_CORE_READ(sock, sk);
 	struct sock_common skc;
 	struct bind_event e;
 
@@ -187,7 +204,7 @@ static __always_inline int report_bind(void *ctx, struct socket *sock, const __u
 	e.ip = sock_ip_version(&skc);
 	if (!e.ip)
 		return 0;
-	if (ret)
+	if (ret || requested)
 		requested_address(&e, sockaddr);
 	else
 		bound_address(&e, &skc);
@@ -198,7 +215,7 @@ static __always_inline int report_bind(void *ctx, struct socket *sock, const __u
 		return 0;
 	}
 	e.ts_ns = bpf_ktime_get_ns();
-	e.pid = pidns_current_pid_tgid() >> 32;
+	e.pid = (cgroup ? pidns_current_pid_tgid_walked() : pidns_current_pid_tgid()) >> 32;
 	e.uid = (__u32)bpf_get_current_uid_gid();
 	bpf_get_current_comm(e.comm, sizeof(e.comm));
 	e.proto = BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);
@@ -207,6 +224,12 @@ static __always_inline int report_bind(void *ctx, struct socket *sock, const __u
 	e.ret = ret;
 	emit_event(ctx, &e, sizeof(e));
 	return 0;
+}
+
+static __always_inline int report_bind(void *ctx, struct socket *sock, const __u8 *sockaddr,
+				       int ret)
+{
+	return report_sock_bind(ctx, BPF_CORE_READ(sock, sk), sockaddr, ret, false, false);
 }
 
 static __always_inline int remember_request(struct socket *sock, const void *sockaddr, int len)
@@ -323,6 +346,149 @@ int sys_exit_bind(struct bpf_raw_tracepoint_args *ctx)
 	if (with_addr)
 		copy_sockaddr(&req, (const void *)(unsigned long)args.addr, (int)args.len, true);
 	return report_bind(ctx, sock, req.sockaddr, ret);
+}
+
+/*
+ * The cgroup variant: programs the kernel runs on binds only, attached to the cgroup v2 root
+ * (every process), each allowing the bind (returns 1). post_bind4/6 run after a bind that took
+ * a port, in the binding task: every bind that works, but a port-0 bind on a socket with
+ * IP_BIND_ADDRESS_NO_PORT, which takes no port and runs no post_bind program. bind4/6 run
+ * before every bind and report that one kind, where what is left of the bind cannot fail it.
+ */
+SEC("cgroup/post_bind4")
+int cgroup_post_bind4(struct bpf_sock *ctx)
+{
+	if (task_is_traced())
+		report_sock_bind(ctx, (struct sock *)ctx, NULL, 0, false, true);
+	return 1;
+}
+
+SEC("cgroup/post_bind6")
+int cgroup_post_bind6(struct bpf_sock *ctx)
+{
+	if (task_is_traced())
+		report_sock_bind(ctx, (struct sock *)ctx, NULL, 0, false, true);
+	return 1;
+}
+
+#define TCP_CLOSE 7
+#define IFF_UP	  1
+
+static __always_inline bool loopback_is_up(const struct sock_common *skc)
+{
+	struct net___now *net = (void *)skc->skc_net.net;
+
+	return BPF_CORE_READ(net, loopback_dev, flags) & IFF_UP;
+}
+
+static __always_inline bool may_bind_nonlocal(const struct sock_common *skc, __u8 opts, __u8 ip)
+{
+	struct net___now *net = (void *)skc->skc_net.net;
+
+	if (opts & (OPT_FREEBIND | OPT_TRANSPARENT))
+		return true;
+	return ip == 4 ? BPF_CORE_READ(net, ipv4.sysctl_ip_nonlocal_bind)
+		       : BPF_CORE_READ(net, ipv6.sysctl.ip_nonlocal_bind);
+}
+
+/*
+ * Whether __inet_bind() will bind to the IPv4 address asked for: 1 yes, 0 no, -1 not known here
+ * (a specific address: whether this host has it is the kernel's routing table's to say).
+ */
+static __always_inline int ipv4_bind_works(struct bpf_sock_addr *ctx, const struct sock_common *skc,
+					   __u8 opts)
+{
+	__u32 addr = bpf_ntohl(ctx->user_ip4);
+
+	if (ctx->user_family != AF_INET && (ctx->user_family != AF_UNSPEC || addr))
+		return 0; /* EAFNOSUPPORT */
+	if (!addr || may_bind_nonlocal(skc, opts, 4))
+		return 1;
+	return (addr >> 24) == 127 && loopback_is_up(skc) ? 1 : -1;
+}
+
+/* The same for __inet6_bind(); a v4-mapped, link-local or multicast address: not known here. */
+static __always_inline int ipv6_bind_works(struct bpf_sock_addr *ctx, const struct sock_common *skc,
+					   __u8 opts)
+{
+	__u32 a0 = bpf_ntohl(ctx->user_ip6[0]), a1 = ctx->user_ip6[1], a2 = ctx->user_ip6[2],
+	      a3 = bpf_ntohl(ctx->user_ip6[3]);
+
+	if (ctx->user_family != AF_INET6)
+		return 0; /* EAFNOSUPPORT */
+	if (!a0 && !a1 && !a2 && !a3)
+		return 1;
+	if (!a0 && !a1 && a2 == bpf_htonl(0xffff))
+		return -1;
+	if ((a0 & 0xffc00000) == 0xfe800000 || (a0 >> 24) == 0xff)
+		return -1;
+	if (may_bind_nonlocal(skc, opts, 6))
+		return 1;
+	return !a0 && !a1 && !a2 && a3 == 1 && loopback_is_up(skc) ? 1 : -1;
+}
+
+/* The address asked for, as a sockaddr (requested_address() reads it). */
+static __always_inline void ctx_sockaddr(struct bpf_sock_addr *ctx, __u8 ip, __u8 *sockaddr)
+{
+	*(__u16 *)sockaddr = ctx->user_family;
+	if (ip == 4) {
+		struct sockaddr_in *in = (void *)sockaddr;
+
+		in->sin_addr.s_addr = ctx->user_ip4;
+	} else {
+		struct sockaddr_in6 *in6 = (void *)sockaddr;
+
+		in6->sin6_addr.in6_u.u6_addr32[0] = ctx->user_ip6[0];
+		in6->sin6_addr.in6_u.u6_addr32[1] = ctx->user_ip6[1];
+		in6->sin6_addr.in6_u.u6_addr32[2] = ctx->user_ip6[2];
+		in6->sin6_addr.in6_u.u6_addr32[3] = ctx->user_ip6[3];
+	}
+}
+
+/*
+ * A port-0 bind on a socket with IP_BIND_ADDRESS_NO_PORT, before it happens: reported when what
+ * the kernel checks after this hook cannot fail it (a socket neither bound already nor in use,
+ * the family, an address it may bind), counted as lost when that is not known here.
+ */
+static __always_inline void report_unported_bind(struct bpf_sock_addr *ctx, __u8 ip)
+{
+	struct bpf_sock_addr_kern___now *kctx = (void *)ctx;
+	__u8 sockaddr[sizeof(struct sockaddr_in6)] = {};
+	struct sock *sk = BPF_CORE_READ(kctx, sk);
+	struct sock_common skc;
+	__u8 opts;
+	int works;
+
+	if (ctx->user_port || !sk || sock_common_copy(sk, &skc))
+		return;
+	opts = socket_options(sk, &skc);
+	if (!(opts & OPT_BIND_ADDRESS_NO_PORT) || !task_is_traced())
+		return; /* post_bind reports it, if it works */
+	if (skc.skc_num || skc.skc_state != TCP_CLOSE)
+		return; /* EINVAL */
+	works = ip == 4 ? ipv4_bind_works(ctx, &skc, opts) : ipv6_bind_works(ctx, &skc, opts);
+	if (works < 0) {
+		count_lost();
+		return;
+	}
+	if (!works)
+		return;
+	ctx_sockaddr(ctx, ip, sockaddr);
+	report_sock_bind(ctx, sk, sockaddr, 0, true, true);
+}
+
+SEC("cgroup/bind4")
+int cgroup_bind4(struct bpf_sock_addr *ctx)
+{
+	report_unported_bind(ctx, 4);
+	return 1;
+}
+
+SEC("cgroup/bind6")
+int cgroup_bind6(struct bpf_sock_addr *ctx)
+{
+	report_unported_bind(ctx, 6);
+	return 1;
 }
 
 static __always_inline int report_uring_bind(void *ctx, struct io_kiocb___now *req, int res)
