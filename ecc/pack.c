@@ -194,6 +194,23 @@ static int infer_variants(struct bpf_object *obj, cJSON *meta, const struct pack
  * The schema's map_sizes (consumed) into bpf_skel.maps[].max_entries; a map the object declares
  * without a size (its user space sets one) and the schema does not size is refused.
  */
+/*
+ * Whether a map of this type without max_entries needs its size from the tool: a perf event
+ * array takes one per CPU, and local storage (socket, inode, task, cgroup) has no size at all.
+ */
+static bool sized_at_load(enum bpf_map_type type)
+{
+	switch (type) {
+	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+	case BPF_MAP_TYPE_SK_STORAGE:
+	case BPF_MAP_TYPE_INODE_STORAGE:
+	case BPF_MAP_TYPE_TASK_STORAGE:
+		return false;
+	default:
+		return true;
+	}
+}
+
 static int map_sizes_complete(struct bpf_object *obj, cJSON *skel, cJSON *sizes,
 			      const struct pack_input *in, struct diag *d)
 {
@@ -222,8 +239,7 @@ static int map_sizes_complete(struct bpf_object *obj, cJSON *skel, cJSON *sizes,
 	bpf_object__for_each_map(map, obj) {
 		if (err)
 			break;
-		if (!bpf_map__max_entries(map) &&
-		    bpf_map__type(map) != BPF_MAP_TYPE_PERF_EVENT_ARRAY &&
+		if (!bpf_map__max_entries(map) && sized_at_load(bpf_map__type(map)) &&
 		    !cJSON_HasObjectItem(sizes, bpf_map__name(map)))
 			err = diag_set(d, -EINVAL,
 				       "%s: map %s declares no max_entries (its tool sets it at "

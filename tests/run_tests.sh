@@ -97,7 +97,7 @@ else
 	# the suites of the tools with hook variants again, each variant that runs on any kernel
 	# forced (the default run keeps one for some commands only: bindsnoop's cgroup variant
 	# serves no -E); fexit and kprobe are forced by make vmtest, on kernels that have them
-	for v in cgroup syscall; do
+	for v in cgroup tracepoint syscall; do
 		for t in bindsnoop bindsnoop_flags tcpaccept; do
 			$PY -c 'import json, sys; sys.exit(sys.argv[2] not in [v["name"] for v in
 				json.load(open(sys.argv[1]))["meta"]["hook_variants"]])' \

@@ -12,7 +12,8 @@ bool cgroup_prog(const struct bpf_program *prog)
 {
 	enum bpf_prog_type t = bpf_program__type(prog);
 
-	return t == BPF_PROG_TYPE_CGROUP_SOCK || t == BPF_PROG_TYPE_CGROUP_SOCK_ADDR;
+	return t == BPF_PROG_TYPE_CGROUP_SOCK || t == BPF_PROG_TYPE_CGROUP_SOCK_ADDR ||
+	       t == BPF_PROG_TYPE_SOCK_OPS;
 }
 
 int cgroup_attach_fd(const char *dir, struct diag *d)

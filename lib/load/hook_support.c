@@ -134,6 +134,7 @@ enum hook_verdict hook_support_check(const struct bpf_program *prog, char *why, 
 	switch (bpf_program__type(prog)) {
 	case BPF_PROG_TYPE_CGROUP_SOCK:
 	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+	case BPF_PROG_TYPE_SOCK_OPS:
 		return check_cgroup(prog, why, size);
 	case BPF_PROG_TYPE_TRACING:
 	case BPF_PROG_TYPE_LSM:

@@ -8,6 +8,8 @@ untraced and while each of these runs:
   floor       test-packages/syscall_floor: one program on the sys_enter_bind tracepoint, the
               cheapest syscall hook (any syscall tracepoint sends every syscall of every task
               through the kernel's tracing slow path)
+  exit floor  test-packages/exit_floor: the same on sys_exit_bind, the cheapest exit
+              tracepoint (tcpaccept's tracepoint variant hooks two)
   raw floor   test-packages/raw_exit_floor: an empty raw_syscalls sys_exit program, the
               cheapest raw program at every syscall's exit (tcpaccept's syscall variant)
   bindsnoop, tcpaccept, opensnoop, execsnoop   ecli run TOOL > /dev/null, the variant this
@@ -36,7 +38,7 @@ TARGETS = {"bindsnoop": 0.5, "tcpaccept": 1.2, "opensnoop": 2.2, "execsnoop": 2.
 LOOPS = ("getppid", "read")
 
 
-FLOORS = {"floor": "syscall_floor", "raw floor": "raw_exit_floor"}
+FLOORS = {"floor": "syscall_floor", "exit floor": "exit_floor", "raw floor": "raw_exit_floor"}
 
 
 def package(name):
@@ -100,7 +102,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", 7)))
     ap.add_argument("--calls", type=int, default=1000000)
-    ap.add_argument("--tries", type=int, default=3)
+    ap.add_argument("--tries", type=int, default=5)
     args = ap.parse_args()
     names = ["untraced"] + list(FLOORS) + list(TOOLS)
     try:

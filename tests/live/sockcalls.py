@@ -83,9 +83,9 @@ def adopt_thread_comm(got, expected):
             e["comm"] = thread
 
 
-def trace_sockcalls(args, child):
+def trace_sockcalls(args, child, stderr=None):
     """Runs `ecli run args` around the child's work: (its results, stdout, events ecli counted
-    as lost), after a clean SIGINT exit."""
+    as lost), after a clean SIGINT exit. stderr, a list, gets ecli's stderr appended."""
     try:
         ecli = Ecli(args)
     except AssertionError:
@@ -95,6 +95,8 @@ def trace_sockcalls(args, child):
         results = child.go()
     finally:
         out, err, status = ecli.stop()
+        if stderr is not None:
+            stderr.append(err)
     check_equal(status, 0, "exit status; stderr: " + err)
     totals = re.findall(r"^lost (\d+) events$", err, re.M)
     return results, out, int(totals[-1]) if totals else 0

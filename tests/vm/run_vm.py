@@ -35,7 +35,7 @@ ARCHES = {
         "kernel_dir": os.path.join(ROOT, "build", "vm", "kernel"),
         "vm_dir": VM_DIR,
         "env": {},
-        "variants": ["default", "fexit", "kprobe", "cgroup", "syscall"],
+        "variants": ["default", "fexit", "kprobe", "cgroup", "tracepoint", "syscall"],
     },
     "aarch64": {
         "kernel_dir": os.path.join(ROOT, "build", "kernels", "aarch64"),
@@ -45,7 +45,7 @@ ARCHES = {
                 "BUILD_ARCH": os.path.join(ROOT, "build", "aarch64"),
                 "VM_BUILD": os.path.join(ROOT, "build", "vm-aarch64"),
                 "ECLI_DEB": os.path.join(ROOT, "build", "deb-arm64", "ecli_%s_arm64.deb")},
-        "variants": ["default", "kprobe", "cgroup", "syscall"],
+        "variants": ["default", "kprobe", "cgroup", "tracepoint", "syscall"],
     },
 }
 # Suites of tools with hook variants run once per variant; the others once, as they are. Not
@@ -343,12 +343,12 @@ def main():
     if guest:
         print("vmtest: %s under %s, ready in %.1fs, whole run %.0fs" % (
             release, accel, booted, time.time() - start))
-    print("%-28s %-8s %-8s %-16s %-6s %8s  %s" % ("KERNEL", "ARCH", "VARIANT", "SUITE",
+    print("%-28s %-8s %-10s %-16s %-6s %8s  %s" % ("KERNEL", "ARCH", "VARIANT", "SUITE",
                                                    "RESULT", "SECONDS", "DETAIL"))
     passed = failed = 0
     for kind, variant, name, p_, f_, seconds, detail in steps:
         passed, failed = passed + p_, failed + f_
-        print("%-28s %-8s %-8s %-16s %-6s %8s  %s" % (
+        print("%-28s %-8s %-10s %-16s %-6s %8s  %s" % (
             release, args.arch, variant, name, "FAIL" if f_ else "pass",
             "%.1f" % seconds if seconds is not None else "-", detail))
     print("vmtest: %d passed, %d failed" % (passed, failed))

@@ -3,19 +3,28 @@
  * tcpaccept: reports TCP connections accepted by a process: who accepted, from which remote
  * address and port, on which local address and port.
  *
- * One object carries three hook variants; the loader keeps the first that loads and attaches:
- *   fexit    fexit/inet_csk_accept
- *   kprobe   kretprobe/inet_csk_accept
- *   syscall  raw_syscalls sys_exit for 64- and 32-bit accept and accept4 (int $0x80, 32-bit
- *            processes: i386 accept4 and socketcall; the socket is found from the returned
- *            fd), and an optional group the loader drops, saying so, where it cannot be used:
- *            io_uring:io_uring_submit_req (named io_uring_submit_sqe before 6.3) +
- *            io_uring_complete + io_uring_cqe_overflow for IORING_OP_ACCEPT, into a
- *            descriptor or a direct descriptor, single or multishot, posted or overflowing
- *            a full completion queue.
+ * One object carries four hook variants; the loader keeps the first that loads and attaches:
+ *   fexit       fexit/inet_csk_accept
+ *   kprobe      kretprobe/inet_csk_accept
+ *   tracepoint  syscalls:sys_exit_accept and sys_exit_accept4 (the socket is found from the
+ *               returned fd), sockops and cgroup/sock_release on the cgroup v2 root to count
+ *               the accepts they miss, and the io_uring group below
+ *   syscall     raw_syscalls sys_exit for 64- and 32-bit accept and accept4 (int $0x80, 32-bit
+ *               processes: i386 accept4 and socketcall; the socket is found from the returned
+ *               fd), and an optional group the loader drops, saying so, where it cannot be
+ *               used: io_uring:io_uring_submit_req (named io_uring_submit_sqe before 6.3) +
+ *               io_uring_complete + io_uring_cqe_overflow for IORING_OP_ACCEPT, into a
+ *               descriptor or a direct descriptor, single or multishot, posted or overflowing
+ *               a full completion queue.
  * Every variant runs in the process that called accept(), which is the one reported (for
  * io_uring: a thread of the submitting process, its io-wq worker or SQPOLL thread among them).
- * fexit and kprobe see every accept that reaches inet_csk_accept. The syscall variant sees
+ * fexit and kprobe see every accept that reaches inet_csk_accept. The tracepoint variant costs
+ * the machine's other syscalls what one syscall tracepoint costs (the raw program of the
+ * syscall variant runs at the end of every syscall, 2-3x that); it sees accepts made by 64-bit
+ * syscalls and through io_uring, and counts as lost, when its socket closes while tracing, an
+ * accept of a connection established while tracing that no hook saw (32-bit syscalls, which
+ * the syscalls:* tracepoints skip; kernel_accept; io_uring's, where the group was dropped or
+ * the request posts no success). The syscall variant sees
  * accepts made by 64- and 32-bit syscalls and through io_uring. It counts as lost: an io_uring
  * accept submitted with IOSQE_CQE_SKIP_SUCCESS (its success posts nothing), one into a direct
  * descriptor of a ring whose file table has a layout this source does not know. It neither
@@ -36,6 +45,10 @@
 #include "sock_addr.bpf.h"
 #include "port_filter.bpf.h"
 #include "socket_call_exit.bpf.h"
+
+/* Set once sockops marked a socket: the other variants, which have no sockops, note nothing. */
+bool accounting = false;
+#define URING_SKIPS_COUNTED_ELSEWHERE() accounting
 #include "io_uring_req.bpf.h"
 
 #define IPPROTO_TCP 6
@@ -44,12 +57,49 @@ EXPORT_EVENT_TYPE(accept_event);
 
 const volatile __u8 target_family = 0; /* 0: both, 4: IPv4 only, 6: IPv6 only */
 
+/*
+ * The tracepoint variant's account of accepts its hooks cannot see (32-bit syscalls, which the
+ * syscalls:* tracepoints skip; io_uring's without its group; kernel_accept): a socket
+ * established passively while tracing is marked (sockops, in storage that lives and dies with
+ * the socket); an accept the hooks see notes the socket's address; an accepted socket closed
+ * while tracing (sock_release runs only for sockets that were accepted) that is marked but
+ * unnoted was accepted unseen, and is counted as lost.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u8);
+} passive_socks SEC(".maps");
+
+#define SEEN_ACCEPTS 262144 /* accepted sockets open at once, noted until they close */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, SEEN_ACCEPTS);
+	__type(key, __u64);
+	__type(value, __u8);
+} seen_accepts SEC(".maps");
+
+static __always_inline void note_seen(struct sock *sk)
+{
+	__u64 key = (__u64)(unsigned long)sk;
+	__u8 one = 1;
+
+	if (accounting && bpf_map_update_elem(&seen_accepts, &key, &one, BPF_ANY))
+		count_lost(); /* the map is full: its close will be counted as unseen */
+}
+
 static __always_inline int report_accept(void *ctx, struct sock *sk)
 {
 	struct sock_common skc;
 	struct accept_event e;
 
-	if (!sk || !task_is_traced())
+	if (!sk)
+		return 0;
+	note_seen(sk);
+	if (!task_is_traced())
 		return 0;
 	if (BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) != IPPROTO_TCP ||
 	    sock_common_copy(sk, &skc))
@@ -111,6 +161,58 @@ int sys_exit_accept(struct bpf_raw_tracepoint_args *ctx)
 	if (call != SOCKETCALL_ACCEPT && call != SOCKETCALL_ACCEPT4)
 		return 0;
 	return report_accepted_fd(ctx, (int)exit_syscall_ret(ctx));
+}
+
+/*
+ * The tracepoint variant: the syscalls:* exit tracepoints of accept and accept4, which run only
+ * at the end of those syscalls (the rest of the machine's syscalls pay the tracing slow path
+ * that any syscall tracepoint turns on, and nothing more). They skip 32-bit syscalls: those
+ * accepts are counted as lost when their socket closes (above).
+ */
+SEC("tracepoint/syscalls/sys_exit_accept")
+int tp_exit_accept(struct trace_event_raw_sys_exit *ctx)
+{
+	return report_accepted_fd(ctx, ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept4")
+int tp_exit_accept4(struct trace_event_raw_sys_exit *ctx)
+{
+	return report_accepted_fd(ctx, ctx->ret);
+}
+
+/* A connection established passively, in softirq: its accept is to come. Allows it (1). */
+SEC("sockops")
+int mark_passive(struct bpf_sock_ops *ctx)
+{
+	struct bpf_sock *sk = ctx->sk;
+
+	if (ctx->op != BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB || !sk)
+		return 1;
+	if (bpf_sk_storage_get(&passive_socks, sk, 0, BPF_SK_STORAGE_GET_F_CREATE))
+		accounting = true;
+	return 1;
+}
+
+/* An accepted socket closed: unseen if sockops marked it and no accept hook noted it. */
+SEC("cgroup/sock_release")
+int count_unseen(struct bpf_sock *ctx)
+{
+	struct sock *sk = (struct sock *)ctx;
+	struct sock_common skc;
+	__u64 key;
+	__u8 ip;
+
+	if (ctx->protocol != IPPROTO_TCP || !bpf_sk_storage_get(&passive_socks, ctx, 0, 0))
+		return 1;
+	key = (__u64)(unsigned long)BPF_CORE_READ(sk, sk_socket, sk); /* sk's own address */
+	if (!bpf_map_delete_elem(&seen_accepts, &key) || sock_common_copy(sk, &skc))
+		return 1;
+	ip = sock_ip_version(&skc);
+	if ((!target_family || target_family == ip) && port_is_traced(skc.skc_num) &&
+	    task_is_traced())
+		count_lost();
+	return 1;
 }
 
 /*
