@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """What tracing costs the traced: a bind loop (socket, bind, close) and a getppid loop, per
-second of their own CPU time, untraced and under `ecli run bindsnoop` with the variant this
-kernel keeps, with and without the syscall variant's optional group (io_uring; the raw
+second of their own CPU time, untraced, under `ecli run bindsnoop` with the variant this
+kernel keeps, and under its syscall variant (`--variant syscall`, what -E keeps where fexit and
+kprobes are missing) with and without that variant's optional group (io_uring; the raw
 sys_exit program, which runs at the end of every syscall, is in both). Runs interleave,
 ROUNDS times; medians. Needs root.  usage: trace_cost.py [ROUNDS]   (make bench-trace)
 """
@@ -44,12 +45,14 @@ def main():
     with tempfile.NamedTemporaryFile("w", suffix=".json") as before:
         json.dump(without_optional(pkg), before)
         before.flush()
-        configs = [("untraced", None), ("bindsnoop, no optional groups", before.name),
-                   ("bindsnoop as built", PKG)]
+        syscall = ["--variant", "syscall"]
+        configs = [("untraced", None), ("bindsnoop", [PKG]),
+                   ("syscall, no optional groups", syscall + [before.name]),
+                   ("syscall as built", syscall + [PKG])]
         rates = {name: {"bind": [], "getppid": []} for name, _ in configs}
         for _ in range(rounds):
-            for name, package in configs:
-                ecli = Tracer([ECLI, "run", package]) if package else None
+            for name, args in configs:
+                ecli = Tracer([ECLI, "run"] + args) if args else None
                 rates[name]["bind"].append(loop("bind", 50000))
                 rates[name]["getppid"].append(loop("getppid", 1000000))
                 if ecli:
