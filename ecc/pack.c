@@ -191,12 +191,8 @@ static int infer_variants(struct bpf_object *obj, cJSON *meta, const struct pack
 }
 
 /*
- * The schema's map_sizes (consumed) into bpf_skel.maps[].max_entries; a map the object declares
- * without a size (its user space sets one) and the schema does not size is refused.
- */
-/*
  * Whether a map of this type without max_entries needs its size from the tool: a perf event
- * array takes one per CPU, and local storage (socket, inode, task, cgroup) has no size at all.
+ * array takes one per CPU, and local storage (socket, inode, task) has no size at all.
  */
 static bool sized_at_load(enum bpf_map_type type)
 {
@@ -211,6 +207,10 @@ static bool sized_at_load(enum bpf_map_type type)
 	}
 }
 
+/*
+ * The schema's map_sizes (consumed) into bpf_skel.maps[].max_entries; a map the object declares
+ * without a size (its user space sets one) and the schema does not size is refused.
+ */
 static int map_sizes_complete(struct bpf_object *obj, cJSON *skel, cJSON *sizes,
 			      const struct pack_input *in, struct diag *d)
 {

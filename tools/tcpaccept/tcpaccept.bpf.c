@@ -82,13 +82,17 @@ struct {
 	__type(value, __u8);
 } seen_accepts SEC(".maps");
 
+/*
+ * A TCP socket an accept hook saw. Where the map is full (SEEN_ACCEPTS accepted sockets open at
+ * once), its close counts it as unseen: one lost too many, rather than one missed.
+ */
 static __always_inline void note_seen(struct sock *sk)
 {
 	__u64 key = (__u64)(unsigned long)sk;
 	__u8 one = 1;
 
-	if (accounting && bpf_map_update_elem(&seen_accepts, &key, &one, BPF_ANY))
-		count_lost(); /* the map is full: its close will be counted as unseen */
+	if (accounting)
+		bpf_map_update_elem(&seen_accepts, &key, &one, BPF_ANY);
 }
 
 static __always_inline int report_accept(void *ctx, struct sock *sk)
@@ -96,13 +100,10 @@ static __always_inline int report_accept(void *ctx, struct sock *sk)
 	struct sock_common skc;
 	struct accept_event e;
 
-	if (!sk)
+	if (!sk || BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) != IPPROTO_TCP)
 		return 0;
-	note_seen(sk);
-	if (!task_is_traced())
-		return 0;
-	if (BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) != IPPROTO_TCP ||
-	    sock_common_copy(sk, &skc))
+	note_seen(sk); /* filtered out or not: its close must not count it */
+	if (!task_is_traced() || sock_common_copy(sk, &skc))
 		return 0;
 	__builtin_memset(&e, 0, sizeof(e));
 	e.ip = sock_ip_version(&skc);
@@ -231,7 +232,10 @@ static __always_inline int report_uring_accept(void *ctx, struct io_kiocb___now 
 		return 0;
 	sock = uring_accepted_socket(req, res, &known);
 	if (!known) {
-		count_lost(); /* a direct descriptor in a table this source cannot read */
+		/* a direct descriptor in a table this source cannot read; counted at its close
+		 * instead where the tracepoint variant's account is on */
+		if (!accounting)
+			count_lost();
 		return 0;
 	}
 	sk = sock ? BPF_CORE_READ(sock, sk) : NULL;
