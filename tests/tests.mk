@@ -69,11 +69,29 @@ $(VALIDATE_OBJ): tests/validate/display.bpf.c tests/validate/display.h tests/val
 THIRD_PARTY_OK := $(BUILD)/third-party/libbpf-tools/PACKAGE
 $(THIRD_PARTY_OK): | $(DEPS_OK)
 	$(Q)tests/third_party/fetch_libbpf_tools.sh $(@D)
+
+# bcc's syncsnoop (tests/third_party/bcc-syncsnoop, unmodified sources), built the way
+# libbpf-tools builds a tool: the object with clang (ecc's include folder for vmlinux.h and
+# libbpf's headers), its skeleton with bpftool, the binary against Debian's libbpf. Its own
+# warnings are not this tree's: -w.
+SYNCSNOOP_SRC := tests/third_party/bcc-syncsnoop
+SYNCSNOOP := $(BUILD)/third-party/syncsnoop/syncsnoop
+SYNCSNOOP_ARCH := $(if $(filter aarch64,$(HOST_ARCH)),arm64,x86)
+$(SYNCSNOOP): $(wildcard $(SYNCSNOOP_SRC)/*.c $(SYNCSNOOP_SRC)/*.h) $(BUILD)/ecc $(INCLUDE_FILES) \
+	      | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(SYNCSNOOP_ARCH) -I$(BUILD)/include \
+		-c $(SYNCSNOOP_SRC)/syncsnoop.bpf.c -o $(@D)/syncsnoop.bpf.o
+	$(Q)$(BPFTOOL) gen skeleton $(@D)/syncsnoop.bpf.o > $(@D)/syncsnoop.skel.h
+	$(Q)$(CC) -O2 -w -I$(@D) $(SYNCSNOOP_SRC)/syncsnoop.c $(SYNCSNOOP_SRC)/trace_helpers.c \
+		$(SYNCSNOOP_SRC)/uprobe_helpers.c -lbpf -lelf -lz -o $@
+
 .PHONY: third-party
-third-party: $(THIRD_PARTY_OK)
+third-party: $(THIRD_PARTY_OK) $(SYNCSNOOP)
 
 test: all $(BUILD)/tests/unit $(BUILD)/tests/unit-san $(FUZZ_BINS) $(VALIDATE_OBJ) \
-      $(BUILD)/tests/corrupt_objects vm-ready third-party
+      $(BUILD)/tests/corrupt_objects vm-ready third-party $(SYNCSNOOP)
 	@tests/run_tests.sh
 
 .PHONY: broken-inputs
