@@ -21,9 +21,9 @@
 #include "source_options.h"
 
 /* A tool schema holds meta's extension keys; what BTF knows is derived, never written. */
-static const char *const schema_keys[] = {"tool",      "args",	  "hook_variants", "events",
-					  "runtime",   "display", "exit_maps",	   "samples",
-					  "map_sizes", NULL};
+static const char *const schema_keys[] = {
+	"tool",	     "args",	"hook_variants", "events",  "runtime", "display",
+	"exit_maps", "samples", "map_sizes",	 "metrics", NULL};
 
 cJSON *pack_read_schema(const char *path, struct diag *d)
 {

@@ -31,6 +31,9 @@ enum cli_option {
 	OPT_SKIP_VERIFY,
 	OPT_SIGN,
 	OPT_PASSWORD_STDIN,
+	OPT_METRICS,
+	OPT_METRICS_MAX_SERIES,
+	OPT_NO_EVENTS,
 };
 
 /* The fetch options' entries, for a command's table of long options. */

@@ -67,6 +67,7 @@ static void check_size(struct loop *l, size_t size)
 static void render_event(struct loop *l, const void *data, size_t size)
 {
 	struct event_loop_config *c = l->c;
+	bool shown;
 
 	l->drained++;
 	l->drained_bytes += size + RINGBUF_HEADER;
@@ -76,8 +77,12 @@ static void render_event(struct loop *l, const void *data, size_t size)
 		memcpy(l->scratch, data, size);
 		data = l->scratch;
 	}
-	if (record_view_row(c->events, data))
+	if (c->no_events)
+		shown = record_view_passes(c->events, data);
+	else if ((shown = record_view_row(c->events, data)))
 		out_buf_end_record(c->maps.out);
+	if (c->metrics)
+		run_metrics_event(c->metrics, data, shown);
 }
 
 static int on_ringbuf_event(void *ctx, void *data, size_t size)
@@ -258,6 +263,8 @@ static int run(struct loop *l, struct diag *d)
 	stop_signal_deadline(c->duration_ms);
 	while (!stop_signal_raised() && !err && !c->maps.out->error) {
 		err = poll_once(l, d);
+		if (c->metrics)
+			run_metrics_step(c->metrics, read_lost(l));
 		if (c->printk)
 			printk_pipe_read(c->printk, show_printk, c);
 		now = stop_signal_now_ms();

@@ -14,6 +14,7 @@
 #include "output/render.h"
 #include "load/printk_pipe.h"
 #include "load/variants.h"
+#include "run_metrics.h"
 
 struct event_loop_config {
 	struct loaded *loaded;
@@ -24,7 +25,9 @@ struct event_loop_config {
 	uint64_t duration_ms; /* 0: until a signal */
 	/* sample maps the package prints at exit (interval 0) also print this often; 0: not */
 	uint64_t interval_ms;
-	struct printk_pipe *printk; /* the programs' bpf_printk lines, or NULL */
+	struct printk_pipe *printk;  /* the programs' bpf_printk lines, or NULL */
+	struct run_metrics *metrics; /* --metrics: counted and served, or NULL */
+	bool no_events;		     /* --no-events: events are counted, not shown */
 	/* called once events can be read: the banner ("Hit Ctrl-C to end") means it */
 	void (*ready)(void *ctx);
 	void *ready_ctx;

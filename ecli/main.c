@@ -71,6 +71,12 @@ const char cli_usage[] =
 	"  --duration SECONDS    stop after this many seconds (default: at Ctrl-C)\n"
 	"  --interval SECONDS    print histogram maps this often, as well as at exit\n"
 	"                        (maps whose package gives no interval of its own)\n"
+	"  --metrics HOST:PORT   serve Prometheus metrics at http://HOST:PORT/metrics while\n"
+	"                        tracing: events read and lost, each program's runs and run\n"
+	"                        time, and the package's counters ([IPV6]:PORT for IPv6)\n"
+	"  --metrics-max-series N  keep at most N series of the package's counters (default\n"
+	"                        10000; the rest counted in ecli_metrics_series_dropped_total)\n"
+	"  --no-events           with --metrics: count events without printing them\n"
 	"  -h, --help            show this help\n"
 	"fetch options (run, push, pull; login takes the first two):\n"
 	"  --fetch-timeout SECONDS  limit for each HTTP request (default " TIMEOUT_TEXT

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "run.h"
 #include "event_loop.h"
+#include "run_metrics.h"
 #include "args/tool_help.h"
 #include "check/package_check.h"
 #include "core/stop_signal.h"
@@ -31,6 +32,9 @@ struct run_opts {
 	bool json;
 	uint64_t duration_ms;
 	uint64_t interval_ms;
+	const char *metrics_addr; /* --metrics */
+	unsigned long long max_series;
+	bool no_events;
 	const char *path;
 	int tool_argc;
 	char **tool_argv;
@@ -51,6 +55,8 @@ struct session {
 	struct out_buf out;
 	struct kernel_btf kernel_btf;
 	struct printk_pipe printk;
+	struct run_metrics metrics;
+	bool metrics_open;
 };
 
 static int parse_ringbuf_size(const char *text, uint32_t *out)
@@ -79,6 +85,9 @@ static const struct option run_options[] = {
 	{"variant", required_argument, NULL, OPT_VARIANT},
 	{"duration", required_argument, NULL, OPT_DURATION},
 	{"interval", required_argument, NULL, OPT_INTERVAL},
+	{"metrics", required_argument, NULL, OPT_METRICS},
+	{"metrics-max-series", required_argument, NULL, OPT_METRICS_MAX_SERIES},
+	{"no-events", no_argument, NULL, OPT_NO_EVENTS},
 	CLI_FETCH_OPTIONS,
 	{0},
 };
@@ -127,6 +136,14 @@ static int run_option(int opt, struct run_opts *o)
 	case OPT_INTERVAL:
 		return parse_seconds("--interval", optarg, "print histograms at exit",
 				     &o->interval_ms);
+	case OPT_METRICS:
+		o->metrics_addr = optarg;
+		return 0;
+	case OPT_METRICS_MAX_SERIES:
+		return cli_parse_uint("--metrics-max-series", optarg, 10000000, &o->max_series);
+	case OPT_NO_EVENTS:
+		o->no_events = true;
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -148,6 +165,11 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 	}
 	if (optind >= argc) {
 		diag_print("run: no PACKAGE given (see ecli run -h)");
+		return -EINVAL;
+	}
+	if ((o->no_events || o->max_series) && !o->metrics_addr) {
+		diag_print("%s: give --metrics HOST:PORT too (it only changes what --metrics does)",
+			   o->no_events ? "--no-events" : "--metrics-max-series");
 		return -EINVAL;
 	}
 	o->path = argv[optind];
@@ -215,6 +237,21 @@ static void say_origin(struct session *s)
 	diag_print("%s", line);
 }
 
+/* --metrics: its socket listens from here on, before anything loads. */
+static int open_metrics(struct session *s, struct diag *d)
+{
+	const struct run_opts *o = s->o;
+	int err;
+
+	if (!o->metrics_addr)
+		return 0;
+	err = run_metrics_open(&s->metrics, o->metrics_addr,
+			       o->max_series ? o->max_series : METRICS_MAX_SERIES, &s->meta,
+			       s->view_ready ? s->event_layout : NULL, condition, s, d);
+	s->metrics_open = !err;
+	return err;
+}
+
 /* Everything that can be refused for bad input is checked here, before anything loads. */
 static int prepare(struct session *s, struct diag *d)
 {
@@ -239,7 +276,8 @@ static int prepare(struct session *s, struct diag *d)
 	if (err || s->settings.help)
 		return err;
 	err = tool_args_apply_before_load(&s->settings, s->first, d);
-	return err ?: prepare_view(s, o->json ? OUTPUT_JSON : s->settings.output, d);
+	err = err ?: prepare_view(s, o->json ? OUTPUT_JSON : s->settings.output, d);
+	return err ?: open_metrics(s, d);
 }
 
 /* Once events can be read: a line printed right after the banner is never missed. */
@@ -258,7 +296,7 @@ static void announce_ready(void *ctx)
 		fprintf(stderr, "Running %s ... Hit Ctrl-C to end\n", s->meta.tool_name);
 	if (s->view_ready)
 		record_view_start(&s->view);
-	if (s->view_ready && !events_replaced(s))
+	if (s->view_ready && !events_replaced(s) && !s->o->no_events)
 		record_view_header(&s->view);
 	out_buf_flush(&s->out);
 }
@@ -292,6 +330,8 @@ static int run_session(struct session *s, struct diag *d)
 		.interval_ms = s->o->interval_ms,
 		.ready = announce_ready,
 		.ready_ctx = s,
+		.metrics = s->metrics_open ? &s->metrics : NULL,
+		.no_events = s->o->no_events,
 	};
 	struct diag tracefs;
 	int err, no_tracefs;
@@ -318,6 +358,8 @@ static int run_session(struct session *s, struct diag *d)
 	malloc_trim(0);
 	c.maps.obj = s->loaded.obj;
 	c.printk = open_printk(s);
+	if (s->metrics_open)
+		run_metrics_loaded(&s->metrics, &s->loaded);
 	return event_loop_run(&c, d);
 }
 
@@ -342,6 +384,8 @@ static void session_free(struct session *s)
 {
 	if (s->view_ready)
 		record_view_free(&s->view);
+	if (s->metrics_open)
+		run_metrics_close(&s->metrics);
 	loaded_detach(&s->loaded);
 	loaded_close(&s->loaded);
 	printk_pipe_close(&s->printk);

@@ -87,8 +87,13 @@ $(SYNCSNOOP): $(wildcard $(SYNCSNOOP_SRC)/*.c $(SYNCSNOOP_SRC)/*.h) $(BUILD)/ecc
 	$(Q)$(CC) -O2 -w -I$(@D) $(SYNCSNOOP_SRC)/syncsnoop.c $(SYNCSNOOP_SRC)/trace_helpers.c \
 		$(SYNCSNOOP_SRC)/uprobe_helpers.c -lbpf -lelf -lz -o $@
 
+# Debian's prometheus, unpacked (not installed), for the metrics tests' real scraper.
+PROMETHEUS_OK := $(BUILD)/third-party/prometheus/PACKAGE
+$(PROMETHEUS_OK): | $(DEPS_OK)
+	$(Q)tests/third_party/fetch_deb.sh prometheus $(@D)
+
 .PHONY: third-party
-third-party: $(THIRD_PARTY_OK) $(SYNCSNOOP)
+third-party: $(THIRD_PARTY_OK) $(SYNCSNOOP) $(PROMETHEUS_OK)
 
 test: all $(BUILD)/tests/unit $(BUILD)/tests/unit-san $(FUZZ_BINS) $(VALIDATE_OBJ) \
       $(BUILD)/tests/corrupt_objects vm-ready third-party $(SYNCSNOOP)

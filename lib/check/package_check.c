@@ -605,6 +605,29 @@ static int check_contains(struct checker *c, const struct layout *events)
 	return 0;
 }
 
+/* Each metric's labels are fields of the event, and its condition is one the options know. */
+static int check_metrics(struct checker *c, const struct layout *events)
+{
+	char path[64];
+	int i, j, err = 0;
+
+	for (i = 0; i < c->m->nr_metrics && !err; i++) {
+		const struct metric_spec *x = &c->m->metrics[i];
+
+		if (!events)
+			return diag_set(c->d, -EINVAL, "metrics[%d]: there is no events.type", i);
+		for (j = 0; j < x->nr_labels; j++)
+			if (!layout_find(events, x->labels[j]))
+				return diag_set(c->d, -EINVAL,
+						"metrics[%d].labels[%d]: %s has no field \"%s\"", i,
+						j, events->name, x->labels[j]);
+		snprintf(path, sizeof(path), "metrics[%d].when", i);
+		if (x->when)
+			err = check_condition(c, x->when, path);
+	}
+	return err;
+}
+
 static int check_display(struct checker *c)
 {
 	const char *type = c->m->events.type;
@@ -618,7 +641,7 @@ static int check_display(struct checker *c)
 	if (!type && c->m->columns.present)
 		return diag_set(c->d, -EINVAL, "display.columns: there is no events.type");
 	if (!type)
-		return check_contains(c, NULL);
+		return check_contains(c, NULL) ?: check_metrics(c, NULL);
 	id = layout_find_record(c->btf, type);
 	if (id < 0)
 		return diag_set(c->d, -EINVAL, "events.type: the BPF object has no struct \"%s\"",
@@ -626,6 +649,7 @@ static int check_display(struct checker *c)
 	err = layout_build(c->btf, id, &c->m->hints, &l, c->d);
 	err = err ?: check_columns(c, l, &c->m->columns);
 	err = err ?: check_contains(c, l);
+	err = err ?: check_metrics(c, l);
 	layout_free(l);
 	return err;
 }

@@ -7,9 +7,9 @@
 #include "format/meta.h"
 #include "format/meta_json.h"
 
-static const char *const meta_keys[] = {
-	"bpf_skel", "export_types", "eunomia_version", "tool",	    "args", "hook_variants",
-	"events",   "runtime",	    "display",	       "exit_maps", NULL};
+static const char *const meta_keys[] = {"bpf_skel", "export_types",  "eunomia_version", "tool",
+					"args",	    "hook_variants", "events",		"runtime",
+					"display",  "exit_maps",     "metrics",		NULL};
 static const char *const skel_keys[] = {"obj_name", "progs", "maps", "data_sections", "doc", NULL};
 static const char *const prog_keys[] = {"name", "attach", "link", NULL};
 static const char *const map_keys[] = {"name", "ident", "mmaped", "sample", "max_entries", NULL};
@@ -36,6 +36,8 @@ static const char *const runtime_keys[] = {"pidns_dev", "pidns_ino", NULL};
 static const char *const exit_map_keys[] = {
 	"map", "when", "replaces_events", "sort", "value_name", "columns", NULL};
 static const char *const display_keys[] = {"types", "columns", NULL};
+static const char *const metric_keys[] = {"name", "type", "help", "labels", "when", NULL};
+static const char *const metric_types[] = {"counter", NULL};
 static const char *const sample_types[] = {"default_kv", "log2_hist", "linear_hist", NULL};
 static const char *const sort_names[] = {"key", "value_desc", NULL};
 static const char *const combine_names[] = {"replace", "or", NULL};
@@ -508,6 +510,50 @@ static int parse_exit_maps(const cJSON *meta, struct package_meta *m, struct dia
 			      &m->exit_maps, &m->nr_exit_maps, d);
 }
 
+/* A Prometheus name: [a-zA-Z_:][a-zA-Z0-9_:]* (labels: no ':', not "__..."). */
+static bool prometheus_name(const char *name, bool label)
+{
+	const char *c;
+
+	if (!*name || (*name >= '0' && *name <= '9') || (label && !strncmp(name, "__", 2)))
+		return false;
+	for (c = name; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '_' || (*c == ':' && !label)))
+			return false;
+	return true;
+}
+
+static int parse_metric(const cJSON *e, const char *where, void *out, struct diag *d)
+{
+	struct metric_spec *x = out;
+	int type = 0, i, err = need_object(e, where, metric_keys, d);
+
+	err = err ?: json_get_string(e, where, "name", true, &x->name, d);
+	err = err ?: json_get_enum(e, where, "type", metric_types, &type, d);
+	err = err ?: json_get_text(e, where, "help", false, &x->help, d);
+	err = err ?: json_get_strings(e, where, "labels", &x->labels, &x->nr_labels, d);
+	err = err ?: json_get_string(e, where, "when", false, &x->when, d);
+	if (!err && !prometheus_name(x->name, false))
+		err = diag_set(d, -EINVAL,
+			       "%s.name: '%s' is not a Prometheus metric name "
+			       "([a-zA-Z_:][a-zA-Z0-9_:]*)",
+			       where, x->name);
+	for (i = 0; !err && i < x->nr_labels; i++)
+		if (!prometheus_name(x->labels[i], true))
+			err = diag_set(d, -EINVAL,
+				       "%s.labels[%d]: '%s' is not a Prometheus label "
+				       "name ([a-zA-Z_][a-zA-Z0-9_]*)",
+				       where, i, x->labels[i]);
+	return err;
+}
+
+static int parse_metrics(const cJSON *meta, struct package_meta *m, struct diag *d)
+{
+	return json_get_items(meta, "", "metrics", sizeof(*m->metrics), parse_metric, &m->metrics,
+			      &m->nr_metrics, d);
+}
+
 static int parse_export_types(const cJSON *meta, struct package_meta *m, struct diag *d)
 {
 	const cJSON *types = NULL, *t, *members, *mb;
@@ -658,6 +704,7 @@ int meta_parse(const struct cJSON *meta, struct package_meta *m, struct diag *d)
 	err = err ?: parse_args(meta, m, d);
 	err = err ?: parse_variants(meta, m, d);
 	err = err ?: parse_exit_maps(meta, m, d);
+	err = err ?: parse_metrics(meta, m, d);
 	err = err ?: parse_export_types(meta, m, d);
 	err = err ?: parse_events(meta, m, d);
 	err = err ?: parse_runtime(meta, m, d);
@@ -711,6 +758,9 @@ void meta_free(struct package_meta *m)
 	free(m->samples);
 	free(m->map_sizes);
 	free(m->exit_maps);
+	for (i = 0; i < m->nr_metrics; i++)
+		free(m->metrics[i].labels);
+	free(m->metrics);
 	free(m->examples);
 	meta_free_hints(&m->hints);
 	meta_free_columns(&m->columns);

@@ -154,6 +154,18 @@ struct exit_map_spec {
 	struct column_list columns;
 };
 
+/*
+ * A Prometheus counter the package declares (`ecli run --metrics`): the events shown, one series
+ * per distinct value of its labels, each an event field (named so) shown as the table shows it.
+ */
+struct metric_spec {
+	const char *name;
+	const char *help;
+	const char **labels;
+	int nr_labels;
+	const char *when; /* counted only when this condition holds */
+};
+
 struct events_spec {
 	const char *type;    /* the event struct */
 	const char *ringbuf; /* map names; found by type when not given */
@@ -195,6 +207,8 @@ struct package_meta {
 	int nr_map_sizes;
 	struct exit_map_spec *exit_maps;
 	int nr_exit_maps;
+	struct metric_spec *metrics;
+	int nr_metrics;
 	struct events_spec events;
 	struct runtime_spec runtime;
 	struct type_hints hints;

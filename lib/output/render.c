@@ -85,6 +85,11 @@ static bool passes_filters(struct record_view *v, const void *record)
 	return true;
 }
 
+bool record_view_passes(struct record_view *v, const void *record)
+{
+	return !v->nr_filters || passes_filters(v, record);
+}
+
 bool record_view_row(struct record_view *v, const void *record)
 {
 	if (v->nr_filters && !passes_filters(v, record))

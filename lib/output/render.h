@@ -50,5 +50,7 @@ void record_view_start(struct record_view *v);
 void record_view_header(struct record_view *v);
 /* false: the filters left the record out */
 bool record_view_row(struct record_view *v, const void *record);
+/* Whether the filters keep the record, without showing it. */
+bool record_view_passes(struct record_view *v, const void *record);
 
 #endif

@@ -10,6 +10,8 @@ spell of the shared machine does not always fall on the same one):
               with printf
   ecli table  ecli run build/packages/bindsnoop/package.json > /dev/null
   ecli -j     ecli run -j build/packages/bindsnoop/package.json > /dev/null
+  ecli -j metrics  the same with --metrics 127.0.0.1:PORT (bindsnoop_binds_total: each bind of
+              the storm, on a port of its own, a new series, up to the cap of 10,000)
   bpftrace    an equivalent script on the bind syscall tracepoints, where bpftrace is installed
 Each traced run measures: exec to the "Hit Ctrl-C to end" line (monotonic clock); the bind
 loop's rate per wall second while the tracer runs; the tracer's CPU time over the storm
@@ -31,6 +33,7 @@ import re
 import select
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -270,11 +273,21 @@ def kept_variant(ecli):
     return m.group(1)
 
 
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 def configs(ecli, variant):
     c = [("untraced", None, None, False),
          ("native", [NATIVE, variant], lost_native, False),
          ("ecli table", [ecli, "run", PKG], lost_ecli, False),
-         ("ecli -j", [ecli, "run", "-j", PKG], lost_ecli, False)]
+         ("ecli -j", [ecli, "run", "-j", PKG], lost_ecli, False),
+         ("ecli -j metrics", [ecli, "run", "-j", "--metrics", "127.0.0.1:%d" % free_port(), PKG],
+          lost_ecli, False)]
     bpftrace = shutil.which("bpftrace")
     if bpftrace:
         c.append(("bpftrace", [bpftrace, "-e", BPFTRACE_SCRIPT], lost_bpftrace, True))
@@ -542,6 +555,17 @@ def main():
         verdict = "NOT MEASURED" if value.startswith("-") else "MET" if met else "NOT MET"
         print("  %-34s %-16s %s" % (title, value, verdict))
     print("  %-34s %s" % ("same JSON lines as native", "yes" if same else "NO (see above)"))
+    with_metrics = sum(r["lost"] for r in results["ecli -j metrics"] if r)
+    rss_metrics = med(ratios(results, "ecli -j metrics", "ecli -j", "rss"))
+    print("\nissue 23's targets, ecli -j --metrics against ecli -j (every bind a new series, up "
+          "to the cap):")
+    for title, met, value in (
+            ("lost no more than without", with_metrics <= lost,
+             "%d lost (%d without)" % (with_metrics, lost)),
+            ("steady RSS <= 1.5x without", rss_metrics is not None and rss_metrics <= 1.5,
+             "%.2fx" % rss_metrics if rss_metrics is not None else "-")):
+        verdict = "NOT MEASURED" if value.startswith("-") else "MET" if met else "NOT MET"
+        print("  %-34s %-16s %s" % (title, value, verdict))
     if foreign_runs:
         print("  (other tracing programs were loaded during this run: see above; the figures "
               "include their cost)")

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "run_metrics.h"
+
+/* ecli's own counters, then each program's runs and run time, then the package's. */
+static void write_page(void *ctx, struct out_buf *out)
+{
+	struct run_metrics *rm = ctx;
+	struct bpf_program *prog;
+	struct bpf_prog_info info;
+	uint32_t len;
+	int pass;
+
+	metrics_write_help(out, "ecli_events_total",
+			   "Events the tool's programs sent that ecli read", "counter");
+	metrics_write_value(out, "ecli_events_total", "", rm->events_total);
+	metrics_write_help(out, "ecli_lost_events_total",
+			   "Events the tool's programs could not send (a full buffer)", "counter");
+	metrics_write_value(out, "ecli_lost_events_total", "", rm->lost_total);
+	for (pass = 0; rm->loaded && rm->loaded->obj && pass < 2; pass++) {
+		metrics_write_help(out,
+				   pass ? "ecli_bpf_program_run_seconds_total"
+					: "ecli_bpf_program_runs_total",
+				   pass ? "Time the kernel spent running each program of the tool"
+					: "Times the kernel ran each program of the tool",
+				   "counter");
+		bpf_object__for_each_program(prog, rm->loaded->obj) {
+			if (bpf_program__fd(prog) < 0)
+				continue;
+			memset(&info, 0, sizeof(info));
+			len = sizeof(info);
+			if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+				continue;
+			out_printf(out, "%s{program=\"%s\"} ",
+				   pass ? "ecli_bpf_program_run_seconds_total"
+					: "ecli_bpf_program_runs_total",
+				   bpf_program__name(prog));
+			if (pass)
+				out_printf(out, "%llu.%09llu\n",
+					   (unsigned long long)info.run_time_ns / 1000000000,
+					   (unsigned long long)info.run_time_ns % 1000000000);
+			else
+				out_printf(out, "%llu\n", (unsigned long long)info.run_cnt);
+		}
+	}
+	metrics_write(&rm->m, out);
+}
+
+static int add_event_metrics(struct run_metrics *rm, const struct package_meta *meta,
+			     const struct layout *l, bool (*cond)(void *ctx, const char *name),
+			     void *cond_ctx, struct diag *d)
+{
+	const struct metric_spec *s;
+	int i, err = 0;
+
+	rm->events = calloc(meta->nr_metrics + 1, sizeof(*rm->events));
+	if (!rm->events)
+		return diag_set(d, -ENOMEM, "out of memory");
+	for (i = 0; i < meta->nr_metrics && !err; i++) {
+		s = &meta->metrics[i];
+		if (s->when && !cond(cond_ctx, s->when))
+			continue;
+		if (!l)
+			return diag_set(d, -EINVAL, "metrics[%d] (%s): the package sends no events",
+					i, s->name);
+		err = event_metric_init(&rm->events[rm->nr_events], &rm->m, s->name, s->help, l,
+					s->labels, s->nr_labels, d);
+		if (!err)
+			rm->nr_events++;
+	}
+	return err;
+}
+
+int run_metrics_open(struct run_metrics *rm, const char *addr, size_t max_series,
+		     const struct package_meta *meta, const struct layout *l,
+		     bool (*cond)(void *ctx, const char *name), void *cond_ctx, struct diag *d)
+{
+	int err;
+
+	memset(rm, 0, sizeof(*rm));
+	rm->stats_fd = -1;
+	metrics_init(&rm->m, max_series);
+	err = add_event_metrics(rm, meta, l, cond, cond_ctx, d);
+	err = err ?: metrics_server_open(&rm->server, addr, write_page, rm, d);
+	if (err)
+		run_metrics_close(rm);
+	return err;
+}
+
+void run_metrics_loaded(struct run_metrics *rm, const struct loaded *loaded)
+{
+	rm->loaded = loaded;
+	/* refcounted by the kernel: switched off when the last holder closes it */
+	rm->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+}
+
+void run_metrics_event(struct run_metrics *rm, const void *record, bool shown)
+{
+	int i;
+
+	rm->events_total++;
+	for (i = 0; shown && i < rm->nr_events; i++)
+		event_metric_count(&rm->events[i], &rm->m, record);
+}
+
+void run_metrics_step(struct run_metrics *rm, uint64_t lost)
+{
+	rm->lost_total = lost;
+	metrics_server_step(rm->server);
+}
+
+void run_metrics_close(struct run_metrics *rm)
+{
+	int i;
+
+	metrics_server_close(rm->server);
+	for (i = 0; rm->events && i < rm->nr_events; i++)
+		event_metric_free(&rm->events[i]);
+	free(rm->events);
+	if (rm->stats_fd >= 0)
+		close(rm->stats_fd);
+	metrics_free(&rm->m);
+	memset(rm, 0, sizeof(*rm));
+	rm->stats_fd = -1;
+}

@@ -1,0 +1,246 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""ecli run --metrics HOST:PORT: Prometheus's text format at /metrics while a tool runs, read
+with an HTTP client and scraped by a real Prometheus (Debian's, unpacked by make into
+build/third-party/prometheus, started on 127.0.0.1 by the test).
+
+bindsnoop declares bindsnoop_binds_total{addr, port, proto}; ecli adds ecli_events_total,
+ecli_lost_events_total, each program's runs and run time (the kernel's BPF statistics) and
+ecli_metrics_series_dropped_total (the cap on series)."""
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from binder import Bind, BindChild
+from harness import ROOT, Ecli, check, check_equal, live_test, loaded_ids, package, run_all
+from harness import run_ecli_watched
+
+PKG = package("bindsnoop")
+PROMETHEUS = os.path.join(ROOT, "build", "third-party", "prometheus", "root", "usr", "bin",
+                          "prometheus")
+SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})? (\S+)$')
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def get(url, method="GET"):
+    """(status, headers, body) of one request."""
+    req = urllib.request.Request(url, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, dict(r.headers), r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read().decode()
+
+
+def scrape(port):
+    """{(name, labels text): value} from /metrics; every line a comment or a sample."""
+    status, headers, body = get("http://127.0.0.1:%d/metrics" % port)
+    check_equal(status, 200, "GET /metrics")
+    check(headers.get("Content-Type", "").startswith("text/plain; version=0.0.4"),
+          "the text format's content type: %r" % headers)
+    samples = {}
+    for line in body.splitlines():
+        if line.startswith("# HELP ") or line.startswith("# TYPE "):
+            continue
+        m = SAMPLE.match(line)
+        check(m is not None, "a sample line: %r" % line)
+        samples[(m.group(1), m.group(2) or "")] = float(m.group(3))
+    return samples
+
+
+def series(samples, name):
+    return {labels: v for (n, labels), v in samples.items() if n == name}
+
+
+def bind_labels(addr, port, proto):
+    return '{addr="%s",port="%d",proto="%s"}' % (addr, port, proto)
+
+
+@live_test
+def a_bind_is_counted_beside_ecli_own_metrics():
+    """A bind appears as bindsnoop_binds_total{addr, port, proto} 1, beside ecli's counters
+    and each loaded program's runs (the kernel's BPF statistics, on while ecli runs)."""
+    port = free_port()
+    child = BindChild("mt-bind", [Bind(socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1", 0)])
+    ecli = Ecli(["-v", "-j", "--metrics", "127.0.0.1:%d" % port, PKG])
+    try:
+        (expected,) = [child.go()]
+        time.sleep(0.3)
+        samples = scrape(port)
+    finally:
+        out, err, status = ecli.stop()
+    check_equal(status, 0, "exit status; stderr " + err)
+    bound = expected[0]["port"]
+    binds = series(samples, "bindsnoop_binds_total")
+    check_equal(binds.get(bind_labels("127.0.0.1", bound, "TCP")), 1.0,
+                "the child's bind in %r" % binds)
+    check(samples[("ecli_events_total", "")] >= 1, "ecli_events_total: %r" % samples)
+    check_equal(samples[("ecli_lost_events_total", "")], 0.0, "ecli_lost_events_total")
+    check_equal(samples[("ecli_metrics_series_dropped_total", "")], 0.0, "series dropped")
+    (loaded,) = loaded_ids(err).values()
+    runs = series(samples, "ecli_bpf_program_runs_total")
+    check_equal(sorted(runs), sorted('{program="%s"}' % p for p in loaded),
+                "a runs counter for each program loaded")
+    check(sum(runs.values()) >= 1, "the programs ran: %r" % runs)
+    check(sum(series(samples, "ecli_bpf_program_run_seconds_total").values()) > 0,
+          "their run time is counted (BPF statistics on): %r" % samples)
+    check(any(e.get("port") == bound for e in map(json.loads, out.splitlines())),
+          "the event is printed as well")
+
+
+@live_test
+def no_events_counts_without_printing():
+    port = free_port()
+    child = BindChild("mt-quiet", [Bind(socket.AF_INET, socket.SOCK_DGRAM, "127.0.0.1", 0)])
+    ecli = Ecli(["--metrics", "127.0.0.1:%d" % port, "--no-events", PKG])
+    try:
+        (expected,) = [child.go()]
+        time.sleep(0.3)
+        samples = scrape(port)
+    finally:
+        out, err, status = ecli.stop()
+    check_equal((status, out), (0, ""), "exit status and stdout (no header, no rows)")
+    check_equal(series(samples, "bindsnoop_binds_total").get(
+        bind_labels("127.0.0.1", expected[0]["port"], "UDP")), 1.0, "the child's bind")
+
+
+@live_test
+def series_past_the_cap_are_dropped_and_counted():
+    """Five binds on five ports of one process (-p): two series kept, three dropped."""
+    port = free_port()
+    child = BindChild("mt-cap", [Bind(socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1", 0)
+                                 for _ in range(5)])
+    ecli = Ecli(["--metrics", "127.0.0.1:%d" % port, "--metrics-max-series", "2", "-j", PKG,
+                 "-p", str(child.pid)])
+    try:
+        child.go()
+        time.sleep(0.3)
+        samples = scrape(port)
+    finally:
+        out, err, status = ecli.stop()
+    check_equal(status, 0, "exit status; stderr " + err)
+    check_equal(len(out.splitlines()), 5, "every bind printed")
+    check_equal(len(series(samples, "bindsnoop_binds_total")), 2, "series kept")
+    check_equal(samples[("ecli_metrics_series_dropped_total", "")], 3.0, "series dropped")
+
+
+@live_test
+def only_get_and_head_of_metrics_are_answered():
+    port = free_port()
+    ecli = Ecli(["--metrics", "127.0.0.1:%d" % port, PKG])
+    try:
+        idle = socket.create_connection(("127.0.0.1", port))  # says nothing: blocks no one
+        answers = [get("http://127.0.0.1:%d%s" % (port, path), method)[::2]
+                   for path, method in (("/", "GET"), ("/metrics", "POST"),
+                                        ("/metrics", "HEAD"), ("/metrics?x=1", "GET"))]
+        idle.close()
+    finally:
+        _, err, status = ecli.stop()
+    check_equal(status, 0, "exit status; stderr " + err)
+    check_equal([a[0] for a in answers], [404, 405, 200, 200], "statuses")
+    check_equal(answers[2][1], "", "HEAD: no body")
+    check("ecli_events_total" in answers[3][1], "a query string is ignored")
+
+
+@live_test
+def bad_metrics_options_are_one_line_errors():
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    busy = taken.getsockname()[1]
+    cases = [
+        (["--metrics", "9100"], "ecli: --metrics: '9100' is not HOST:PORT"),
+        (["--metrics", "127.0.0.1:0"], "ecli: --metrics: '127.0.0.1:0': the port must be 1-65535"),
+        (["--metrics", "127.0.0.1:http"],
+         "ecli: --metrics: '127.0.0.1:http': the port must be 1-65535"),
+        (["--metrics", "127.0.0.1:%d" % busy],
+         "ecli: --metrics: cannot listen on 127.0.0.1:%d: Address already in use" % busy),
+        (["--no-events"],
+         "ecli: --no-events: give --metrics HOST:PORT too (it only changes what --metrics does)"),
+        (["--metrics-max-series", "5"], "ecli: --metrics-max-series: give --metrics HOST:PORT "
+         "too (it only changes what --metrics does)"),
+    ]
+    try:
+        for args, message in cases:
+            out, err, status, watch = run_ecli_watched(["run"] + args + [PKG])
+            check_equal((status, out, err.strip()), (2, "", message), "ecli run %s" % args)
+            check_equal(watch.progs, set(), "programs loaded for %s" % args)
+    finally:
+        taken.close()
+
+
+PROMETHEUS_CONFIG = """
+global:
+  scrape_interval: 1s
+scrape_configs:
+  - job_name: ecli
+    static_configs:
+      - targets: ['127.0.0.1:%d']
+"""
+
+
+def query(port, expr):
+    url = "http://127.0.0.1:%d/api/v1/query?query=%s" % (port, urllib.parse.quote(expr))
+    status, _, body = get(url)
+    check_equal(status, 200, "Prometheus query %s: %s" % (expr, body))
+    return json.loads(body)["data"]["result"]
+
+
+@live_test
+def prometheus_scrapes_a_bind():
+    """Debian's Prometheus scrapes ecli every second; its API gives the bind's counter and
+    ecli's own."""
+    check(os.path.exists(PROMETHEUS), "%s is missing: run make first" % PROMETHEUS)
+    port, web = free_port(), free_port()
+    child = BindChild("mt-prom", [Bind(socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1", 0)])
+    with tempfile.TemporaryDirectory() as tmp:
+        config = os.path.join(tmp, "prometheus.yml")
+        with open(config, "w") as f:
+            f.write(PROMETHEUS_CONFIG % port)
+        ecli = Ecli(["--metrics", "127.0.0.1:%d" % port, "--no-events", PKG])
+        prom = subprocess.Popen([PROMETHEUS, "--config.file=" + config,
+                                 "--storage.tsdb.path=" + os.path.join(tmp, "data"),
+                                 "--web.listen-address=127.0.0.1:%d" % web],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            (expected,) = [child.go()]
+            bound = expected[0]["port"]
+            expr = 'bindsnoop_binds_total{port="%d",proto="TCP",addr="127.0.0.1"}' % bound
+            deadline, result = time.time() + 60, []
+            while time.time() < deadline and not result:
+                time.sleep(1)
+                try:
+                    result = query(web, expr)
+                except (AssertionError, OSError):
+                    result = []  # not up yet
+            check_equal([r["value"][1] for r in result], ["1"], "the bind, as Prometheus has it")
+            check(query(web, "ecli_events_total") and query(web, "ecli_lost_events_total"),
+                  "ecli's own counters, as Prometheus has them")
+            check_equal([r["value"][1] for r in query(web, 'up{job="ecli"}')], ["1"],
+                        "the scrape target is up")
+        finally:
+            prom.terminate()
+            try:
+                prom.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                prom.kill()
+            _, err, status = ecli.stop()
+        check_equal(status, 0, "ecli's exit status; stderr " + err)
+
+
+if __name__ == "__main__":
+    sys.exit(run_all("metrics"))
