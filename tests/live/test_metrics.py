@@ -18,6 +18,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from acceptor import AcceptChild
 from binder import Bind, BindChild
 from harness import ROOT, Ecli, check, check_equal, live_test, loaded_ids, package, run_all
 from harness import run_ecli_watched
@@ -181,6 +182,41 @@ def bad_metrics_options_are_one_line_errors():
             check_equal(watch.progs, set(), "programs loaded for %s" % args)
     finally:
         taken.close()
+
+
+def tool_metrics(tool, action):
+    """/metrics while the tool runs and action() makes its events, after they arrived."""
+    port = free_port()
+    ecli = Ecli(["--metrics", "127.0.0.1:%d" % port, "--no-events", package(tool)])
+    try:
+        result = action()
+        time.sleep(0.3)
+        samples = scrape(port)
+    finally:
+        _, err, status = ecli.stop()
+    check_equal(status, 0, "%s: exit status; stderr %s" % (tool, err))
+    return samples, result
+
+
+@live_test
+def each_tool_counts_its_events_by_what_a_dashboard_wants():
+    """tcpaccept: accepts per process, local address and port; opensnoop: opens per process
+    and errno; execsnoop: execs per program name and result."""
+    child = AcceptChild("mt-accept", [(socket.AF_INET, "127.0.0.1")])
+    samples, (accepted,) = tool_metrics("tcpaccept", lambda: child.go())
+    check_equal(series(samples, "tcpaccept_accepts_total").get(
+        '{comm="mt-accept",laddr="127.0.0.1",lport="%d"}' % accepted["lport"]), 1.0,
+        "tcpaccept: the child's accept in %r" % samples)
+    code = "open('/proc/self/comm', 'w').write('mt-open')\ntry:\n    open('/nonexistent/mt')\n" \
+           "except OSError:\n    pass\n"
+    samples, _ = tool_metrics("opensnoop", lambda: subprocess.run([sys.executable, "-S", "-c",
+                                                                   code], check=True))
+    check(series(samples, "opensnoop_opens_total").get('{comm="mt-open",err="2"}', 0) >= 1,
+          "opensnoop: the child's failed open (ENOENT): %r" % samples)
+    samples, _ = tool_metrics("execsnoop", lambda: subprocess.run(
+        ["/bin/sh", "-c", "exec /bin/true; exit 1"], check=True))
+    check(series(samples, "execsnoop_execs_total").get('{comm="true",ret="0"}', 0) >= 1,
+          "execsnoop: the exec of true: %r" % samples)
 
 
 PROMETHEUS_CONFIG = """
