@@ -24,7 +24,7 @@ TOOLS    := $(notdir $(wildcard tools/*))
 
 DEB_PACKAGES := gcc make clang llvm libbpf-dev libelf-dev zlib1g-dev libcjson-dev bpftool \
 		python3 python3-jsonschema valgrind libclang-rt-14-dev libcurl4-openssl-dev libssl-dev \
-		docker-registry libsodium23 python3-cryptography python3-nacl
+		docker-registry libsodium23 python3-cryptography python3-nacl python3-yaml systemd
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	    -Wno-unused-parameter

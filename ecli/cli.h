@@ -34,6 +34,7 @@ enum cli_option {
 	OPT_METRICS,
 	OPT_METRICS_MAX_SERIES,
 	OPT_NO_EVENTS,
+	OPT_CGROUP_ROOT,
 };
 
 /* The fetch options' entries, for a command's table of long options. */

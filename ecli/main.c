@@ -77,6 +77,9 @@ const char cli_usage[] =
 	"  --metrics-max-series N  keep at most N series of the package's counters (default\n"
 	"                        10000; the rest counted in ecli_metrics_series_dropped_total)\n"
 	"  --no-events           with --metrics: count events without printing them\n"
+	"  --cgroup-root PATH    attach cgroup programs below this cgroup v2 folder instead\n"
+	"                        of the root ecli sees (in a container with a cgroup\n"
+	"                        namespace of its own: the host's, mounted in)\n"
 	"  -h, --help            show this help\n"
 	"fetch options (run, push, pull; login takes the first two):\n"
 	"  --fetch-timeout SECONDS  limit for each HTTP request (default " TIMEOUT_TEXT

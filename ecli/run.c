@@ -16,6 +16,7 @@
 #include "run_metrics.h"
 #include "args/tool_help.h"
 #include "check/package_check.h"
+#include "core/cgroup_path.h"
 #include "core/stop_signal.h"
 #include "core/term_text.h"
 #include "fetch/package_source.h"
@@ -88,6 +89,7 @@ static const struct option run_options[] = {
 	{"metrics", required_argument, NULL, OPT_METRICS},
 	{"metrics-max-series", required_argument, NULL, OPT_METRICS_MAX_SERIES},
 	{"no-events", no_argument, NULL, OPT_NO_EVENTS},
+	{"cgroup-root", required_argument, NULL, OPT_CGROUP_ROOT},
 	CLI_FETCH_OPTIONS,
 	{0},
 };
@@ -105,6 +107,16 @@ static int parse_seconds(const char *opt, const char *text, const char *without,
 	}
 	*ms = secs * 1000;
 	return 0;
+}
+
+static int set_cgroup_root(const char *path)
+{
+	struct diag d = {""};
+	int err = cgroup2_set_root(path, "--cgroup-root", &d);
+
+	if (err)
+		diag_print("%s", d.msg);
+	return err;
 }
 
 static int run_option(int opt, struct run_opts *o)
@@ -144,6 +156,8 @@ static int run_option(int opt, struct run_opts *o)
 	case OPT_NO_EVENTS:
 		o->no_events = true;
 		return 0;
+	case OPT_CGROUP_ROOT:
+		return set_cgroup_root(optarg);
 	}
 	return -EINVAL;
 }

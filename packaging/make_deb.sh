@@ -48,7 +48,7 @@ fail() {
 
 # The split: the paths (relative to the stage) each package takes.
 declare -A files
-files[ecli]="usr/bin/ecli usr/share/ecli/packages"
+files[ecli]="usr/bin/ecli usr/share/ecli/packages usr/lib/systemd/system/ecli@.service"
 files[ecc]="usr/bin/ecc usr/share/ecli/include usr/share/ecli/schema"
 
 for p in $packages; do

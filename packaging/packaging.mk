@@ -15,12 +15,14 @@
 #   $(DESTDIR)$(PREFIX)/share/ecli/include/        vmlinux.h, bpf/*.h (libbpf's), *.bpf.h (ours)
 #   $(DESTDIR)$(PREFIX)/share/ecli/schema/package.schema.json
 #   $(DESTDIR)$(PREFIX)/share/ecli/packages/<tool>.json
+#   $(DESTDIR)$(PREFIX)/lib/systemd/system/ecli@.service   (deploy/, running $(PREFIX)/bin/ecli)
 
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 INSTALL  ?= install
 BIN_DEST := $(DESTDIR)$(PREFIX)/bin
 SHARE_DEST := $(DESTDIR)$(PREFIX)/share/ecli
+UNIT_DEST := $(DESTDIR)$(PREFIX)/lib/systemd/system
 # The staged headers, relative to build/include: vmlinux.h bpf/bpf_helpers.h ... emit_event.bpf.h
 INSTALL_HEADERS := $(INCLUDE_FILES:$(INCLUDE_DIR)/%=%)
 NEED_DEBS := packaging/need_debs.sh
@@ -36,14 +38,19 @@ install: $(BUILD)/ecli $(BUILD)/ecc $(INCLUDE_FILES) $(PACKAGES)
 	$(Q)$(INSTALL) -m 0644 schema/package.schema.json $(SHARE_DEST)/schema/
 	$(Q)$(foreach t,$(TOOLS),$(INSTALL) -m 0644 $(BUILD)/packages/$(t)/package.json \
 		$(SHARE_DEST)/packages/$(t).json && ) true
+	$(Q)$(INSTALL) -d $(UNIT_DEST)
+	$(Q)sed 's|/usr/bin/ecli |$(PREFIX)/bin/ecli |' 'deploy/ecli@.service' >'$(UNIT_DEST)/ecli@.service'
+	$(Q)chmod 0644 '$(UNIT_DEST)/ecli@.service'
 
 # Removes what install put there, then the folders it made if they are empty.
 uninstall:
 	$(call msg,RM,$(DESTDIR)$(PREFIX))
 	$(Q)rm -f $(BIN_DEST)/ecli $(BIN_DEST)/ecc $(INSTALL_HEADERS:%=$(SHARE_DEST)/include/%) \
-		$(SHARE_DEST)/schema/package.schema.json $(TOOLS:%=$(SHARE_DEST)/packages/%.json)
+		$(SHARE_DEST)/schema/package.schema.json $(TOOLS:%=$(SHARE_DEST)/packages/%.json) \
+		'$(UNIT_DEST)/ecli@.service'
 	@for d in $(SHARE_DEST)/include/bpf $(SHARE_DEST)/include $(SHARE_DEST)/schema \
-		  $(SHARE_DEST)/packages $(SHARE_DEST); do \
+		  $(SHARE_DEST)/packages $(SHARE_DEST) $(UNIT_DEST) $(DESTDIR)$(PREFIX)/lib/systemd \
+		  $(DESTDIR)$(PREFIX)/lib; do \
 		[ ! -d $$d ] || rmdir --ignore-fail-on-non-empty $$d || exit 1; \
 	done
 

@@ -6,6 +6,7 @@
 #ifndef CORE_CGROUP_PATH_H
 #define CORE_CGROUP_PATH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "core/diag.h"
 
@@ -14,6 +15,15 @@
  * on a hybrid system), from /proc/self/mountinfo; -ENOENT when it is mounted nowhere.
  */
 int cgroup2_root(char *path, size_t size);
+/*
+ * From now on the root is path, a cgroup v2 folder (`ecli run --cgroup-root`: the host's
+ * hierarchy mounted into a container whose own cgroup namespace hides it); what names the
+ * value in messages.
+ */
+int cgroup2_set_root(const char *path, const char *what, struct diag *d);
+bool cgroup2_root_given(void);
+/* Whether this process is in a cgroup namespace other than the initial one (false: unknown). */
+bool cgroup2_own_namespace(void);
 /*
  * The cgroup v2 folder value names into path: a folder of the cgroup v2 file system, or a
  * path below its root ("system.slice/nginx.service"). what names the value in messages.

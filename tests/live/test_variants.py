@@ -565,5 +565,44 @@ def a_cgroup_program_that_could_deny_is_refused():
         shutil.rmtree(d)
 
 
+OWN_NS_WARNING = ("ecli: warning: ecli is in a cgroup namespace of its own: its cgroup programs "
+                  "see this namespace's processes only (--cgroup-root names the host's cgroup "
+                  "v2 mount)")
+
+
+@live_test
+def a_cgroup_namespace_of_its_own_is_said_and_cgroup_root_names_the_host():
+    """ecli as a container sees the machine (a cgroup namespace of its own, rooted at this
+    test's cgroup, and cgroup v2 mounted in a mount namespace of its own): its cgroup programs
+    attach to that root, this test's cgroup, and it says so in one line; --cgroup-root naming
+    the host's mount attaches them there, without a word. A --cgroup-root that is no cgroup v2
+    folder is refused before anything loads."""
+    root = cgroup2_root()
+    with open("/proc/self/cgroup") as f:
+        mine = [l.split(":", 2)[2].strip() for l in f if l.startswith("0::")][0]
+    mine_host = os.path.normpath(root + mine)
+    with tempfile.TemporaryDirectory() as tmp:
+        for extra, where, warned in (([], mine_host, True),
+                                     (["--cgroup-root", root], root, False)):
+            script = "mount -t cgroup2 none %s && exec \"$@\"" % tmp
+            ecli = Ecli(["-v"] + extra + [CGROUP, "-p", str(os.getpid())],
+                        prefix=["unshare", "--mount", "--propagation", "private", "--cgroup",
+                                "--", "sh", "-c", script, "sh"])
+            try:
+                err = ecli.err.decode(errors="replace")
+                ids = all_ids(err)
+                attached = attached_to(where, ids)
+            finally:
+                _, err, status = ecli.stop()
+            check_equal(status, 0, "exit status; stderr " + err)
+            check_equal(attached, sorted(ids), "attached to %s with %s" % (where, extra))
+            check_equal(OWN_NS_WARNING in err.splitlines(), warned,
+                        "the warning with %s:\n%s" % (extra, err))
+    out, err, status, watch = run_ecli_watched(["run", "--cgroup-root", "/proc", CGROUP])
+    check_equal((status, out, err.strip()),
+                (2, "", "ecli: --cgroup-root: '/proc' is not a cgroup v2 folder (an absolute "
+                 "path)"), "a --cgroup-root that is no cgroup")
+    check_equal(watch.progs, set(), "programs held after the refusal")
+
 if __name__ == "__main__":
     sys.exit(run_all("variants"))

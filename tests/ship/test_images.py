@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "live"))
@@ -62,9 +63,14 @@ class Container(harness.Ecli):
     """`podman run ... RUNTIME_IMAGE run ARGS` (the image's entrypoint is ecli), read like an
     ecli process: the banner on stderr, events on stdout, SIGINT (proxied by podman) ends it."""
 
-    def __init__(self, podman_args, args, timeout=60):
+    def __init__(self, podman_args, args, timeout=60, network="none"):
         self.name = container_name()
-        self.cmd = RUN + ["--name", self.name, "--privileged", "--pid=host", "--network=none"] + \
+        # the host's cgroup namespace unless a test asks otherwise (podman's default on a
+        # cgroup v2 machine is one of the container's own: see the DaemonSet test)
+        cgroupns = [] if any(a.startswith("--cgroupns") for a in podman_args) else \
+            ["--cgroupns=host"]
+        self.cmd = RUN + ["--name", self.name, "--privileged", "--pid=host",
+                          "--network=" + network] + cgroupns + \
             list(podman_args) + [RUNTIME_IMAGE, "run"] + list(args)
         self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE)
@@ -263,6 +269,51 @@ def runtime_image_runs_its_installed_bindsnoop_by_name():
     events = [e for e in json_lines(out) if e["comm"] == comm]
     check_equal(len(events), 1, "events of %s in %r" % (comm, out))
     check_equal({k: events[0][k] for k in expected[0]}, expected[0], "the event")
+
+
+def host_cgroup2():
+    """Where this machine mounts the cgroup v2 hierarchy (/sys/fs/cgroup/unified on a hybrid
+    one)."""
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            fields = line.split()
+            if " - cgroup2 " in line and fields[3] == "/":
+                return fields[4]
+    raise AssertionError("cgroup v2 is not mounted here")
+
+
+@live_test
+def runtime_image_runs_as_the_daemonset_says():
+    """deploy/kubernetes/ecli-bindsnoop.yaml's container: privileged, the host's pids, a cgroup
+    namespace of its own (as a pod's), the host's cgroup v2 mount where the manifest mounts it,
+    its args (metrics moved to 127.0.0.1:PORT of the host's network, and -v): bindsnoop keeps
+    its cgroup variant, attached below the host's root, and reports and counts a host bind."""
+    import urllib.request
+    import yaml
+    images()
+    with open(os.path.join(ROOT, "deploy", "kubernetes", "ecli-bindsnoop.yaml")) as f:
+        (container,) = yaml.safe_load(f)["spec"]["template"]["spec"]["containers"]
+    (mount,) = container["volumeMounts"]
+    port = free_port()
+    args = list(container["args"][1:])
+    args[args.index("--metrics") + 1] = "127.0.0.1:%d" % port
+    comm = "ship-img-ds"
+    child = BindChild(comm, [Bind(socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1", 0)])
+    podman = ["--cgroupns=private", "-v", "%s:%s:ro" % (host_cgroup2(), mount["mountPath"])]
+    ecli = Container(podman, ["-v"] + args, network="host")
+    try:
+        (expected,) = [child.go()]
+        time.sleep(0.3)
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=10) as r:
+            metrics = r.read().decode()
+    finally:
+        out, err, status = ecli.stop()
+    check_equal(status, 0, "exit status; stderr " + err)
+    check("variant cgroup: loaded and attached 4 programs" in err, "the cgroup variant: " + err)
+    events = [e for e in json_lines(out) if e["comm"] == comm]
+    check_equal([e["port"] for e in events], [expected[0]["port"]], "the host's bind")
+    check('bindsnoop_binds_total{addr="127.0.0.1",port="%d",proto="TCP"} 1'
+          % expected[0]["port"] in metrics, "the bind counted:\n" + metrics)
 
 
 @live_test

@@ -50,7 +50,8 @@ def layout(prefix):
         ["bpf/" + h for h in LIBBPF_HEADERS] + \
         [os.path.basename(h) for h in glob.glob(os.path.join(ROOT, "bpf", "*.bpf.h"))]
     share = prefix + "/share/ecli/"
-    return sorted([prefix + "/bin/ecli", prefix + "/bin/ecc"] +
+    return sorted([prefix + "/bin/ecli", prefix + "/bin/ecc",
+                   prefix + "/lib/systemd/system/ecli@.service"] +
                   [share + "include/" + h for h in headers] +
                   [share + "schema/package.schema.json"] +
                   [share + "packages/%s.json" % t for t in TOOLS])
@@ -91,6 +92,12 @@ def check_installed(dest, prefix):
         path = dest + rel
         mode = stat.S_IMODE(os.stat(path).st_mode)
         check_equal(mode, 0o755 if "/bin/" in rel else 0o644, "mode of " + rel)
+        if rel.endswith("/ecli@.service"):  # the template, running the installed ecli
+            with open(path) as a, open(os.path.join(ROOT, "deploy", "ecli@.service")) as b:
+                check_equal(a.read(), b.read().replace("ExecStart=/usr/bin/ecli ",
+                                                       "ExecStart=%s/bin/ecli " % prefix),
+                            "the installed unit")
+            continue
         with open(path, "rb") as a, open(built_file(rel[len(prefix) + 1:]), "rb") as b:
             check(a.read() == b.read(), "%s is a copy of the build's" % rel)
 
@@ -184,7 +191,8 @@ def deb_runtime_package():
     fields, files = deb_info(debs[0])
     check_equal((fields["Package"], fields["Version"]), ("ecli", VERSION), "name and version")
     check_equal(files, sorted(["/usr/bin/ecli", "/usr/share/doc/ecli/changelog.gz",
-                               "/usr/share/doc/ecli/copyright"] +
+                               "/usr/share/doc/ecli/copyright",
+                               "/usr/lib/systemd/system/ecli@.service"] +
                               ["/usr/share/ecli/packages/%s.json" % t for t in TOOLS]),
                 "the runtime package's files")
     deps = depends(fields)
@@ -209,7 +217,7 @@ def deb_build_package():
     for tool in ("clang", "llvm", "bpftool", "libbpf-dev"):
         check(tool in depends(fields), "Depends has %s: %r" % (tool, fields["Depends"]))
     want = [p.replace("/usr/local", "/usr") for p in layout("/usr/local")
-            if "/bin/ecli" not in p and "/packages/" not in p]
+            if "/bin/ecli" not in p and "/packages/" not in p and "/systemd/" not in p]
     check_equal(files, sorted(want + ["/usr/share/doc/ecc/changelog.gz",
                                       "/usr/share/doc/ecc/copyright"]),
                 "the build package's files")
