@@ -8,8 +8,8 @@ untraced and while each of these runs:
   floor       test-packages/syscall_floor: one program on the sys_enter_bind tracepoint, the
               cheapest syscall hook (any syscall tracepoint sends every syscall of every task
               through the kernel's tracing slow path)
-  exit floor  test-packages/exit_floor: the same on sys_exit_bind, the cheapest exit
-              tracepoint (tcpaccept's tracepoint variant hooks two)
+  exit floor  the same package's variant "exit" (--variant exit): the program on
+              sys_exit_bind, the cheapest exit tracepoint (tcpaccept's tracepoint variant hooks two)
   raw floor   test-packages/raw_exit_floor: an empty raw_syscalls sys_exit program, the
               cheapest raw program at every syscall's exit (tcpaccept's syscall variant)
   bindsnoop, tcpaccept, opensnoop, execsnoop   ecli run TOOL > /dev/null, the variant this
@@ -42,12 +42,14 @@ KIND_FLOOR = {"tcpaccept": "exit floor", "opensnoop": "exit floor", "execsnoop":
 LOOPS = ("getppid", "read")
 
 
-FLOORS = {"floor": "syscall_floor", "exit floor": "exit_floor", "raw floor": "raw_exit_floor"}
+# name: (test package, ecli run options)
+FLOORS = {"floor": ("syscall_floor", []), "exit floor": ("syscall_floor", ["--variant", "exit"]),
+          "raw floor": ("raw_exit_floor", [])}
 
 
 def package(name):
     if name in FLOORS:
-        return os.path.join(BUILD, "test-packages", FLOORS[name], "package.json")
+        return os.path.join(BUILD, "test-packages", FLOORS[name][0], "package.json")
     return os.path.join(BUILD, "packages", name, "package.json")
 
 
@@ -63,7 +65,9 @@ def measure(names, rounds, calls, tries):
     for r in range(rounds):
         order = names[r % len(names):] + names[:r % len(names)]
         for name in order:
-            tracer = Tracer([ECLI, "run", package(name)]) if name != "untraced" else None
+            options = FLOORS[name][1] if name in FLOORS else []
+            tracer = Tracer([ECLI, "run"] + options + [package(name)]) \
+                if name != "untraced" else None
             try:
                 for kind in LOOPS:
                     ns[name][kind].append(ns_per_call(kind, calls, tries))

@@ -418,6 +418,17 @@ def run_ecli_watched(args, timeout=30, stdin_data=None, prefix=()):
     return out.decode(errors="replace"), err.decode(errors="replace"), p.returncode, watch
 
 
+def cgroup2_mount():
+    """Where this machine mounts the cgroup v2 hierarchy's root (/sys/fs/cgroup, or
+    /sys/fs/cgroup/unified on a hybrid one)."""
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            fields = line.split()
+            if " - cgroup2 " in line and fields[3] == "/":
+                return fields[4]
+    raise AssertionError("cgroup v2 is not mounted here")
+
+
 def ensure_mounted(path, fstype):
     """tracefs and bpffs are not mounted on a fresh machine; tests that read them mount them."""
     if subprocess.run(["mountpoint", "-q", path]).returncode != 0:

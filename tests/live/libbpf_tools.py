@@ -7,7 +7,6 @@ chooses: tests/third_party/README.md says why, per tool) and run beside the orig
 import os
 import signal
 import subprocess
-import time
 
 from harness import ROOT, Process, check_equal
 

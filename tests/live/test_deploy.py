@@ -9,7 +9,6 @@ stdout, metrics on the address given, and SIGTERM (its KillSignal) ends it with 
 attached. The DaemonSet: what it gives ecli agrees with itself and with ecli (hostPID,
 privileged, the host's cgroup mount named by --cgroup-root, the metrics port); the runtime image
 running as it says is checked by ship-images (tests/ship/test_images.py)."""
-import json
 import os
 import re
 import shlex
@@ -24,7 +23,7 @@ import urllib.request
 
 import yaml
 
-from binder import Bind, BindChild
+from binder import Bind, BindChild, free_port
 from harness import (ROOT, BpfWatch, check, check_equal, check_unloaded, json_lines, live_test,
                      run_all)
 
@@ -46,14 +45,6 @@ def unit_entries():
                 key, _, value = line.partition("=")
                 entries.setdefault(key, []).append(value)
     return entries
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 @live_test

@@ -13,8 +13,6 @@ split from one return value, bytes in KB, TCP states by name, a positional thres
 """
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -208,7 +206,6 @@ def opensnoop_leaves_out_the_hooks_this_kernel_lacks():
 
 
 CONNECTIONS = """
-import socket
 for family, addr in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
     s = socket.socket(family)
     s.bind((addr, 0))
@@ -243,7 +240,6 @@ def tcplife_as_the_original():
 
 @live_test
 def tcpstates_as_the_original():
-    ports = []
     ours, theirs, _, pid = side_by_side("tcpstates", [], "SKADDR", lambda: child(CONNECTIONS))
     check_equal(ours[0], theirs[0], "the header line, ecli against the original")
     # SKADDR PID COMM LADDR LPORT RADDR RPORT OLDSTATE -> NEWSTATE MS: all but MS

@@ -19,7 +19,7 @@ import urllib.parse
 import urllib.request
 
 from acceptor import AcceptChild
-from binder import Bind, BindChild
+from binder import Bind, BindChild, free_port
 from harness import ROOT, Ecli, check, check_equal, live_test, loaded_ids, package, run_all
 from harness import run_ecli_watched
 
@@ -27,14 +27,6 @@ PKG = package("bindsnoop")
 PROMETHEUS = os.path.join(ROOT, "build", "third-party", "prometheus", "root", "usr", "bin",
                           "prometheus")
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})? (\S+)$')
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def get(url, method="GET"):
@@ -67,6 +59,20 @@ def series(samples, name):
     return {labels: v for (n, labels), v in samples.items() if n == name}
 
 
+def scraped(args, action):
+    """ecli run --metrics 127.0.0.1:PORT ARGS while action() makes events: (/metrics once they
+    arrived, what action returned, ecli's stdout, stderr, exit status)."""
+    port = free_port()
+    ecli = Ecli(["--metrics", "127.0.0.1:%d" % port] + list(args))
+    try:
+        result = action()
+        time.sleep(0.3)
+        samples = scrape(port)
+    finally:
+        out, err, status = ecli.stop()
+    return samples, result, out, err, status
+
+
 def bind_labels(addr, port, proto):
     return '{addr="%s",port="%d",proto="%s"}' % (addr, port, proto)
 
@@ -75,15 +81,8 @@ def bind_labels(addr, port, proto):
 def a_bind_is_counted_beside_ecli_own_metrics():
     """A bind appears as bindsnoop_binds_total{addr, port, proto} 1, beside ecli's counters
     and each loaded program's runs (the kernel's BPF statistics, on while ecli runs)."""
-    port = free_port()
     child = BindChild("mt-bind", [Bind(socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1", 0)])
-    ecli = Ecli(["-v", "-j", "--metrics", "127.0.0.1:%d" % port, PKG])
-    try:
-        (expected,) = [child.go()]
-        time.sleep(0.3)
-        samples = scrape(port)
-    finally:
-        out, err, status = ecli.stop()
+    samples, expected, out, err, status = scraped(["-v", "-j", PKG], child.go)
     check_equal(status, 0, "exit status; stderr " + err)
     bound = expected[0]["port"]
     binds = series(samples, "bindsnoop_binds_total")
@@ -105,15 +104,8 @@ def a_bind_is_counted_beside_ecli_own_metrics():
 
 @live_test
 def no_events_counts_without_printing():
-    port = free_port()
     child = BindChild("mt-quiet", [Bind(socket.AF_INET, socket.SOCK_DGRAM, "127.0.0.1", 0)])
-    ecli = Ecli(["--metrics", "127.0.0.1:%d" % port, "--no-events", PKG])
-    try:
-        (expected,) = [child.go()]
-        time.sleep(0.3)
-        samples = scrape(port)
-    finally:
-        out, err, status = ecli.stop()
+    samples, expected, out, _, status = scraped(["--no-events", PKG], child.go)
     check_equal((status, out), (0, ""), "exit status and stdout (no header, no rows)")
     check_equal(series(samples, "bindsnoop_binds_total").get(
         bind_labels("127.0.0.1", expected[0]["port"], "UDP")), 1.0, "the child's bind")
@@ -122,17 +114,10 @@ def no_events_counts_without_printing():
 @live_test
 def series_past_the_cap_are_dropped_and_counted():
     """Five binds on five ports of one process (-p): two series kept, three dropped."""
-    port = free_port()
     child = BindChild("mt-cap", [Bind(socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1", 0)
                                  for _ in range(5)])
-    ecli = Ecli(["--metrics", "127.0.0.1:%d" % port, "--metrics-max-series", "2", "-j", PKG,
-                 "-p", str(child.pid)])
-    try:
-        child.go()
-        time.sleep(0.3)
-        samples = scrape(port)
-    finally:
-        out, err, status = ecli.stop()
+    samples, _, out, err, status = scraped(["--metrics-max-series", "2", "-j", PKG, "-p",
+                                            str(child.pid)], child.go)
     check_equal(status, 0, "exit status; stderr " + err)
     check_equal(len(out.splitlines()), 5, "every bind printed")
     check_equal(len(series(samples, "bindsnoop_binds_total")), 2, "series kept")
@@ -186,14 +171,7 @@ def bad_metrics_options_are_one_line_errors():
 
 def tool_metrics(tool, action):
     """/metrics while the tool runs and action() makes its events, after they arrived."""
-    port = free_port()
-    ecli = Ecli(["--metrics", "127.0.0.1:%d" % port, "--no-events", package(tool)])
-    try:
-        result = action()
-        time.sleep(0.3)
-        samples = scrape(port)
-    finally:
-        _, err, status = ecli.stop()
+    samples, result, _, err, status = scraped(["--no-events", package(tool)], action)
     check_equal(status, 0, "%s: exit status; stderr %s" % (tool, err))
     return samples, result
 

@@ -29,9 +29,9 @@ import subprocess
 import sys
 import tempfile
 
-from harness import (ROOT, Ecli, bpf_fds, check, check_equal, json_lines, live_test, loaded_ids,
-                     program_names, record_case, run_all, run_ecli, run_ecli_watched,
-                     still_loaded, trace_getppid, variant_fates)
+from harness import (ROOT, Ecli, bpf_fds, cgroup2_mount, check, check_equal, json_lines,
+                     live_test, loaded_ids, program_names, record_case, run_all, run_ecli,
+                     run_ecli_watched, still_loaded, trace_getppid, variant_fates)
 
 ECC = os.path.join(ROOT, "build", "ecc")
 REJECT = os.path.join(ROOT, "build", "test-packages", "verifier_reject", "package.json")
@@ -429,15 +429,6 @@ def verbose_says_why_each_optional_group_was_dropped():
                 "the variant kept, then the warnings without the -v hint")
 
 
-def cgroup2_root():
-    with open("/proc/self/mountinfo") as f:
-        for line in f:
-            fields = line.split()
-            if " - cgroup2 " in line and fields[3] == "/":
-                return fields[4]
-    raise AssertionError("cgroup v2 is not mounted here")
-
-
 def attached_to(cgroup, ids):
     """Which of these program ids are attached to the cgroup (bpftool cgroup show)."""
     out = subprocess.run(["bpftool", "-j", "cgroup", "show", cgroup], capture_output=True,
@@ -450,7 +441,7 @@ def cgroup_programs_attach_to_the_root_and_detach_on_exit():
     """cgroup/bind4 and cgroup/post_bind4 programs are attached to the cgroup v2 root (they
     see this process's bind, as every process's), and detached when ecli ends."""
     import socket
-    root = cgroup2_root()
+    root = cgroup2_mount()
     ecli = Ecli(["-v", "-j", CGROUP, "-p", str(os.getpid())])
     try:
         ids = all_ids(ecli.err.decode(errors="replace"))
@@ -477,7 +468,7 @@ def cgroup_programs_attach_where_the_package_option_says():
     the binds of that cgroup's processes, and not this process's, outside it; a path that is
     no cgroup is refused before anything loads."""
     import socket
-    root = cgroup2_root()
+    root = cgroup2_mount()
     name = "ecli-test-%d" % os.getpid()
     path = os.path.join(root, name)
     os.mkdir(path)
@@ -577,7 +568,7 @@ def a_cgroup_namespace_of_its_own_is_said_and_cgroup_root_names_the_host():
     attach to that root, this test's cgroup, and it says so in one line; --cgroup-root naming
     the host's mount attaches them there, without a word. A --cgroup-root that is no cgroup v2
     folder is refused before anything loads."""
-    root = cgroup2_root()
+    root = cgroup2_mount()
     with open("/proc/self/cgroup") as f:
         mine = [l.split(":", 2)[2].strip() for l in f if l.startswith("0::")][0]
     mine_host = os.path.normpath(root + mine)

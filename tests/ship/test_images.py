@@ -271,17 +271,6 @@ def runtime_image_runs_its_installed_bindsnoop_by_name():
     check_equal({k: events[0][k] for k in expected[0]}, expected[0], "the event")
 
 
-def host_cgroup2():
-    """Where this machine mounts the cgroup v2 hierarchy (/sys/fs/cgroup/unified on a hybrid
-    one)."""
-    with open("/proc/self/mountinfo") as f:
-        for line in f:
-            fields = line.split()
-            if " - cgroup2 " in line and fields[3] == "/":
-                return fields[4]
-    raise AssertionError("cgroup v2 is not mounted here")
-
-
 @live_test
 def runtime_image_runs_as_the_daemonset_says():
     """deploy/kubernetes/ecli-bindsnoop.yaml's container: privileged, the host's pids, a cgroup
@@ -299,7 +288,7 @@ def runtime_image_runs_as_the_daemonset_says():
     args[args.index("--metrics") + 1] = "127.0.0.1:%d" % port
     comm = "ship-img-ds"
     child = BindChild(comm, [Bind(socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1", 0)])
-    podman = ["--cgroupns=private", "-v", "%s:%s:ro" % (host_cgroup2(), mount["mountPath"])]
+    podman = ["--cgroupns=private", "-v", "%s:%s:ro" % (harness.cgroup2_mount(), mount["mountPath"])]
     ecli = Container(podman, ["-v"] + args, network="host")
     try:
         (expected,) = [child.go()]
