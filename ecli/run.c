@@ -152,7 +152,11 @@ static int run_option(int opt, struct run_opts *o)
 		o->metrics_addr = optarg;
 		return 0;
 	case OPT_METRICS_MAX_SERIES:
-		return cli_parse_uint("--metrics-max-series", optarg, 10000000, &o->max_series);
+		if (cli_parse_uint("--metrics-max-series", optarg, 10000000, &o->max_series))
+			return -EINVAL;
+		if (!o->max_series)
+			diag_print("--metrics-max-series: give at least 1");
+		return o->max_series ? 0 : -EINVAL;
 	case OPT_NO_EVENTS:
 		o->no_events = true;
 		return 0;

@@ -155,6 +155,8 @@ def bad_metrics_options_are_one_line_errors():
          "ecli: --metrics: '127.0.0.1:http': the port must be 1-65535"),
         (["--metrics", "127.0.0.1:%d" % busy],
          "ecli: --metrics: cannot listen on 127.0.0.1:%d: Address already in use" % busy),
+        (["--metrics", "127.0.0.1:%d" % busy, "--metrics-max-series", "0"],
+         "ecli: --metrics-max-series: give at least 1"),
         (["--no-events"],
          "ecli: --no-events: give --metrics HOST:PORT too (it only changes what --metrics does)"),
         (["--metrics-max-series", "5"], "ecli: --metrics-max-series: give --metrics HOST:PORT "
