@@ -28,7 +28,7 @@ INSTALL_HEADERS := $(INCLUDE_FILES:$(INCLUDE_DIR)/%=%)
 NEED_DEBS := packaging/need_debs.sh
 
 .PHONY: install uninstall deb deb-arm64 images test-ship
-install: $(BUILD)/ecli $(BUILD)/ecc $(INCLUDE_FILES) $(PACKAGES)
+install: $(BUILD)/ecli $(BUILD)/ecc $(INCLUDE_FILES) $(PACKAGES) deploy/ecli@.service
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
 	$(Q)$(INSTALL) -d $(BIN_DEST) $(SHARE_DEST)/include/bpf $(SHARE_DEST)/schema \
 		$(SHARE_DEST)/packages
@@ -79,7 +79,7 @@ $(DEB_OK): $(NEED_DEBS)
 
 $(DEB_ECLI) $(DEB_ECC) &: $(BUILD)/ecli $(BUILD)/ecc $(INCLUDE_FILES) $(PACKAGES) \
 			  schema/package.schema.json Makefile packaging/make_deb.sh \
-			  packaging/packaging.mk $(DEB_INPUTS) | $(DEB_OK)
+			  packaging/packaging.mk deploy/ecli@.service $(DEB_INPUTS) | $(DEB_OK)
 	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)
 	$(Q)$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_DIR)/stage) PREFIX=/usr \
 		>/dev/null
@@ -90,12 +90,14 @@ $(DEB_ECLI) $(DEB_ECC) &: $(BUILD)/ecli $(BUILD)/ecc $(INCLUDE_FILES) $(PACKAGES
 # Debian's arm64 libraries (make_deb.sh with DEB_ARCH and FOREIGN_ROOT).
 deb-arm64: $(DEB_ECLI_ARM64)
 $(DEB_ECLI_ARM64): $(BUILD)/aarch64/ecli $(PACKAGES) packaging/make_deb.sh packaging/packaging.mk \
-		   $(ARM64_ROOT)/.packages $(DEB_INPUTS) | $(DEB_OK)
+		   deploy/ecli@.service $(ARM64_ROOT)/.packages $(DEB_INPUTS) | $(DEB_OK)
 	$(Q)rm -rf $(DEB_DIR_ARM64) && mkdir -p $(DEB_DIR_ARM64)/stage/usr/bin \
 		$(DEB_DIR_ARM64)/stage/usr/share/ecli/packages
 	$(Q)$(INSTALL) -m 0755 $(BUILD)/aarch64/ecli $(DEB_DIR_ARM64)/stage/usr/bin/
 	$(Q)$(foreach t,$(TOOLS),$(INSTALL) -m 0644 $(BUILD)/packages/$(t)/package.json \
 		$(DEB_DIR_ARM64)/stage/usr/share/ecli/packages/$(t).json && ) true
+	$(Q)$(INSTALL) -D -m 0644 'deploy/ecli@.service' \
+		'$(DEB_DIR_ARM64)/stage/usr/lib/systemd/system/ecli@.service'
 	$(Q)DEB_ARCH=arm64 FOREIGN_ROOT=$(ARM64_ROOT) DEB_MAINTAINER='$(DEB_MAINTAINER)' \
 		packaging/make_deb.sh $(DEB_DIR_ARM64)/stage $(VERSION) $(DEB_DIR_ARM64)
 
