@@ -206,6 +206,7 @@ def opensnoop_leaves_out_the_hooks_this_kernel_lacks():
 
 
 CONNECTIONS = """
+import socket
 for family, addr in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
     s = socket.socket(family)
     s.bind((addr, 0))
