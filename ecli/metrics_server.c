@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include "metrics_server.h"
+#include "core/stop_signal.h"
 
 #define REQUEST_MAX 2048
 
@@ -27,14 +27,6 @@ struct metrics_server {
 	struct out_buf body;
 	struct conn conns[METRICS_MAX_CONNS];
 };
-
-static uint64_t now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000ULL + t.tv_nsec / 1000000;
-}
 
 /* HOST:PORT or [HOST]:PORT into its parts; host "" means every address. */
 static int split_addr(const char *addr, char *host, size_t size, const char **port, struct diag *d)
@@ -132,7 +124,7 @@ static void accept_new(struct metrics_server *s)
 		c = &s->conns[i];
 		c->fd = fd;
 		c->in_len = c->sent = 0;
-		c->deadline_ms = now_ms() + METRICS_CONN_MS;
+		c->deadline_ms = stop_signal_now_ms() + METRICS_CONN_MS;
 		memset(&c->out, 0, sizeof(c->out));
 	}
 }
@@ -203,7 +195,7 @@ static void send_answer(struct conn *c)
 
 void metrics_server_step(struct metrics_server *s)
 {
-	uint64_t now = now_ms();
+	uint64_t now = stop_signal_now_ms();
 	struct conn *c;
 	int i;
 

@@ -68,8 +68,7 @@ void jw_key(struct json_writer *jw, const char *key)
 	jw->after_key = true;
 }
 
-/* Length of a valid UTF-8 sequence starting at s, or 0 when the bytes are not one. */
-static size_t utf8_sequence(const unsigned char *s, size_t len)
+size_t utf8_sequence(const unsigned char *s, size_t len)
 {
 	size_t n, i;
 	uint32_t cp;

@@ -38,5 +38,10 @@ void jw_null(struct json_writer *jw);
 
 /* Escaped string body without quotes; shared with text output of the same values. */
 void json_escape(struct out_buf *out, const char *s, size_t len);
+/*
+ * Length of the valid multi-byte UTF-8 sequence starting at s (len bytes left), or 0 when the
+ * bytes are not one (ASCII, a stray or cut byte, an overlong form, a surrogate, past U+10FFFF).
+ */
+size_t utf8_sequence(const unsigned char *s, size_t len);
 
 #endif

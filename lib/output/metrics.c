@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "output/metrics.h"
+#include "core/json_writer.h"
 #include "output/format_value.h"
 
 #define FIRST_SLOTS 16
@@ -154,28 +155,6 @@ void metrics_write(const struct metrics *m, struct out_buf *out)
 	metrics_write_value(out, "ecli_metrics_series_dropped_total", "", m->dropped);
 }
 
-/* The length of the valid UTF-8 sequence at s (n bytes left), or 0. */
-static size_t utf8_len(const uint8_t *s, size_t n)
-{
-	size_t len = s[0] < 0x80	     ? 1
-		     : (s[0] & 0xe0) == 0xc0 ? 2
-		     : (s[0] & 0xf0) == 0xe0 ? 3
-		     : (s[0] & 0xf8) == 0xf0 ? 4
-					     : 0,
-	       i;
-
-	if (!len || len > n || (len == 2 && s[0] < 0xc2) || (len == 4 && s[0] > 0xf4))
-		return 0;
-	for (i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	/* overlong forms, UTF-16 surrogates, past U+10FFFF */
-	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
-	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
-		return 0;
-	return len;
-}
-
 void metrics_label(struct out_buf *out, bool first, const char *name, const char *value, size_t len)
 {
 	const uint8_t *v = (const uint8_t *)value;
@@ -186,7 +165,7 @@ void metrics_label(struct out_buf *out, bool first, const char *name, const char
 	out_puts(out, name);
 	out_puts(out, "=\"");
 	while (i < len) {
-		n = utf8_len(v + i, len - i);
+		n = v[i] < 0x80 ? 1 : utf8_sequence(v + i, len - i);
 		if (!n)
 			out_puts(out, "\xef\xbf\xbd"); /* U+FFFD: Prometheus takes UTF-8 only */
 		else if (v[i] == '\\')
