@@ -153,6 +153,12 @@ static uint64_t read_lost(struct loop *l)
 	return sum;
 }
 
+/* read_lost for a metrics page: only when one is asked for, not at every poll. */
+static uint64_t lost_so_far(void *ctx)
+{
+	return read_lost(ctx);
+}
+
 static void report_lost(struct loop *l)
 {
 	uint64_t lost = read_lost(l);
@@ -264,7 +270,7 @@ static int run(struct loop *l, struct diag *d)
 	while (!stop_signal_raised() && !err && !c->maps.out->error) {
 		err = poll_once(l, d);
 		if (c->metrics)
-			run_metrics_step(c->metrics, read_lost(l));
+			run_metrics_step(c->metrics, lost_so_far, l);
 		if (c->printk)
 			printk_pipe_read(c->printk, show_printk, c);
 		now = stop_signal_now_ms();

@@ -7,47 +7,70 @@
 #include <bpf/libbpf.h>
 #include "run_metrics.h"
 
+struct prog_stats {
+	const char *name;
+	uint64_t runs;
+	uint64_t run_ns;
+};
+
+/* The kernel's statistics of each loaded program, read once per page (free them); NULL: none. */
+static struct prog_stats *read_prog_stats(const struct run_metrics *rm, int *n)
+{
+	struct bpf_program *prog;
+	struct bpf_prog_info info;
+	struct prog_stats *stats = NULL, *grown;
+	uint32_t len;
+
+	*n = 0;
+	if (!rm->loaded || !rm->loaded->obj)
+		return NULL;
+	bpf_object__for_each_program(prog, rm->loaded->obj) {
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (bpf_program__fd(prog) < 0 ||
+		    bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+			continue;
+		grown = realloc(stats, (*n + 1) * sizeof(*stats));
+		if (!grown)
+			break;
+		stats = grown;
+		stats[(*n)++] = (struct prog_stats){bpf_program__name(prog), info.run_cnt,
+						    info.run_time_ns};
+	}
+	return stats;
+}
+
 /* ecli's own counters, then each program's runs and run time, then the package's. */
 static void write_page(void *ctx, struct out_buf *out)
 {
 	struct run_metrics *rm = ctx;
-	struct bpf_program *prog;
-	struct bpf_prog_info info;
-	uint32_t len;
-	int pass;
+	int i, n;
+	struct prog_stats *stats = read_prog_stats(rm, &n);
 
 	metrics_write_help(out, "ecli_events_total",
 			   "Events the tool's programs sent that ecli read", "counter");
 	metrics_write_value(out, "ecli_events_total", "", rm->events_total);
 	metrics_write_help(out, "ecli_lost_events_total",
 			   "Events the tool's programs could not send (a full buffer)", "counter");
-	metrics_write_value(out, "ecli_lost_events_total", "", rm->lost_total);
-	for (pass = 0; rm->loaded && rm->loaded->obj && pass < 2; pass++) {
-		metrics_write_help(out,
-				   pass ? "ecli_bpf_program_run_seconds_total"
-					: "ecli_bpf_program_runs_total",
-				   pass ? "Time the kernel spent running each program of the tool"
-					: "Times the kernel ran each program of the tool",
+	metrics_write_value(out, "ecli_lost_events_total", "",
+			    rm->read_lost ? rm->read_lost(rm->lost_ctx) : 0);
+	if (rm->loaded) {
+		metrics_write_help(out, "ecli_bpf_program_runs_total",
+				   "Times the kernel ran each program of the tool", "counter");
+		for (i = 0; i < n; i++)
+			out_printf(out, "ecli_bpf_program_runs_total{program=\"%s\"} %llu\n",
+				   stats[i].name, (unsigned long long)stats[i].runs);
+		metrics_write_help(out, "ecli_bpf_program_run_seconds_total",
+				   "Time the kernel spent running each program of the tool",
 				   "counter");
-		bpf_object__for_each_program(prog, rm->loaded->obj) {
-			if (bpf_program__fd(prog) < 0)
-				continue;
-			memset(&info, 0, sizeof(info));
-			len = sizeof(info);
-			if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
-				continue;
-			out_printf(out, "%s{program=\"%s\"} ",
-				   pass ? "ecli_bpf_program_run_seconds_total"
-					: "ecli_bpf_program_runs_total",
-				   bpf_program__name(prog));
-			if (pass)
-				out_printf(out, "%llu.%09llu\n",
-					   (unsigned long long)info.run_time_ns / 1000000000,
-					   (unsigned long long)info.run_time_ns % 1000000000);
-			else
-				out_printf(out, "%llu\n", (unsigned long long)info.run_cnt);
-		}
+		for (i = 0; i < n; i++)
+			out_printf(
+				out,
+				"ecli_bpf_program_run_seconds_total{program=\"%s\"} %llu.%09llu\n",
+				stats[i].name, (unsigned long long)stats[i].run_ns / 1000000000,
+				(unsigned long long)stats[i].run_ns % 1000000000);
 	}
+	free(stats);
 	metrics_write(&rm->m, out);
 }
 
@@ -108,9 +131,10 @@ void run_metrics_event(struct run_metrics *rm, const void *record, bool shown)
 		event_metric_count(&rm->events[i], &rm->m, record);
 }
 
-void run_metrics_step(struct run_metrics *rm, uint64_t lost)
+void run_metrics_step(struct run_metrics *rm, uint64_t (*read_lost)(void *ctx), void *ctx)
 {
-	rm->lost_total = lost;
+	rm->read_lost = read_lost;
+	rm->lost_ctx = ctx;
 	metrics_server_step(rm->server);
 }
 

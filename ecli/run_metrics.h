@@ -25,7 +25,8 @@ struct run_metrics {
 	int stats_fd; /* BPF_ENABLE_STATS while ecli runs, or -1 */
 	const struct loaded *loaded;
 	uint64_t events_total;
-	uint64_t lost_total;
+	uint64_t (*read_lost)(void *ctx); /* the events lost so far, read when a page is asked */
+	void *lost_ctx;
 };
 
 /*
@@ -39,8 +40,8 @@ int run_metrics_open(struct run_metrics *rm, const char *addr, size_t max_series
 void run_metrics_loaded(struct run_metrics *rm, const struct loaded *loaded);
 /* An event read; shown: the view showed it (or would have, under --no-events). */
 void run_metrics_event(struct run_metrics *rm, const void *record, bool shown);
-/* Answers scrapes that are ready; lost is the events lost so far. */
-void run_metrics_step(struct run_metrics *rm, uint64_t lost);
+/* Answers scrapes that are ready; read_lost(ctx) gives the events lost so far, for a page. */
+void run_metrics_step(struct run_metrics *rm, uint64_t (*read_lost)(void *ctx), void *ctx);
 void run_metrics_close(struct run_metrics *rm);
 
 #endif
