@@ -95,6 +95,16 @@ static __always_inline void note_seen(struct sock *sk)
 		bpf_map_update_elem(&seen_accepts, &key, &one, BPF_ANY);
 }
 
+/* The accepted socket's IP version where -4, -6 and -P keep it, else 0. */
+static __always_inline __u8 traced_ip(const struct sock_common *skc)
+{
+	__u8 ip = sock_ip_version(skc);
+
+	if (!ip || (target_family && target_family != ip) || !port_is_traced(skc->skc_num))
+		return 0;
+	return ip;
+}
+
 static __always_inline int report_accept(void *ctx, struct sock *sk)
 {
 	struct sock_common skc;
@@ -106,12 +116,10 @@ static __always_inline int report_accept(void *ctx, struct sock *sk)
 	if (!task_is_traced() || sock_common_copy(sk, &skc))
 		return 0;
 	__builtin_memset(&e, 0, sizeof(e));
-	e.ip = sock_ip_version(&skc);
-	if (!e.ip || (target_family && target_family != e.ip))
+	e.ip = traced_ip(&skc);
+	if (!e.ip)
 		return 0;
 	e.lport = skc.skc_num;
-	if (!port_is_traced(e.lport))
-		return 0;
 	e.rport = bpf_ntohs(skc.skc_dport);
 	sock_local_addr(&skc, e.ip, e.laddr);
 	sock_remote_addr(&skc, e.ip, e.raddr);
@@ -202,16 +210,13 @@ int count_unseen(struct bpf_sock *ctx)
 	struct sock *sk = (struct sock *)ctx;
 	struct sock_common skc;
 	__u64 key;
-	__u8 ip;
 
 	if (ctx->protocol != IPPROTO_TCP || !bpf_sk_storage_get(&passive_socks, ctx, 0, 0))
 		return 1;
 	key = (__u64)(unsigned long)BPF_CORE_READ(sk, sk_socket, sk); /* sk's own address */
 	if (!bpf_map_delete_elem(&seen_accepts, &key) || sock_common_copy(sk, &skc))
 		return 1;
-	ip = sock_ip_version(&skc);
-	if ((!target_family || target_family == ip) && port_is_traced(skc.skc_num) &&
-	    task_is_traced())
+	if (traced_ip(&skc) && task_is_traced())
 		count_lost();
 	return 1;
 }
