@@ -33,7 +33,6 @@ import re
 import select
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,6 +41,8 @@ import threading
 import time
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "live"))
+from binder import free_port  # noqa: E402
 BUILD = os.path.join(ROOT, "build")
 PKG = os.path.join(BUILD, "packages", "bindsnoop", "package.json")
 NATIVE = os.path.join(BUILD, "tests", "native_bindsnoop")
@@ -271,14 +272,6 @@ def kept_variant(ecli):
         raise Failure("ecli keeps variant %s here; native_bindsnoop has cgroup and syscall only"
                       % m.group(1))
     return m.group(1)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def configs(ecli, variant):

@@ -38,14 +38,19 @@ def live_test(fn):
     return fn
 
 
+def package_meta(tool):
+    """The meta of the tool's package, as make built it."""
+    with open(os.path.join(PACKAGES, tool, "package.json")) as f:
+        return json.load(f)["meta"]
+
+
 def forced_variant_conditions():
     """[(condition, [the tool's arg specs])] of every built package's variant FORCED_VARIANT
     that has a condition ("when": "!report_errors")."""
     found = []
     for tool in sorted(os.listdir(PACKAGES)) if os.path.isdir(PACKAGES) else []:
         try:
-            with open(os.path.join(PACKAGES, tool, "package.json")) as f:
-                meta = json.load(f)["meta"]
+            meta = package_meta(tool)
         except (OSError, ValueError, KeyError):
             continue
         for v in meta.get("hook_variants", []):

@@ -9,32 +9,42 @@
 #include "output/metrics.h"
 #include "unit.h"
 
-/* The page metrics_write makes, NUL-terminated (free it). */
+/* What out holds, NUL-terminated and handed over (free it); out is left empty. */
+static char *take_text(struct out_buf *out)
+{
+	char *text;
+
+	out_putc(out, '\0');
+	text = out->data;
+	out->data = NULL;
+	out_buf_free(out);
+	return text;
+}
+
+/* The page metrics_write makes (free it). */
 static char *page(const struct metrics *m)
 {
 	struct out_buf out;
-	char *text;
 
 	if (out_buf_init(&out, -1, 64))
 		return NULL;
 	metrics_write(m, &out);
-	out_putc(&out, '\0');
-	text = out.data;
-	out.data = NULL;
-	out_buf_free(&out);
-	return text;
+	return take_text(&out);
 }
 
+/* One label as metrics_label writes it, in a buffer the next call reuses. */
 static const char *label(const char *value, size_t len)
 {
 	static char buf[256];
 	struct out_buf out;
+	char *text;
 
 	if (out_buf_init(&out, -1, 16))
 		return NULL;
 	metrics_label(&out, true, "v", value, len);
-	snprintf(buf, sizeof(buf), "%.*s", (int)out.len, out.data);
-	out_buf_free(&out);
+	text = take_text(&out);
+	snprintf(buf, sizeof(buf), "%s", text ? text : "");
+	free(text);
 	return buf;
 }
 

@@ -18,7 +18,6 @@ failures, never hangs it.
   python3 tests/vm/run_vm.py --hide-btf --cmd 'build/ecli run build/packages/bindsnoop/package.json'
 """
 import argparse
-import json
 import os
 import re
 import signal
@@ -27,6 +26,8 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "live"))
+from harness import package_meta  # noqa: E402
 VM_DIR = os.path.join(ROOT, "build", "vm")
 # Per architecture: the kernel, the build folders, QEMU, and the variants its kernel can run
 # (Debian's arm64 kernel has no ftrace direct calls: fexit loads but cannot attach there).
@@ -75,8 +76,7 @@ def suite_script(name):
 
 def tool_variants(tool):
     """The names of the hook variants of the tool's package, as make built it."""
-    with open(os.path.join(ROOT, "build", "packages", tool, "package.json")) as f:
-        return [v["name"] for v in json.load(f)["meta"]["hook_variants"]]
+    return [v["name"] for v in package_meta(tool)["hook_variants"]]
 
 
 def default_plan(variants, arch):

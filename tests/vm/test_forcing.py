@@ -4,22 +4,19 @@ exactly that variant, by program ids, so the suites run with ECLI_VARIANT=NAME t
 they say. The variants forced are those the plan says this kernel runs (ECLI_VM_VARIANTS, from
 the kernel command line: every variant on x86_64; not fexit on arm64, whose kernel has no ftrace
 direct calls); each must be one of the tool's."""
-import json
 import os
 import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "live"))
 from harness import (Ecli, bpf_fds, check, check_equal, live_test, loaded_ids, package,  # noqa: E402
-                     run_all, variant_fates)
+                     package_meta, run_all, variant_fates)
 
 
 def hook_variants(tool):
     """{variant: its programs, those of its optional groups included}"""
-    with open(package(tool)) as f:
-        return {v["name"]: v["programs"] + [p for g in v.get("optional", [])
-                                            for p in g["programs"]]
-                for v in json.load(f)["meta"]["hook_variants"]}
+    return {v["name"]: v["programs"] + [p for g in v.get("optional", []) for p in g["programs"]]
+            for v in package_meta(tool)["hook_variants"]}
 
 
 def forced_here(variants):
