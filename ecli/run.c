@@ -24,6 +24,7 @@
 #include "load/tracefs.h"
 #include "load/variants.h"
 #include "object/output_sizes.h"
+#include "output/cgroup_names.h"
 
 #define OUT_BUF_BYTES (256 * 1024)
 
@@ -50,6 +51,7 @@ struct session {
 	struct bpf_object *first; /* opened, never loaded: types, arguments, conditions */
 	struct tool_settings settings;
 	struct layout *event_layout;
+	struct cgroup_names *cgroups; /* names the event's "cgroup" fields, if it has one */
 	struct record_view view;
 	bool view_ready;
 	struct loaded loaded;
@@ -203,6 +205,23 @@ static bool condition(void *ctx, const char *name)
 	return tool_args_condition(&s->settings, s->first, name);
 }
 
+/* An event with a "cgroup" field: what resolves its container and unit (nothing: a warning). */
+static int name_cgroups(struct session *s)
+{
+	struct diag d = {""};
+	int i;
+
+	for (i = 0; i < s->event_layout->nr_fields; i++) {
+		if (s->event_layout->fields[i].kind != FIELD_CGROUP_NAME)
+			continue;
+		if (cgroup_names_open(&s->cgroups, "/", &d))
+			diag_print("warning: %s; events show no container or unit", d.msg);
+		s->event_layout->cgroups = s->cgroups;
+		break;
+	}
+	return 0;
+}
+
 static int build_event_layout(struct session *s, struct diag *d)
 {
 	const char *type = s->meta.events.type;
@@ -214,7 +233,8 @@ static int build_event_layout(struct session *s, struct diag *d)
 	if (id < 0)
 		return diag_set(d, -EINVAL, "event type \"%s\" is not a struct in the object's BTF",
 				type);
-	return layout_build(bpf_object__btf(s->first), id, &s->meta.hints, &s->event_layout, d);
+	return layout_build(bpf_object__btf(s->first), id, &s->meta.hints, &s->event_layout, d) ?:
+	       name_cgroups(s);
 }
 
 /* An exit map that replaces events (like --count) means no event table is printed. */
@@ -411,6 +431,7 @@ static void session_free(struct session *s)
 	bpf_object__close(s->first);
 	kernel_btf_release(&s->kernel_btf);
 	layout_free(s->event_layout);
+	cgroup_names_free(s->cgroups);
 	tool_args_free(&s->settings);
 	meta_free(&s->meta);
 	package_free(&s->pkg);

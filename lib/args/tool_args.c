@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include "core/cgroup_path.h"
+#include "output/cgroup_names.h"
 #include "object/object_vars.h"
 #include "args/tool_args.h"
 #include "args/value_parse.h"
@@ -218,6 +219,57 @@ static int parse_key(struct parser *p, struct bpf_map *map, const char *item, ui
 	return err ? diag_set(p->d, err, "%s: %s", option, why) : 0;
 }
 
+/* Adds key to f, once; -ERANGE past the map's capacity. */
+static int fill_key(struct parser *p, struct map_fill *f, const uint8_t *key, const char *option)
+{
+	if (has_key(f, key))
+		return 0;
+	if (f->nr_keys == f->max_keys)
+		return diag_set(p->d, -ERANGE, "%s: more than %u distinct values", option,
+				f->max_keys);
+	memcpy(f->keys + (size_t)f->nr_keys++ * f->key_size, key, f->key_size);
+	return 0;
+}
+
+struct cgroup_fill {
+	struct parser *p;
+	struct map_fill *f;
+	const char *option;
+};
+
+static int fill_cgroup(void *ctx, uint64_t id)
+{
+	struct cgroup_fill *c = ctx;
+
+	return fill_key(c->p, c->f, (const uint8_t *)&id, c->option);
+}
+
+/* The ids of the cgroups item names now: a container's (and those below), or a unit's. */
+static int fill_cgroups(struct parser *p, const struct arg_spec *a, struct map_fill *f,
+			const char *item, const char *option)
+{
+	struct cgroup_fill c = {p, f, option};
+	struct cgroup_names *cn;
+	bool unit = a->cgroups_of == ARG_CGROUPS_UNIT;
+	int n;
+
+	if (f->key_size != sizeof(uint64_t))
+		return diag_set(p->d, -EINVAL, "%s: map \"%s\" needs 8-byte keys (cgroup ids)",
+				option, a->map_keys);
+	n = cgroup_names_open(&cn, "/", p->d);
+	if (n)
+		return diag_wrap(p->d, n, "%s", option);
+	n = cgroup_names_match(cn, unit ? CGROUP_MATCH_UNIT : CGROUP_MATCH_CONTAINER, item,
+			       fill_cgroup, &c, p->d);
+	cgroup_names_free(cn);
+	if (!n)
+		return diag_set(p->d, -ENOENT,
+				unit ? "%s: '%s' names no systemd unit with a cgroup now"
+				     : "%s: '%s' is the name or id of no running container",
+				option, item);
+	return n < 0 ? n : 0;
+}
+
 static int add_fill(struct parser *p, const struct arg_spec *a, const char *text,
 		    const char *option)
 {
@@ -234,14 +286,11 @@ static int add_fill(struct parser *p, const struct arg_spec *a, const char *text
 		err = oom(p->d);
 	for (item = err ? NULL : strtok_r(copy, ",", &save); item && !err;
 	     item = strtok_r(NULL, ",", &save), items++) {
-		err = parse_key(p, map, item, key, f->key_size, option);
-		if (err || has_key(f, key))
-			continue;
-		if (f->nr_keys == f->max_keys)
-			err = diag_set(p->d, -ERANGE, "%s: more than %u distinct values", option,
-				       f->max_keys);
+		if (a->cgroups_of)
+			err = fill_cgroups(p, a, f, item, option);
 		else
-			memcpy(f->keys + (size_t)f->nr_keys++ * f->key_size, key, f->key_size);
+			err = parse_key(p, map, item, key, f->key_size, option)
+				      ?: fill_key(p, f, key, option);
 	}
 	if (!err && !items)
 		err = diag_set(p->d, -EINVAL, "%s: '%s' holds no values", option, text);

@@ -27,7 +27,8 @@ static const char *const tool_keys[] = {"name",	  "description", "details",
 static const char *const arg_keys[] = {
 	"name",	    "short",	"long",	      "metavar", "help",	  "flag",    "invert",
 	"var",	    "map_keys", "pinned_map", "output",	 "contains",	  "combine", "sets",
-	"excludes", "default",	"positional", "initial", "attach_cgroup", NULL};
+	"excludes", "default",	"positional", "initial", "attach_cgroup", "cgroups_of", NULL};
+static const char *const cgroups_of_names[] = {"container", "unit", NULL}; /* enum arg_cgroups */
 static const char *const variant_keys[] = {"name", "when", "programs", "optional", NULL};
 static const char *const optional_keys[] = {"programs", "covers", NULL};
 static const char *const events_keys[] = {"type",	    "ringbuf",	    "perfbuf",
@@ -203,6 +204,8 @@ static int check_arg_targets(struct arg_spec *arg, const char *where, struct dia
 		return diag_set(d, -EINVAL, "%s.invert: only a flag can be inverted", where);
 	if (arg->combine == COMBINE_OR && (!arg->var || arg->flag))
 		return diag_set(d, -EINVAL, "%s.combine: needs a value option with a var", where);
+	if (arg->cgroups_of && !arg->map_keys)
+		return diag_set(d, -EINVAL, "%s.cgroups_of: needs map_keys (the cgroup id map)", where);
 	if (!arg->flag && !targets)
 		return diag_set(d, -EINVAL,
 				"%s: a value option must set something (var, map_keys, "
@@ -228,7 +231,7 @@ static int parse_short(const cJSON *a, struct arg_spec *arg, const char *where, 
 static int parse_arg(const cJSON *a, const char *where, void *out, struct diag *d)
 {
 	struct arg_spec *arg = out;
-	int combine = COMBINE_REPLACE;
+	int combine = COMBINE_REPLACE, cgroups_of = -1;
 	int err = need_object(a, where, arg_keys, d);
 
 	err = err ?: parse_long_names(a, arg, where, d);
@@ -246,6 +249,7 @@ static int parse_arg(const cJSON *a, const char *where, void *out, struct diag *
 	err = err ?: json_get_string(a, where, "contains", false, &arg->contains, d);
 	err = err ?: json_get_bool(a, where, "attach_cgroup", &arg->attach_cgroup, d);
 	err = err ?: json_get_enum(a, where, "combine", combine_names, &combine, d);
+	err = err ?: json_get_enum(a, where, "cgroups_of", cgroups_of_names, &cgroups_of, d);
 	err = err ?: json_get_strings(a, where, "excludes", &arg->excludes, &arg->nr_excludes, d);
 	if (!err && arg->excludes && !arg->nr_excludes)
 		err = diag_set(d, -EINVAL, "%s.excludes: is empty", where);
@@ -254,6 +258,7 @@ static int parse_arg(const cJSON *a, const char *where, void *out, struct diag *
 	if (err)
 		return err;
 	arg->combine = combine;
+	arg->cgroups_of = cgroups_of + 1;
 	err = check_arg_targets(arg, where, d);
 	err = err ?: parse_initial(a, arg, where, d);
 	if (err)

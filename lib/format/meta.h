@@ -29,6 +29,13 @@ enum arg_combine {
 	COMBINE_OR,	 /* values are OR-ed into the variable (repeatable -f A -f B) */
 };
 
+/* What names the cgroups whose ids an option's values become (map_keys: a cgroup id map). */
+enum arg_cgroups {
+	ARG_CGROUPS_NONE,
+	ARG_CGROUPS_CONTAINER, /* a container's name or id */
+	ARG_CGROUPS_UNIT,      /* a systemd unit's name */
+};
+
 struct arg_spec {
 	const char *name; /* what display conditions call it; defaults to the first long name */
 	char short_name;  /* 0: none */
@@ -40,6 +47,7 @@ struct arg_spec {
 	bool invert;		/* a flag that writes the opposite of its value */
 	const char *var;	/* a .rodata/.bss variable written with the value */
 	const char *map_keys;	/* a map whose keys are set from a comma list */
+	enum arg_cgroups cgroups_of; /* map_keys: the ids of the cgroups the values name */
 	const char *pinned_map; /* a map replaced by the pinned map at the given path */
 	bool output;		/* selects the output format: json, table, custom-columns=a,b */
 	const char *contains;	/* a field: only events whose text holds the value are shown */

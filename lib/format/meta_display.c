@@ -9,7 +9,7 @@
 static const char *const hint_keys[] = {"key",	  "format", "letters", "version",
 					"hidden", "select", NULL};
 static const char *const select_keys[] = {"by", "cases", NULL};
-static const char *const hint_formats[] = {"ip", "flags", NULL}; /* FORMAT_IP, FORMAT_FLAGS */
+static const char *const hint_formats[] = {"ip", "flags", "cgroup", NULL}; /* FORMAT_IP... */
 #define COLUMN_PROPS                                                                               \
 	"title", "width", "align", "title_align", "truncate", "gap", "format", "decimals", "unit", \
 		"since", "zero_pad", "separator", "quote", "divide", "values", "text"

@@ -17,6 +17,7 @@ enum member_format {
 	FORMAT_PLAIN,
 	FORMAT_IP,    /* an address: 4 bytes, 16 bytes, or 16 with a version field saying 4 or 6 */
 	FORMAT_FLAGS, /* one letter per set bit, '.' per clear bit, lowest bit first */
+	FORMAT_CGROUP, /* a cgroup v2 id: shown as is, and named by the fields it adds (container, unit) */
 };
 
 /* A value of a union's tag member, and the union member shown when the tag holds it. */

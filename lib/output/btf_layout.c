@@ -223,6 +223,43 @@ static int apply_hint(struct builder *b, struct layout *l, struct field *f,
 					  "\"ip\" needs 4 or 16 bytes: an integer, an array of "
 					  "integers or a struct (in_addr, in6_addr)");
 		f->format = FORMAT_IP;
+	} else if (hint->format == FORMAT_CGROUP) {
+		if (f->kind != FIELD_INT || f->size != 8 || f->bit_size)
+			return hint_error(b, l, f, "format",
+					  "\"cgroup\" needs a 64-bit integer member (a cgroup id)");
+		f->format = FORMAT_CGROUP;
+	}
+	return 0;
+}
+
+/* The keys a "cgroup" member adds, in enum cgroup_part's order. */
+static const char *const cgroup_part_keys[CGROUP_PARTS] = {"container", "container_id", "runtime",
+							   "unit", "cgroup"};
+
+/* After the members: what each "cgroup" member's id resolves to, one field per part. */
+static int add_cgroup_names(struct builder *b, struct layout *l)
+{
+	int i, p, n = l->nr_fields;
+	struct field *fields, *f;
+
+	for (i = 0; i < n; i++) {
+		if (l->fields[i].format != FORMAT_CGROUP)
+			continue;
+		fields = realloc(l->fields, (l->nr_fields + CGROUP_PARTS) * sizeof(*fields));
+		if (!fields)
+			return -ENOMEM;
+		l->fields = fields;
+		for (p = 0; p < CGROUP_PARTS; p++) {
+			f = &fields[l->nr_fields++];
+			memset(f, 0, sizeof(*f));
+			f->name = f->key = cgroup_part_keys[p];
+			f->kind = FIELD_CGROUP_NAME;
+			f->offset = fields[i].offset;
+			f->size = fields[i].size;
+			f->version_field = -1;
+			f->part = p;
+		}
+		b->fields += CGROUP_PARTS;
 	}
 	return 0;
 }
@@ -337,6 +374,11 @@ static int check_keys_distinct(struct builder *b, const struct layout *l)
 		for (j = 0; j < i; j++) {
 			if (strcmp(l->fields[i].key, l->fields[j].key))
 				continue;
+			if (l->fields[i].kind == FIELD_CGROUP_NAME)
+				return diag_set(b->d, -EINVAL,
+						"display.types.%s: a \"cgroup\" member adds the key "
+						"\"%s\", which member %s has too",
+						l->name, l->fields[i].key, l->fields[j].name);
 			renamed = l->fields[i].key != l->fields[i].name ? &l->fields[i]
 									: &l->fields[j];
 			other = renamed == &l->fields[i] ? &l->fields[j] : &l->fields[i];
@@ -392,6 +434,7 @@ static int build_record(struct builder *b, uint32_t type_id, int depth, struct l
 	else
 		err = add_members(b, l, t, 0, depth);
 	err = err ?: attach_hints(b, l);
+	err = err ?: add_cgroup_names(b, l);
 	err = err ?: check_keys_distinct(b, l);
 	if (err) {
 		layout_free(l);

@@ -23,6 +23,17 @@ enum field_kind {
 	FIELD_ARRAY,
 	FIELD_RECORD,  /* struct or union */
 	FIELD_POINTER, /* printed as a number */
+	FIELD_CGROUP_NAME, /* text a "cgroup" field's id resolves to (cgroup_part), no bytes of its own */
+};
+
+/* What a FIELD_CGROUP_NAME shows of its cgroup (output/cgroup_names.h), under its key. */
+enum cgroup_part {
+	CGROUP_PART_CONTAINER,	  /* "container": the container's name */
+	CGROUP_PART_CONTAINER_ID, /* "container_id" */
+	CGROUP_PART_RUNTIME,	  /* "runtime": podman, docker, containerd, cri-o */
+	CGROUP_PART_UNIT,	  /* "unit": a host process's systemd unit */
+	CGROUP_PART_PATH,	  /* "cgroup": the folder, for a cgroup neither names */
+	CGROUP_PARTS,
 };
 
 struct enum_name {
@@ -62,13 +73,18 @@ struct field {
 	uint32_t count;	       /* FIELD_ARRAY, FIELD_STRING: elements */
 	struct field *elem;    /* FIELD_ARRAY: one element at offset 0 */
 	struct layout *record; /* FIELD_RECORD */
+	enum cgroup_part part; /* FIELD_CGROUP_NAME; its id is this field's offset and size */
 };
+
+struct cgroup_names;
 
 struct layout {
 	const char *name;
 	uint32_t size;
 	int nr_fields;
 	struct field *fields;
+	/* what resolves FIELD_CGROUP_NAME fields (the caller's, set after layout_build); NULL: none */
+	struct cgroup_names *cgroups;
 };
 
 /* A plain char (the element type that makes an array a string). */
@@ -77,7 +93,10 @@ bool layout_is_char(const struct btf *btf, const struct btf_type *t);
 /* Finds a struct or union (or a typedef of one) by name. Returns its id, or -ENOENT. */
 int layout_find_record(const struct btf *btf, const char *name);
 
-/* hints: the package's display.types (may be NULL). */
+/*
+ * hints: the package's display.types (may be NULL). A member with the "cgroup" format adds, after
+ * the members, the fields container, container_id, runtime, unit and cgroup (FIELD_CGROUP_NAME).
+ */
 int layout_build(const struct btf *btf, uint32_t type_id, const struct type_hints *hints,
 		 struct layout **out, struct diag *d);
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "output/format_value.h"
+#include "output/cgroup_names.h"
 
 /* Little-endian, as BPF shares the host's byte order on the machines this runs on. */
 unsigned __int128 field_u128(const struct field *f, const void *record)
@@ -96,9 +97,38 @@ static size_t formatted_text(const struct layout *l, const struct field *f, cons
 		buf[i] = 0;
 		return i;
 	case FORMAT_PLAIN:
+	case FORMAT_CGROUP:
 		break;
 	}
 	return 0;
+}
+
+/*
+ * What a FIELD_CGROUP_NAME shows of its cgroup, or NULL for nothing. In a table (text) the unit
+ * of a cgroup that is neither a container's nor a unit's is its path.
+ */
+static const char *cgroup_text(const struct layout *l, const struct field *f, const void *record,
+			       bool text)
+{
+	const struct cgroup_info *i;
+
+	if (!l || !l->cgroups)
+		return NULL;
+	i = cgroup_names_get(l->cgroups, field_u64(f, record));
+	switch (f->part) {
+	case CGROUP_PART_CONTAINER:
+		return i->runtime ? i->container : NULL;
+	case CGROUP_PART_CONTAINER_ID:
+		return i->runtime ? i->container_id : NULL;
+	case CGROUP_PART_RUNTIME:
+		return i->runtime;
+	case CGROUP_PART_UNIT:
+		return i->unit ? i->unit : text && !i->runtime ? i->path : NULL;
+	case CGROUP_PART_PATH:
+	case CGROUP_PARTS:
+		break;
+	}
+	return i->runtime || i->unit ? NULL : i->path;
 }
 
 /* A char array's text runs to its first NUL or its end. */
@@ -229,6 +259,13 @@ void format_json(struct json_writer *jw, const struct layout *l, const struct fi
 		else
 			format_record_json(jw, f->record, (const uint8_t *)record + f->offset);
 		break;
+	case FIELD_CGROUP_NAME:
+		name = cgroup_text(l, f, record, false);
+		if (name)
+			jw_string(jw, name, strlen(name));
+		else
+			jw_null(jw);
+		break;
 	}
 }
 
@@ -238,7 +275,8 @@ void format_record_json(struct json_writer *jw, const struct layout *l, const vo
 
 	jw_object_begin(jw);
 	for (i = 0; i < l->nr_fields; i++) {
-		if (l->fields[i].hidden)
+		if (l->fields[i].hidden || (l->fields[i].kind == FIELD_CGROUP_NAME &&
+					    !cgroup_text(l, &l->fields[i], record, false)))
 			continue;
 		jw_key(jw, l->fields[i].key);
 		format_json(jw, l, &l->fields[i], record);
@@ -291,6 +329,11 @@ void format_text(struct out_buf *out, const struct layout *l, const struct field
 		return;
 	case FIELD_POINTER:
 		text_int(out, f, record);
+		return;
+	case FIELD_CGROUP_NAME:
+		name = cgroup_text(l, f, record, true);
+		if (name)
+			out_puts(out, name);
 		return;
 	case FIELD_RECORD:
 		m = shown_member(l, f, record);

@@ -21,13 +21,15 @@ struct column_builder {
 
 static bool is_text(const struct field *f)
 {
-	return f->kind == FIELD_STRING || f->format != FORMAT_PLAIN || f->kind == FIELD_ENUM ||
-	       f->kind == FIELD_ARRAY || f->kind == FIELD_RECORD || f->is_char;
+	return f->kind == FIELD_STRING || f->format == FORMAT_IP || f->format == FORMAT_FLAGS ||
+	       f->kind == FIELD_ENUM || f->kind == FIELD_ARRAY || f->kind == FIELD_RECORD ||
+	       f->kind == FIELD_CGROUP_NAME || f->is_char;
 }
 
 static bool is_integer(const struct field *f)
 {
-	return (f->kind == FIELD_INT || f->kind == FIELD_POINTER) && f->format == FORMAT_PLAIN;
+	return (f->kind == FIELD_INT || f->kind == FIELD_POINTER) &&
+	       (f->format == FORMAT_PLAIN || f->format == FORMAT_CGROUP);
 }
 
 static bool is_string_array(const struct field *f)
@@ -253,6 +255,8 @@ static int natural_width(const struct field *f)
 			if ((int)strlen(f->enums[i].name) > w)
 				w = strlen(f->enums[i].name);
 		return w > 16 ? 16 : w;
+	case FIELD_CGROUP_NAME:
+		return 12;
 	default:
 		return 0;
 	}
@@ -284,8 +288,8 @@ static int build_default(struct table *t, const struct layout *l)
 	c.props.format = COLUMN_CLOCK;
 	err = add_column(t, &c);
 	for (i = 0; i < l->nr_fields && !err; i++) {
-		if (l->fields[i].hidden)
-			continue;
+		if (l->fields[i].hidden || l->fields[i].kind == FIELD_CGROUP_NAME)
+			continue; /* named columns only */
 		err = default_column(&c, &l->fields[i]);
 		c.owner = l;
 		if (!err && (err = add_column(t, &c)))

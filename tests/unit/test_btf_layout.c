@@ -779,7 +779,7 @@ TEST(layout_invalid_hints_fail_with_a_message)
 
 	CHECK(build_with_hints("{\"net\": {\"x\": {\"format\": \"hex\"}}}", msg, sizeof(msg)) ==
 	      -EINVAL);
-	CHECK_STR(msg, "display.types.net.x.format: \"hex\" is not one of ip, flags");
+	CHECK_STR(msg, "display.types.net.x.format: \"hex\" is not one of ip, flags, cgroup");
 
 	CHECK(build_with_hints("{\"net\": {\"x\": {\"formt\": \"ip\"}}}", msg, sizeof(msg)) ==
 	      -EINVAL);
@@ -1192,5 +1192,66 @@ TEST(layout_refuses_too_many_fields_and_too_large_records)
 	}
 	CHECK_STR(refusal(btf, id, NULL, &d), "BTF: (anon) has more than 4096 fields");
 	CHECK_STR(refusal(btf, huge, NULL, &d), "BTF: huge is 2097152 bytes, more than 1048576");
+	btf__free(btf);
+}
+
+struct c_ev {
+	uint64_t cg;
+	uint32_t pid;
+	uint32_t small;
+};
+
+/* layout_build of struct ev with these hints: the layout, or NULL with the message in msg. */
+static struct layout *ev_layout(struct btf *btf, const struct types *t, const char *hints_json,
+				char *msg, size_t len)
+{
+	const struct member m[] = {MEMBER(cg, t->b.u64, struct c_ev),
+				   MEMBER(pid, t->b.u32, struct c_ev),
+				   MEMBER(small, t->b.u32, struct c_ev)};
+	int id = STRUCT(btf, "ev", sizeof(struct c_ev), m);
+	struct diag d = {""};
+	struct type_hints *hints = test_hints(hints_json, &d);
+	struct layout *l = NULL;
+
+	if (hints && layout_build(btf, id, hints, &l, &d))
+		l = NULL;
+	snprintf(msg, len, "%s", d.msg);
+	test_hints_free(hints);
+	return l;
+}
+
+TEST(layout_cgroup_member_adds_the_name_fields)
+{
+	static const char *const keys[] = {"container", "container_id", "runtime", "unit", "cgroup"};
+	struct types t;
+	struct btf *btf = new_btf(&t);
+	struct c_ev r = {.cg = 5, .pid = 1, .small = 2};
+	struct layout *l;
+	const struct field *f;
+	char msg[512];
+	size_t i;
+
+	l = ev_layout(btf, &t, "{\"ev\": {\"cg\": {\"format\": \"cgroup\"}}}", msg, sizeof(msg));
+	CHECK(l && l->nr_fields == 3 + 5);
+	for (i = 0; l && i < sizeof(keys) / sizeof(*keys); i++) {
+		f = layout_find(l, keys[i]);
+		CHECK(f && f->kind == FIELD_CGROUP_NAME && f->part == (enum cgroup_part)i &&
+		      f->offset == 0 && f->size == 8);
+	}
+	/* nothing resolves them: the id alone, and no key for what is not known */
+	CHECK_JSON(l, &r, "{\"cg\":5,\"pid\":1,\"small\":2}");
+	CHECK_TEXT(l, "cg", &r, "5");
+	CHECK_TEXT(l, "container", &r, "");
+	layout_free(l);
+
+	CHECK(!ev_layout(btf, &t, "{\"ev\": {\"small\": {\"format\": \"cgroup\"}}}", msg,
+			 sizeof(msg)));
+	CHECK_STR(msg, "display.types.ev.small.format: \"cgroup\" needs a 64-bit integer member "
+		       "(a cgroup id)");
+	CHECK(!ev_layout(btf, &t,
+			 "{\"ev\": {\"cg\": {\"format\": \"cgroup\"}, \"pid\": {\"key\": \"unit\"}}}",
+			 msg, sizeof(msg)));
+	CHECK_STR(msg, "display.types.ev: a \"cgroup\" member adds the key \"unit\", which member pid "
+		       "has too");
 	btf__free(btf);
 }

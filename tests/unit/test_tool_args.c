@@ -421,7 +421,8 @@ TEST(tool_args_help_text)
 {
 	static const char usage[] =
 		"usage: bindsnoop [-h] [-t] [-w] [-p PID] [-P PORT[,PORT...]] [-E] [-i[=BOOL]] "
-		"[-U] [-u UID] [--count] [--cgroupmap PATH] [--mntnsmap PATH] [-o FORMAT]\n\n"
+		"[-U] [-u UID] [--count] [--cgroupmap PATH] [--mntnsmap PATH] [--cgroup-names] "
+		"[--container NAME|ID[,...]] [--unit UNIT[,...]] [-o FORMAT]\n\n"
 		"Trace IPv4 and IPv6 bind()s: who bound which address and port, with which socket "
 		"options, and who failed to.\n\noptions:\n";
 	struct fixture f;
@@ -443,8 +444,8 @@ TEST(tool_args_help_text)
 				CHECK(strstr(text, want) != NULL);
 			}
 		}
-		CHECK(f.meta.nr_args == 12);
-		CHECK(count(text, "(default: ") == 12);
+		CHECK(f.meta.nr_args == 15);
+		CHECK(count(text, "(default: ") == 15);
 		CHECK(text && !strncmp(text, usage, sizeof(usage) - 1));
 		CHECK(text &&
 		      strstr(text, "  -h, --help            show this help message and exit\n"));

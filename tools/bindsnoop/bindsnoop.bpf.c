@@ -43,6 +43,7 @@
 #include "kernel_shims.bpf.h"
 #include "emit_event.bpf.h"
 #include "task_filter.bpf.h"
+#include "task_cgroup.bpf.h"
 #include "socket_from_fd.bpf.h"
 #include "sock_addr.bpf.h"
 #include "port_filter.bpf.h"
@@ -217,6 +218,7 @@ static __always_inline int report_sock_bind(void *ctx, struct sock *sk, const __
 	e.ts_ns = bpf_ktime_get_ns();
 	e.pid = (cgroup ? pidns_current_pid_tgid_walked() : pidns_current_pid_tgid()) >> 32;
 	e.uid = (__u32)bpf_get_current_uid_gid();
+	e.cgroup_id = task_cgroup_id();
 	bpf_get_current_comm(e.comm, sizeof(e.comm));
 	e.proto = BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);
 	e.opts = socket_options(sk, &skc);

@@ -14,6 +14,7 @@
 #include "execsnoop.h"
 #include "emit_event.bpf.h"
 #include "task_filter.bpf.h"
+#include "task_cgroup.bpf.h"
 #include "comm_filter.bpf.h"
 
 EXPORT_EVENT_TYPE(exec_event);
@@ -99,6 +100,7 @@ static __always_inline int report_exec(void *ctx, long ret)
 	e->pid = pidns_current_pid_tgid() >> 32;
 	e->ppid = parent_pid();
 	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->cgroup_id = task_cgroup_id();
 	e->ret = ret;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	if (comm_is_traced(e->comm))

@@ -15,6 +15,7 @@ struct exec_event {
 	__u32 uid;
 	__s32 ret; /* 0, or the -errno of a failed exec */
 	char comm[TASK_COMM_LEN];
+	__u64 cgroup_id; /* the task's cgroup v2 id: ecli names its container or unit */
 	/*
 	 * The path given to exec (argv[0] when it names none, as fexecve's), then argv[1] on, up
 	 * to --max-args strings; "..." after them when argv has more (as bcc shows it); the first

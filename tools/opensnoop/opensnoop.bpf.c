@@ -14,6 +14,7 @@
 #include "opensnoop.h"
 #include "emit_event.bpf.h"
 #include "task_filter.bpf.h"
+#include "task_cgroup.bpf.h"
 #include "comm_filter.bpf.h"
 
 EXPORT_EVENT_TYPE(open_event);
@@ -91,6 +92,7 @@ static __always_inline int report_open(void *ctx, long ret)
 	e.pid = pid_tgid >> 32;
 	e.tid = (__u32)pid_tgid;
 	e.uid = (__u32)bpf_get_current_uid_gid();
+	e.cgroup_id = task_cgroup_id();
 	bpf_get_current_comm(e.comm, sizeof(e.comm));
 	e.fd = ret >= 0 ? ret : -1;
 	e.err = ret >= 0 ? 0 : -ret;

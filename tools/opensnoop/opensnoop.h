@@ -55,6 +55,7 @@ struct open_event {
 	__u32 flags;		  /* open flags as given (openat2: open_how.flags) */
 	char mode[OPEN_MODE_LEN]; /* octal as bcc prints it; "n/a" without O_CREAT or O_TMPFILE */
 	char path[OPEN_PATH_LEN];
+	__u64 cgroup_id; /* the task's cgroup v2 id: ecli names its container or unit */
 };
 
 #endif

@@ -41,6 +41,7 @@
 #include "kernel_shims.bpf.h"
 #include "emit_event.bpf.h"
 #include "task_filter.bpf.h"
+#include "task_cgroup.bpf.h"
 #include "socket_from_fd.bpf.h"
 #include "sock_addr.bpf.h"
 #include "port_filter.bpf.h"
@@ -126,6 +127,7 @@ static __always_inline int report_accept(void *ctx, struct sock *sk)
 	e.ts_ns = bpf_ktime_get_ns();
 	e.pid = pidns_current_pid_tgid() >> 32;
 	bpf_get_current_comm(e.comm, sizeof(e.comm));
+	e.cgroup_id = task_cgroup_id();
 	emit_event(ctx, &e, sizeof(e));
 	return 0;
 }

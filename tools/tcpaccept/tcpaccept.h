@@ -14,6 +14,7 @@ struct accept_event {
 	__u16 rport;
 	__u8 laddr[16];
 	__u16 lport;
+	__u64 cgroup_id; /* the task's cgroup v2 id: ecli names its container or unit */
 };
 
 #endif
