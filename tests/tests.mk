@@ -35,6 +35,14 @@ $(SOCKCALLS): tests/live/sockcalls.c | $(DEPS_OK)
 	$(call msg,CC,$<)
 	$(Q)$(CC) $(CFLAGS) $< -o $@
 
+# What the container-name tests run in a container: static, so an image of this one file runs.
+CGROUP_WORKER := $(BUILD)/tests/cgroup_worker
+all: $(CGROUP_WORKER)
+$(CGROUP_WORKER): tests/live/cgroup_worker.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(CFLAGS) -static $< -o $@
+
 $(BUILD)/test-packages/%/package.json: tests/bpf/%.bpf.c tests/bpf/%.json bpf/*.h $(BUILD)/ecc \
 				       $(INCLUDE_FILES)
 	@mkdir -p $(@D)

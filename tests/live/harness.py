@@ -248,6 +248,51 @@ def run_ecli(args, timeout=30, stdin_data=None):
     return p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace"), p.returncode
 
 
+# How runtimes name a container's cgroup folder, and a systemd unit's (output/cgroup_names.c).
+CONTAINER_FOLDER = re.compile(r"^(libpod-|docker-|cri-containerd-|nerdctl-|crio-)?[0-9a-f]{64}"
+                              r"(\.scope)?$")
+UNIT_FOLDER = re.compile(r"\.(service|scope|socket|mount|swap)$")
+
+
+def cgroup2_root():
+    """Where the cgroup v2 hierarchy's root is mounted here."""
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            fields = line.split()
+            if " - cgroup2 " in line and fields[3] == "/":
+                return fields[4]
+    raise AssertionError("no cgroup2 mount in /proc/self/mountinfo")
+
+
+def cgroup_keys(pid="self"):
+    """The keys ecli adds for the "cgroup" member of an event of process pid (by default this
+    one, whose children the tests trace), as {key: value}; a container's name and id are None,
+    not compared. cgroup_id is the cgroup folder's inode number."""
+    with open("/proc/%s/cgroup" % pid) as f:
+        path = [line.split(":", 2)[2].strip() for line in f if line.startswith("0::")][0]
+    keys = {"cgroup_id": os.stat(cgroup2_root() + path.rstrip("/")).st_ino}
+    folders = [p for p in path.split("/") if p]
+    containers = [i for i, p in enumerate(folders) if CONTAINER_FOLDER.match(p)]
+    units = [p for p in folders[containers[-1] + 1 if containers else 0:] if UNIT_FOLDER.search(p)]
+    if containers:
+        keys.update(container=None, container_id=None, runtime=None)
+    elif units:
+        keys["unit"] = units[-1]
+    else:
+        keys["cgroup"] = path
+    return keys
+
+
+def check_keys(event, struct_keys, cgroup=None):
+    """An event's keys are struct_keys (cgroup_id among them) in struct order, then the names of
+    its cgroup (cgroup_keys()), whose values are compared where they are not None."""
+    cgroup = cgroup or cgroup_keys()
+    names = [k for k in cgroup if k != "cgroup_id"]
+    check_equal(list(event.keys()), list(struct_keys) + names, "JSON keys in struct order")
+    check_equal({k: event[k] for k, v in cgroup.items() if v is not None},
+                {k: v for k, v in cgroup.items() if v is not None}, "the event's cgroup")
+
+
 def json_lines(text):
     events = []
     for line in text.splitlines():

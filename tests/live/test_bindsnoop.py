@@ -9,13 +9,13 @@ import sys
 
 from binder import (IP_BIND_ADDRESS_NO_PORT, IP_FREEBIND, Bind, BindChild, MismatchedBind,
                     free_port, run_binds, standard_binds)
-from harness import (ECLI, FORCED_VARIANT, BpfWatch, Ecli, bpf_fds, check, check_equal, check_unloaded,
+from harness import (check_keys, ECLI, FORCED_VARIANT, BpfWatch, Ecli, bpf_fds, check, check_equal, check_unloaded,
                      json_lines, live_test, package, run_all, run_ecli, stderr_lines,
                      trace_around, variant_fates)
 from sockcalls import SockCalls, adopt_thread_comm, record_seen, skipped, trace_sockcalls
 
 PKG = package("bindsnoop")
-KEYS = ["ts_ns", "pid", "uid", "comm", "proto", "ip", "addr", "port", "opts", "if", "ret"]
+KEYS = ["ts_ns", "pid", "uid", "comm", "proto", "ip", "addr", "port", "opts", "if", "ret", "cgroup_id"]
 BCC_HEADER = "%8s %-12.12s %-4s %-15s %-5s %5s %2s"
 BCC_ROW = "%8d %-12.12s %-4.4s %-15.15s %5d %-5s %2d"
 
@@ -34,7 +34,7 @@ def events_of(out, pid):
 def check_events(got, expected):
     check_equal(len(got), len(expected), "number of events")
     for g, e in zip(got, expected):
-        check_equal(list(g.keys()), KEYS, "JSON keys in struct order")
+        check_keys(g, KEYS)
         check(isinstance(g["ts_ns"], int) and g["ts_ns"] > 0, "ts_ns is a positive integer: %r" % g)
         check_equal({k: g[k] for k in e}, e, "event")
 

@@ -9,11 +9,11 @@ import tempfile
 import time
 
 from execer import Exec, ExecChild, program
-from harness import (Ecli, in_scratch_dir, check, check_equal, json_lines, live_test, package, run_all, run_ecli,
+from harness import (check_keys, Ecli, in_scratch_dir, check, check_equal, json_lines, live_test, package, run_all, run_ecli,
                      trace_around)
 
 PKG = package("execsnoop")
-KEYS = ["ts_ns", "pid", "ppid", "uid", "ret", "comm", "args"]
+KEYS = ["ts_ns", "pid", "ppid", "uid", "ret", "comm", "cgroup_id", "args"]
 # bcc tools/execsnoop.py: header "%-16s %-7s %-7s %3s %s" (PCOMM PID PPID RET ARGS), rows
 # "%-16s %-7d %-7s %3d %s" with the arguments joined by spaces (each as "\"" + arg with " as \"
 # + "\"" with -q); -T puts "%-9s" TIME (HH:MM:SS), -t "%-8s"/"%-8.3f" TIME(s) since start and
@@ -75,7 +75,7 @@ def check_events(got, recs, max_args=20):
     check_equal(len(got), len(recs), "number of events")
     for g, rec in zip(got, recs):
         e = expected_event(rec, max_args)
-        check_equal(list(g.keys()), KEYS, "JSON keys in struct order")
+        check_keys(g, KEYS)
         check(isinstance(g["ts_ns"], int) and g["ts_ns"] > 0, "ts_ns is a positive integer: %r" % g)
         check_equal({k: g[k] for k in e if k != "args"}, {k: e[k] for k in e if k != "args"},
                     "event")

@@ -6,12 +6,12 @@ import re
 import sys
 import tempfile
 
-from harness import (Ecli, in_scratch_dir, check, check_equal, json_lines, live_test, package, run_all, run_ecli,
+from harness import (check_keys, Ecli, in_scratch_dir, check, check_equal, json_lines, live_test, package, run_all, run_ecli,
                      trace_around)
 from opener import HAVE_OPEN, Open, OpenChild
 
 PKG = package("opensnoop")
-KEYS = ["ts_ns", "pid", "tid", "uid", "comm", "fd", "err", "flags", "mode", "path"]
+KEYS = ["ts_ns", "pid", "tid", "uid", "comm", "fd", "err", "flags", "mode", "path", "cgroup_id"]
 # bcc tools/opensnoop.py: header "%-6s %-16s %4s %3s " then "PATH"; rows "%-6d %-16s %4d %3d "
 # then the path; -e adds "%-8s %-4s " (FLAGS, MODE) before PATH, rows "%08o %04o " or
 # "%08o n/a  "; -U puts "%-6s"/"%-6d" UID and -T "%-14s"/"%-14.9f" TIME(s) first.
@@ -61,7 +61,7 @@ def events_of(out, d, pids):
 def check_events(got, expected):
     check_equal(len(got), len(expected), "number of events")
     for g, e in zip(got, expected):
-        check_equal(list(g.keys()), KEYS, "JSON keys in struct order")
+        check_keys(g, KEYS)
         check(isinstance(g["ts_ns"], int) and g["ts_ns"] > 0, "ts_ns is a positive integer: %r" % g)
         check_equal({k: g[k] for k in e}, e, "event")
     stamps = [g["ts_ns"] for g in got]

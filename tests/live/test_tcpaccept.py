@@ -5,12 +5,12 @@ import socket
 import sys
 
 from acceptor import AcceptChild
-from harness import (check, check_equal, json_lines, live_test, package, run_all, run_ecli,
+from harness import (check_keys, check, check_equal, json_lines, live_test, package, run_all, run_ecli,
                      trace_around, variant_fates)
 from sockcalls import SockCalls, adopt_thread_comm, record_seen, skipped, trace_sockcalls
 
 PKG = package("tcpaccept")
-KEYS = ["ts_ns", "pid", "comm", "ip", "raddr", "rport", "laddr", "lport"]
+KEYS = ["ts_ns", "pid", "comm", "ip", "raddr", "rport", "laddr", "lport", "cgroup_id"]
 HEADER = "%-7s %-12s %-2s %-16s %-5s %-16s %-5s" % ("PID", "COMM", "IP", "RADDR", "RPORT",
                                                    "LADDR", "LPORT")
 ROW = "%-7d %-12.12s %-2d %-16s %-5d %-16s %-5d"
@@ -36,7 +36,7 @@ def reports_both_accepts_with_pid_addresses_and_ports():
     check_equal(len(got), 2, "two accepts of pid %d; ecli's stderr %r; its events %r"
                 % (child.pid, stderr[0], json_lines(out)[-10:]))
     for g, e in zip(got, expected):
-        check_equal(list(g.keys()), KEYS, "JSON keys in struct order")
+        check_keys(g, KEYS)
         check_equal({k: g[k] for k in e}, e, "accept event")
     check_equal([g["ip"] for g in got], [4, 6], "IPv4 then IPv6")
 
