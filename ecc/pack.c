@@ -303,6 +303,10 @@ static cJSON *build_meta(struct bpf_object *obj, cJSON *schema, const struct pac
 		diag_set(d, -ENOMEM, "out of memory");
 		return NULL;
 	}
+	if (samples_metrics_complete(obj, meta, in->verbose ? stderr : NULL, d)) {
+		cJSON_Delete(meta);
+		return NULL;
+	}
 	return meta;
 }
 

@@ -108,3 +108,105 @@ int samples_complete(struct bpf_object *obj, cJSON *skel, cJSON *samples,
 	}
 	return 0;
 }
+
+/* Whether meta's metrics already serve map (as the schema wrote them). */
+static bool has_map_metric(const cJSON *metrics, const char *map)
+{
+	const cJSON *m, *name;
+
+	cJSON_ArrayForEach(m, metrics) {
+		name = cJSON_GetObjectItemCaseSensitive(m, "map");
+		if (cJSON_IsString(name) && !strcmp(name->valuestring, map))
+			return true;
+	}
+	return false;
+}
+
+/* TOOL_MAP with every byte a Prometheus name cannot hold as '_'. */
+static void metric_name(const char *tool, const char *map, char *name, size_t len)
+{
+	char *c;
+
+	snprintf(name, len, "%s_%s", tool, map);
+	for (c = name; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9' && c > name) || *c == '_'))
+			*c = '_';
+}
+
+/* The row's fields but its slots (and a field named le, Prometheus's bucket label). */
+static cJSON *row_labels(const struct btf *btf, struct bpf_map *map)
+{
+	cJSON *labels = cJSON_CreateArray();
+	struct layout *row = NULL;
+	const struct field *slots;
+	struct diag ignored;
+	int i;
+
+	if (!labels || map_print_row_layout(btf, map, "value", NULL, &row, &ignored)) {
+		cJSON_Delete(labels);
+		return NULL;
+	}
+	slots = map_print_slots(row);
+	for (i = 0; i < row->nr_fields; i++)
+		if (&row->fields[i] != slots && strcmp(row->fields[i].name, "le"))
+			cJSON_AddItemToArray(labels, cJSON_CreateString(row->fields[i].name));
+	layout_free(row);
+	return labels;
+}
+
+static cJSON *inferred_metric(const struct btf *btf, struct bpf_map *map, const char *tool,
+			      const char *unit)
+{
+	cJSON *m = cJSON_CreateObject(), *labels = row_labels(btf, map);
+	char name[256], help[320];
+
+	metric_name(tool, bpf_map__name(map), name, sizeof(name));
+	snprintf(help, sizeof(help), "The histogram of map %s%s%s, as printed at exit",
+		 bpf_map__name(map), unit ? " in " : "", unit ? unit : "");
+	if (m && labels && cJSON_AddStringToObject(m, "name", name) &&
+	    cJSON_AddStringToObject(m, "type", "histogram") &&
+	    cJSON_AddStringToObject(m, "map", bpf_map__name(map)) &&
+	    cJSON_AddStringToObject(m, "help", help) &&
+	    cJSON_AddItemToObject(m, "labels", labels))
+		return m;
+	cJSON_Delete(m);
+	cJSON_Delete(labels);
+	return NULL;
+}
+
+static const char *string_at(const cJSON *obj, const char *a, const char *b)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(obj, a), b);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int samples_metrics_complete(struct bpf_object *obj, cJSON *meta, FILE *log, struct diag *d)
+{
+	cJSON *skel = cJSON_GetObjectItemCaseSensitive(meta, "bpf_skel");
+	cJSON *metrics = cJSON_GetObjectItemCaseSensitive(meta, "metrics"), *item, *m;
+	const char *tool = string_at(meta, "tool", "name"), *type;
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj) {
+		item = describe_skeleton_map(skel, bpf_map__name(map));
+		type = string_at(item, "sample", "type");
+		if (!tool || !type || (strcmp(type, "log2_hist") && strcmp(type, "linear_hist")) ||
+		    has_map_metric(metrics, bpf_map__name(map)))
+			continue;
+		if (!metrics && !(metrics = cJSON_AddArrayToObject(meta, "metrics")))
+			return diag_set(d, -ENOMEM, "out of memory");
+		m = inferred_metric(bpf_object__btf(obj), map, tool,
+				    string_at(item, "sample", "unit"));
+		if (!m || !cJSON_AddItemToArray(metrics, m)) {
+			cJSON_Delete(m);
+			return diag_set(d, -ENOMEM, "out of memory");
+		}
+		if (log)
+			fprintf(log, "ecc: map %s: served by ecli run --metrics as histogram %s\n",
+				bpf_map__name(map),
+				cJSON_GetObjectItemCaseSensitive(m, "name")->valuestring);
+	}
+	return 0;
+}

@@ -23,4 +23,11 @@
 int samples_complete(struct bpf_object *obj, cJSON *skel, cJSON *samples,
 		     const struct source_scan *src, FILE *log, struct diag *d);
 
+/*
+ * For each histogram map (a log2_hist or linear_hist sample) that meta's metrics do not serve
+ * already, a Prometheus histogram metric: TOOL_MAP, labelled by the row's fields but its slots.
+ * Needs meta's bpf_skel and tool name. With log, one line per metric.
+ */
+int samples_metrics_complete(struct bpf_object *obj, cJSON *meta, FILE *log, struct diag *d);
+
 #endif

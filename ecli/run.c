@@ -205,13 +205,16 @@ static bool condition(void *ctx, const char *name)
 	return tool_args_condition(&s->settings, s->first, name);
 }
 
-/* An event with a "cgroup" field: what resolves its container and unit (nothing: a warning). */
-static int name_cgroups(struct session *s)
+/*
+ * An event with a "cgroup" field: what resolves its container and unit, once the tool runs
+ * (nothing: a warning).
+ */
+static void name_cgroups(struct session *s)
 {
 	struct diag d = {""};
 	int i;
 
-	for (i = 0; i < s->event_layout->nr_fields; i++) {
+	for (i = 0; s->event_layout && i < s->event_layout->nr_fields; i++) {
 		if (s->event_layout->fields[i].kind != FIELD_CGROUP_NAME)
 			continue;
 		if (cgroup_names_open(&s->cgroups, "/", &d))
@@ -219,7 +222,6 @@ static int name_cgroups(struct session *s)
 		s->event_layout->cgroups = s->cgroups;
 		break;
 	}
-	return 0;
 }
 
 static int build_event_layout(struct session *s, struct diag *d)
@@ -233,8 +235,7 @@ static int build_event_layout(struct session *s, struct diag *d)
 	if (id < 0)
 		return diag_set(d, -EINVAL, "event type \"%s\" is not a struct in the object's BTF",
 				type);
-	return layout_build(bpf_object__btf(s->first), id, &s->meta.hints, &s->event_layout, d) ?:
-	       name_cgroups(s);
+	return layout_build(bpf_object__btf(s->first), id, &s->meta.hints, &s->event_layout, d);
 }
 
 /* An exit map that replaces events (like --count) means no event table is printed. */
@@ -323,6 +324,7 @@ static void announce_ready(void *ctx)
 {
 	struct session *s = ctx;
 
+	name_cgroups(s);
 	if (s->meta.banner) {
 		char *banner = strdup(s->meta.banner);
 

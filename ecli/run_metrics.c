@@ -71,6 +71,8 @@ static void write_page(void *ctx, struct out_buf *out)
 				(unsigned long long)stats[i].run_ns % 1000000000);
 	}
 	free(stats);
+	for (i = 0; i < rm->nr_printers; i++)
+		map_print_prometheus(&rm->printers[i], &rm->map_metrics[i], out);
 	metrics_write(&rm->m, out);
 }
 
@@ -82,17 +84,21 @@ static int add_event_metrics(struct run_metrics *rm, const struct package_meta *
 	int i, err = 0;
 
 	rm->events = calloc(meta->nr_metrics + 1, sizeof(*rm->events));
-	if (!rm->events)
+	rm->histograms = calloc(meta->nr_metrics + 1, sizeof(*rm->histograms));
+	if (!rm->events || !rm->histograms)
 		return diag_set(d, -ENOMEM, "out of memory");
 	for (i = 0; i < meta->nr_metrics && !err; i++) {
 		s = &meta->metrics[i];
 		if (s->when && !cond(cond_ctx, s->when))
 			continue;
+		if (s->type == METRIC_HISTOGRAM) {
+			rm->histograms[rm->nr_histograms++] = s;
+			continue;
+		}
 		if (!l)
 			return diag_set(d, -EINVAL, "metrics[%d] (%s): the package sends no events",
 					i, s->name);
-		err = event_metric_init(&rm->events[rm->nr_events], &rm->m, s->name, s->help, l,
-					s->labels, s->nr_labels, d);
+		err = event_metric_init(&rm->events[rm->nr_events], &rm->m, s, l, d);
 		if (!err)
 			rm->nr_events++;
 	}
@@ -107,17 +113,58 @@ int run_metrics_open(struct run_metrics *rm, const char *addr, size_t max_series
 
 	memset(rm, 0, sizeof(*rm));
 	rm->stats_fd = -1;
+	rm->meta = meta;
 	metrics_init(&rm->m, max_series);
-	err = add_event_metrics(rm, meta, l, cond, cond_ctx, d);
+	err = out_buf_init(&rm->scratch, -1, 64) ? diag_set(d, -ENOMEM, "out of memory") : 0;
+	err = err ?: add_event_metrics(rm, meta, l, cond, cond_ctx, d);
 	err = err ?: metrics_server_open(&rm->server, addr, write_page, rm, d);
 	if (err)
 		run_metrics_close(rm);
 	return err;
 }
 
+/* Whether a sample spec draws map's histogram as linear (log2 otherwise, and by default). */
+static bool linear_histogram(const struct package_meta *meta, const char *map)
+{
+	int i;
+
+	for (i = 0; i < meta->nr_samples; i++)
+		if (!strcmp(meta->samples[i].map, map))
+			return meta->samples[i].type == SAMPLE_LINEAR_HIST;
+	return false;
+}
+
+/* A printer per histogram metric over the loaded maps; one that fails is left out, said once. */
+static void open_printers(struct run_metrics *rm, struct bpf_object *obj)
+{
+	struct map_print_ctx c = {.obj = obj, .mode = OUTPUT_JSON, .hints = &rm->meta->hints,
+				  .out = &rm->scratch};
+	const struct metric_spec *s;
+	struct diag d = {""};
+	int i;
+
+	rm->printers = calloc(rm->nr_histograms + 1, sizeof(*rm->printers));
+	rm->map_metrics = calloc(rm->nr_histograms + 1, sizeof(*rm->map_metrics));
+	if (!rm->printers || !rm->map_metrics)
+		return;
+	for (i = 0; i < rm->nr_histograms; i++) {
+		s = rm->histograms[i];
+		if (map_printer_init(&rm->printers[rm->nr_printers], &c, s->map, "value", NULL,
+				     &d)) {
+			diag_print("warning: metric %s is not served: %s", s->name, d.msg);
+			continue;
+		}
+		rm->map_metrics[rm->nr_printers++] =
+			(struct map_metric){s->name, s->help, s->labels, s->nr_labels,
+					    linear_histogram(rm->meta, s->map)};
+	}
+}
+
 void run_metrics_loaded(struct run_metrics *rm, const struct loaded *loaded)
 {
 	rm->loaded = loaded;
+	if (loaded && loaded->obj)
+		open_printers(rm, loaded->obj);
 	/* refcounted by the kernel: switched off when the last holder closes it */
 	rm->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 }
@@ -146,6 +193,12 @@ void run_metrics_close(struct run_metrics *rm)
 	for (i = 0; rm->events && i < rm->nr_events; i++)
 		event_metric_free(&rm->events[i]);
 	free(rm->events);
+	for (i = 0; i < rm->nr_printers; i++)
+		map_printer_free(&rm->printers[i]);
+	free(rm->printers);
+	free(rm->map_metrics);
+	free(rm->histograms);
+	out_buf_free(&rm->scratch);
 	if (rm->stats_fd >= 0)
 		close(rm->stats_fd);
 	metrics_free(&rm->m);

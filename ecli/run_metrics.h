@@ -13,6 +13,7 @@
 #include "metrics_server.h"
 #include "format/meta.h"
 #include "load/variants.h"
+#include "output/map_print.h"
 #include "output/metrics.h"
 
 #define METRICS_MAX_SERIES 10000
@@ -21,6 +22,13 @@ struct run_metrics {
 	struct metrics m;
 	struct event_metric *events; /* the package's metrics whose condition holds */
 	int nr_events;
+	const struct metric_spec **histograms; /* those from histogram maps */
+	int nr_histograms;
+	struct map_printer *printers; /* one per histogram, once loaded */
+	struct map_metric *map_metrics;
+	int nr_printers;
+	const struct package_meta *meta;
+	struct out_buf scratch; /* the printers' view, which never prints */
 	struct metrics_server *server;
 	int stats_fd; /* BPF_ENABLE_STATS while ecli runs, or -1 */
 	const struct loaded *loaded;

@@ -605,24 +605,71 @@ static int check_contains(struct checker *c, const struct layout *events)
 	return 0;
 }
 
-/* Each metric's labels are fields of the event, and its condition is one the options know. */
+static bool is_integer_field(const struct field *f)
+{
+	return f && (f->kind == FIELD_INT || f->kind == FIELD_ENUM || f->kind == FIELD_BOOL) &&
+	       f->size <= 8;
+}
+
+/* A histogram's map has a "slots" array, and its labels are fields of the map's rows. */
+static int check_histogram_metric(struct checker *c, const struct metric_spec *x, int i)
+{
+	struct layout *row = NULL;
+	char path[64];
+	int j, err;
+
+	snprintf(path, sizeof(path), "metrics[%d].map", i);
+	err = need_map(c, x->map, path);
+	err = err ?: map_row_layout(c, bpf_object__find_map_by_name(c->obj, x->map), "value",
+				    &row);
+	if (!err && !map_print_slots(row))
+		err = diag_set(c->d, -EINVAL,
+			       "metrics[%d].map: a histogram needs an array of integers named "
+			       "slots (map %s)",
+			       i, x->map);
+	for (j = 0; !err && j < x->nr_labels; j++)
+		if (!layout_find(row, x->labels[j]) || layout_find(row, x->labels[j]) ==
+							       map_print_slots(row))
+			err = diag_set(c->d, -EINVAL,
+				       "metrics[%d].labels[%d]: map %s's rows have no field \"%s\"",
+				       i, j, x->map, x->labels[j]);
+	layout_free(row);
+	return err;
+}
+
+/* Counters and gauges: labels and value are fields of the event. */
+static int check_event_metric(struct checker *c, const struct metric_spec *x, int i,
+			      const struct layout *events)
+{
+	int j;
+
+	if (!events)
+		return diag_set(c->d, -EINVAL, "metrics[%d]: there is no events.type", i);
+	for (j = 0; j < x->nr_labels; j++)
+		if (!layout_find(events, x->labels[j]))
+			return diag_set(c->d, -EINVAL,
+					"metrics[%d].labels[%d]: %s has no field \"%s\"", i, j,
+					events->name, x->labels[j]);
+	if (x->value && !is_integer_field(layout_find(events, x->value)))
+		return diag_set(c->d, -EINVAL,
+				"metrics[%d].value: %s has no integer field \"%s\"", i,
+				events->name, x->value);
+	return 0;
+}
+
+/* Each metric's fields exist, and its condition is one the options know. */
 static int check_metrics(struct checker *c, const struct layout *events)
 {
 	char path[64];
-	int i, j, err = 0;
+	int i, err = 0;
 
 	for (i = 0; i < c->m->nr_metrics && !err; i++) {
 		const struct metric_spec *x = &c->m->metrics[i];
 
-		if (!events)
-			return diag_set(c->d, -EINVAL, "metrics[%d]: there is no events.type", i);
-		for (j = 0; j < x->nr_labels; j++)
-			if (!layout_find(events, x->labels[j]))
-				return diag_set(c->d, -EINVAL,
-						"metrics[%d].labels[%d]: %s has no field \"%s\"", i,
-						j, events->name, x->labels[j]);
+		err = x->type == METRIC_HISTOGRAM ? check_histogram_metric(c, x, i)
+						  : check_event_metric(c, x, i, events);
 		snprintf(path, sizeof(path), "metrics[%d].when", i);
-		if (x->when)
+		if (!err && x->when)
 			err = check_condition(c, x->when, path);
 	}
 	return err;

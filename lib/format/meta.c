@@ -37,8 +37,9 @@ static const char *const runtime_keys[] = {"pidns_dev", "pidns_ino", NULL};
 static const char *const exit_map_keys[] = {
 	"map", "when", "replaces_events", "sort", "value_name", "columns", NULL};
 static const char *const display_keys[] = {"types", "columns", NULL};
-static const char *const metric_keys[] = {"name", "type", "help", "labels", "when", NULL};
-static const char *const metric_types[] = {"counter", NULL};
+static const char *const metric_keys[] = {"name",  "type", "help", "labels",
+					  "value", "map",  "when", NULL};
+static const char *const metric_types[] = {"counter", "gauge", "histogram", NULL};
 static const char *const sample_types[] = {"default_kv", "log2_hist", "linear_hist", NULL};
 static const char *const sort_names[] = {"key", "value_desc", NULL};
 static const char *const combine_names[] = {"replace", "or", NULL};
@@ -520,7 +521,8 @@ static bool prometheus_name(const char *name, bool label)
 {
 	const char *c;
 
-	if (!*name || (*name >= '0' && *name <= '9') || (label && !strncmp(name, "__", 2)))
+	if (!*name || (*name >= '0' && *name <= '9') ||
+	    (label && (!strncmp(name, "__", 2) || !strcmp(name, "le"))))
 		return false;
 	for (c = name; *c; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
@@ -539,7 +541,20 @@ static int parse_metric(const cJSON *e, const char *where, void *out, struct dia
 	err = err ?: json_get_text(e, where, "help", false, &x->help, d);
 	err = err ?: json_get_strings(e, where, "labels", &x->labels, &x->nr_labels, d);
 	err = err ?: json_get_string(e, where, "when", false, &x->when, d);
-	if (!err && !prometheus_name(x->name, false))
+	err = err ?: json_get_string(e, where, "value", false, &x->value, d);
+	err = err ?: json_get_string(e, where, "map", false, &x->map, d);
+	if (err)
+		return err;
+	x->type = type;
+	if ((type == METRIC_HISTOGRAM) != !!x->map)
+		return diag_set(d, -EINVAL, "%s.map: %s", where,
+				x->map ? "only a histogram has one" : "a histogram needs one");
+	if (type == METRIC_GAUGE && !x->value)
+		return diag_set(d, -EINVAL, "%s.value: a gauge needs one (the event field it holds)",
+				where);
+	if (type == METRIC_HISTOGRAM && x->value)
+		return diag_set(d, -EINVAL, "%s.value: a histogram counts its map's buckets", where);
+	if (!prometheus_name(x->name, false))
 		err = diag_set(d, -EINVAL,
 			       "%s.name: '%s' is not a Prometheus metric name "
 			       "([a-zA-Z_:][a-zA-Z0-9_:]*)",
@@ -548,7 +563,7 @@ static int parse_metric(const cJSON *e, const char *where, void *out, struct dia
 		if (!prometheus_name(x->labels[i], true))
 			err = diag_set(d, -EINVAL,
 				       "%s.labels[%d]: '%s' is not a Prometheus label "
-				       "name ([a-zA-Z_][a-zA-Z0-9_]*)",
+				       "name ([a-zA-Z_][a-zA-Z0-9_]*, not __* nor le)",
 				       where, i, x->labels[i]);
 	return err;
 }

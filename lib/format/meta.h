@@ -162,16 +162,27 @@ struct exit_map_spec {
 	struct column_list columns;
 };
 
+enum metric_type {
+	METRIC_COUNTER,	  /* events counted (or a field's values added up), per label values */
+	METRIC_GAUGE,	  /* the last event's value of a field, per label values */
+	METRIC_HISTOGRAM, /* a histogram map's buckets (a "slots" array), per row */
+};
+
 /*
- * A Prometheus counter the package declares (`ecli run --metrics`): the events shown, one series
- * per distinct value of its labels, each an event field (named so) shown as the table shows it.
+ * A Prometheus metric the package declares (`ecli run --metrics`). Counters and gauges come from
+ * the events shown, one series per distinct value of their labels, each an event field (named
+ * so) shown as the table shows it; a histogram from a map, one series per row, its labels fields
+ * of the row.
  */
 struct metric_spec {
 	const char *name;
+	enum metric_type type;
 	const char *help;
 	const char **labels;
 	int nr_labels;
-	const char *when; /* counted only when this condition holds */
+	const char *value; /* an integer event field: a counter adds it, a gauge holds it */
+	const char *map;   /* METRIC_HISTOGRAM */
+	const char *when;  /* counted only when this condition holds */
 };
 
 struct events_spec {

@@ -6,6 +6,7 @@
 #include "output/format_value.h"
 #include "output/histogram.h"
 #include "output/map_print.h"
+#include "output/metrics.h"
 
 static bool is_percpu(enum bpf_map_type type)
 {
@@ -411,4 +412,65 @@ int map_print_sample(struct map_printer *p, const struct map_print_ctx *c,
 	if (s->clear)
 		clear_map(p);
 	return 0;
+}
+
+/* A row's labels, `{name="text",...}` with each field as the table shows it; "" for none. */
+static void row_labels(const struct map_printer *p, const uint8_t *row, const char *const *labels,
+		       int nr_labels, struct out_buf *out, struct out_buf *text)
+{
+	const struct field *f;
+	int i;
+
+	for (i = 0; i < nr_labels; i++) {
+		f = layout_find(p->layout, labels[i]);
+		text->len = 0;
+		if (f)
+			format_text(text, p->layout, f, row);
+		metrics_label(out, !i, labels[i], text->data ? text->data : "", text->len);
+	}
+}
+
+void map_print_prometheus(struct map_printer *p, const struct map_metric *mm, struct out_buf *out)
+{
+	struct out_buf labels, text;
+	uint64_t vals[SLOTS_MAX], low, high, total;
+	uint32_t i, n;
+	size_t r;
+
+	if (!p->slots || out_buf_init(&labels, -1, 256))
+		return;
+	if (out_buf_init(&text, -1, 64)) {
+		out_buf_free(&labels);
+		return;
+	}
+	metrics_write_help(out, mm->name, mm->help, "histogram");
+	collect_rows(p);
+	for (r = 0; r < p->nr_rows; r++) {
+		const uint8_t *row = p->rows + r * p->row_size;
+
+		labels.len = 0;
+		row_labels(p, row, mm->labels, mm->nr_labels, &labels, &text);
+		n = read_slots(p, row, vals);
+		if (!mm->linear && n > 64)
+			n = 64; /* as many as log2 bounds fit in 64 bits */
+		for (i = 0, total = 0; i < n; i++) {
+			total += vals[i];
+			if (mm->linear)
+				high = i;
+			else
+				histogram_log2_bounds(i, &low, &high);
+			out_printf(out, "%s_bucket{%.*s%sle=\"%llu\"} %llu\n", mm->name,
+				   (int)labels.len, labels.data ? labels.data : "",
+				   labels.len ? "," : "", (unsigned long long)high,
+				   (unsigned long long)total);
+		}
+		out_printf(out, "%s_bucket{%.*s%sle=\"+Inf\"} %llu\n", mm->name, (int)labels.len,
+			   labels.data ? labels.data : "", labels.len ? "," : "",
+			   (unsigned long long)total);
+		out_printf(out, "%s_count%s%.*s%s %llu\n", mm->name, labels.len ? "{" : "",
+			   (int)labels.len, labels.data ? labels.data : "", labels.len ? "}" : "",
+			   (unsigned long long)total);
+	}
+	out_buf_free(&labels);
+	out_buf_free(&text);
 }

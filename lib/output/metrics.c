@@ -28,7 +28,8 @@ void metrics_free(struct metrics *m)
 	memset(m, 0, sizeof(*m));
 }
 
-int metrics_add_family(struct metrics *m, const char *name, const char *help, struct diag *d)
+int metrics_add_family(struct metrics *m, const char *name, const char *help, bool gauge,
+		       struct diag *d)
 {
 	struct metric_family *grown, *f;
 
@@ -40,6 +41,7 @@ int metrics_add_family(struct metrics *m, const char *name, const char *help, st
 	memset(f, 0, sizeof(*f));
 	f->name = name;
 	f->help = help;
+	f->gauge = gauge;
 	return m->nr_families++;
 }
 
@@ -85,14 +87,17 @@ static int grow(struct metric_family *f)
 	return 0;
 }
 
-int metrics_count(struct metrics *m, int fi, const char *labels, size_t len, uint64_t by)
+/* The series of family fi with these labels, made (at 0) if new; *s NULL when dropped. */
+static int series_of(struct metrics *m, int fi, const char *labels, size_t len,
+		     struct metric_series **out)
 {
 	struct metric_family *f = &m->families[fi];
 	struct metric_series *s =
 		f->nr_slots ? find_slot(f->slots, f->nr_slots, labels, len) : NULL;
 
+	*out = NULL;
 	if (s && s->labels) {
-		s->value += by;
+		*out = s;
 		return 0;
 	}
 	if (m->nr_series >= m->max_series) {
@@ -105,10 +110,31 @@ int metrics_count(struct metrics *m, int fi, const char *labels, size_t len, uin
 	s->labels = strndup(labels, len);
 	if (!s->labels)
 		return -ENOMEM;
-	s->value = by;
+	s->value = 0;
 	f->nr_series++;
 	m->nr_series++;
+	*out = s;
 	return 0;
+}
+
+int metrics_count(struct metrics *m, int fi, const char *labels, size_t len, uint64_t by)
+{
+	struct metric_series *s;
+	int err = series_of(m, fi, labels, len, &s);
+
+	if (!err)
+		s->value += by;
+	return err;
+}
+
+int metrics_set(struct metrics *m, int fi, const char *labels, size_t len, int64_t value)
+{
+	struct metric_series *s;
+	int err = series_of(m, fi, labels, len, &s);
+
+	if (!err)
+		s->value = (uint64_t)value;
+	return err;
 }
 
 void metrics_write_help(struct out_buf *out, const char *name, const char *help, const char *type)
@@ -143,11 +169,19 @@ void metrics_write(const struct metrics *m, struct out_buf *out)
 
 	for (fi = 0; fi < m->nr_families; fi++) {
 		f = &m->families[fi];
-		metrics_write_help(out, f->name, f->help, "counter");
-		for (i = 0; i < f->nr_slots; i++)
-			if (f->slots[i].labels)
+		metrics_write_help(out, f->name, f->help, f->gauge ? "gauge" : "counter");
+		for (i = 0; i < f->nr_slots; i++) {
+			if (!f->slots[i].labels)
+				continue;
+			if (!f->gauge) {
 				metrics_write_value(out, f->name, f->slots[i].labels,
 						    f->slots[i].value);
+				continue;
+			}
+			out_puts(out, f->name);
+			out_puts(out, f->slots[i].labels);
+			out_printf(out, " %lld\n", (long long)f->slots[i].value);
+		}
 	}
 	metrics_write_help(out, "ecli_metrics_series_dropped_total",
 			   "Series not kept: the cap on series (--metrics-max-series) was reached",
@@ -181,15 +215,19 @@ void metrics_label(struct out_buf *out, bool first, const char *name, const char
 	out_putc(out, '"');
 }
 
-int event_metric_init(struct event_metric *em, struct metrics *m, const char *name,
-		      const char *help, const struct layout *l, const char *const *labels,
-		      int nr_labels, struct diag *d)
+int event_metric_init(struct event_metric *em, struct metrics *m, const struct metric_spec *s,
+		      const struct layout *l, struct diag *d)
 {
-	int i, err = 0;
+	const char *const *labels = s->labels, *name = s->name;
+	int i, nr_labels = s->nr_labels, err = 0;
 
 	memset(em, 0, sizeof(*em));
 	em->layout = l;
 	em->nr_labels = nr_labels;
+	em->gauge = s->type == METRIC_GAUGE;
+	if (s->value && !(em->value_field = layout_find(l, s->value)))
+		return diag_set(d, -EINVAL, "metric %s: value '%s' is no field of the event", name,
+				s->value);
 	em->fields = calloc(nr_labels + 1, sizeof(*em->fields));
 	em->names = calloc(nr_labels + 1, sizeof(*em->names));
 	if (!em->fields || !em->names || out_buf_init(&em->scratch, -1, 256) ||
@@ -202,7 +240,7 @@ int event_metric_init(struct event_metric *em, struct metrics *m, const char *na
 			err = diag_set(d, -EINVAL, "metric %s: label '%s' is no field of the event",
 				       name, labels[i]);
 	}
-	em->family = err ? -1 : metrics_add_family(m, name, help, d);
+	em->family = err ? -1 : metrics_add_family(m, name, s->help, em->gauge, d);
 	if (em->family < 0)
 		err = em->family;
 	if (err)
@@ -221,6 +259,7 @@ void event_metric_free(struct event_metric *em)
 
 void event_metric_count(struct event_metric *em, struct metrics *m, const void *record)
 {
+	const char *labels;
 	int i;
 
 	em->scratch.len = 0;
@@ -233,5 +272,11 @@ void event_metric_count(struct event_metric *em, struct metrics *m, const void *
 	}
 	if (em->nr_labels)
 		out_putc(&em->scratch, '}');
-	metrics_count(m, em->family, em->scratch.data ? em->scratch.data : "", em->scratch.len, 1);
+	labels = em->scratch.data ? em->scratch.data : "";
+	if (em->gauge)
+		metrics_set(m, em->family, labels, em->scratch.len,
+			    (int64_t)field_u64(em->value_field, record));
+	else
+		metrics_count(m, em->family, labels, em->scratch.len,
+			      em->value_field ? field_u64(em->value_field, record) : 1);
 }

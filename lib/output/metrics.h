@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Counters in Prometheus's text format (version 0.0.4): families of series, each series a set
- * of label values. The number of series in all is capped, so a label taken from a port or a
+ * Counters and gauges in Prometheus's text format (version 0.0.4): families of series, each
+ * series a set of label values. The number of series in all is capped, so a label taken from a port or a
  * path cannot exhaust memory: a new series past the cap is dropped and counted
  * (ecli_metrics_series_dropped_total).
  */
@@ -23,6 +23,7 @@ struct metric_series {
 struct metric_family {
 	const char *name;
 	const char *help;
+	bool gauge; /* a gauge holds signed values set, a counter unsigned ones added */
 	struct metric_series *slots; /* open addressing, a power of two */
 	size_t nr_slots;
 	size_t nr_series;
@@ -38,13 +39,19 @@ struct metrics {
 
 void metrics_init(struct metrics *m, size_t max_series);
 void metrics_free(struct metrics *m);
-/* A counter family (its name checked by the caller: meta.c); its index, or a negative errno. */
-int metrics_add_family(struct metrics *m, const char *name, const char *help, struct diag *d);
+/*
+ * A counter family, or a gauge family (its name checked by the caller: meta.c); its index, or a
+ * negative errno.
+ */
+int metrics_add_family(struct metrics *m, const char *name, const char *help, bool gauge,
+		       struct diag *d);
 /*
  * Adds by to the series of family f with these labels (`{...}` text, len bytes). -ENOSPC: a new
  * series past the cap, dropped and counted; -ENOMEM.
  */
 int metrics_count(struct metrics *m, int f, const char *labels, size_t len, uint64_t by);
+/* Sets the gauge series of family f with these labels to value; errors as metrics_count. */
+int metrics_set(struct metrics *m, int f, const char *labels, size_t len, int64_t value);
 /* Every family, then ecli_metrics_series_dropped_total. */
 void metrics_write(const struct metrics *m, struct out_buf *out);
 
@@ -57,12 +64,15 @@ void metrics_label(struct out_buf *out, bool first, const char *name, const char
 		   size_t len);
 
 /*
- * A counter family made from events: one series per distinct value of its label fields, each
- * shown as the table shows it.
+ * A counter or gauge family made from events (a metric_spec): one series per distinct value of
+ * its label fields, each shown as the table shows it. A counter adds 1 per event, or its value
+ * field; a gauge holds the value field of the last event.
  */
 struct event_metric {
 	int family;
+	bool gauge;
 	const struct layout *layout;
+	const struct field *value_field; /* NULL: count events */
 	const struct field **fields;
 	const char **names;
 	int nr_labels;
@@ -70,9 +80,8 @@ struct event_metric {
 	struct out_buf value;	/* one field's text */
 };
 
-int event_metric_init(struct event_metric *em, struct metrics *m, const char *name,
-		      const char *help, const struct layout *l, const char *const *labels,
-		      int nr_labels, struct diag *d);
+int event_metric_init(struct event_metric *em, struct metrics *m, const struct metric_spec *s,
+		      const struct layout *l, struct diag *d);
 void event_metric_free(struct event_metric *em);
 /* Counts the record; a series dropped at the cap is counted by metrics. */
 void event_metric_count(struct event_metric *em, struct metrics *m, const void *record);

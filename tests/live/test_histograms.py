@@ -14,23 +14,10 @@ import time
 
 from harness import (ROOT, Ecli, check, check_equal, json_lines, live_test, run_all,
                      run_ecli_watched, check_unloaded)
+from writer import PKG, Writer, expected_slots
 
-PKG = os.path.join(ROOT, "build", "test-packages", "write_sizes", "package.json")
 SOURCE = os.path.join(ROOT, "tests", "bpf", "write_sizes.bpf.c")
 ECC = os.path.join(ROOT, "build", "ecc")
-# (size, count) of the writes the writer makes: slots 0, 6 and 12
-WRITES = [(1, 3), (100, 5), (5000, 2)]
-# It says which descriptors it opened before tracing starts, and writes nothing else after.
-WRITER = """
-import os, sys
-fds = [os.open("/dev/null", os.O_WRONLY) for _ in range(%d)]
-print("ready", *fds, flush=True)
-sys.stdin.readline()
-for fd in fds:
-    for size, count in %r:
-        for _ in range(count):
-            os.write(fd, b"x" * size)
-"""
 
 
 def log2_hist(vals, unit):
@@ -53,36 +40,6 @@ def log2_hist(vals, unit):
         width = 20 if wide else 10
         text += "%*d -> %-*d : %-8d |%s|\n" % (width, low, width, high, vals[i], bar)
     return text
-
-
-def expected_slots(repeat=1):
-    vals = [0] * 26
-    for size, count in WRITES:
-        vals[size.bit_length() - 1 if size > 1 else 0] += count * repeat
-    return vals
-
-
-class Writer:
-    """A process that makes WRITES on each of its descriptors once told to."""
-
-    def __init__(self, fds=1):
-        self.proc = subprocess.Popen([sys.executable, "-c", WRITER % (fds, WRITES)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline().split()
-        check_equal(line[:1], ["ready"], "the writer's first line")
-        self.fds = [int(fd) for fd in line[1:]]
-
-    def go(self):
-        """The writes, once ecli traces: returns once the writer has made them and exited."""
-        self.proc.stdin.write("go\n")
-        self.proc.stdin.flush()
-        check_equal(self.proc.wait(timeout=20), 0, "the writer's exit status")
-        return self.fds
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
 
 
 def traced(args, fds=1, settle=0.0):

@@ -22,6 +22,7 @@ from acceptor import AcceptChild
 from binder import Bind, BindChild, free_port
 from harness import ROOT, Ecli, check, check_equal, live_test, loaded_ids, package, run_all
 from harness import run_ecli_watched
+from writer import PKG as SIZES, Writer, expected_slots
 
 PKG = package("bindsnoop")
 PROMETHEUS = os.path.join(ROOT, "build", "third-party", "prometheus", "root", "usr", "bin",
@@ -214,6 +215,51 @@ def query(port, expr):
     status, _, body = get(url)
     check_equal(status, 200, "Prometheus query %s: %s" % (expr, body))
     return json.loads(body)["data"]["result"]
+
+
+@live_test
+def a_histogram_map_is_a_prometheus_histogram():
+    """ecc serves write_sizes' histogram map (inferred from the object alone) as
+    write_sizes_hists, its buckets cumulative at each bucket's high bound, as the map holds them
+    while the tool runs."""
+    w = Writer()
+    try:
+        samples, _, out, err, status = scraped([SIZES, "--targ_tgid", str(w.proc.pid)], w.go)
+    finally:
+        w.close()
+    check_equal(status, 0, "exit status; stderr: " + err)
+    buckets = series(samples, "write_sizes_hists_bucket")
+    slots = expected_slots()
+    total = sum(slots)
+    # labelled by the row's fields but slots: the key (-1: not per fd) and the comm
+    row = 'key="4294967295",comm="python3"'
+    want = {'{%s,le="+Inf"}' % row: total}
+    for labels in set(buckets) - set(want):
+        le = re.fullmatch(r'\{%s,le="(\d+)"\}' % row, labels)
+        check(le is not None, "a bucket of the one key: %r" % labels)
+        # bucket i holds 2^i .. 2^(i+1) - 1 (0 and 1 in bucket 0), as bcc draws it
+        want[labels] = sum(c for i, c in enumerate(slots) if (1 << (i + 1)) - 1 <= int(le.group(1)))
+    check(len(buckets) >= len(slots), "a bucket per slot: %r" % buckets)
+    check_equal(buckets, want, "the cumulative buckets (the writes: %r)" % slots)
+    check_equal(series(samples, "write_sizes_hists_count"), {"{%s}" % row: total},
+                "the count")
+
+
+@live_test
+def a_gauge_holds_the_last_value_and_a_counter_adds_values_up():
+    """tests/bpf/cgroup_binds declares cgroup_binds_last_port (a gauge of the port field) and
+    cgroup_binds_ports_total (a counter adding it), by hook; a child binds two ports."""
+    pkg = os.path.join(ROOT, "build", "test-packages", "cgroup_binds", "package.json")
+    ports = [free_port(), free_port()]
+    child = BindChild("two-binds", [Bind(socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1", p)
+                                    for p in ports])
+    samples, _, out, err, status = scraped([pkg, "-p", str(child.pid)], child.go)
+    check_equal(status, 0, "exit status; stderr: " + err)
+    hooks = ['{hook="HOOK_BIND4"}', '{hook="HOOK_POST_BIND4"}']
+    check_equal(series(samples, "cgroup_binds_last_port"), {h: ports[1] for h in hooks},
+                "the gauge: the last port")
+    check_equal(series(samples, "cgroup_binds_ports_total"), {h: sum(ports) for h in hooks},
+                "the counter: the ports added up")
 
 
 @live_test

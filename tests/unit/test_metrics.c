@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "output/metrics.h"
 #include "unit.h"
 
@@ -56,7 +57,7 @@ TEST(series_are_counted_by_their_labels)
 	int f;
 
 	metrics_init(&m, 100);
-	f = metrics_add_family(&m, "binds_total", "Binds\\n seen\nhere", &d);
+	f = metrics_add_family(&m, "binds_total", "Binds\\n seen\nhere", false, &d);
 	CHECK(f == 0);
 	CHECK(!metrics_count(&m, f, "{port=\"1\"}", 10, 1));
 	CHECK(!metrics_count(&m, f, "{port=\"2\"}", 10, 1));
@@ -75,6 +76,30 @@ TEST(series_are_counted_by_their_labels)
 	metrics_free(&m);
 }
 
+TEST(gauges_hold_the_last_value_set_signed)
+{
+	struct metrics m;
+	struct diag d;
+	char *text;
+	int f;
+
+	metrics_init(&m, 100);
+	f = metrics_add_family(&m, "queue_depth", "Depth", true, &d);
+	CHECK(f == 0);
+	CHECK(!metrics_set(&m, f, "{q=\"a\"}", 7, 5));
+	CHECK(!metrics_set(&m, f, "{q=\"b\"}", 7, 9));
+	CHECK(!metrics_set(&m, f, "{q=\"a\"}", 7, -3));
+	text = page(&m);
+	CHECK(text && !strncmp(text,
+			       "# HELP queue_depth Depth\n"
+			       "# TYPE queue_depth gauge\n",
+			       strlen("# HELP queue_depth Depth\n# TYPE queue_depth gauge\n")));
+	CHECK(text && strstr(text, "queue_depth{q=\"a\"} -3\n") &&
+	      strstr(text, "queue_depth{q=\"b\"} 9\n"));
+	free(text);
+	metrics_free(&m);
+}
+
 TEST(series_survive_the_table_growing)
 {
 	struct metrics m;
@@ -83,7 +108,7 @@ TEST(series_survive_the_table_growing)
 	int f, i, len, ok = 0;
 
 	metrics_init(&m, 100000);
-	f = metrics_add_family(&m, "x_total", NULL, &d);
+	f = metrics_add_family(&m, "x_total", NULL, false, &d);
 	for (i = 0; i < 3000; i++) {
 		len = snprintf(labels, sizeof(labels), "{n=\"%d\"}", i % 1000);
 		ok += !metrics_count(&m, f, labels, len, 1);
@@ -105,7 +130,7 @@ TEST(series_past_the_cap_are_dropped_and_counted)
 	int f;
 
 	metrics_init(&m, 2);
-	f = metrics_add_family(&m, "x_total", "", &d);
+	f = metrics_add_family(&m, "x_total", "", false, &d);
 	CHECK(!metrics_count(&m, f, "{a=\"1\"}", 7, 1));
 	CHECK(!metrics_count(&m, f, "", 0, 1));
 	CHECK(metrics_count(&m, f, "{a=\"2\"}", 7, 1) == -ENOSPC);
