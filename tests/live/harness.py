@@ -254,23 +254,13 @@ CONTAINER_FOLDER = re.compile(r"^(libpod-|docker-|cri-containerd-|nerdctl-|crio-
 UNIT_FOLDER = re.compile(r"\.(service|scope|socket|mount|swap)$")
 
 
-def cgroup2_root():
-    """Where the cgroup v2 hierarchy's root is mounted here."""
-    with open("/proc/self/mountinfo") as f:
-        for line in f:
-            fields = line.split()
-            if " - cgroup2 " in line and fields[3] == "/":
-                return fields[4]
-    raise AssertionError("no cgroup2 mount in /proc/self/mountinfo")
-
-
 def cgroup_keys(pid="self"):
     """The keys ecli adds for the "cgroup" member of an event of process pid (by default this
     one, whose children the tests trace), as {key: value}; a container's name and id are None,
     not compared. cgroup_id is the cgroup folder's inode number."""
     with open("/proc/%s/cgroup" % pid) as f:
         path = [line.split(":", 2)[2].strip() for line in f if line.startswith("0::")][0]
-    keys = {"cgroup_id": os.stat(cgroup2_root() + path.rstrip("/")).st_ino}
+    keys = {"cgroup_id": os.stat(cgroup2_mount() + path.rstrip("/")).st_ino}
     folders = [p for p in path.split("/") if p]
     containers = [i for i, p in enumerate(folders) if CONTAINER_FOLDER.match(p)]
     units = [p for p in folders[containers[-1] + 1 if containers else 0:] if UNIT_FOLDER.search(p)]

@@ -17,7 +17,7 @@ import sys
 import tarfile
 
 from binder import Bind, BindChild, free_port
-from harness import (ROOT, cgroup2_root, cgroup_keys, check, check_equal,
+from harness import (ROOT, cgroup2_mount, cgroup_keys, check, check_equal,
                      json_lines, live_test, package, run_all, run_ecli, trace_around)
 
 PODMAN = ["podman", "--runtime", "runc"]
@@ -100,7 +100,7 @@ class Folder:
 
     def __init__(self, path):
         self.path = path
-        self.dir = cgroup2_root() + "/" + path
+        self.dir = cgroup2_mount() + "/" + path
         os.makedirs(self.dir, exist_ok=True)
 
     def enter(self):
@@ -109,14 +109,14 @@ class Folder:
             f.write(str(os.getpid()))
 
     def close(self):
-        for top, dirs, _ in os.walk(cgroup2_root() + "/" + CGROUP_TEST, topdown=False):
+        for top, dirs, _ in os.walk(cgroup2_mount() + "/" + CGROUP_TEST, topdown=False):
             for d in dirs:
                 try:
                     os.rmdir(os.path.join(top, d))
                 except OSError:
                     pass
         try:
-            os.rmdir(cgroup2_root() + "/" + CGROUP_TEST)
+            os.rmdir(cgroup2_mount() + "/" + CGROUP_TEST)
         except OSError:
             pass
 
