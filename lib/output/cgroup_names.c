@@ -485,6 +485,7 @@ struct matching {
 	int (*fn)(void *ctx, uint64_t id);
 	void *ctx;
 	int count;
+	int fn_err; /* fn's error, which stopped the walk (fn set the message) */
 };
 
 static bool names(const struct matching *m, const struct cgroup_info *i)
@@ -508,6 +509,8 @@ static int match_one(void *ctx, uint64_t id, const char *path)
 		return 0;
 	err = m->fn(m->ctx, id);
 	m->count++;
+	if (err < 0)
+		m->fn_err = err;
 	return err < 0 ? err : 0;
 }
 
@@ -520,6 +523,8 @@ int cgroup_names_match(struct cgroup_names *cn, enum cgroup_match what, const ch
 	snprintf(m.unit, sizeof(m.unit), "%s%s", value,
 		 is_unit_name(value, strlen(value)) ? "" : ".service");
 	err = walk_all(cn, match_one, &m);
+	if (m.fn_err)
+		return m.fn_err;
 	if (err < 0)
 		return diag_set(d, err, "cgroup names: cannot read %s (%s)", cn->root,
 				strerror(-err));

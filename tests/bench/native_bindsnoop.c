@@ -137,8 +137,9 @@ static int on_event(void *ctx, void *data, size_t size)
 	else
 		print_comm(e->comm);
 	printf("\",\"proto\":%s,\"ip\":%u,\"addr\":\"%s\",\"port\":%u,\"opts\":\"%s\",\"if\":%u,"
-	       "\"ret\":%d}\n",
-	       proto, e->ip, addr, e->port, opts, e->bound_if, e->ret);
+	       "\"ret\":%d,\"cgroup_id\":%llu}\n",
+	       proto, e->ip, addr, e->port, opts, e->bound_if, e->ret,
+	       (unsigned long long)e->cgroup_id);
 	return 0;
 }
 
