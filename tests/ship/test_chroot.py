@@ -5,7 +5,7 @@ The root is `debootstrap --variant=minbase bookworm` (packaging/debian_base.sh, 
 cached in build/ship-cache/, or $SHIP_CACHE, as a tarball keyed on debootstrap's inputs),
 unpacked into a fresh folder. Only build/deb/ecli_*.deb is installed, with `apt-get install ./ecli_*.deb` in
 the chroot, so its dependencies come from the Debian mirror. ecli then runs in the chroot
-(tests/ship/in_root.sh: /proc, /sys, tracefs, bpffs and /dev bound in a private mount
+(tests/ship/in_root.sh: /proc, /sys, cgroup v2, tracefs, bpffs and /dev bound in a private mount
 namespace, gone when the command ends) while this test binds ports on the host, and every field
 of the events is checked: bindsnoop by installed path and by name, from an http:// URL (a
 server of this test on 127.0.0.1) and from Debian's docker-registry on 127.0.0.1 by digest,
@@ -42,7 +42,8 @@ COMPILER_PACKAGES = re.compile(r"(gcc|cpp|clang|llvm|tcc)(-[0-9]+)?$|lib(clang|l
                                r"ecc$|bpftool$")
 VERSION = subprocess.run(["make", "--no-print-directory", "-s", "-C", ROOT, "print-version"],
                          capture_output=True, text=True, check=True).stdout.strip()
-KEYS = ["ts_ns", "pid", "uid", "comm", "proto", "ip", "addr", "port", "opts", "if", "ret"]
+KEYS = ["ts_ns", "pid", "uid", "comm", "proto", "ip", "addr", "port", "opts", "if", "ret",
+        "cgroup_id"]
 
 
 def run(cmd, what, timeout=600):
@@ -163,7 +164,7 @@ def traced_binds(package_arg, comm):
     events = [e for e in json_lines(out) if e["comm"] == comm]
     check_equal(len(events), len(expected), "events of %s in %r" % (comm, out))
     for got, want in zip(events, expected):
-        check_equal(list(got.keys()), KEYS, "JSON keys in struct order")
+        harness.check_keys(got, KEYS)
         check(isinstance(got["ts_ns"], int) and got["ts_ns"] > 0, "ts_ns: %r" % got)
         check_equal({k: got[k] for k in want}, want, "event")
     check_equal([(e["proto"], e["port"]) for e in events], [("TCP", port), ("UDP", port)],
