@@ -229,16 +229,21 @@ static bool folder_container(const char *name, size_t len, char *id, const char 
 	return false;
 }
 
+static bool ends_with(const char *name, size_t len, const char *suffix)
+{
+	size_t n = strlen(suffix);
+
+	return len > n && !strncmp(name + len - n, suffix, n);
+}
+
 static bool is_unit_name(const char *name, size_t len)
 {
 	static const char *const suffixes[] = {".service", ".scope", ".socket", ".mount", ".swap"};
-	size_t i, n;
+	size_t i;
 
-	for (i = 0; i < sizeof(suffixes) / sizeof(*suffixes); i++) {
-		n = strlen(suffixes[i]);
-		if (len > n && !strncmp(name + len - n, suffixes[i], n))
+	for (i = 0; i < sizeof(suffixes) / sizeof(*suffixes); i++)
+		if (ends_with(name, len, suffixes[i]))
 			return true;
-	}
 	return false;
 }
 
@@ -488,10 +493,25 @@ struct matching {
 	int fn_err; /* fn's error, which stopped the walk (fn set the message) */
 };
 
+/* Whether path has a folder named name. */
+static bool has_folder(const char *path, const char *name)
+{
+	size_t len = strlen(name);
+	const char *c;
+
+	for (c = path; c && (c = strstr(c, name)); c += len)
+		if (c > path && c[-1] == '/' && (!c[len] || c[len] == '/'))
+			return true;
+	return false;
+}
+
+/* A slice names every cgroup below it, a unit its own cgroup and those below. */
 static bool names(const struct matching *m, const struct cgroup_info *i)
 {
 	size_t len = strlen(m->value);
 
+	if (m->what == CGROUP_MATCH_UNIT && ends_with(m->unit, strlen(m->unit), ".slice"))
+		return i->path && has_folder(i->path, m->unit);
 	if (m->what == CGROUP_MATCH_UNIT)
 		return i->unit && !strcmp(i->unit, m->unit);
 	return i->runtime && ((i->container && !strcmp(i->container, m->value)) ||
@@ -521,7 +541,9 @@ int cgroup_names_match(struct cgroup_names *cn, enum cgroup_match what, const ch
 	int err;
 
 	snprintf(m.unit, sizeof(m.unit), "%s%s", value,
-		 is_unit_name(value, strlen(value)) ? "" : ".service");
+		 is_unit_name(value, strlen(value)) || ends_with(value, strlen(value), ".slice")
+			 ? ""
+			 : ".service");
 	err = walk_all(cn, match_one, &m);
 	if (m.fn_err)
 		return m.fn_err;

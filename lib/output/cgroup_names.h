@@ -33,7 +33,7 @@ const struct cgroup_info *cgroup_names_get(struct cgroup_names *cn, uint64_t id)
 
 enum cgroup_match {
 	CGROUP_MATCH_CONTAINER, /* a container's name, its id, or 12 or more leading digits of it */
-	CGROUP_MATCH_UNIT,	/* a unit's name; one without a suffix is NAME.service */
+	CGROUP_MATCH_UNIT, /* a unit's name (NAME alone: NAME.service); a slice: all below it */
 };
 
 /*

@@ -224,6 +224,15 @@ def a_process_in_a_unit_carries_the_unit_and_unit_filters():
             check_equal([(e["port"], e.get("unit")) for e in json_lines(out)],
                         [(ports[0], UNIT)], "--unit %s" % value)
 
+        # a slice takes every cgroup below it: the unit's and the plain one
+        ports = [free_port() for _ in range(3)]
+        kids = [BindChild("in-unit", [Bind(2, 1, "127.0.0.1", ports[0])], setup=unit.enter),
+                BindChild("in-plain", [Bind(2, 1, "127.0.0.1", ports[1])], setup=plain.enter),
+                BindChild("on-host", [Bind(2, 1, "127.0.0.1", ports[2])])]
+        _, out = trace_around(["-j", package("bindsnoop"), "--unit", CGROUP_TEST], kids)
+        check_equal(sorted(e["port"] for e in json_lines(out)), sorted(ports[:2]),
+                    "--unit %s" % CGROUP_TEST)
+
         port = free_port()
         _, out = trace_around([package("bindsnoop"), "--cgroup-names"],
                               [BindChild("in-unit", [Bind(2, 1, "127.0.0.1", port)],

@@ -5,7 +5,9 @@ build/third-party/prometheus, started on 127.0.0.1 by the test).
 
 bindsnoop declares bindsnoop_binds_total{addr, port, proto}; ecli adds ecli_events_total,
 ecli_lost_events_total, each program's runs and run time (the kernel's BPF statistics) and
-ecli_metrics_series_dropped_total (the cap on series)."""
+ecli_metrics_series_dropped_total (the cap on series). Gauges and counters of a field's values
+come from tests/bpf/cgroup_binds, a histogram map (as Prometheus histograms) from
+tests/bpf/write_sizes."""
 import json
 import os
 import re
@@ -27,6 +29,8 @@ from writer import PKG as SIZES, Writer, expected_slots
 PKG = package("bindsnoop")
 PROMETHEUS = os.path.join(ROOT, "build", "third-party", "prometheus", "root", "usr", "bin",
                           "prometheus")
+PROMTOOL = os.path.join(os.path.dirname(PROMETHEUS), "promtool")
+_pages = []  # every page scrape() read, the last one last
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})? (\S+)$')
 
 
@@ -46,6 +50,7 @@ def scrape(port):
     check_equal(status, 200, "GET /metrics")
     check(headers.get("Content-Type", "").startswith("text/plain; version=0.0.4"),
           "the text format's content type: %r" % headers)
+    _pages.append(body)
     samples = {}
     for line in body.splitlines():
         if line.startswith("# HELP ") or line.startswith("# TYPE "):
@@ -243,6 +248,10 @@ def a_histogram_map_is_a_prometheus_histogram():
     check_equal(buckets, want, "the cumulative buckets (the writes: %r)" % slots)
     check_equal(series(samples, "write_sizes_hists_count"), {"{%s}" % row: total},
                 "the count")
+    p = subprocess.run([PROMTOOL, "check", "metrics"], input=_pages[-1], capture_output=True,
+                       text=True, timeout=60)
+    check_equal((p.returncode, p.stdout + p.stderr), (0, ""),
+                "Debian's promtool check metrics on the page")
 
 
 @live_test
