@@ -134,7 +134,10 @@ static void metric_name(const char *tool, const char *map, char *name, size_t le
 			*c = '_';
 }
 
-/* The row's fields but its slots (and a field named le, Prometheus's bucket label). */
+/*
+ * The row's fields but its slots, and but names Prometheus keeps for itself (le, the bucket's
+ * label, and __*).
+ */
 static cJSON *row_labels(const struct btf *btf, struct bpf_map *map)
 {
 	cJSON *labels = cJSON_CreateArray();
@@ -149,14 +152,16 @@ static cJSON *row_labels(const struct btf *btf, struct bpf_map *map)
 	}
 	slots = map_print_slots(row);
 	for (i = 0; i < row->nr_fields; i++)
-		if (&row->fields[i] != slots && strcmp(row->fields[i].name, "le"))
+		if (&row->fields[i] != slots && strcmp(row->fields[i].name, "le") &&
+		    strncmp(row->fields[i].name, "__", 2))
 			cJSON_AddItemToArray(labels, cJSON_CreateString(row->fields[i].name));
 	layout_free(row);
 	return labels;
 }
 
+/* Served while the map is printed: the sample's condition, if it has one. */
 static cJSON *inferred_metric(const struct btf *btf, struct bpf_map *map, const char *tool,
-			      const char *unit)
+			      const char *unit, const char *when)
 {
 	cJSON *m = cJSON_CreateObject(), *labels = row_labels(btf, map);
 	char name[256], help[320];
@@ -168,10 +173,12 @@ static cJSON *inferred_metric(const struct btf *btf, struct bpf_map *map, const 
 	    cJSON_AddStringToObject(m, "type", "histogram") &&
 	    cJSON_AddStringToObject(m, "map", bpf_map__name(map)) &&
 	    cJSON_AddStringToObject(m, "help", help) &&
-	    cJSON_AddItemToObject(m, "labels", labels))
+	    cJSON_AddItemToObject(m, "labels", labels) &&
+	    (!when || cJSON_AddStringToObject(m, "when", when)))
 		return m;
+	if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(m, "labels")))
+		cJSON_Delete(labels);
 	cJSON_Delete(m);
-	cJSON_Delete(labels);
 	return NULL;
 }
 
@@ -198,7 +205,8 @@ int samples_metrics_complete(struct bpf_object *obj, cJSON *meta, FILE *log, str
 		if (!metrics && !(metrics = cJSON_AddArrayToObject(meta, "metrics")))
 			return diag_set(d, -ENOMEM, "out of memory");
 		m = inferred_metric(bpf_object__btf(obj), map, tool,
-				    string_at(item, "sample", "unit"));
+				    string_at(item, "sample", "unit"),
+				    string_at(item, "sample", "when"));
 		if (!m || !cJSON_AddItemToArray(metrics, m)) {
 			cJSON_Delete(m);
 			return diag_set(d, -ENOMEM, "out of memory");
