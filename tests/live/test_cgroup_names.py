@@ -3,9 +3,9 @@
 
 Each tool records its event's cgroup v2 id (task_cgroup.bpf.h) with the "cgroup" display format;
 ecli names the container (podman's here: rootful, with runc) or the systemd unit. The container
-runs an image imported offline from one file, build/tests/cgroup_worker (static), and is named
-`web` (web-ecli-test-PID when a container of that name exists already); `podman exec` makes its
-binds, accepts, opens and execs. Units are cgroups this test makes below the cgroup v2 root,
+runs an image imported offline from one file, build/tests/cgroup_worker (static; the image is
+removed at the end), and is named `web` (web-ecli-test-PID when a container of that name exists
+already); `podman exec` makes its binds, accepts, opens and execs. Units are cgroups this test makes below the cgroup v2 root,
 named as systemd names them (ecli-test-PID.slice/web-PID.service), with a child moved in.
 Needs root; podman and runc are installed when missing, never skipped.
 """
@@ -37,12 +37,11 @@ def podman(*args, timeout=120):
 
 
 def worker_image():
-    """localhost/ecli-test-worker:HASH, imported from a tar holding only cgroup_worker."""
+    """localhost/ecli-test-worker:HASH, imported from a tar holding only cgroup_worker; removed
+    at the end of the suite (remove_images)."""
     with open(WORKER, "rb") as f:
         data = f.read()
     image = "localhost/ecli-test-worker:" + hashlib.sha256(data).hexdigest()[:16]
-    if subprocess.run(PODMAN + ["image", "exists", image]).returncode == 0:
-        return image
     tar = io.BytesIO()
     with tarfile.open(fileobj=tar, mode="w") as t:
         info = tarfile.TarInfo("cgroup_worker")
@@ -269,12 +268,22 @@ def container_and_cgroupmap_are_refused_together():
     check("--cgroupmap" in err and "--container" in err, "names both options: %r" % err)
 
 
+def remove_images():
+    """Every ecli-test-worker image, this run's and any an interrupted run left."""
+    names = subprocess.run(PODMAN + ["images", "--format", "{{.Repository}}:{{.Tag}}",
+                                     "localhost/ecli-test-worker"],
+                           capture_output=True, text=True, timeout=60).stdout.split()
+    if names:
+        subprocess.run(PODMAN + ["rmi", "-f"] + names, capture_output=True, timeout=120)
+
+
 def main():
     try:
         return run_all("cgroup-names")
     finally:
         if _container:
             _container.close()
+            remove_images()
 
 
 if __name__ == "__main__":
