@@ -70,6 +70,25 @@ def free_port(family=socket.AF_INET, kind=socket.SOCK_STREAM):
     return port
 
 
+def fixed_free_port(low=20100, high=32000):
+    """A port below the kernel's ephemeral range (32768 up) that nothing holds for TCP or UDP,
+    IPv4 or IPv6: a port-0 bind made meanwhile cannot be given it, as it can a free_port()."""
+    for port in range(low, high):
+        held = False
+        for family, addr in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+            for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+                s = socket.socket(family, kind)
+                try:
+                    s.bind((addr, port))
+                except OSError:
+                    held = True
+                finally:
+                    s.close()
+        if not held:
+            return port
+    raise AssertionError("no free port in %d..%d" % (low, high))
+
+
 def canonical(family, addr):
     return socket.inet_ntop(family, socket.inet_pton(family, addr))
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tempfile
 
-from binder import Bind, BindChild, free_port, run_binds, standard_binds
+from binder import Bind, BindChild, fixed_free_port, free_port, run_binds, standard_binds
 from harness import (ROOT, Ecli, check, check_equal, ensure_mounted, json_lines,
                      live_test, package, run_all, run_ecli, run_ecli_watched, trace_around)
 
@@ -103,7 +103,8 @@ def pid_filter_shows_only_that_process():
 
 @live_test
 def port_filter_takes_a_list_of_at_least_64_ports():
-    wanted = [free_port(), free_port(IN6, UDP)]
+    # below the ephemeral range: the port-0 binds cannot be given one of them
+    wanted = [fixed_free_port(), fixed_free_port(20200)]
     ports = ",".join(str(p) for p in list(range(20000, 20098)) + wanted)  # 100 ports
     for flag in (["-P", ports], ["--ports=" + ports], ["-P=" + ports], ["--port", ports]):
         binds = [Bind(IN4, TCP, "127.0.0.1", wanted[0]), Bind(IN4, TCP, "127.0.0.1", 0),
