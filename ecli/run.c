@@ -217,7 +217,7 @@ static void name_cgroups(struct session *s)
 	for (i = 0; s->event_layout && i < s->event_layout->nr_fields; i++) {
 		if (s->event_layout->fields[i].kind != FIELD_CGROUP_NAME)
 			continue;
-		if (cgroup_names_open(&s->cgroups, "/", &d))
+		if (cgroup_names_open(&s->cgroups, &d))
 			diag_print("warning: %s; events show no container or unit", d.msg);
 		s->event_layout->cgroups = s->cgroups;
 		break;

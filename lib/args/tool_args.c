@@ -256,7 +256,7 @@ static int fill_cgroups(struct parser *p, const struct arg_spec *a, struct map_f
 	if (f->key_size != sizeof(uint64_t))
 		return diag_set(p->d, -EINVAL, "%s: map \"%s\" needs 8-byte keys (cgroup ids)",
 				option, a->map_keys);
-	n = cgroup_names_open(&cn, "/", p->d);
+	n = cgroup_names_open(&cn, p->d);
 	if (n)
 		return diag_wrap(p->d, n, "%s", option);
 	n = cgroup_names_match(cn, unit ? CGROUP_MATCH_UNIT : CGROUP_MATCH_CONTAINER, item,

@@ -24,22 +24,19 @@
 struct cgroup_names {
 	char root[PATH_MAX];
 	int root_fd;
-	char state_root[PATH_MAX];
 	struct cgroup_info **slots; /* open addressing, a power of two, at most half full */
 	size_t nr_slots, nr;
 	struct cgroup_info *last;
 	struct cgroup_info none; /* what a failed allocation gives */
 };
 
-int cgroup_names_open(struct cgroup_names **out, const char *state_root, struct diag *d)
+int cgroup_names_open(struct cgroup_names **out, struct diag *d)
 {
 	struct cgroup_names *cn = calloc(1, sizeof(*cn));
 	int err;
 
 	if (!cn)
 		return diag_set(d, -ENOMEM, "out of memory");
-	snprintf(cn->state_root, sizeof(cn->state_root), "%s",
-		 strcmp(state_root, "/") ? state_root : "");
 	err = cgroup2_root(cn->root, sizeof(cn->root));
 	cn->root_fd = err ? -1 : open(cn->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (!err && cn->root_fd < 0)
@@ -53,12 +50,17 @@ int cgroup_names_open(struct cgroup_names **out, const char *state_root, struct 
 	return 0;
 }
 
-static void info_free(struct cgroup_info *i)
+static void info_release(struct cgroup_info *i)
 {
 	free(i->path);
 	free(i->container);
 	free(i->container_id);
 	free(i->unit);
+}
+
+static void info_free(struct cgroup_info *i)
+{
+	info_release(i);
 	free(i);
 }
 
@@ -247,15 +249,13 @@ static bool is_unit_name(const char *name, size_t len)
 	return false;
 }
 
-static cJSON *read_json(struct cgroup_names *cn, const char *path)
+static cJSON *read_json(const char *path)
 {
-	char full[PATH_MAX];
 	size_t size;
 	char *data;
 	cJSON *json;
 
-	snprintf(full, sizeof(full), "%s%s", cn->state_root, path);
-	if (file_read(full, STATE_MAX, &data, &size, NULL))
+	if (file_read(path, STATE_MAX, &data, &size, NULL))
 		return NULL;
 	json = cJSON_ParseWithLength(data, size);
 	free(data);
@@ -270,11 +270,11 @@ static char *string_of(const cJSON *obj, const char *key)
 }
 
 /* An OCI bundle's config.json: the name its annotations give (Kubernetes', nerdctl's). */
-static char *annotated_name(struct cgroup_names *cn, const char *config)
+static char *annotated_name(const char *config)
 {
 	static const char *const keys[] = {"io.kubernetes.cri.container-name",
 					   "io.kubernetes.container.name", "nerdctl/name"};
-	cJSON *json = read_json(cn, config);
+	cJSON *json = read_json(config);
 	const cJSON *notes = cJSON_GetObjectItemCaseSensitive(json, "annotations");
 	char *name = NULL;
 	size_t i;
@@ -286,7 +286,7 @@ static char *annotated_name(struct cgroup_names *cn, const char *config)
 }
 
 /* containers/storage's containers.json (podman's, CRI-O's): an array of {id, names}. */
-static char *storage_name(struct cgroup_names *cn, const char *id)
+static char *storage_name(const char *id)
 {
 	static const char *const files[] = {
 		"/var/lib/containers/storage/overlay-containers/containers.json",
@@ -297,7 +297,7 @@ static char *storage_name(struct cgroup_names *cn, const char *id)
 	size_t i;
 
 	for (i = 0; !name && i < sizeof(files) / sizeof(*files); i++) {
-		json = read_json(cn, files[i]);
+		json = read_json(files[i]);
 		cJSON_ArrayForEach(c, json) {
 			const cJSON *cid = cJSON_GetObjectItemCaseSensitive(c, "id");
 
@@ -313,13 +313,13 @@ static char *storage_name(struct cgroup_names *cn, const char *id)
 	return name;
 }
 
-static char *docker_name(struct cgroup_names *cn, const char *id)
+static char *docker_name(const char *id)
 {
 	char path[PATH_MAX], *name;
 	cJSON *json;
 
 	snprintf(path, sizeof(path), "/var/lib/docker/containers/%s/config.v2.json", id);
-	json = read_json(cn, path);
+	json = read_json(path);
 	name = string_of(json, "Name");
 	cJSON_Delete(json);
 	if (name && name[0] == '/')
@@ -328,41 +328,40 @@ static char *docker_name(struct cgroup_names *cn, const char *id)
 }
 
 /* containerd's task bundles, one folder per namespace ("k8s.io", "default", ...). */
-static char *containerd_name(struct cgroup_names *cn, const char *id)
+static char *containerd_name(const char *id)
 {
 	char pattern[PATH_MAX], *name = NULL;
 	glob_t g;
 	size_t i;
 
 	if ((size_t)snprintf(pattern, sizeof(pattern),
-			     "%s/run/containerd/io.containerd.runtime.v2.task/*/%s", cn->state_root,
-			     id) >= sizeof(pattern) ||
+			     "/run/containerd/io.containerd.runtime.v2.task/*/%s", id) >=
+		    sizeof(pattern) ||
 	    glob(pattern, GLOB_ONLYDIR | GLOB_NOSORT, NULL, &g))
 		return NULL;
 	for (i = 0; !name && i < g.gl_pathc; i++) {
-		snprintf(pattern, sizeof(pattern), "%s/config.json",
-			 g.gl_pathv[i] + strlen(cn->state_root));
-		name = annotated_name(cn, pattern);
+		snprintf(pattern, sizeof(pattern), "%s/config.json", g.gl_pathv[i]);
+		name = annotated_name(pattern);
 	}
 	globfree(&g);
 	return name;
 }
 
-static char *crio_name(struct cgroup_names *cn, const char *id)
+static char *crio_name(const char *id)
 {
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path),
 		 "/run/containers/storage/overlay-containers/%s/userdata/config.json", id);
-	return annotated_name(cn, path);
+	return annotated_name(path);
 }
 
 /* The container's name from its runtime's state (trying each when the folder did not say). */
-static void name_container(struct cgroup_names *cn, struct cgroup_info *i)
+static void name_container(struct cgroup_info *i)
 {
 	static const struct {
 		const char *runtime;
-		char *(*name)(struct cgroup_names *cn, const char *id);
+		char *(*name)(const char *id);
 	} runtimes[] = {{"podman", storage_name}, {"docker", docker_name},
 			{"containerd", containerd_name}, {"cri-o", crio_name},
 			{"cri-o", storage_name}};
@@ -371,7 +370,7 @@ static void name_container(struct cgroup_names *cn, struct cgroup_info *i)
 	for (r = 0; !i->container && r < sizeof(runtimes) / sizeof(*runtimes); r++) {
 		if (i->runtime && strcmp(i->runtime, runtimes[r].runtime))
 			continue;
-		i->container = runtimes[r].name(cn, i->container_id);
+		i->container = runtimes[r].name(i->container_id);
 		if (i->container && !i->runtime)
 			i->runtime = runtimes[r].runtime;
 	}
@@ -382,7 +381,7 @@ static void name_container(struct cgroup_names *cn, struct cgroup_info *i)
 }
 
 /* The innermost folder naming a container makes it one; else the innermost unit names it. */
-static void classify(struct cgroup_names *cn, struct cgroup_info *i)
+static void classify(struct cgroup_info *i)
 {
 	const char *c = i->path, *end, *runtime = NULL, *unit = NULL;
 	char id[ID_DIGITS + 1];
@@ -405,7 +404,7 @@ static void classify(struct cgroup_names *cn, struct cgroup_info *i)
 		}
 	}
 	if (container && i->container_id)
-		name_container(cn, i);
+		name_container(i);
 	else if (unit)
 		i->unit = strndup(unit, unit_len);
 }
@@ -421,7 +420,7 @@ static struct cgroup_info *resolve(struct cgroup_names *cn, uint64_t id)
 	if (!path_of(cn, id, path, sizeof(path))) {
 		i->path = strdup(path);
 		if (i->path)
-			classify(cn, i);
+			classify(i);
 	}
 	return i;
 }
@@ -483,7 +482,6 @@ const struct cgroup_info *cgroup_names_get(struct cgroup_names *cn, uint64_t id)
 }
 
 struct matching {
-	struct cgroup_names *cn;
 	enum cgroup_match what;
 	const char *value;
 	char unit[NAME_MAX + 1];
@@ -521,11 +519,15 @@ static bool names(const struct matching *m, const struct cgroup_info *i)
 static int match_one(void *ctx, uint64_t id, const char *path)
 {
 	struct matching *m = ctx;
-	const struct cgroup_info *i = cgroup_names_get(m->cn, id);
+	struct cgroup_info i = {.id = id, .path = strdup(path)};
+	bool named;
 	int err;
 
-	(void)path;
-	if (!names(m, i))
+	if (i.path)
+		classify(&i); /* the walk has the path: no lookup by id, nothing cached */
+	named = names(m, &i);
+	info_release(&i);
+	if (!named)
 		return 0;
 	err = m->fn(m->ctx, id);
 	m->count++;
@@ -537,7 +539,7 @@ static int match_one(void *ctx, uint64_t id, const char *path)
 int cgroup_names_match(struct cgroup_names *cn, enum cgroup_match what, const char *value,
 		       int (*fn)(void *ctx, uint64_t id), void *ctx, struct diag *d)
 {
-	struct matching m = {.cn = cn, .what = what, .value = value, .fn = fn, .ctx = ctx};
+	struct matching m = {.what = what, .value = value, .fn = fn, .ctx = ctx};
 	int err;
 
 	snprintf(m.unit, sizeof(m.unit), "%s%s", value,

@@ -25,8 +25,8 @@ struct cgroup_info {
 
 struct cgroup_names;
 
-/* state_root: where the runtimes' state is ("/", or the host's root mounted elsewhere). */
-int cgroup_names_open(struct cgroup_names **out, const char *state_root, struct diag *d);
+/* The runtimes' state is read where they keep it (/var/lib, /run). */
+int cgroup_names_open(struct cgroup_names **out, struct diag *d);
 void cgroup_names_free(struct cgroup_names *cn);
 /* Never NULL: an id no folder has gives an info with path NULL. */
 const struct cgroup_info *cgroup_names_get(struct cgroup_names *cn, uint64_t id);

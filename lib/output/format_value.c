@@ -271,15 +271,26 @@ void format_json(struct json_writer *jw, const struct layout *l, const struct fi
 
 void format_record_json(struct json_writer *jw, const struct layout *l, const void *record)
 {
+	const struct field *f;
+	const char *text;
 	int i;
 
 	jw_object_begin(jw);
 	for (i = 0; i < l->nr_fields; i++) {
-		if (l->fields[i].hidden || (l->fields[i].kind == FIELD_CGROUP_NAME &&
-					    !cgroup_text(l, &l->fields[i], record, false)))
+		f = &l->fields[i];
+		if (f->hidden)
 			continue;
-		jw_key(jw, l->fields[i].key);
-		format_json(jw, l, &l->fields[i], record);
+		if (f->kind == FIELD_CGROUP_NAME) {
+			/* a key only when the cgroup names it */
+			text = cgroup_text(l, f, record, false);
+			if (text) {
+				jw_key(jw, f->key);
+				jw_string(jw, text, strlen(text));
+			}
+			continue;
+		}
+		jw_key(jw, f->key);
+		format_json(jw, l, f, record);
 	}
 	jw_object_end(jw);
 }
