@@ -71,12 +71,25 @@ static void write_page(void *ctx, struct out_buf *out)
 				(unsigned long long)stats[i].run_ns % 1000000000);
 	}
 	free(stats);
-	for (i = 0; i < rm->nr_printers; i++)
-		map_print_prometheus(&rm->printers[i], &rm->map_metrics[i], out);
+	for (i = 0; i < rm->nr_histograms; i++)
+		if (rm->histograms[i].ready)
+			map_print_prometheus(&rm->histograms[i].printer, rm->histograms[i].spec,
+					     rm->histograms[i].linear, out);
 	metrics_write(&rm->m, out);
 }
 
-static int add_event_metrics(struct run_metrics *rm, const struct package_meta *meta,
+/* Whether a sample spec draws map's histogram as linear (log2 otherwise, and by default). */
+static bool linear_histogram(const struct package_meta *meta, const char *map)
+{
+	int i;
+
+	for (i = 0; i < meta->nr_samples; i++)
+		if (!strcmp(meta->samples[i].map, map))
+			return meta->samples[i].type == SAMPLE_LINEAR_HIST;
+	return false;
+}
+
+static int add_package_metrics(struct run_metrics *rm, const struct package_meta *meta,
 			     const struct layout *l, bool (*cond)(void *ctx, const char *name),
 			     void *cond_ctx, struct diag *d)
 {
@@ -92,7 +105,8 @@ static int add_event_metrics(struct run_metrics *rm, const struct package_meta *
 		if (s->when && !cond(cond_ctx, s->when))
 			continue;
 		if (s->type == METRIC_HISTOGRAM) {
-			rm->histograms[rm->nr_histograms++] = s;
+			rm->histograms[rm->nr_histograms].spec = s;
+			rm->histograms[rm->nr_histograms++].linear = linear_histogram(meta, s->map);
 			continue;
 		}
 		if (!l)
@@ -116,22 +130,11 @@ int run_metrics_open(struct run_metrics *rm, const char *addr, size_t max_series
 	rm->meta = meta;
 	metrics_init(&rm->m, max_series);
 	err = out_buf_init(&rm->scratch, -1, 64) ? diag_set(d, -ENOMEM, "out of memory") : 0;
-	err = err ?: add_event_metrics(rm, meta, l, cond, cond_ctx, d);
+	err = err ?: add_package_metrics(rm, meta, l, cond, cond_ctx, d);
 	err = err ?: metrics_server_open(&rm->server, addr, write_page, rm, d);
 	if (err)
 		run_metrics_close(rm);
 	return err;
-}
-
-/* Whether a sample spec draws map's histogram as linear (log2 otherwise, and by default). */
-static bool linear_histogram(const struct package_meta *meta, const char *map)
-{
-	int i;
-
-	for (i = 0; i < meta->nr_samples; i++)
-		if (!strcmp(meta->samples[i].map, map))
-			return meta->samples[i].type == SAMPLE_LINEAR_HIST;
-	return false;
 }
 
 /* A printer per histogram metric over the loaded maps; one that fails is left out, said once. */
@@ -139,24 +142,15 @@ static void open_printers(struct run_metrics *rm, struct bpf_object *obj)
 {
 	struct map_print_ctx c = {.obj = obj, .mode = OUTPUT_JSON, .hints = &rm->meta->hints,
 				  .out = &rm->scratch};
-	const struct metric_spec *s;
+	struct histogram_metric *h;
 	struct diag d = {""};
 	int i;
 
-	rm->printers = calloc(rm->nr_histograms + 1, sizeof(*rm->printers));
-	rm->map_metrics = calloc(rm->nr_histograms + 1, sizeof(*rm->map_metrics));
-	if (!rm->printers || !rm->map_metrics)
-		return;
 	for (i = 0; i < rm->nr_histograms; i++) {
-		s = rm->histograms[i];
-		if (map_printer_init(&rm->printers[rm->nr_printers], &c, s->map, "value", NULL,
-				     &d)) {
-			diag_print("warning: metric %s is not served: %s", s->name, d.msg);
-			continue;
-		}
-		rm->map_metrics[rm->nr_printers++] =
-			(struct map_metric){s->name, s->help, s->labels, s->nr_labels,
-					    linear_histogram(rm->meta, s->map)};
+		h = &rm->histograms[i];
+		h->ready = !map_printer_init(&h->printer, &c, h->spec->map, "value", NULL, &d);
+		if (!h->ready)
+			diag_print("warning: metric %s is not served: %s", h->spec->name, d.msg);
 	}
 }
 
@@ -193,10 +187,9 @@ void run_metrics_close(struct run_metrics *rm)
 	for (i = 0; rm->events && i < rm->nr_events; i++)
 		event_metric_free(&rm->events[i]);
 	free(rm->events);
-	for (i = 0; i < rm->nr_printers; i++)
-		map_printer_free(&rm->printers[i]);
-	free(rm->printers);
-	free(rm->map_metrics);
+	for (i = 0; rm->histograms && i < rm->nr_histograms; i++)
+		if (rm->histograms[i].ready)
+			map_printer_free(&rm->histograms[i].printer);
 	free(rm->histograms);
 	out_buf_free(&rm->scratch);
 	if (rm->stats_fd >= 0)

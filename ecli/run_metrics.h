@@ -18,15 +18,20 @@
 
 #define METRICS_MAX_SERIES 10000
 
+/* A package metric from a histogram map: its printer reads the map once the tool is loaded. */
+struct histogram_metric {
+	const struct metric_spec *spec;
+	bool linear; /* the map's sample draws it linear */
+	bool ready;  /* the printer is open */
+	struct map_printer printer;
+};
+
 struct run_metrics {
 	struct metrics m;
 	struct event_metric *events; /* the package's metrics whose condition holds */
 	int nr_events;
-	const struct metric_spec **histograms; /* those from histogram maps */
+	struct histogram_metric *histograms; /* those from histogram maps */
 	int nr_histograms;
-	struct map_printer *printers; /* one per histogram, once loaded */
-	struct map_metric *map_metrics;
-	int nr_printers;
 	const struct package_meta *meta;
 	struct out_buf scratch; /* the printers' view, which never prints */
 	struct metrics_server *server;

@@ -414,63 +414,55 @@ int map_print_sample(struct map_printer *p, const struct map_print_ctx *c,
 	return 0;
 }
 
-/* A row's labels, `{name="text",...}` with each field as the table shows it; "" for none. */
-static void row_labels(const struct map_printer *p, const uint8_t *row, const char *const *labels,
-		       int nr_labels, struct out_buf *out, struct out_buf *text)
+void map_print_prometheus(struct map_printer *p, const struct metric_spec *s, bool linear,
+			  struct out_buf *out)
 {
-	const struct field *f;
-	int i;
-
-	for (i = 0; i < nr_labels; i++) {
-		f = layout_find(p->layout, labels[i]);
-		text->len = 0;
-		if (f)
-			format_text(text, p->layout, f, row);
-		metrics_label(out, !i, labels[i], text->data ? text->data : "", text->len);
-	}
-}
-
-void map_print_prometheus(struct map_printer *p, const struct map_metric *mm, struct out_buf *out)
-{
+	const struct field **fields = calloc(s->nr_labels + 1, sizeof(*fields));
 	struct out_buf labels, text;
 	uint64_t vals[SLOTS_MAX], low, high, total;
+	const char *sep;
 	uint32_t i, n;
 	size_t r;
+	int f;
 
-	if (!p->slots || out_buf_init(&labels, -1, 256))
-		return;
-	if (out_buf_init(&text, -1, 64)) {
-		out_buf_free(&labels);
+	if (!fields || !p->slots || out_buf_init(&labels, -1, 256)) {
+		free(fields);
 		return;
 	}
-	metrics_write_help(out, mm->name, mm->help, "histogram");
+	if (out_buf_init(&text, -1, 64)) {
+		out_buf_free(&labels);
+		free(fields);
+		return;
+	}
+	for (f = 0; f < s->nr_labels; f++)
+		fields[f] = layout_find(p->layout, s->labels[f]);
+	metrics_write_help(out, s->name, s->help, "histogram");
 	collect_rows(p);
 	for (r = 0; r < p->nr_rows; r++) {
 		const uint8_t *row = p->rows + r * p->row_size;
 
 		labels.len = 0;
-		row_labels(p, row, mm->labels, mm->nr_labels, &labels, &text);
+		metrics_field_labels(&labels, &text, p->layout, fields, s->labels, s->nr_labels, row);
+		out_putc(&labels, 0);
+		sep = labels.len > 1 ? "," : "";
 		n = read_slots(p, row, vals);
-		if (!mm->linear && n > 64)
+		if (!linear && n > 64)
 			n = 64; /* as many as log2 bounds fit in 64 bits */
 		for (i = 0, total = 0; i < n; i++) {
 			total += vals[i];
-			if (mm->linear)
+			if (linear)
 				high = i;
 			else
 				histogram_log2_bounds(i, &low, &high);
-			out_printf(out, "%s_bucket{%.*s%sle=\"%llu\"} %llu\n", mm->name,
-				   (int)labels.len, labels.data ? labels.data : "",
-				   labels.len ? "," : "", (unsigned long long)high,
-				   (unsigned long long)total);
+			out_printf(out, "%s_bucket{%s%sle=\"%llu\"} %llu\n", s->name, labels.data, sep,
+				   (unsigned long long)high, (unsigned long long)total);
 		}
-		out_printf(out, "%s_bucket{%.*s%sle=\"+Inf\"} %llu\n", mm->name, (int)labels.len,
-			   labels.data ? labels.data : "", labels.len ? "," : "",
+		out_printf(out, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", s->name, labels.data, sep,
 			   (unsigned long long)total);
-		out_printf(out, "%s_count%s%.*s%s %llu\n", mm->name, labels.len ? "{" : "",
-			   (int)labels.len, labels.data ? labels.data : "", labels.len ? "}" : "",
-			   (unsigned long long)total);
+		out_printf(out, *sep ? "%s_count{%s} %llu\n" : "%s_count%s %llu\n", s->name,
+			   labels.data, (unsigned long long)total);
 	}
 	out_buf_free(&labels);
 	out_buf_free(&text);
+	free(fields);
 }

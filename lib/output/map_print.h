@@ -56,21 +56,15 @@ void map_printer_free(struct map_printer *p);
 
 int map_print_exit(struct map_printer *p, const struct exit_map_spec *x);
 
-/* A histogram map served as a Prometheus histogram (`ecli run --metrics`). */
-struct map_metric {
-	const char *name;
-	const char *help;
-	const char *const *labels; /* fields of the map's rows */
-	int nr_labels;
-	bool linear; /* bucket i counts the value i; else log2, as bcc draws them */
-};
-
 /*
- * The map's rows now, one series each: cumulative buckets, each `le` the high bound of a bucket
- * as the histogram draws it (log2: 1, 3, 7, ...), then +Inf, and _count. There is no _sum: the
- * map counts values, it does not add them up.
+ * A histogram metric s (`ecli run --metrics`) from p's map, drawn log2 unless linear (bucket i
+ * counts the value i): the map's rows now, one series each, labelled by s's fields of the row,
+ * with cumulative buckets, each `le` the high bound of a bucket as the histogram draws it (log2:
+ * 1, 3, 7, ...), then +Inf, and _count. There is no _sum: the map counts values, it does not add
+ * them up.
  */
-void map_print_prometheus(struct map_printer *p, const struct map_metric *mm, struct out_buf *out);
+void map_print_prometheus(struct map_printer *p, const struct metric_spec *s, bool linear,
+			  struct out_buf *out);
 int map_print_sample(struct map_printer *p, const struct map_print_ctx *c,
 		     const struct sample_spec *s, struct diag *d);
 

@@ -215,6 +215,20 @@ void metrics_label(struct out_buf *out, bool first, const char *name, const char
 	out_putc(out, '"');
 }
 
+void metrics_field_labels(struct out_buf *out, struct out_buf *text, const struct layout *l,
+			  const struct field *const *fields, const char *const *names, int n,
+			  const void *record)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		text->len = 0;
+		if (fields[i])
+			format_text(text, l, fields[i], record);
+		metrics_label(out, !i, names[i], text->data ? text->data : "", text->len);
+	}
+}
+
 int event_metric_init(struct event_metric *em, struct metrics *m, const struct metric_spec *s,
 		      const struct layout *l, struct diag *d)
 {
@@ -260,16 +274,12 @@ void event_metric_free(struct event_metric *em)
 void event_metric_count(struct event_metric *em, struct metrics *m, const void *record)
 {
 	const char *labels;
-	int i;
 
 	em->scratch.len = 0;
 	if (em->nr_labels)
 		out_putc(&em->scratch, '{');
-	for (i = 0; i < em->nr_labels; i++) {
-		em->value.len = 0;
-		format_text(&em->value, em->layout, em->fields[i], record);
-		metrics_label(&em->scratch, !i, em->names[i], em->value.data, em->value.len);
-	}
+	metrics_field_labels(&em->scratch, &em->value, em->layout, em->fields, em->names,
+			     em->nr_labels, record);
 	if (em->nr_labels)
 		out_putc(&em->scratch, '}');
 	labels = em->scratch.data ? em->scratch.data : "";

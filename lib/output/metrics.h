@@ -64,6 +64,14 @@ void metrics_label(struct out_buf *out, bool first, const char *name, const char
 		   size_t len);
 
 /*
+ * Labels from a record's fields, name="the field as the table shows it" for each (comma-separated,
+ * no braces); text is scratch for one value. A NULL field gives an empty value.
+ */
+void metrics_field_labels(struct out_buf *out, struct out_buf *text, const struct layout *l,
+			  const struct field *const *fields, const char *const *names, int n,
+			  const void *record);
+
+/*
  * A counter or gauge family made from events (a metric_spec): one series per distinct value of
  * its label fields, each shown as the table shows it. A counter adds 1 per event, or its value
  * field; a gauge holds the value field of the last event.
