@@ -212,6 +212,14 @@ int describe_exported_types(struct bpf_object *obj, char *name, size_t len)
 	return found;
 }
 
+const char *describe_string(const cJSON *obj, const char *key, const char *member)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(obj, key),
+							  member);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
 cJSON *describe_skeleton_map(cJSON *skel, const char *name)
 {
 	cJSON *m;

@@ -14,6 +14,9 @@
 cJSON *describe_skeleton(struct bpf_object *obj, const char *brief, struct diag *d);
 cJSON *describe_export_type(struct bpf_object *obj, const char *type, struct diag *d);
 
+/* obj.key.member when it is a string (as "tool": {"name": ...}), else NULL. */
+const char *describe_string(const cJSON *obj, const char *key, const char *member);
+
 /* The entry of bpf_skel.maps (skel: describe_skeleton's) for the map name, or NULL. */
 cJSON *describe_skeleton_map(cJSON *skel, const char *name);
 

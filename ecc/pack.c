@@ -50,17 +50,9 @@ cJSON *pack_read_schema(const char *path, struct diag *d)
 	return schema;
 }
 
-static const char *schema_string(const cJSON *schema, const char *obj, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(schema, obj), key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 const char *pack_schema_event_type(const cJSON *schema)
 {
-	return schema_string(schema, "events", "type");
+	return describe_string(schema, "events", "type");
 }
 
 /* Prefixes d's message, which names a key of meta, with the file that key came from. */
@@ -262,7 +254,7 @@ static cJSON *build_meta(struct bpf_object *obj, cJSON *schema, const struct pac
 	int err = 0;
 
 	events = cJSON_DetachItemFromObjectCaseSensitive(schema, "events") ?: cJSON_CreateObject();
-	skel = describe_skeleton(obj, schema_string(schema, "tool", "description"), d);
+	skel = describe_skeleton(obj, describe_string(schema, "tool", "description"), d);
 	if (!meta || !skel || !events)
 		err = diag_set(d, -ENOMEM, "out of memory");
 	if (!err && in->source)

@@ -182,31 +182,24 @@ static cJSON *inferred_metric(const struct btf *btf, struct bpf_map *map, const 
 	return NULL;
 }
 
-static const char *string_at(const cJSON *obj, const char *a, const char *b)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(obj, a), b);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 int samples_metrics_complete(struct bpf_object *obj, cJSON *meta, FILE *log, struct diag *d)
 {
 	cJSON *skel = cJSON_GetObjectItemCaseSensitive(meta, "bpf_skel");
 	cJSON *metrics = cJSON_GetObjectItemCaseSensitive(meta, "metrics"), *item, *m;
-	const char *tool = string_at(meta, "tool", "name"), *type;
+	const char *tool = describe_string(meta, "tool", "name"), *type;
 	struct bpf_map *map;
 
 	bpf_object__for_each_map(map, obj) {
 		item = describe_skeleton_map(skel, bpf_map__name(map));
-		type = string_at(item, "sample", "type");
+		type = describe_string(item, "sample", "type");
 		if (!tool || !type || (strcmp(type, "log2_hist") && strcmp(type, "linear_hist")) ||
 		    has_map_metric(metrics, bpf_map__name(map)))
 			continue;
 		if (!metrics && !(metrics = cJSON_AddArrayToObject(meta, "metrics")))
 			return diag_set(d, -ENOMEM, "out of memory");
 		m = inferred_metric(bpf_object__btf(obj), map, tool,
-				    string_at(item, "sample", "unit"),
-				    string_at(item, "sample", "when"));
+				    describe_string(item, "sample", "unit"),
+				    describe_string(item, "sample", "when"));
 		if (!m || !cJSON_AddItemToArray(metrics, m)) {
 			cJSON_Delete(m);
 			return diag_set(d, -ENOMEM, "out of memory");
