@@ -214,8 +214,8 @@ int describe_exported_types(struct bpf_object *obj, char *name, size_t len)
 
 const char *describe_string(const cJSON *obj, const char *key, const char *member)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(obj, key),
-							  member);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(obj, key), member);
 
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }

@@ -90,8 +90,8 @@ static bool linear_histogram(const struct package_meta *meta, const char *map)
 }
 
 static int add_package_metrics(struct run_metrics *rm, const struct package_meta *meta,
-			     const struct layout *l, bool (*cond)(void *ctx, const char *name),
-			     void *cond_ctx, struct diag *d)
+			       const struct layout *l, bool (*cond)(void *ctx, const char *name),
+			       void *cond_ctx, struct diag *d)
 {
 	const struct metric_spec *s;
 	int i, err = 0;
@@ -140,8 +140,8 @@ int run_metrics_open(struct run_metrics *rm, const char *addr, size_t max_series
 /* A printer per histogram metric over the loaded maps; one that fails is left out, said once. */
 static void open_printers(struct run_metrics *rm, struct bpf_object *obj)
 {
-	struct map_print_ctx c = {.obj = obj, .mode = OUTPUT_JSON, .hints = &rm->meta->hints,
-				  .out = &rm->scratch};
+	struct map_print_ctx c = {
+		.obj = obj, .mode = OUTPUT_JSON, .hints = &rm->meta->hints, .out = &rm->scratch};
 	struct histogram_metric *h;
 	struct diag d = {""};
 	int i;

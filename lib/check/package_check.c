@@ -620,16 +620,15 @@ static int check_histogram_metric(struct checker *c, const struct metric_spec *x
 
 	snprintf(path, sizeof(path), "metrics[%d].map", i);
 	err = need_map(c, x->map, path);
-	err = err ?: map_row_layout(c, bpf_object__find_map_by_name(c->obj, x->map), "value",
-				    &row);
+	err = err ?: map_row_layout(c, bpf_object__find_map_by_name(c->obj, x->map), "value", &row);
 	if (!err && !map_print_slots(row))
 		err = diag_set(c->d, -EINVAL,
 			       "metrics[%d].map: a histogram needs an array of integers named "
 			       "slots (map %s)",
 			       i, x->map);
 	for (j = 0; !err && j < x->nr_labels; j++)
-		if (!layout_find(row, x->labels[j]) || layout_find(row, x->labels[j]) ==
-							       map_print_slots(row))
+		if (!layout_find(row, x->labels[j]) ||
+		    layout_find(row, x->labels[j]) == map_print_slots(row))
 			err = diag_set(c->d, -EINVAL,
 				       "metrics[%d].labels[%d]: map %s's rows have no field \"%s\"",
 				       i, j, x->map, x->labels[j]);
@@ -651,9 +650,8 @@ static int check_event_metric(struct checker *c, const struct metric_spec *x, in
 					"metrics[%d].labels[%d]: %s has no field \"%s\"", i, j,
 					events->name, x->labels[j]);
 	if (x->value && !is_integer_field(layout_find(events, x->value)))
-		return diag_set(c->d, -EINVAL,
-				"metrics[%d].value: %s has no integer field \"%s\"", i,
-				events->name, x->value);
+		return diag_set(c->d, -EINVAL, "metrics[%d].value: %s has no integer field \"%s\"",
+				i, events->name, x->value);
 	return 0;
 }
 

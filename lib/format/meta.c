@@ -25,8 +25,8 @@ static const char *const member_keys[] = {"name", "type", NULL};
 static const char *const tool_keys[] = {"name",	  "description", "details",
 					"banner", "examples",	 NULL};
 static const char *const arg_keys[] = {
-	"name",	    "short",	"long",	      "metavar", "help",	  "flag",    "invert",
-	"var",	    "map_keys", "pinned_map", "output",	 "contains",	  "combine", "sets",
+	"name",	    "short",	"long",	      "metavar", "help",	  "flag",	"invert",
+	"var",	    "map_keys", "pinned_map", "output",	 "contains",	  "combine",	"sets",
 	"excludes", "default",	"positional", "initial", "attach_cgroup", "cgroups_of", NULL};
 static const char *const cgroups_of_names[] = {"container", "unit", NULL}; /* enum arg_cgroups */
 static const char *const variant_keys[] = {"name", "when", "programs", "optional", NULL};
@@ -206,7 +206,8 @@ static int check_arg_targets(struct arg_spec *arg, const char *where, struct dia
 	if (arg->combine == COMBINE_OR && (!arg->var || arg->flag))
 		return diag_set(d, -EINVAL, "%s.combine: needs a value option with a var", where);
 	if (arg->cgroups_of && !arg->map_keys)
-		return diag_set(d, -EINVAL, "%s.cgroups_of: needs map_keys (the cgroup id map)", where);
+		return diag_set(d, -EINVAL, "%s.cgroups_of: needs map_keys (the cgroup id map)",
+				where);
 	if (!arg->flag && !targets)
 		return diag_set(d, -EINVAL,
 				"%s: a value option must set something (var, map_keys, "
@@ -550,10 +551,11 @@ static int parse_metric(const cJSON *e, const char *where, void *out, struct dia
 		return diag_set(d, -EINVAL, "%s.map: %s", where,
 				x->map ? "only a histogram has one" : "a histogram needs one");
 	if (type == METRIC_GAUGE && !x->value)
-		return diag_set(d, -EINVAL, "%s.value: a gauge needs one (the event field it holds)",
-				where);
+		return diag_set(d, -EINVAL,
+				"%s.value: a gauge needs one (the event field it holds)", where);
 	if (type == METRIC_HISTOGRAM && x->value)
-		return diag_set(d, -EINVAL, "%s.value: a histogram counts its map's buckets", where);
+		return diag_set(d, -EINVAL, "%s.value: a histogram counts its map's buckets",
+				where);
 	if (!prometheus_name(x->name, false))
 		err = diag_set(d, -EINVAL,
 			       "%s.name: '%s' is not a Prometheus metric name "

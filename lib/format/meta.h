@@ -43,15 +43,15 @@ struct arg_spec {
 	int nr_long_names;
 	const char *metavar;
 	const char *help;
-	bool flag;		/* takes no value; "=true" or "=false" may be attached */
-	bool invert;		/* a flag that writes the opposite of its value */
-	const char *var;	/* a .rodata/.bss variable written with the value */
-	const char *map_keys;	/* a map whose keys are set from a comma list */
+	bool flag;		     /* takes no value; "=true" or "=false" may be attached */
+	bool invert;		     /* a flag that writes the opposite of its value */
+	const char *var;	     /* a .rodata/.bss variable written with the value */
+	const char *map_keys;	     /* a map whose keys are set from a comma list */
 	enum arg_cgroups cgroups_of; /* map_keys: the ids of the cgroups the values name */
-	const char *pinned_map; /* a map replaced by the pinned map at the given path */
-	bool output;		/* selects the output format: json, table, custom-columns=a,b */
-	const char *contains;	/* a field: only events whose text holds the value are shown */
-	bool attach_cgroup;	/* the value is the cgroup cgroup programs attach to */
+	const char *pinned_map;	     /* a map replaced by the pinned map at the given path */
+	bool output;	      /* selects the output format: json, table, custom-columns=a,b */
+	const char *contains; /* a field: only events whose text holds the value are shown */
+	bool attach_cgroup;   /* the value is the cgroup cgroup programs attach to */
 	enum arg_combine combine;
 	struct var_setting *sets; /* more variables written when the arg is given */
 	int nr_sets;

@@ -375,10 +375,11 @@ static int check_keys_distinct(struct builder *b, const struct layout *l)
 			if (strcmp(l->fields[i].key, l->fields[j].key))
 				continue;
 			if (l->fields[i].kind == FIELD_CGROUP_NAME)
-				return diag_set(b->d, -EINVAL,
-						"display.types.%s: a \"cgroup\" member adds the key "
-						"\"%s\", which member %s has too",
-						l->name, l->fields[i].key, l->fields[j].name);
+				return diag_set(
+					b->d, -EINVAL,
+					"display.types.%s: a \"cgroup\" member adds the key "
+					"\"%s\", which member %s has too",
+					l->name, l->fields[i].key, l->fields[j].name);
 			renamed = l->fields[i].key != l->fields[i].name ? &l->fields[i]
 									: &l->fields[j];
 			other = renamed == &l->fields[i] ? &l->fields[j] : &l->fields[i];

@@ -14,12 +14,12 @@
 #include "core/file_io.h"
 #include "output/cgroup_names.h"
 
-#define FILEID_KERNFS 0xfe	/* a cgroup folder's file handle: its 64-bit id */
-#define MAX_KEPT 65536		/* ids kept; past it the cache starts again */
-#define MAX_DEPTH 64		/* folders nest at most this deep in a walk */
-#define STATE_MAX (64u << 20) /* the largest state file read */
-#define ID_DIGITS 64
-#define SHORT_ID 12
+#define FILEID_KERNFS 0xfe	  /* a cgroup folder's file handle: its 64-bit id */
+#define MAX_KEPT      65536	  /* ids kept; past it the cache starts again */
+#define MAX_DEPTH     64	  /* folders nest at most this deep in a walk */
+#define STATE_MAX     (64u << 20) /* the largest state file read */
+#define ID_DIGITS     64
+#define SHORT_ID      12
 
 struct cgroup_names {
 	char root[PATH_MAX];
@@ -205,10 +205,14 @@ static bool is_hex_id(const char *s, size_t len)
 static const struct folder_name {
 	const char *prefix, *suffix, *runtime;
 } folder_names[] = {
-	{"libpod-", ".scope", "podman"},   {"libpod-", "", "podman"},
-	{"docker-", ".scope", "docker"},   {"cri-containerd-", ".scope", "containerd"},
-	{"nerdctl-", ".scope", "containerd"}, {"crio-", ".scope", "cri-o"},
-	{"crio-", "", "cri-o"},		   {"", "", NULL}, /* docker's, kubepods' cgroupfs ones */
+	{"libpod-", ".scope", "podman"},
+	{"libpod-", "", "podman"},
+	{"docker-", ".scope", "docker"},
+	{"cri-containerd-", ".scope", "containerd"},
+	{"nerdctl-", ".scope", "containerd"},
+	{"crio-", ".scope", "cri-o"},
+	{"crio-", "", "cri-o"},
+	{"", "", NULL}, /* docker's, kubepods' cgroupfs ones */
 };
 
 /* The container id a folder name holds (into id), and its runtime if the name tells it. */
@@ -335,8 +339,8 @@ static char *containerd_name(const char *id)
 	size_t i;
 
 	if ((size_t)snprintf(pattern, sizeof(pattern),
-			     "/run/containerd/io.containerd.runtime.v2.task/*/%s", id) >=
-		    sizeof(pattern) ||
+			     "/run/containerd/io.containerd.runtime.v2.task/*/%s",
+			     id) >= sizeof(pattern) ||
 	    glob(pattern, GLOB_ONLYDIR | GLOB_NOSORT, NULL, &g))
 		return NULL;
 	for (i = 0; !name && i < g.gl_pathc; i++) {
@@ -362,8 +366,10 @@ static void name_container(struct cgroup_info *i)
 	static const struct {
 		const char *runtime;
 		char *(*name)(const char *id);
-	} runtimes[] = {{"podman", storage_name}, {"docker", docker_name},
-			{"containerd", containerd_name}, {"cri-o", crio_name},
+	} runtimes[] = {{"podman", storage_name},
+			{"docker", docker_name},
+			{"containerd", containerd_name},
+			{"cri-o", crio_name},
 			{"cri-o", storage_name}};
 	size_t r;
 

@@ -15,12 +15,13 @@
 
 struct cgroup_info {
 	uint64_t id;
-	char *path;	     /* below the root ("/system.slice/nginx.service"); NULL: no such cgroup */
-	char *container;     /* its name, or its id's first 12 digits when the state has none */
-	char *container_id;  /* 64 hex digits */
-	/* "podman", "docker", "containerd", "cri-o" ("unknown": no state has it); NULL: no container */
+	char *path;	 /* below the root ("/system.slice/nginx.service"); NULL: no such cgroup */
+	char *container; /* its name, or its id's first 12 digits when the state has none */
+	char *container_id; /* 64 hex digits */
+	/* "podman", "docker", "containerd", "cri-o" ("unknown": no state has it); NULL: no
+	 * container */
 	const char *runtime;
-	char *unit;	     /* a host process's unit ("nginx.service"), or NULL */
+	char *unit; /* a host process's unit ("nginx.service"), or NULL */
 };
 
 struct cgroup_names;

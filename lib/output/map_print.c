@@ -442,7 +442,8 @@ void map_print_prometheus(struct map_printer *p, const struct metric_spec *s, bo
 		const uint8_t *row = p->rows + r * p->row_size;
 
 		labels.len = 0;
-		metrics_field_labels(&labels, &text, p->layout, fields, s->labels, s->nr_labels, row);
+		metrics_field_labels(&labels, &text, p->layout, fields, s->labels, s->nr_labels,
+				     row);
 		out_putc(&labels, 0);
 		sep = labels.len > 1 ? "," : "";
 		n = read_slots(p, row, vals);
@@ -454,8 +455,8 @@ void map_print_prometheus(struct map_printer *p, const struct metric_spec *s, bo
 				high = i;
 			else
 				histogram_log2_bounds(i, &low, &high);
-			out_printf(out, "%s_bucket{%s%sle=\"%llu\"} %llu\n", s->name, labels.data, sep,
-				   (unsigned long long)high, (unsigned long long)total);
+			out_printf(out, "%s_bucket{%s%sle=\"%llu\"} %llu\n", s->name, labels.data,
+				   sep, (unsigned long long)high, (unsigned long long)total);
 		}
 		out_printf(out, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", s->name, labels.data, sep,
 			   (unsigned long long)total);

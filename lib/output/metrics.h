@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Counters and gauges in Prometheus's text format (version 0.0.4): families of series, each
- * series a set of label values. The number of series in all is capped, so a label taken from a port or a
- * path cannot exhaust memory: a new series past the cap is dropped and counted
+ * series a set of label values. The number of series in all is capped, so a label taken from a port
+ * or a path cannot exhaust memory: a new series past the cap is dropped and counted
  * (ecli_metrics_series_dropped_total).
  */
 #ifndef OUTPUT_METRICS_H

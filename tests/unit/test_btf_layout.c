@@ -1222,7 +1222,8 @@ static struct layout *ev_layout(struct btf *btf, const struct types *t, const ch
 
 TEST(layout_cgroup_member_adds_the_name_fields)
 {
-	static const char *const keys[] = {"container", "container_id", "runtime", "unit", "cgroup"};
+	static const char *const keys[] = {"container", "container_id", "runtime", "unit",
+					   "cgroup"};
 	struct types t;
 	struct btf *btf = new_btf(&t);
 	struct c_ev r = {.cg = 5, .pid = 1, .small = 2};
@@ -1248,10 +1249,12 @@ TEST(layout_cgroup_member_adds_the_name_fields)
 			 sizeof(msg)));
 	CHECK_STR(msg, "display.types.ev.small.format: \"cgroup\" needs a 64-bit integer member "
 		       "(a cgroup id)");
-	CHECK(!ev_layout(btf, &t,
-			 "{\"ev\": {\"cg\": {\"format\": \"cgroup\"}, \"pid\": {\"key\": \"unit\"}}}",
-			 msg, sizeof(msg)));
-	CHECK_STR(msg, "display.types.ev: a \"cgroup\" member adds the key \"unit\", which member pid "
-		       "has too");
+	CHECK(!ev_layout(
+		btf, &t,
+		"{\"ev\": {\"cg\": {\"format\": \"cgroup\"}, \"pid\": {\"key\": \"unit\"}}}", msg,
+		sizeof(msg)));
+	CHECK_STR(msg,
+		  "display.types.ev: a \"cgroup\" member adds the key \"unit\", which member pid "
+		  "has too");
 	btf__free(btf);
 }

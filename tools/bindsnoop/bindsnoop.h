@@ -41,7 +41,7 @@ struct bind_event {
 	__u16 port;
 	__u8 opts; /* enum bind_option bits */
 	__u32 bound_if;
-	__s32 ret; /* 0 or -errno */
+	__s32 ret;	 /* 0 or -errno */
 	__u64 cgroup_id; /* the task's cgroup v2 id: ecli names its container or unit */
 };
 
