@@ -159,6 +159,19 @@ static uint64_t lost_so_far(void *ctx)
 	return read_lost(ctx);
 }
 
+/* Said with the first loss: what the kept variant counts as lost besides a full buffer's. */
+static void explain_lost(const struct event_loop_config *c)
+{
+	const char *name = c->loaded->variant;
+	int i;
+
+	for (i = 0; name && i < c->meta->nr_variants; i++)
+		if (!strcmp(c->meta->variants[i].name, name) && c->meta->variants[i].counts_as_lost)
+			diag_print("note: variant %s counts as lost, besides events a full buffer "
+				   "dropped: %s",
+				   name, c->meta->variants[i].counts_as_lost);
+}
+
 static void report_lost(struct loop *l)
 {
 	uint64_t lost = read_lost(l);
@@ -167,6 +180,8 @@ static void report_lost(struct loop *l)
 		return;
 	fprintf(stderr, "lost %llu events (%llu in total)\n",
 		(unsigned long long)(lost - l->lost_reported), (unsigned long long)lost);
+	if (!l->lost_reported)
+		explain_lost(l->c);
 	l->lost_reported = lost;
 }
 
@@ -319,6 +334,8 @@ static int finish(struct loop *l, struct diag *d)
 	lost = read_lost(l);
 	if (lost)
 		fprintf(stderr, "lost %llu events\n", (unsigned long long)lost);
+	if (lost && !l->lost_reported)
+		explain_lost(c);
 	return err;
 }
 

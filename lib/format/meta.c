@@ -29,7 +29,8 @@ static const char *const arg_keys[] = {
 	"var",	    "map_keys", "pinned_map", "output",	 "contains",	  "combine",	"sets",
 	"excludes", "default",	"positional", "initial", "attach_cgroup", "cgroups_of", NULL};
 static const char *const cgroups_of_names[] = {"container", "unit", NULL}; /* enum arg_cgroups */
-static const char *const variant_keys[] = {"name", "when", "programs", "optional", NULL};
+static const char *const variant_keys[] = {"name",     "when",		 "programs",
+					   "optional", "counts_as_lost", NULL};
 static const char *const optional_keys[] = {"programs", "covers", NULL};
 static const char *const events_keys[] = {"type",	    "ringbuf",	    "perfbuf",
 					  "perfbuf_switch", "lost_counter", NULL};
@@ -314,7 +315,7 @@ static int parse_variant(const cJSON *v, const char *where, void *out, struct di
 					&hv->optional, &hv->nr_optional, d);
 	if (!err && hv->optional && !hv->nr_optional)
 		err = diag_set(d, -EINVAL, "%s.optional: is empty", where);
-	return err;
+	return err ?: json_get_string(v, where, "counts_as_lost", false, &hv->counts_as_lost, d);
 }
 
 int hook_variant_optional_group(const struct hook_variant *v, const char *prog)

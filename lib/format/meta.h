@@ -81,6 +81,8 @@ struct hook_variant {
 	int nr_programs;
 	struct optional_programs *optional;
 	int nr_optional;
+	/* what the variant counts as lost rather than shows, besides a full buffer's drops */
+	const char *counts_as_lost;
 };
 
 /* The optional group of v that lists prog, or -1 (a required program, or not v's). */

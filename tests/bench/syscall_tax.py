@@ -38,7 +38,7 @@ TARGETS = {"bindsnoop": 0.5, "tcpaccept": 1.2, "opensnoop": 2.2, "execsnoop": 2.
 # The cheapest hook of the kind each tool's programs are, where it is not the floor's: a tool
 # with an exit tracepoint cannot cost less than one (the variant this kernel keeps; bindsnoop's
 # cgroup programs run on binds only).
-KIND_FLOOR = {"tcpaccept": "exit floor", "opensnoop": "exit floor", "execsnoop": "exit floor"}
+KIND_FLOOR = {"opensnoop": "exit floor", "execsnoop": "exit floor"}
 LOOPS = ("getppid", "read")
 
 

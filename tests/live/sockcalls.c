@@ -26,9 +26,13 @@
  *   uring-accept-skip V                or when the completion queue is full
  *   uring-accept-overflow V
  *   uring-accept-multishot V N       N connections accepted by one multishot request
+ *   uring-accept-peer V              IORING_OP_ACCEPT asking for the peer's address
  *   i386-accept4 V                   int $0x80 accept4 (364)
+ *   i386-accept4-peer V              the same asking for the peer's address
  *   socketcall-accept V              int $0x80 socketcall(SYS_ACCEPT)
  *   socketcall-accept4 V             int $0x80 socketcall(SYS_ACCEPT4)
+ *   accept-nopeer V                  accept4(fd, NULL, NULL, 0), as libuv calls it (the other
+ *                                    accepts above ask for no address either, unless -peer)
  *   sqpoll                           later io_uring operations use a ring with an SQPOLL
  *                                    thread (iou-sqp-PID), which issues and completes them
  */
@@ -58,6 +62,7 @@
 #define SOCKETCALL_BIND	   2
 #define SOCKETCALL_ACCEPT  5
 #define SOCKETCALL_ACCEPT4 18
+#define ASK_PEER	   0x10000 /* with I386_NR_ACCEPT4: asking for the peer's address */
 #define DIRECT_SLOTS	   8
 #define DIRECT_SLOT	   3 /* the slot uring-accept-slot asks for */
 #define MAX_SOCKETS	   64
@@ -362,6 +367,7 @@ static void print_skip(const char *op, const char *why, int err)
 
 enum uring_how {
 	URING_PLAIN,
+	URING_PEER,	    /* asking for the peer's address */
 	URING_ASYNC,	    /* IOSQE_ASYNC: an io-wq worker issues it */
 	URING_DIRECT_ALLOC, /* accept into a direct descriptor the kernel picks */
 	URING_DIRECT_SLOT,  /* accept into direct descriptor slot DIRECT_SLOT */
@@ -483,6 +489,11 @@ static void uring_accept(struct ring *r, const char *op, char **args, enum uring
 		sqe->flags = IOSQE_ASYNC;
 	else if (how == URING_SKIP_SUCCESS)
 		sqe->flags = IOSQE_CQE_SKIP_SUCCESS;
+	if (how == URING_PEER) {
+		low->len = sizeof(low->addr);
+		sqe->addr = (uintptr_t)&low->addr;
+		sqe->addr2 = (uintptr_t)&low->len;
+	}
 	issued_by_worker = how == URING_ASYNC;
 	res = uring_result(r, how == URING_SKIP_SUCCESS);
 	if (res < 0) {
@@ -531,7 +542,11 @@ static void compat_accept(const char *op, char **args, int how)
 	long ret;
 
 	connect_pair(family_of(args[0]), &listener, &client);
-	if (how == I386_NR_ACCEPT4) {
+	low->len = sizeof(low->addr);
+	if (how == (I386_NR_ACCEPT4 | ASK_PEER)) {
+		ret = int80(I386_NR_ACCEPT4, listener, (uintptr_t)&low->addr, (uintptr_t)&low->len,
+			    0);
+	} else if (how == I386_NR_ACCEPT4) {
 		ret = int80(I386_NR_ACCEPT4, listener, 0, 0, 0);
 	} else {
 		low->args[0] = listener;
@@ -543,6 +558,18 @@ static void compat_accept(const char *op, char **args, int how)
 		fail(op);
 	}
 	print_accept(op, client, (int)ret);
+}
+
+/* The 64-bit accept4 asking for no address. */
+static void op_accept_nopeer(struct ring *r, const char *op, char **args, int how)
+{
+	int listener, client, fd;
+
+	connect_pair(family_of(args[0]), &listener, &client);
+	fd = accept4(listener, NULL, NULL, 0);
+	if (fd < 0)
+		fail(op);
+	print_accept(op, client, fd);
 }
 
 static void op_uring_bind(struct ring *r, const char *op, char **args, int how)
@@ -599,10 +626,13 @@ static const struct {
 	{"uring-accept-skip", 1, true, false, op_uring_accept, URING_SKIP_SUCCESS},
 	{"uring-accept-overflow", 1, true, false, op_uring_accept, URING_OVERFLOW},
 	{"uring-accept-multishot", 2, true, false, op_uring_accept_multishot, 0},
+	{"uring-accept-peer", 1, true, false, op_uring_accept, URING_PEER},
 	{"i386-accept4", 1, false, true, op_compat_accept, I386_NR_ACCEPT4},
+	{"i386-accept4-peer", 1, false, true, op_compat_accept, I386_NR_ACCEPT4 | ASK_PEER},
 	{"socketcall-accept", 1, false, true, op_compat_accept, SOCKETCALL_ACCEPT},
 	{"socketcall-accept4", 1, false, true, op_compat_accept, SOCKETCALL_ACCEPT4},
 	{"sqpoll", 0, false, false, op_sqpoll, 0},
+	{"accept-nopeer", 1, false, false, op_accept_nopeer, 0},
 };
 
 static int find_op(const char *name)

@@ -143,15 +143,14 @@ def io_uring_accepts_into_direct_descriptors_are_reported_or_counted():
 @live_test
 def accepts_by_32_bit_syscalls_are_reported_or_counted():
     """Reported by every variant but tracepoint, whose syscalls:* tracepoints skip 32-bit
-    syscalls: it counts each as lost when the accepted socket closes (the helper closes them
-    before it ends)."""
+    syscalls, and cgroup, which sees no accept that asks for no address (these): they count
+    each as lost when the accepted socket closes (the helper closes them before it ends)."""
     err = []
     expected, got, lost = sockcall_accepts(
         "accepts_by_32_bit_syscalls", "ta-int80", ("i386-accept4", 4), ("socketcall-accept", 6),
         ("socketcall-accept4", 4), stderr=err)
-    fates, _ = variant_fates(err[0])
-    kept = [n for n, f in fates.items() if f.startswith("loaded and attached ")]
-    if kept == ["tracepoint"]:
+    kept = kept_variant(err[0])
+    if kept in ("tracepoint", "cgroup"):
         check_equal((got, lost), ([], len(expected)), "(events shown, events counted as lost) "
                     "for i386 accept4, socketcall accept and accept4")
     else:
@@ -159,6 +158,56 @@ def accepts_by_32_bit_syscalls_are_reported_or_counted():
                     "i386 accept4, socketcall accept and accept4, variant %s" % kept)
     record_seen("32-bit accepts: int 0x80 accept4, socketcall accept and accept4 (reported, or "
                 "counted as lost)", "accepts_by_32_bit_syscalls")
+
+
+def kept_variant(stderr):
+    fates, _ = variant_fates(stderr)
+    kept = [n for n, f in fates.items() if f.startswith("loaded and attached ")]
+    check_equal(len(kept), 1, "one variant kept: %r" % fates)
+    return kept[0]
+
+
+@live_test
+def accepts_asking_the_peer_address_are_reported_once():
+    """The cgroup variant's getpeername hook reports these; io_uring's completion must not
+    report the same accept again. The tracepoint variant counts the 32-bit one as lost."""
+    err = []
+    expected, got, lost = sockcall_accepts(
+        "accepts_asking_the_peer_address", "ta-peer", ("uring-accept-peer", 4),
+        ("uring-accept-peer", 6), stderr=err)
+    check_equal((got, lost), (expected, 0), "io_uring: (events shown, events counted as lost), "
+                "variant %s" % kept_variant(err[0]))
+    err = []
+    expected, got, lost = sockcall_accepts(
+        "accepts_asking_the_peer_address", "ta-peer32", ("i386-accept4-peer", 4), stderr=err)
+    kept = kept_variant(err[0])
+    want = ([], len(expected)) if kept == "tracepoint" else (expected, 0)
+    check_equal((got, lost), want, "int 0x80 accept4: (events shown, events counted as lost), "
+                "variant %s" % kept)
+    record_seen("accepts asking for the peer's address: io_uring, int 0x80 accept4 (reported "
+                "once, or counted as lost)", "accepts_asking_the_peer_address")
+
+
+@live_test
+def accepts_asking_no_address_are_reported_or_counted():
+    """accept4(fd, NULL, NULL, 0), as libuv calls it: no getpeername hook runs, so the cgroup
+    variant counts each as lost when its socket closes, and says so once; the others show it."""
+    err = []
+    expected, got, lost = sockcall_accepts("accepts_asking_no_address", "ta-nopeer",
+                                           ("accept-nopeer", 4), ("accept-nopeer", 6),
+                                           stderr=err)
+    kept = kept_variant(err[0])
+    note = "ecli: note: variant cgroup counts as lost, besides events a full buffer dropped: " \
+        "accepts that ask for no peer address"
+    if kept == "cgroup":
+        check_equal((got, lost), ([], 2), "(events shown, events counted as lost)")
+        check_equal(err[0].count(note), 1, "the note, once: %r" % err[0])
+    else:
+        check_equal((got, lost), (expected, 0), "(events shown, events counted as lost), "
+                    "variant %s" % kept)
+        check("ecli: note:" not in err[0], "no note: %r" % err[0])
+    record_seen("accept4(fd, NULL, NULL, 0), as libuv calls it (reported, or counted as lost)",
+                "accepts_asking_no_address")
 
 
 @live_test

@@ -165,7 +165,7 @@ TEST(meta_optional_programs_belong_to_their_group)
 	cJSON *doc = cJSON_Parse(
 		"{" SKEL ", \"hook_variants\": [{\"name\": \"v\", \"programs\": [\"a\"], "
 		"\"optional\": [{\"programs\": [\"b\", \"c\"], \"covers\": \"bees\"}, "
-		"{\"programs\": [\"d\"], \"covers\": \"dees\"}]}]}");
+		"{\"programs\": [\"d\"], \"covers\": \"dees\"}], \"counts_as_lost\": \"eels\"}]}");
 	const struct hook_variant *v;
 	struct package_meta m;
 	struct diag d = {""};
@@ -180,6 +180,7 @@ TEST(meta_optional_programs_belong_to_their_group)
 	CHECK(v->optional[0].nr_programs == 2 && v->optional[1].nr_programs == 1);
 	CHECK_STR(v->optional[0].covers, "bees");
 	CHECK_STR(v->optional[1].covers, "dees");
+	CHECK_STR(v->counts_as_lost, "eels");
 	CHECK(hook_variant_optional_group(v, "a") == -1);
 	CHECK(hook_variant_optional_group(v, "c") == 0);
 	CHECK(hook_variant_optional_group(v, "d") == 1);

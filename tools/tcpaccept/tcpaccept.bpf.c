@@ -3,9 +3,13 @@
  * tcpaccept: reports TCP connections accepted by a process: who accepted, from which remote
  * address and port, on which local address and port.
  *
- * One object carries four hook variants; the loader keeps the first that loads and attaches:
+ * One object carries five hook variants; the loader keeps the first that loads and attaches:
  *   fexit       fexit/inet_csk_accept
  *   kprobe      kretprobe/inet_csk_accept
+ *   cgroup      cgroup/getpeername4 and getpeername6 on the cgroup v2 root, which the kernel
+ *               runs when an accept asks for the peer's address; syscalls:sys_enter_accept,
+ *               sys_enter_accept4 and sys_enter_getpeername to tell the calls apart; the
+ *               account below and the io_uring group below
  *   tracepoint  syscalls:sys_exit_accept and sys_exit_accept4 (the socket is found from the
  *               returned fd), sockops and cgroup/sock_release on the cgroup v2 root to count
  *               the accepts they miss, and the io_uring group below
@@ -18,7 +22,11 @@
  *               a full completion queue.
  * Every variant runs in the process that called accept(), which is the one reported (for
  * io_uring: a thread of the submitting process, its io-wq worker or SQPOLL thread among them).
- * fexit and kprobe see every accept that reaches inet_csk_accept. The tracepoint variant costs
+ * fexit and kprobe see every accept that reaches inet_csk_accept. The cgroup variant costs the
+ * machine's other syscalls what one entry tracepoint costs; it sees accepts that ask for the
+ * peer's address however they are made, and io_uring's, and counts as lost, when its socket
+ * closes while tracing, an accept of a connection established while tracing that asks for no
+ * address (accept(fd, NULL, NULL), as libuv calls it). The tracepoint variant costs
  * the machine's other syscalls what one syscall tracepoint costs (the raw program of the
  * syscall variant runs at the end of every syscall, 2-3x that); it sees accepts made by 64-bit
  * syscalls and through io_uring, and counts as lost, when its socket closes while tracing, an
@@ -47,7 +55,10 @@
 #include "port_filter.bpf.h"
 #include "socket_call_exit.bpf.h"
 
-/* Set once sockops marked a socket: the other variants, which have no sockops, note nothing. */
+/*
+ * Set once sockops marked a socket or the cgroup variant's hook reported one (where
+ * cgroup/sock_release clears the notes): the other variants note nothing.
+ */
 bool accounting = false;
 #define URING_SKIPS_COUNTED_ELSEWHERE() accounting
 #include "io_uring_req.bpf.h"
@@ -159,6 +170,98 @@ static __always_inline int report_accepted_fd(void *ctx, long fd)
 	return sock ? report_accept(ctx, BPF_CORE_READ(sock, sk)) : 0;
 }
 
+/*
+ * The cgroup variant. An accept that asks for the peer's address (accept(fd, &addr, &len), as
+ * most servers call it) has the kernel name the peer before accept returns, which runs the
+ * cgroup getpeername hook on the new socket in the accepting task; getpeername() runs the same
+ * hook. The entry tracepoints of accept, accept4 and getpeername, which cost the machine's other
+ * syscalls what one entry tracepoint costs (no exit tracepoint, no raw program), say which call
+ * a task is in. Where no entry said (32-bit syscalls, io_uring, the kernel's own accepts, each
+ * naming the peer), a socket sockops marked and no hook noted yet is taken as being accepted.
+ * An accept that asks no address (accept(fd, NULL, NULL)) runs no hook: it is counted as lost
+ * when its socket closes, as the tracepoint variant counts what it misses.
+ */
+enum { CALL_ACCEPT = 1, CALL_GETPEERNAME = 2 };
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384); /* tasks in accept() or getpeername() at once */
+	__type(key, __u64);	    /* pid_tgid */
+	__type(value, __u8);
+} current_call SEC(".maps");
+
+static __always_inline int note_call(__u8 call)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	bpf_map_update_elem(&current_call, &id, &call, BPF_ANY);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_accept")
+int tp_enter_accept(struct trace_event_raw_sys_enter *ctx)
+{
+	return ctx->args[1] ? note_call(CALL_ACCEPT) : 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_accept4")
+int tp_enter_accept4(struct trace_event_raw_sys_enter *ctx)
+{
+	return ctx->args[1] ? note_call(CALL_ACCEPT) : 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_getpeername")
+int tp_enter_getpeername(struct trace_event_raw_sys_enter *ctx)
+{
+	return note_call(CALL_GETPEERNAME);
+}
+
+static __always_inline bool noted_seen(struct sock *sk)
+{
+	__u64 key = (__u64)(unsigned long)sk;
+
+	return bpf_map_lookup_elem(&seen_accepts, &key);
+}
+
+/* The peer of a TCP socket named in this task: reported if an accept is naming it. Allows it. */
+static __always_inline int peer_named(struct bpf_sock_addr *ctx)
+{
+	struct bpf_sock *bsk = ctx->sk;
+	__u64 id = bpf_get_current_pid_tgid();
+	struct sock *sk;
+	bool accepting;
+	__u8 *call;
+
+	if (!bsk || bsk->protocol != IPPROTO_TCP)
+		return 1;
+	/* the socket as a plain address, which reads may follow (the context's own field) */
+	sk = BPF_CORE_READ((struct bpf_sock_addr_kern *)ctx, sk);
+	call = bpf_map_lookup_elem(&current_call, &id);
+	if (call) {
+		accepting = *call == CALL_ACCEPT;
+		bpf_map_delete_elem(&current_call, &id);
+	} else {
+		accepting = bpf_sk_storage_get(&passive_socks, bsk, 0, 0) && !noted_seen(sk);
+	}
+	if (accepting) {
+		accounting = true; /* count_unseen runs here: note even before sockops marked one */
+		report_accept(ctx, sk);
+	}
+	return 1;
+}
+
+SEC("cgroup/getpeername4")
+int getpeername4(struct bpf_sock_addr *ctx)
+{
+	return peer_named(ctx);
+}
+
+SEC("cgroup/getpeername6")
+int getpeername6(struct bpf_sock_addr *ctx)
+{
+	return peer_named(ctx);
+}
+
 /* Runs at the end of every syscall: anything but a 64- or 32-bit accept returns after one test. */
 SEC("raw_tracepoint/sys_exit")
 int sys_exit_accept(struct bpf_raw_tracepoint_args *ctx)
@@ -213,10 +316,12 @@ int count_unseen(struct bpf_sock *ctx)
 	struct sock_common skc;
 	__u64 key;
 
-	if (ctx->protocol != IPPROTO_TCP || !bpf_sk_storage_get(&passive_socks, ctx, 0, 0))
+	if (ctx->protocol != IPPROTO_TCP)
 		return 1;
+	/* every note goes with its socket, lest a later socket at the same address seem seen */
 	key = (__u64)(unsigned long)BPF_CORE_READ(sk, sk_socket, sk); /* sk's own address */
-	if (!bpf_map_delete_elem(&seen_accepts, &key) || sock_common_copy(sk, &skc))
+	if (!bpf_map_delete_elem(&seen_accepts, &key) ||
+	    !bpf_sk_storage_get(&passive_socks, ctx, 0, 0) || sock_common_copy(sk, &skc))
 		return 1;
 	if (traced_ip(&skc) && task_is_traced())
 		count_lost();
@@ -246,7 +351,7 @@ static __always_inline int report_uring_accept(void *ctx, struct io_kiocb___now 
 		return 0;
 	}
 	sk = sock ? BPF_CORE_READ(sock, sk) : NULL;
-	if (!sk)
+	if (!sk || noted_seen(sk)) /* the cgroup variant's getpeername hook reported it */
 		return 0;
 	listener = socket_from_file(BPF_CORE_READ(req, file));
 	if (extra && (!listener || BPF_CORE_READ(listener, sk, __sk_common.skc_num) !=
