@@ -15,8 +15,9 @@ untraced and while each of these runs:
   bindsnoop, tcpaccept, opensnoop, execsnoop   ecli run TOOL > /dev/null, the variant this
               kernel keeps
 The configurations run in turn in every round, the order rotating from round to round; in each,
-a loop's time is the least of --tries runs (the run the shared machine disturbed least), and
-each round's untraced loop is the baseline of that round's traced ones. Printed per configuration:
+a loop (kept on one CPU) takes the least of --tries runs (the run the machine disturbed least), and
+each traced loop's baseline is the untraced loop measured just before its tracer started (the
+untraced row: the median of those). Printed per configuration:
 the extra ns per call (min/median/max over the rounds), and the median's ratio to the floor's,
 against the targets of issue 22 (bindsnoop at most 0.5x the floor, tcpaccept 1.2x, opensnoop
 and execsnoop 2.2x). Exit status 0 whatever the figures, 1 when a tracer failed to run.
@@ -53,50 +54,62 @@ def package(name):
     return os.path.join(BUILD, "packages", name, "package.json")
 
 
+def pin_to_last_cpu():
+    """The loop stays on one CPU (the last this process may use): no migration in a run."""
+    os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
+
+
 def ns_per_call(kind, calls, tries):
     """The least of tries runs: the one this shared machine disturbed least."""
-    return min(1e9 / float(subprocess.check_output([LOOP, kind, str(calls)], timeout=300))
+    return min(1e9 / float(subprocess.check_output([LOOP, kind, str(calls)], timeout=300,
+                                                   preexec_fn=pin_to_last_cpu))
                for _ in range(tries))
 
 
 def measure(names, rounds, calls, tries):
-    """ns[name][loop] = [per round]."""
-    ns = {n: {k: [] for k in LOOPS} for n in names}
+    """(ns, base): ns[name][loop] = [per round], base[name][loop] the untraced loop measured
+    just before that configuration's tracer started, in the same round."""
+    ns = {n: {k: [] for k in LOOPS} for n in ["untraced"] + names}
+    base = {n: {k: [] for k in LOOPS} for n in names}
     for r in range(rounds):
         order = names[r % len(names):] + names[:r % len(names)]
         for name in order:
+            for kind in LOOPS:
+                base[name][kind].append(ns_per_call(kind, calls, tries))
+                ns["untraced"][kind].append(base[name][kind][-1])
             options = FLOORS[name][1] if name in FLOORS else []
-            tracer = Tracer([ECLI, "run"] + options + [package(name)]) \
-                if name != "untraced" else None
+            tracer = Tracer([ECLI, "run"] + options + [package(name)])
             try:
                 for kind in LOOPS:
                     ns[name][kind].append(ns_per_call(kind, calls, tries))
             finally:
-                if tracer:
-                    tracer.stop()
-    return ns
+                tracer.stop()
+    return ns, base
 
 
-def extra(ns, name, kind):
-    """The extra ns per call of each round: this configuration's less that round's untraced."""
-    return [t - u for t, u in zip(ns[name][kind], ns["untraced"][kind])]
+def extra(measured, name, kind):
+    """The extra ns per call of each round: this configuration's less the untraced loop
+    measured just before it (drift on a shared machine between the two is a few seconds')."""
+    ns, base = measured
+    return [t - u for t, u in zip(ns[name][kind], base[name][kind])]
 
 
-def print_table(ns, rounds, calls, tries):
+def print_table(measured, rounds, calls, tries):
     print("== what tracing costs the syscalls a tool does not trace: extra ns per call, own CPU "
           "time;")
     print("   %d rounds, interleaved, each the least of %d runs of %d calls; min / median / max, "
           "and the median against the floor's" % (rounds, tries, calls))
     print("%-12s %-32s %-32s %s" % ("", "getppid()", "read(/dev/zero, 1)", "target"))
+    ns = measured[0]
     base = {k: statistics.median(ns["untraced"][k]) for k in LOOPS}
     print("%-12s %-32s %-32s" % ("untraced", "%.1f ns per call" % base["getppid"],
                                  "%.1f ns per call" % base["read"]))
-    floor = {k: statistics.median(extra(ns, "floor", k)) for k in LOOPS}
+    floor = {k: statistics.median(extra(measured, "floor", k)) for k in LOOPS}
     kinds = []
     for name in [n for n in ns if n != "untraced"]:
         cells, verdict, kind = [], "", []
         for k in LOOPS:
-            e = extra(ns, name, k)
+            e = extra(measured, name, k)
             med = statistics.median(e)
             ratio = med / floor[k] if floor[k] > 0 else float("inf")
             cells.append("%+6.1f %+6.1f %+6.1f  %5.2fx" % (min(e), med, max(e), ratio))
@@ -104,7 +117,7 @@ def print_table(ns, rounds, calls, tries):
                 verdict += "%s%s" % (" " if verdict else "",
                                      "met" if ratio <= TARGETS[name] else "NOT met")
             if KIND_FLOOR.get(name) in ns:
-                own = statistics.median(extra(ns, KIND_FLOOR[name], k))
+                own = statistics.median(extra(measured, KIND_FLOOR[name], k))
                 kind.append("%.2fx" % (med / own) if own > 0 else "-")
         target = ("<= %.1fx floor: %s" % (TARGETS[name], verdict)) if name in TARGETS else ""
         print("%-12s %-32s %-32s %s" % (name, cells[0], cells[1], target))
@@ -122,13 +135,13 @@ def main():
     ap.add_argument("--calls", type=int, default=1000000)
     ap.add_argument("--tries", type=int, default=5)
     args = ap.parse_args()
-    names = ["untraced"] + list(FLOORS) + list(TOOLS)
+    names = list(FLOORS) + list(TOOLS)
     try:
-        ns = measure(names, args.rounds, args.calls, args.tries)
+        measured = measure(names, args.rounds, args.calls, args.tries)
     except Failure as e:
         print("syscall_tax: %s" % e, file=sys.stderr)
         return 1
-    print_table(ns, args.rounds, args.calls, args.tries)
+    print_table(measured, args.rounds, args.calls, args.tries)
     return 0
 
 
