@@ -140,6 +140,13 @@ def io_uring_accepts_into_direct_descriptors_are_reported_or_counted():
                 "(reported, or counted as lost)", "io_uring_direct_accepts")
 
 
+def kept_variant(stderr):
+    fates, _ = variant_fates(stderr)
+    kept = [n for n, f in fates.items() if f.startswith("loaded and attached ")]
+    check_equal(len(kept), 1, "one variant kept: %r" % fates)
+    return kept[0]
+
+
 @live_test
 def accepts_by_32_bit_syscalls_are_reported_or_counted():
     """Reported by every variant but tracepoint, whose syscalls:* tracepoints skip 32-bit
@@ -158,13 +165,6 @@ def accepts_by_32_bit_syscalls_are_reported_or_counted():
                     "i386 accept4, socketcall accept and accept4, variant %s" % kept)
     record_seen("32-bit accepts: int 0x80 accept4, socketcall accept and accept4 (reported, or "
                 "counted as lost)", "accepts_by_32_bit_syscalls")
-
-
-def kept_variant(stderr):
-    fates, _ = variant_fates(stderr)
-    kept = [n for n, f in fates.items() if f.startswith("loaded and attached ")]
-    check_equal(len(kept), 1, "one variant kept: %r" % fates)
-    return kept[0]
 
 
 @live_test
