@@ -23,8 +23,7 @@ enum field_kind {
 	FIELD_ARRAY,
 	FIELD_RECORD,	   /* struct or union */
 	FIELD_POINTER,	   /* printed as a number */
-	FIELD_CGROUP_NAME, /* text a "cgroup" field's id resolves to (cgroup_part), no bytes of its
-			      own */
+	FIELD_CGROUP_NAME, /* what a "cgroup" field's id resolves to (cgroup_part): no bytes */
 };
 
 /* What a FIELD_CGROUP_NAME shows of its cgroup (output/cgroup_names.h), under its key. */
@@ -84,8 +83,7 @@ struct layout {
 	uint32_t size;
 	int nr_fields;
 	struct field *fields;
-	/* what resolves FIELD_CGROUP_NAME fields (the caller's, set after layout_build); NULL: none
-	 */
+	/* resolves FIELD_CGROUP_NAME fields (the caller's, set after layout_build); NULL: none */
 	struct cgroup_names *cgroups;
 };
 

@@ -18,8 +18,7 @@ struct cgroup_info {
 	char *path;	 /* below the root ("/system.slice/nginx.service"); NULL: no such cgroup */
 	char *container; /* its name, or its id's first 12 digits when the state has none */
 	char *container_id; /* 64 hex digits */
-	/* "podman", "docker", "containerd", "cri-o" ("unknown": no state has it); NULL: no
-	 * container */
+	/* "podman", "docker", "containerd", "cri-o", "unknown" (no state has it); NULL: none */
 	const char *runtime;
 	char *unit; /* a host process's unit ("nginx.service"), or NULL */
 };

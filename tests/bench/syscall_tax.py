@@ -38,7 +38,7 @@ TOOLS = ("bindsnoop", "tcpaccept", "opensnoop", "execsnoop")
 TARGETS = {"bindsnoop": 0.5, "tcpaccept": 1.2, "opensnoop": 2.2, "execsnoop": 2.2}
 # The cheapest hook of the kind each tool's programs are, where it is not the floor's: a tool
 # with an exit tracepoint cannot cost less than one (the variant this kernel keeps; bindsnoop's
-# cgroup programs run on binds only).
+# cgroup programs run on binds only, tcpaccept's cgroup variant has entry tracepoints only).
 KIND_FLOOR = {"opensnoop": "exit floor", "execsnoop": "exit floor"}
 LOOPS = ("getppid", "read")
 
@@ -69,14 +69,13 @@ def ns_per_call(kind, calls, tries):
 def measure(names, rounds, calls, tries):
     """(ns, base): ns[name][loop] = [per round], base[name][loop] the untraced loop measured
     just before that configuration's tracer started, in the same round."""
-    ns = {n: {k: [] for k in LOOPS} for n in ["untraced"] + names}
+    ns = {n: {k: [] for k in LOOPS} for n in names}
     base = {n: {k: [] for k in LOOPS} for n in names}
     for r in range(rounds):
         order = names[r % len(names):] + names[:r % len(names)]
         for name in order:
             for kind in LOOPS:
                 base[name][kind].append(ns_per_call(kind, calls, tries))
-                ns["untraced"][kind].append(base[name][kind][-1])
             options = FLOORS[name][1] if name in FLOORS else []
             tracer = Tracer([ECLI, "run"] + options + [package(name)])
             try:
@@ -100,13 +99,14 @@ def print_table(measured, rounds, calls, tries):
     print("   %d rounds, interleaved, each the least of %d runs of %d calls; min / median / max, "
           "and the median against the floor's" % (rounds, tries, calls))
     print("%-12s %-32s %-32s %s" % ("", "getppid()", "read(/dev/zero, 1)", "target"))
-    ns = measured[0]
-    base = {k: statistics.median(ns["untraced"][k]) for k in LOOPS}
+    ns, baselines = measured
+    base = {k: statistics.median([t for n in baselines for t in baselines[n][k]])
+            for k in LOOPS}
     print("%-12s %-32s %-32s" % ("untraced", "%.1f ns per call" % base["getppid"],
                                  "%.1f ns per call" % base["read"]))
     floor = {k: statistics.median(extra(measured, "floor", k)) for k in LOOPS}
     kinds = []
-    for name in [n for n in ns if n != "untraced"]:
+    for name in ns:
         cells, verdict, kind = [], "", []
         for k in LOOPS:
             e = extra(measured, name, k)
