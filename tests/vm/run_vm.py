@@ -9,8 +9,9 @@ the tree) whose /init (tests/vm/init) runs a plan: each suite once per forced ho
 (ECLI_VARIANT, read by the live harness) the kernel can run, then, with the kernel's BTF hidden,
 the suite of kernels without BTF. On x86_64 KVM is tried first where /dev/kvm opens, and left for
 TCG when the guest has not said it is ready within --kvm-wait seconds (KVM guests hang on some
-hosts); arm64 runs under TCG. Every wait has a limit: a guest that hangs ends the run with
-failures, never hangs it.
+hosts); arm64 runs under TCG. TCG runs both vCPUs in one host thread: with one each, QEMU 7.2
+sometimes ran kernel code a vCPU had just patched (docs/kernels.md). Every wait has a limit: a
+guest that hangs ends the run with failures, never hangs it.
 
   python3 tests/vm/run_vm.py                       the whole plan (make vmtest)
   python3 tests/vm/run_vm.py --arch aarch64        the same on Debian 12's arm64 kernel
@@ -114,7 +115,7 @@ class PlanStep(argparse.Action):
 class Guest:
     """One QEMU run; its results (the guest's ttyS1) are read from a file as they come."""
 
-    def __init__(self, arch, kernel, initrd, accel, step_timeout, log_dir, variants):
+    def __init__(self, arch, kernel, initrd, accel, tcg_thread, step_timeout, log_dir, variants):
         self.results = os.path.join(log_dir, "results-%s.log" % accel)
         self.console = os.path.join(log_dir, "console-%s.log" % accel)
         for f in (self.results, self.console):
@@ -122,8 +123,9 @@ class Guest:
                 os.unlink(f)
         append = "panic=-1 ecli_vm_step_timeout=%d ecli_vm_variants=%s" % (
             step_timeout, ",".join(v for v in variants if v != "default"))
-        common = ["-accel", accel, "-m", "1024", "-smp", "2", "-display", "none", "-monitor",
-                  "none", "-no-reboot", "-nodefaults", "-kernel", kernel, "-initrd", initrd]
+        common = ["-accel", "tcg,thread=" + tcg_thread if accel == "tcg" else accel,
+                  "-m", "1024", "-smp", "2", "-display", "none", "-monitor", "none",
+                  "-no-reboot", "-nodefaults", "-kernel", kernel, "-initrd", initrd]
         if arch == "aarch64":
             # one PL011 (the console) on virt: results go to a PCI serial port, ttyS0
             cmd = ["qemu-system-aarch64", "-M", "virt", "-cpu", "max,pauth-impdef=on"] + common + [
@@ -201,7 +203,7 @@ def boot(args, initrd, kernel, vm_dir):
         ["tcg" if args.accel == "auto" else args.accel]
     for accel in accels:
         start = time.time()
-        guest = Guest(args.arch, kernel, initrd, accel, args.step_timeout, vm_dir,
+        guest = Guest(args.arch, kernel, initrd, accel, args.tcg_thread, args.step_timeout, vm_dir,
                       ARCHES[args.arch]["variants"])
         try:
             wait = args.kvm_wait if accel == "kvm" and len(accels) > 1 else args.boot_wait
@@ -289,6 +291,9 @@ def main():
                    help="the guest's architecture (default x86_64)")
     p.add_argument("--kernel-dir", help="default: the architecture's Debian kernel")
     p.add_argument("--accel", choices=["auto", "kvm", "tcg"], default="auto")
+    p.add_argument("--tcg-thread", choices=["single", "multi"], default="single",
+                   help="QEMU's TCG threads: one for all vCPUs (default), or one each (see "
+                   "docs/kernels.md: multi-threaded TCG can miss a vCPU's change to kernel text)")
     p.add_argument("--kvm-wait", type=int, default=15,
                    help="seconds a KVM guest has to get ready before TCG takes over")
     p.add_argument("--boot-wait", type=int, default=120, help="seconds to get ready under TCG")
