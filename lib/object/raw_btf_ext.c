@@ -27,11 +27,27 @@ struct ext_header {
 
 #define BASE_HEADER_BYTES offsetof(struct ext_header, core_relo_off)
 
+/* Where a record is, for a message: formatted only when a check fails. */
+struct rec_where {
+	const char *kind;
+	uint32_t section;
+	const char *name;
+	uint32_t record;
+	char text[160];
+};
+
+static const char *where_text(struct rec_where *w)
+{
+	snprintf(w->text, sizeof(w->text), "%s section %u (%.64s) record %u", w->kind, w->section,
+		 w->name, w->record);
+	return w->text;
+}
+
 struct info_kind {
 	const char *name;
 	size_t min_record;
 	/* checks one record (its first min_record bytes, copied) */
-	int (*check)(const void *rec, const char *where, const struct raw_btf_index *btf,
+	int (*check)(const void *rec, struct rec_where *where, const struct raw_btf_index *btf,
 		     struct diag *d);
 };
 
@@ -42,16 +58,16 @@ struct cursor {
 	uint32_t record_size;
 };
 
-static int insn_aligned(uint32_t insn_off, const char *where, struct diag *d)
+static int insn_aligned(uint32_t insn_off, struct rec_where *where, struct diag *d)
 {
 	if (insn_off % sizeof(struct bpf_insn) == 0)
 		return 0;
 	return diag_set(d, -EINVAL,
 			"bpf_object: .BTF.ext %s has instruction offset %u, not a multiple of %zu",
-			where, insn_off, sizeof(struct bpf_insn));
+			where_text(where), insn_off, sizeof(struct bpf_insn));
 }
 
-static int string_ok(uint32_t off, const char *what, const char *where,
+static int string_ok(uint32_t off, const char *what, struct rec_where *where,
 		     const struct raw_btf_index *btf, struct diag *d)
 {
 	if (off < btf->str_len)
@@ -59,20 +75,21 @@ static int string_ok(uint32_t off, const char *what, const char *where,
 	return diag_set(d, -EINVAL,
 			"bpf_object: .BTF.ext %s has %s offset %u past the end of the .BTF strings "
 			"(%u bytes)",
-			where, what, off, btf->str_len);
+			where_text(where), what, off, btf->str_len);
 }
 
-static int type_ok(uint32_t id, const char *where, const struct raw_btf_index *btf, struct diag *d)
+static int type_ok(uint32_t id, struct rec_where *where, const struct raw_btf_index *btf,
+		   struct diag *d)
 {
 	if (id < btf->nr_types)
 		return 0;
 	return diag_set(d, -EINVAL,
-			"bpf_object: .BTF.ext %s refers to type %u past the last type %u", where,
-			id, btf->nr_types - 1);
+			"bpf_object: .BTF.ext %s refers to type %u past the last type %u",
+			where_text(where), id, btf->nr_types - 1);
 }
 
-static int check_func_info(const void *rec, const char *where, const struct raw_btf_index *btf,
-			   struct diag *d)
+static int check_func_info(const void *rec, struct rec_where *where,
+			   const struct raw_btf_index *btf, struct diag *d)
 {
 	const struct bpf_func_info *f = rec;
 	char what[96];
@@ -82,12 +99,12 @@ static int check_func_info(const void *rec, const char *where, const struct raw_
 	if (err || raw_btf_index_kind(btf, f->type_id) == BTF_KIND_FUNC)
 		return err;
 	raw_btf_index_describe(btf, f->type_id, what, sizeof(what));
-	return diag_set(d, -EINVAL, "bpf_object: .BTF.ext %s refers to %s, not a func", where,
-			what);
+	return diag_set(d, -EINVAL, "bpf_object: .BTF.ext %s refers to %s, not a func",
+			where_text(where), what);
 }
 
-static int check_line_info(const void *rec, const char *where, const struct raw_btf_index *btf,
-			   struct diag *d)
+static int check_line_info(const void *rec, struct rec_where *where,
+			   const struct raw_btf_index *btf, struct diag *d)
 {
 	const struct bpf_line_info *l = rec;
 	int err = insn_aligned(l->insn_off, where, d);
@@ -96,8 +113,8 @@ static int check_line_info(const void *rec, const char *where, const struct raw_
 	return err ?: string_ok(l->line_off, "line text", where, btf, d);
 }
 
-static int check_core_relo(const void *rec, const char *where, const struct raw_btf_index *btf,
-			   struct diag *d)
+static int check_core_relo(const void *rec, struct rec_where *where,
+			   const struct raw_btf_index *btf, struct diag *d)
 {
 	const struct bpf_core_relo *r = rec;
 	int err = insn_aligned(r->insn_off, where, d);
@@ -106,8 +123,8 @@ static int check_core_relo(const void *rec, const char *where, const struct raw_
 	err = err ?: string_ok(r->access_str_off, "access string", where, btf, d);
 	if (err || r->kind <= BPF_CORE_TYPE_MATCHES)
 		return err;
-	return diag_set(d, -EINVAL, "bpf_object: .BTF.ext %s has unknown relocation kind %u", where,
-			r->kind);
+	return diag_set(d, -EINVAL, "bpf_object: .BTF.ext %s has unknown relocation kind %u",
+			where_text(where), r->kind);
 }
 
 static const struct info_kind func_info = {"func_info", sizeof(struct bpf_func_info),
@@ -132,7 +149,7 @@ static int check_section(const struct info_kind *k, struct cursor *c, uint32_t n
 			 const struct raw_btf_index *btf, struct diag *d)
 {
 	uint8_t rec[MAX_RECORD_BYTES];
-	char where[160];
+	struct rec_where where = {.kind = k->name, .section = nr};
 	uint32_t name_off, count, i;
 	const char *name;
 	int err = 0;
@@ -163,9 +180,9 @@ static int check_section(const struct info_kind *k, struct cursor *c, uint32_t n
 		memcpy(rec, c->data, k->min_record);
 		c->data += c->record_size;
 		c->left -= c->record_size;
-		snprintf(where, sizeof(where), "%s section %u (%.64s) record %u", k->name, nr, name,
-			 i);
-		err = k->check(rec, where, btf, d);
+		where.name = name;
+		where.record = i;
+		err = k->check(rec, &where, btf, d);
 	}
 	return err;
 }
