@@ -16,8 +16,9 @@ untraced and while each of these runs:
               kernel keeps
 The configurations run in turn in every round, the order rotating from round to round; in each,
 a loop (kept on one CPU) takes the least of --tries runs (the run the machine disturbed least), and
-each traced loop's baseline is the untraced loop measured just before its tracer started (the
-untraced row: the median of those). Printed per configuration:
+each traced loop's baseline is the mean of the untraced loop measured just before its tracer
+started and just after it stopped, which cancels the machine's drift across the tracer's run (the
+untraced row: the median of those baselines). Printed per configuration:
 the extra ns per call (min/median/max over the rounds), and the median's ratio to the floor's,
 against the targets of issue 22 (bindsnoop at most 0.5x the floor, tcpaccept 1.2x, opensnoop
 and execsnoop 2.2x). Exit status 0 whatever the figures, 1 when a tracer failed to run.
@@ -67,15 +68,14 @@ def ns_per_call(kind, calls, tries):
 
 
 def measure(names, rounds, calls, tries):
-    """(ns, base): ns[name][loop] = [per round], base[name][loop] the untraced loop measured
-    just before that configuration's tracer started, in the same round."""
+    """(ns, base): ns[name][loop] = [per round], base[name][loop] the mean of the untraced
+    loop measured just before that configuration's tracer started and just after it stopped."""
     ns = {n: {k: [] for k in LOOPS} for n in names}
     base = {n: {k: [] for k in LOOPS} for n in names}
     for r in range(rounds):
         order = names[r % len(names):] + names[:r % len(names)]
         for name in order:
-            for kind in LOOPS:
-                base[name][kind].append(ns_per_call(kind, calls, tries))
+            before = {kind: ns_per_call(kind, calls, tries) for kind in LOOPS}
             options = FLOORS[name][1] if name in FLOORS else []
             tracer = Tracer([ECLI, "run"] + options + [package(name)])
             try:
@@ -83,12 +83,15 @@ def measure(names, rounds, calls, tries):
                     ns[name][kind].append(ns_per_call(kind, calls, tries))
             finally:
                 tracer.stop()
+            for kind in LOOPS:
+                after = ns_per_call(kind, calls, tries)
+                base[name][kind].append((before[kind] + after) / 2)
     return ns, base
 
 
 def extra(measured, name, kind):
-    """The extra ns per call of each round: this configuration's less the untraced loop
-    measured just before it (drift on a shared machine between the two is a few seconds')."""
+    """The extra ns per call of each round: this configuration's less its untraced baseline,
+    measured around it."""
     ns, base = measured
     return [t - u for t, u in zip(ns[name][kind], base[name][kind])]
 
