@@ -9,9 +9,9 @@ the tree) whose /init (tests/vm/init) runs a plan: each suite once per forced ho
 (ECLI_VARIANT, read by the live harness) the kernel can run, then, with the kernel's BTF hidden,
 the suite of kernels without BTF. On x86_64 KVM is tried first where /dev/kvm opens, and left for
 TCG when the guest has not said it is ready within --kvm-wait seconds (KVM guests hang on some
-hosts); arm64 runs under TCG. TCG runs both vCPUs in one host thread: with one each, QEMU 7.2
-sometimes ran kernel code a vCPU had just patched (docs/kernels.md). Every wait has a limit: a
-guest that hangs ends the run with failures, never hangs it.
+hosts); arm64 runs under TCG. TCG runs both vCPUs in one host thread: with one each, a vCPU of
+QEMU 7.2 sometimes kept running kernel code the other had just patched (docs/kernels.md). Every
+wait has a limit: a guest that hangs ends the run with failures, never hangs it.
 
   python3 tests/vm/run_vm.py                       the whole plan (make vmtest)
   python3 tests/vm/run_vm.py --arch aarch64        the same on Debian 12's arm64 kernel
