@@ -72,10 +72,11 @@ def measure(names, rounds, calls, tries):
     loop measured just before that configuration's tracer started and just after it stopped."""
     ns = {n: {k: [] for k in LOOPS} for n in names}
     base = {n: {k: [] for k in LOOPS} for n in names}
+    # the untraced loop after one tracer is also the one before the next
+    before = {kind: ns_per_call(kind, calls, tries) for kind in LOOPS}
     for r in range(rounds):
         order = names[r % len(names):] + names[:r % len(names)]
         for name in order:
-            before = {kind: ns_per_call(kind, calls, tries) for kind in LOOPS}
             options = FLOORS[name][1] if name in FLOORS else []
             tracer = Tracer([ECLI, "run"] + options + [package(name)])
             try:
@@ -83,9 +84,10 @@ def measure(names, rounds, calls, tries):
                     ns[name][kind].append(ns_per_call(kind, calls, tries))
             finally:
                 tracer.stop()
+            after = {kind: ns_per_call(kind, calls, tries) for kind in LOOPS}
             for kind in LOOPS:
-                after = ns_per_call(kind, calls, tries)
-                base[name][kind].append((before[kind] + after) / 2)
+                base[name][kind].append((before[kind] + after[kind]) / 2)
+            before = after
     return ns, base
 
 
